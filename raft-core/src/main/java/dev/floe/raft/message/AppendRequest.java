@@ -1,0 +1,38 @@
+package dev.floe.raft.message;
+
+import dev.floe.raft.Entry;
+import dev.floe.raft.NodeId;
+import java.util.List;
+
+/**
+ * AppendEntries (Raft paper §5.3, Figure 2): {@code entries} follow the entry at
+ * {@code prevLogIndex} whose term is {@code prevLogTerm}; {@code leaderCommit} is the leader's
+ * commit index. The list is immutable and its entries are consecutive.
+ */
+public record AppendRequest(NodeId from, NodeId to, long term, long prevLogIndex, long prevLogTerm,
+                            List<Entry> entries, long leaderCommit) implements Message {
+    public AppendRequest {
+        entries = List.copyOf(entries);
+    }
+
+    /** The index of the last entry carried, or {@code prevLogIndex} when there is none. */
+    public long lastIndex() {
+        return prevLogIndex + entries.size();
+    }
+
+    @Override
+    public long sizeBytes() {
+        long size = 64;
+        for (Entry e : entries) size += e.sizeBytes();
+        return size;
+    }
+
+    @Override
+    public String toString() {
+        String carried = entries.isEmpty() ? "[]"
+                : entries.size() <= 3 ? entries.toString()
+                : "[" + entries.get(0) + " … " + entries.get(entries.size() - 1) + "](" + entries.size() + ")";
+        return "AppendReq " + from + "->" + to + " t" + term + " prev=" + prevLogIndex + "@" + prevLogTerm
+                + " " + carried + " commit=" + leaderCommit;
+    }
+}

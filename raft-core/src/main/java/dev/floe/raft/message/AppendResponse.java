@@ -1,0 +1,37 @@
+package dev.floe.raft.message;
+
+import dev.floe.raft.NodeId;
+
+/**
+ * The answer to an {@link AppendRequest}.
+ *
+ * <p>On success, {@code matchIndex} is the index of the last entry the follower now holds that
+ * the request covered (it is durable on the follower when this response is sent).
+ *
+ * <p>On rejection (the consistency check on {@code rejectedIndex} = the request's prevLogIndex
+ * failed), the follower adds a conflict hint so the leader repairs the log in one round trip per
+ * term instead of one per entry (Raft paper §5.3, the optimization at the end of the section):
+ * {@code hintTerm} is the term of the follower's entry at {@code rejectedIndex} (0 if it has none)
+ * and {@code hintIndex} is the first index the follower holds with that term (or its last index + 1
+ * when its log is too short).
+ */
+public record AppendResponse(NodeId from, NodeId to, long term, boolean success, long matchIndex,
+                             long rejectedIndex, long hintIndex, long hintTerm) implements Message {
+
+    /** A success covering entries up to {@code matchIndex}. */
+    public static AppendResponse accepted(NodeId from, NodeId to, long term, long matchIndex) {
+        return new AppendResponse(from, to, term, true, matchIndex, 0, 0, 0);
+    }
+
+    /** A rejection of the request whose prevLogIndex was {@code rejectedIndex}. */
+    public static AppendResponse rejected(NodeId from, NodeId to, long term, long rejectedIndex, long hintIndex, long hintTerm) {
+        return new AppendResponse(from, to, term, false, 0, rejectedIndex, hintIndex, hintTerm);
+    }
+
+    @Override
+    public String toString() {
+        return success
+                ? "AppendResp " + from + "->" + to + " t" + term + " ok match=" + matchIndex
+                : "AppendResp " + from + "->" + to + " t" + term + " reject@" + rejectedIndex + " hint=" + hintIndex + "@" + hintTerm;
+    }
+}

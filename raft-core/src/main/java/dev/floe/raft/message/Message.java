@@ -1,0 +1,28 @@
+package dev.floe.raft.message;
+
+import dev.floe.raft.NodeId;
+
+/**
+ * A message between two members of a Raft group. Every message carries the sender's current term
+ * (Raft paper, Figure 2, "Rules for all servers"). Messages are immutable; a {@code Transport}
+ * delivers them at most once each, possibly late, duplicated or out of order, or not at all, and
+ * the core tolerates all of that.
+ */
+public sealed interface Message
+        permits VoteRequest, VoteResponse, AppendRequest, AppendResponse, HeartbeatRequest, HeartbeatResponse,
+                SnapshotRequest, SnapshotResponse, TimeoutNow, ReadIndexRequest, ReadIndexResponse {
+
+    /** The sender. */
+    NodeId from();
+
+    /** The receiver. */
+    NodeId to();
+
+    /** The sender's term (for a pre-vote request, the term the sender would campaign in). */
+    long term();
+
+    /** A rough size in bytes, for flow control and queue bounds. */
+    default long sizeBytes() {
+        return 64;
+    }
+}
