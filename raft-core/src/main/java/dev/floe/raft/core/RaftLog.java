@@ -1,0 +1,271 @@
+package dev.floe.raft.core;
+
+import dev.floe.raft.Entry;
+import dev.floe.raft.LogReader;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The node's view of the Raft log: a durable part read through {@link LogReader} and an unstable
+ * tail of entries this node has accepted but that the caller has not yet reported durable.
+ *
+ * <pre>
+ *   durable (LogReader)         [firstIndex ............ stableLast]
+ *   unstable (in memory)                      [unstableOffset ........ lastIndex]
+ * </pre>
+ *
+ * The unstable tail may start at or below {@code stableLast}: a leader overwrote a conflicting
+ * suffix (Raft paper §5.3) and the overwrite is not yet durable; the unstable entries shadow the
+ * durable ones from {@code unstableOffset} on.
+ */
+final class RaftLog {
+    private final LogReader durable;
+    /** Last index reported durable (and consistent with our log up to unstableOffset - 1). */
+    private long stableLast;
+    /** Entries not yet reported durable; consecutive from unstableOffset. */
+    private final ArrayList<Entry> unstable = new ArrayList<>();
+    /** Invariant: firstIndex <= unstableOffset <= stableLast + 1 (ensures no hole between the two parts). */
+    private long unstableOffset;
+    /** Last unstable index handed to the caller for persisting; unstableOffset - 1 when none. */
+    private long persistHandedOut;
+    /**
+     * Highest index known committed (Raft paper Figure 2, commitIndex). Monotonic; never above
+     * lastIndex. Not persisted: a restarted node learns it again from the leader.
+     */
+    private long committed;
+    /** Highest index handed out for applying; applying <= committed and applying <= durable index. */
+    private long applying;
+
+    RaftLog(LogReader durable, long appliedIndex) {
+        this.durable = durable;
+        this.stableLast = durable.lastIndex();
+        this.unstableOffset = stableLast + 1;
+        this.persistHandedOut = stableLast;
+        long snapshotIndex = durable.firstIndex() - 1;
+        // Entries up to the snapshot or the caller's applied index are committed by definition.
+        this.committed = Math.max(snapshotIndex, Math.min(appliedIndex, stableLast));
+        this.applying = committed;
+    }
+
+    long firstIndex() {
+        return durable.firstIndex();
+    }
+
+    long lastIndex() {
+        return unstable.isEmpty() ? stableLast : unstableOffset + unstable.size() - 1;
+    }
+
+    long lastTerm() {
+        return term(lastIndex());
+    }
+
+    long committed() {
+        return committed;
+    }
+
+    long applying() {
+        return applying;
+    }
+
+    /** The highest index that is durable and part of our current log. */
+    long durableIndex() {
+        return unstable.isEmpty() ? stableLast : Math.min(stableLast, unstableOffset - 1);
+    }
+
+    /**
+     * The term of the entry at {@code index}; 0 for index 0 or beyond the last index.
+     *
+     * @throws CompactedException when the entry is before the snapshot
+     */
+    long term(long index) {
+        if (index > lastIndex() || index == 0) return 0;
+        if (index >= unstableOffset) return unstable.get((int) (index - unstableOffset)).term();
+        if (index < durable.firstIndex() - 1) throw new CompactedException(index);
+        return durable.term(index);
+    }
+
+    /** Whether our log holds an entry at {@code index} with {@code term} (index 0 matches term 0). */
+    boolean matchTerm(long index, long term) {
+        if (index > lastIndex()) return false;
+        if (index < durable.firstIndex() - 1) return false;
+        return term(index) == term;
+    }
+
+    /**
+     * Raft paper §5.4.1, the election restriction: a candidate's log is at least as up to date as
+     * ours if its last term is higher, or equal with a last index at least ours.
+     */
+    boolean isUpToDate(long lastIndex, long lastTerm) {
+        long ourTerm = lastTerm();
+        return lastTerm > ourTerm || (lastTerm == ourTerm && lastIndex >= lastIndex());
+    }
+
+    /** The leader's own append: {@code entry.index()} must be lastIndex + 1. */
+    void appendAsLeader(Entry entry) {
+        if (entry.index() != lastIndex() + 1) {
+            throw new IllegalStateException("leader append at " + entry.index() + " but last index is " + lastIndex());
+        }
+        if (unstable.isEmpty()) unstableOffset = entry.index();
+        unstable.add(entry);
+    }
+
+    /**
+     * The follower side of AppendEntries (Raft paper Figure 2, receiver rules 2-5): if our log
+     * matches at (prevIndex, prevTerm), deletes any conflicting suffix, appends the missing
+     * entries, and returns the index of the last entry the request covered; otherwise -1.
+     */
+    long maybeAppend(long prevIndex, long prevTerm, List<Entry> entries) {
+        if (!matchTerm(prevIndex, prevTerm)) return -1;
+        long lastNew = prevIndex + entries.size();
+        // Rule 3: find the first entry that is missing or conflicts (same index, other term).
+        int firstNew = entries.size();
+        for (int i = 0; i < entries.size(); i++) {
+            Entry e = entries.get(i);
+            if (e.index() < durable.firstIndex()) continue; // covered by our snapshot, hence committed and equal
+            if (!matchTerm(e.index(), e.term())) {
+                firstNew = i;
+                break;
+            }
+        }
+        if (firstNew < entries.size()) {
+            long conflictAt = entries.get(firstNew).index();
+            if (conflictAt <= committed) {
+                // Log Matching + Leader Completeness make this impossible; continuing would lose a committed entry.
+                throw new IllegalStateException("entry " + conflictAt + " conflicts with committed index " + committed);
+            }
+            replaceFrom(entries.subList(firstNew, entries.size()));
+        }
+        return lastNew;
+    }
+
+    /** Replaces everything from the first given entry's index on (the conflicting suffix) with {@code entries}. */
+    private void replaceFrom(List<Entry> entries) {
+        long first = entries.get(0).index();
+        if (first == lastIndex() + 1) {
+            if (unstable.isEmpty()) unstableOffset = first;
+        } else if (first <= unstableOffset) {
+            // The overwrite reaches into the durable part (or replaces the whole unstable tail).
+            unstable.clear();
+            unstableOffset = first;
+        } else {
+            unstable.subList((int) (first - unstableOffset), unstable.size()).clear();
+        }
+        unstable.addAll(entries);
+        persistHandedOut = Math.min(persistHandedOut, first - 1);
+    }
+
+    /** Entries the caller has not yet been asked to persist; marks them handed out. */
+    List<Entry> takeEntriesToPersist() {
+        long last = lastIndex();
+        if (persistHandedOut >= last) return List.of();
+        int from = (int) (Math.max(persistHandedOut + 1, unstableOffset) - unstableOffset);
+        List<Entry> out = List.copyOf(unstable.subList(from, unstable.size()));
+        persistHandedOut = last;
+        return out;
+    }
+
+    boolean hasEntriesToPersist() {
+        return persistHandedOut < lastIndex();
+    }
+
+    /**
+     * The caller reports entries up to {@code index} durable, written when that entry had
+     * {@code term}. An acknowledgement whose (index, term) no longer matches the unstable tail is
+     * stale: the entries it covered were overwritten since (the 'ABA' truncation race), so it must
+     * not count. Returns whether the durable index advanced.
+     */
+    boolean persisted(long index, long term) {
+        if (unstable.isEmpty() || index < unstableOffset || index > persistHandedOut) return false;
+        if (unstable.get((int) (index - unstableOffset)).term() != term) return false;
+        unstable.subList(0, (int) (index - unstableOffset + 1)).clear();
+        unstableOffset = index + 1;
+        stableLast = index;
+        return true;
+    }
+
+    /** Raises the commit index to {@code index} (never lowers it, never past the last entry). */
+    void commitTo(long index) {
+        if (index <= committed) return;
+        if (index > lastIndex()) {
+            throw new IllegalStateException("commit " + index + " beyond last index " + lastIndex());
+        }
+        committed = index;
+    }
+
+    /** Whether committed entries are durable here and not yet handed out for applying. */
+    boolean hasEntriesToApply() {
+        return applying < Math.min(committed, durableIndex());
+    }
+
+    /** Committed, locally durable entries not yet handed out for applying, up to {@code maxBytes}. */
+    List<Entry> takeEntriesToApply(long maxBytes) {
+        long to = Math.min(committed, durableIndex());
+        if (applying >= to) return List.of();
+        List<Entry> out = durable.entries(applying + 1, to + 1, maxBytes);
+        applying = out.get(out.size() - 1).index();
+        return out;
+    }
+
+    /**
+     * Entries {@code [from, to)} for replication, up to {@code maxBytes} (at least one when the range
+     * is non-empty). Reads the durable part through the {@link LogReader} and the rest from memory.
+     */
+    List<Entry> slice(long from, long to, long maxBytes) {
+        if (from >= to) return List.of();
+        if (from < durable.firstIndex()) throw new CompactedException(from);
+        ArrayList<Entry> out = new ArrayList<>();
+        long bytes = 0;
+        if (from < unstableOffset) {
+            List<Entry> stable = durable.entries(from, Math.min(to, unstableOffset), maxBytes);
+            out.addAll(stable);
+            for (Entry e : stable) bytes += e.sizeBytes();
+            if (out.size() < Math.min(to, unstableOffset) - from) return out; // byte limit reached
+        }
+        for (long i = Math.max(from, unstableOffset); i < to; i++) {
+            Entry e = unstable.get((int) (i - unstableOffset));
+            bytes += e.sizeBytes();
+            if (!out.isEmpty() && bytes > maxBytes) break;
+            out.add(e);
+        }
+        return out;
+    }
+
+    /**
+     * The first index of the term of the entry at {@code index}, scanning back no further than the
+     * snapshot: the follower's half of the conflict hint (Raft paper §5.3).
+     */
+    long firstIndexOfTerm(long index) {
+        long term = term(index);
+        long first = index;
+        long floor = durable.firstIndex();
+        while (first - 1 >= floor && term(first - 1) == term) first--;
+        return first;
+    }
+
+    /**
+     * The last index at or below {@code index} whose term is {@code term}, or -1: the leader's half
+     * of the conflict hint. Scans back while terms are at least {@code term}.
+     */
+    long lastIndexOfTerm(long term, long index) {
+        long floor = durable.firstIndex() - 1;
+        for (long i = Math.min(index, lastIndex()); i >= floor && i > 0; i--) {
+            long t = term(i);
+            if (t == term) return i;
+            if (t < term) return -1;
+        }
+        return -1;
+    }
+
+    @Override
+    public String toString() {
+        return "log[first=" + firstIndex() + " stable=" + stableLast + " unstable=" + unstableOffset + ".." + lastIndex()
+                + " commit=" + committed + " applying=" + applying + "]";
+    }
+
+    /** Thrown when an entry before the snapshot is needed. */
+    static final class CompactedException extends RuntimeException {
+        CompactedException(long index) {
+            super("index " + index + " is compacted", null, false, false);
+        }
+    }
+}

@@ -1,0 +1,525 @@
+package dev.floe.raft.core;
+
+import dev.floe.raft.Bytes;
+import dev.floe.raft.ClusterConfig;
+import dev.floe.raft.Entry;
+import dev.floe.raft.EntryType;
+import dev.floe.raft.HardState;
+import dev.floe.raft.LogReader;
+import dev.floe.raft.NodeId;
+import dev.floe.raft.message.AppendRequest;
+import dev.floe.raft.message.AppendResponse;
+import dev.floe.raft.message.HeartbeatRequest;
+import dev.floe.raft.message.HeartbeatResponse;
+import dev.floe.raft.message.Message;
+import dev.floe.raft.message.SnapshotRequest;
+import dev.floe.raft.message.TimeoutNow;
+import dev.floe.raft.message.VoteRequest;
+import dev.floe.raft.message.VoteResponse;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One member of a Raft group as a pure, deterministic state machine (shaped after etcd/raft's
+ * RawNode). It has no threads, clock, sockets or files: the caller feeds it inputs —
+ * {@link #tick()}, {@link #step(Message)}, {@link #propose(Bytes)}, {@link #persisted(long, long)} —
+ * and collects outputs with {@link #ready()}, honouring the ordering contract documented on
+ * {@link Ready}. Given the same inputs and the same random source it produces the same outputs.
+ *
+ * <p>Not thread-safe: one thread (the server's consensus thread, or the simulator) owns it.
+ */
+public final class RaftNode {
+    private static final Logger LOG = LoggerFactory.getLogger(RaftNode.class);
+
+    private final NodeId id;
+    private final RaftOptions options;
+    private final RandomGenerator random;
+    private final Set<PlantedBug> bugs;
+    private final RaftLog log;
+    private ClusterConfig config;
+
+    // Persistent state (Raft paper Figure 2); reported through Ready.hardState when it changes.
+    private long term;
+    private Optional<NodeId> votedFor;
+    private HardState lastReadyHardState;
+
+    private Role role = Role.FOLLOWER;
+    private Optional<NodeId> leader = Optional.empty();
+
+    /** Ticks since the last reset; followers reset it only on hearing a current leader or granting a vote (§5.2). */
+    private int electionElapsed;
+    private int heartbeatElapsed;
+    /** Randomized in [T, 2T) at every reset so split votes resolve (Raft paper §5.2). */
+    private int randomizedElectionTimeout;
+
+    /** Votes in the current (pre-)campaign. */
+    private final Set<NodeId> votesGranted = new TreeSet<>();
+    private final Set<NodeId> votesRejected = new TreeSet<>();
+
+    /** Present only while leading. */
+    private Replication replication;
+
+    private final ArrayList<Message> messages = new ArrayList<>();
+    private final ArrayList<Message> messagesAfterPersist = new ArrayList<>();
+
+    private RaftNode(NodeId id, RaftOptions options, ClusterConfig config, HardState hardState, LogReader durableLog,
+                     long appliedIndex, RandomGenerator random) {
+        this.id = id;
+        this.options = options;
+        this.config = config;
+        this.random = random;
+        this.bugs = PlantedBug.current();
+        this.log = new RaftLog(durableLog, appliedIndex);
+        this.term = hardState.term();
+        this.votedFor = hardState.votedFor();
+        this.lastReadyHardState = hardState;
+        resetElectionTimer();
+    }
+
+    /**
+     * Creates a node from what its storage holds: the saved hard state and the durable log.
+     *
+     * @param config       the membership in force (bootstrap members, or the latest in the log/snapshot)
+     * @param appliedIndex the index the state machine has already applied (0, or the snapshot index);
+     *                     committed entries after it will be handed out again for applying
+     * @param random       the only source of randomness (election timeouts); seed it for reproducibility
+     */
+    public static RaftNode create(RaftOptions options, NodeId id, ClusterConfig config, HardState hardState,
+                                  LogReader durableLog, long appliedIndex, RandomGenerator random) {
+        return new RaftNode(id, options, config, hardState, durableLog, appliedIndex, random);
+    }
+
+    // ------------------------------------------------------------------ inputs
+
+    /** Advances logical time by one tick: elections time out, leaders send heartbeats. */
+    public void tick() {
+        if (role == Role.LEADER) {
+            tickLeader();
+        } else {
+            tickElection();
+        }
+    }
+
+    private void tickElection() {
+        electionElapsed++;
+        if (isPromotable() && electionElapsed >= randomizedElectionTimeout) {
+            electionElapsed = 0;
+            campaign(options.preVote() ? Campaign.PRE_VOTE : Campaign.ELECTION);
+        }
+    }
+
+    private void tickLeader() {
+        heartbeatElapsed++;
+        electionElapsed++;
+        if (electionElapsed >= options.electionTicks()) {
+            electionElapsed = 0;
+            // CheckQuorum (thesis §6.2): a leader cut off from a majority steps down, so that clients
+            // stop waiting on it and a partitioned old leader cannot serve stale reads.
+            if (options.checkQuorum() && !replication.quorumActiveAndReset()) {
+                LOG.info("{} [term {}] steps down: no quorum heard within an election timeout", id, term);
+                becomeFollower(term, Optional.empty());
+                return;
+            }
+        }
+        if (heartbeatElapsed >= options.heartbeatTicks()) {
+            heartbeatElapsed = 0;
+            replication.broadcastHeartbeat(0);
+        }
+    }
+
+    /**
+     * Proposes a command. The leader appends it to its log and replicates it with the next
+     * {@link #ready()}; anyone else refuses it, naming the leader if known.
+     */
+    public ProposeResult propose(Bytes command) {
+        return proposeEntry(EntryType.COMMAND, command);
+    }
+
+    private ProposeResult proposeEntry(EntryType type, Bytes data) {
+        if (role != Role.LEADER) {
+            return new ProposeResult.Rejected(ProposeResult.Reason.NOT_LEADER, leader);
+        }
+        long size = data.size() + Entry.OVERHEAD_BYTES;
+        long pending = replication.uncommittedBytes();
+        // An empty pipeline always admits one proposal, however large, so progress is possible.
+        if (pending > 0 && pending + size > options.maxUncommittedBytes()) {
+            return new ProposeResult.Rejected(ProposeResult.Reason.BACKPRESSURE, leader);
+        }
+        long index = log.lastIndex() + 1;
+        replication.appendNew(new Entry(term, index, type, data));
+        return new ProposeResult.Accepted(index, term);
+    }
+
+    /**
+     * The caller reports the log durable up to {@code index}, which had {@code term} when written
+     * (the last entry of a {@link Ready}). A report that no longer matches the log — the entries
+     * were overwritten since — is ignored, so it can never count toward the newer entries.
+     */
+    public void persisted(long index, long term) {
+        if (log.persisted(index, term) && role == Role.LEADER) {
+            // The leader's own durable write may complete a majority (thesis §10.2.1).
+            replication.maybeCommit();
+        }
+    }
+
+    /** Handles a message from another member. Messages addressed to someone else are dropped. */
+    public void step(Message m) {
+        if (!m.to().equals(id)) {
+            LOG.debug("{} [term {}] dropped message for {}: {}", id, term, m.to(), m);
+            return;
+        }
+        if (m.term() > term) {
+            if (m instanceof VoteRequest vr && !vr.transfer() && inLeaderLease()) {
+                // A follower that hears from a live leader ignores disruptive candidates (thesis §4.2.3).
+                LOG.debug("{} [term {}] ignores {}: leader {} is alive", id, term, m, leader.orElse(null));
+                return;
+            }
+            boolean futureTermProbe = (m instanceof VoteRequest vr && vr.preVote())
+                    || (m instanceof VoteResponse resp && resp.preVote() && resp.granted());
+            if (!futureTermProbe) {
+                // Raft paper Figure 2: a higher term makes us a follower of that term.
+                boolean fromLeader = m instanceof AppendRequest || m instanceof HeartbeatRequest || m instanceof SnapshotRequest;
+                becomeFollower(m.term(), fromLeader ? Optional.of(m.from()) : Optional.empty());
+            }
+        } else if (m.term() < term) {
+            if (!(bugs.contains(PlantedBug.COUNT_STALE_VOTES) && m instanceof VoteResponse)) {
+                rejectStale(m);
+                return;
+            }
+        }
+
+        if (m instanceof VoteRequest vr) {
+            handleVoteRequest(vr);
+            return;
+        }
+        switch (role) {
+            case LEADER -> stepLeader(m);
+            case CANDIDATE, PRE_CANDIDATE -> stepCandidate(m);
+            case FOLLOWER -> stepFollower(m);
+        }
+    }
+
+    /**
+     * A message from an older term is not acted on (it would let a deposed leader or candidate
+     * interfere). With CheckQuorum or PreVote a stale leader may never see a higher term otherwise,
+     * so it is told ours.
+     */
+    private void rejectStale(Message m) {
+        if ((options.checkQuorum() || options.preVote()) && (m instanceof AppendRequest || m instanceof HeartbeatRequest)) {
+            send(new HeartbeatResponse(id, m.from(), term, 0));
+        } else if (m instanceof VoteRequest vr && vr.preVote()) {
+            send(new VoteResponse(id, m.from(), term, true, false));
+        }
+    }
+
+    private boolean inLeaderLease() {
+        return options.checkQuorum() && leader.isPresent() && electionElapsed < options.electionTicks();
+    }
+
+    private void handleVoteRequest(VoteRequest m) {
+        // One vote per term (§5.2): we may vote again only for the same candidate. A pre-vote for a
+        // future term binds nothing, so it only needs the log check.
+        boolean canVote = votedFor.equals(Optional.of(m.from()))
+                || (votedFor.isEmpty() && leader.isEmpty())
+                || (m.preVote() && m.term() > term);
+        if (canVote && log.isUpToDate(m.lastLogIndex(), m.lastLogTerm())) {
+            LOG.debug("{} [term {}] grants {} to {}", id, term, m.preVote() ? "pre-vote" : "vote", m.from());
+            VoteResponse grant = new VoteResponse(id, m.from(), m.preVote() ? m.term() : term, m.preVote(), true);
+            if (!m.preVote()) {
+                electionElapsed = 0;
+                votedFor = Optional.of(m.from());
+            }
+            if (bugs.contains(PlantedBug.ANSWER_VOTE_BEFORE_PERSIST)) {
+                messages.add(grant);
+            } else {
+                send(grant);
+            }
+        } else {
+            send(new VoteResponse(id, m.from(), term, m.preVote(), false));
+        }
+    }
+
+    private void stepLeader(Message m) {
+        if (m instanceof AppendResponse ar) {
+            replication.onAppendResponse(ar);
+        } else if (m instanceof HeartbeatResponse hr) {
+            replication.onHeartbeatResponse(hr);
+        } else if (m instanceof AppendRequest || m instanceof HeartbeatRequest) {
+            // Election Safety makes this impossible; say so loudly rather than obey a second leader.
+            LOG.error("{} [term {}] is leader but received {} for the same term", id, term, m);
+        }
+    }
+
+    private void stepCandidate(Message m) {
+        if (m instanceof AppendRequest || m instanceof HeartbeatRequest || m instanceof SnapshotRequest) {
+            // A leader of our term exists (Raft paper §5.2): return to follower and obey it.
+            becomeFollower(m.term(), Optional.of(m.from()));
+            stepFollower(m);
+        } else if (m instanceof VoteResponse vr) {
+            boolean relevant = role == Role.PRE_CANDIDATE ? vr.preVote() : !vr.preVote();
+            if (relevant) countVote(vr);
+        }
+    }
+
+    private void stepFollower(Message m) {
+        if (m instanceof AppendRequest ar) {
+            electionElapsed = 0;
+            leader = Optional.of(ar.from());
+            handleAppend(ar);
+        } else if (m instanceof HeartbeatRequest hb) {
+            electionElapsed = 0;
+            leader = Optional.of(hb.from());
+            // The leader caps the commit index at what it knows we hold, so this never passes our log.
+            log.commitTo(Math.min(hb.commit(), log.lastIndex()));
+            send(new HeartbeatResponse(id, hb.from(), term, hb.readContext()));
+        } else if (m instanceof TimeoutNow) {
+            if (isPromotable()) {
+                LOG.info("{} [term {}] received TimeoutNow from {}: campaigning at once", id, term, m.from());
+                campaign(Campaign.TRANSFER);
+            }
+        }
+    }
+
+    /** The receiver's side of AppendEntries (Raft paper Figure 2). */
+    private void handleAppend(AppendRequest m) {
+        if (m.prevLogIndex() < log.committed()) {
+            // Everything up to our commit index matches the leader (Leader Completeness).
+            send(AppendResponse.accepted(id, m.from(), term, log.committed()));
+            return;
+        }
+        long lastNew = log.maybeAppend(m.prevLogIndex(), m.prevLogTerm(), m.entries());
+        if (lastNew >= 0) {
+            // Rule 5: commitIndex = min(leaderCommit, index of last new entry).
+            log.commitTo(Math.min(m.leaderCommit(), lastNew));
+            send(AppendResponse.accepted(id, m.from(), term, lastNew));
+            return;
+        }
+        // Consistency check failed: hint where our log diverges, one step per term (§5.3).
+        long hintIndex;
+        long hintTerm;
+        if (m.prevLogIndex() > log.lastIndex()) {
+            hintIndex = log.lastIndex() + 1;
+            hintTerm = 0;
+        } else {
+            hintTerm = log.term(m.prevLogIndex());
+            hintIndex = log.firstIndexOfTerm(m.prevLogIndex());
+        }
+        LOG.debug("{} [term {}] rejects append at {}@{} (hint {}@{})", id, term, m.prevLogIndex(), m.prevLogTerm(), hintIndex, hintTerm);
+        messages.add(AppendResponse.rejected(id, m.from(), term, m.prevLogIndex(), hintIndex, hintTerm));
+    }
+
+    // ------------------------------------------------------------------ elections
+
+    private enum Campaign { PRE_VOTE, ELECTION, TRANSFER }
+
+    private void campaign(Campaign kind) {
+        long voteTerm;
+        if (kind == Campaign.PRE_VOTE) {
+            becomePreCandidate();
+            voteTerm = term + 1;
+        } else {
+            becomeCandidate();
+            voteTerm = term;
+        }
+        votesGranted.add(id);
+        if (tally() == Quorum.VoteResult.WON) {
+            // A single-voter group wins at once.
+            if (kind == Campaign.PRE_VOTE) campaign(Campaign.ELECTION);
+            else becomeLeader();
+            return;
+        }
+        for (NodeId voter : voters()) {
+            if (voter.equals(id)) continue;
+            send(new VoteRequest(id, voter, voteTerm, log.lastIndex(), log.lastTerm(),
+                    kind == Campaign.PRE_VOTE, kind == Campaign.TRANSFER));
+        }
+    }
+
+    private void countVote(VoteResponse vr) {
+        if (vr.granted()) votesGranted.add(vr.from());
+        else votesRejected.add(vr.from());
+        switch (tally()) {
+            case WON -> {
+                if (role == Role.PRE_CANDIDATE) campaign(Campaign.ELECTION);
+                else becomeLeader();
+            }
+            case LOST -> becomeFollower(term, Optional.empty());
+            case PENDING -> {
+            }
+        }
+    }
+
+    private Quorum.VoteResult tally() {
+        return Quorum.jointVoteResult(config.voters(), config.votersOutgoing(), votesGranted, votesRejected);
+    }
+
+    private Set<NodeId> voters() {
+        Set<NodeId> all = new TreeSet<>(config.voters());
+        all.addAll(config.votersOutgoing());
+        return all;
+    }
+
+    private boolean isPromotable() {
+        return config.isVoter(id);
+    }
+
+    // ------------------------------------------------------------------ role changes
+
+    private void becomeFollower(long newTerm, Optional<NodeId> newLeader) {
+        Role before = role;
+        if (newTerm != term) {
+            term = newTerm;
+            votedFor = Optional.empty();
+        }
+        role = Role.FOLLOWER;
+        leader = newLeader;
+        replication = null;
+        resetElectionTimer();
+        if (before != Role.FOLLOWER || LOG.isDebugEnabled()) {
+            LOG.info("{} [term {}] became follower of {} (was {})", id, term, newLeader.map(NodeId::value).orElse("nobody"), before);
+        }
+    }
+
+    private void becomePreCandidate() {
+        role = Role.PRE_CANDIDATE;
+        leader = Optional.empty();
+        replication = null;
+        votesGranted.clear();
+        votesRejected.clear();
+        resetElectionTimer();
+        LOG.info("{} [term {}] starts a pre-vote for term {}", id, term, term + 1);
+    }
+
+    private void becomeCandidate() {
+        term++;
+        votedFor = Optional.of(id);
+        role = Role.CANDIDATE;
+        leader = Optional.empty();
+        replication = null;
+        votesGranted.clear();
+        votesRejected.clear();
+        resetElectionTimer();
+        LOG.info("{} [term {}] starts an election", id, term);
+    }
+
+    private void becomeLeader() {
+        role = Role.LEADER;
+        leader = Optional.of(id);
+        heartbeatElapsed = 0;
+        electionElapsed = 0;
+        replication = new Replication(this, log, options);
+        LOG.info("{} [term {}] became leader with log {}", id, term, log);
+        // A new leader appends an empty entry of its term (Raft paper §8): earlier entries can commit
+        // only together with an entry of the current term (§5.4.2).
+        replication.appendNew(new Entry(term, log.lastIndex() + 1, EntryType.NO_OP, Bytes.EMPTY));
+    }
+
+    private void resetElectionTimer() {
+        electionElapsed = 0;
+        heartbeatElapsed = 0;
+        randomizedElectionTimeout = options.electionTicks() + random.nextInt(options.electionTicks());
+    }
+
+    // ------------------------------------------------------------------ outputs
+
+    /** Whether {@link #ready()} has anything to hand out. */
+    public boolean hasReady() {
+        return !currentHardState().equals(lastReadyHardState)
+                || log.hasEntriesToPersist()
+                || !messages.isEmpty()
+                || !messagesAfterPersist.isEmpty()
+                || log.hasEntriesToApply()
+                || (replication != null && replication.hasPendingBroadcast());
+    }
+
+    /** Hands out the next batch of work; see {@link Ready} for what the caller must do, in which order. */
+    public Ready ready() {
+        if (replication != null) replication.flush();
+        HardState hs = currentHardState();
+        Optional<HardState> changed = hs.equals(lastReadyHardState) ? Optional.empty() : Optional.of(hs);
+        lastReadyHardState = hs;
+        Ready rd = new Ready(changed, log.takeEntriesToPersist(), messages, messagesAfterPersist,
+                log.takeEntriesToApply(options.maxApplyBytes()));
+        messages.clear();
+        messagesAfterPersist.clear();
+        return rd;
+    }
+
+    /**
+     * Queues {@code m}. Messages that promise something about our disk (votes, acknowledgements)
+     * wait for the current writes; the leader's own traffic does not (thesis §10.2.1).
+     */
+    void send(Message m) {
+        boolean independentOfDisk = m instanceof AppendRequest || m instanceof HeartbeatRequest
+                || m instanceof SnapshotRequest || m instanceof TimeoutNow || m instanceof HeartbeatResponse;
+        (independentOfDisk ? messages : messagesAfterPersist).add(m);
+    }
+
+    /** The leader found that {@code peer} needs a snapshot; snapshot transfer is not wired yet. */
+    void needSnapshot(NodeId peer) {
+        LOG.warn("{} [term {}] cannot replicate to {}: it needs entries before index {} that were compacted",
+                id, term, peer, log.firstIndex());
+    }
+
+    /** Hook for leadership transfer once a follower has caught up. */
+    void onFollowerCaughtUp(NodeId peer, Progress pr) {
+        // leadership transfer is not wired yet
+    }
+
+    // ------------------------------------------------------------------ accessors
+
+    public NodeId id() {
+        return id;
+    }
+
+    public long term() {
+        return term;
+    }
+
+    public Role role() {
+        return role;
+    }
+
+    public Optional<NodeId> leader() {
+        return leader;
+    }
+
+    public ClusterConfig config() {
+        return config;
+    }
+
+    boolean hasBug(PlantedBug bug) {
+        return bugs.contains(bug);
+    }
+
+    private HardState currentHardState() {
+        return new HardState(term, votedFor);
+    }
+
+    /** A snapshot of this node's state, for monitoring and tests. */
+    public Status status() {
+        Map<NodeId, Status.FollowerStatus> followers = new LinkedHashMap<>();
+        if (replication != null) {
+            for (Map.Entry<NodeId, Progress> e : replication.progress().entrySet()) {
+                Progress pr = e.getValue();
+                followers.put(e.getKey(), new Status.FollowerStatus(pr.match, pr.next, pr.state.name(), pr.learner));
+            }
+        }
+        return new Status(id, role, term, leader, log.committed(), log.applying(), log.lastIndex(), log.durableIndex(),
+                log.firstIndex(), Collections.unmodifiableMap(followers));
+    }
+
+    @Override
+    public String toString() {
+        return id + "[" + role + " t" + term + " " + log + "]";
+    }
+}

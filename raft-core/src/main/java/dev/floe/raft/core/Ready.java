@@ -1,0 +1,69 @@
+package dev.floe.raft.core;
+
+import dev.floe.raft.Entry;
+import dev.floe.raft.HardState;
+import dev.floe.raft.message.Message;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One batch of work the core hands to its caller (obtained from {@link RaftNode#ready()}). The core
+ * performs no I/O; the caller does, in this order — the <b>ordering contract</b>:
+ *
+ * <ol>
+ *   <li>{@link #messages()} may be sent at once, before or while anything is persisted. They are
+ *       the leader's AppendRequests, heartbeats, snapshots and TimeoutNow, which promise nothing
+ *       about the sender's disk: the leader writes its log in parallel with replicating it
+ *       (thesis §10.2.1) and counts itself toward a majority only once durable.</li>
+ *   <li>{@link #hardState()} (if present) and {@link #entries()} (if any) must be made durable, in
+ *       the order the Readies were produced. If the first entry's index is at or below what the
+ *       log already holds, the log's suffix from that index is replaced (the core decided it
+ *       conflicts with the leader).</li>
+ *   <li>{@link #messagesAfterPersist()} may be sent only once this Ready's hard state and entries,
+ *       and those of every earlier Ready, are durable: they include vote grants (the vote must be
+ *       on disk first, Raft paper Figure 2) and AppendResponses (an acknowledged entry must be on
+ *       disk).</li>
+ *   <li>When this Ready's entries are durable, call {@link RaftNode#persisted(long, long)} with the
+ *       index and term of {@link #lastEntryToPersist()} — from the consensus thread, like every
+ *       call into the core.</li>
+ *   <li>{@link #committedEntries()} are committed and durable here; apply them in order. They may be
+ *       applied concurrently with the steps above.</li>
+ * </ol>
+ *
+ * @param hardState            term and vote to persist, present only when they changed
+ * @param entries              log entries to persist, consecutive
+ * @param messages             to send now
+ * @param messagesAfterPersist to send once this Ready's writes (and earlier ones) are durable
+ * @param committedEntries     to apply, in order
+ */
+public record Ready(Optional<HardState> hardState, List<Entry> entries, List<Message> messages,
+                    List<Message> messagesAfterPersist, List<Entry> committedEntries) {
+
+    public Ready {
+        entries = List.copyOf(entries);
+        messages = List.copyOf(messages);
+        messagesAfterPersist = List.copyOf(messagesAfterPersist);
+        committedEntries = List.copyOf(committedEntries);
+    }
+
+    /** Whether anything must be made durable before {@link #messagesAfterPersist()} go out. */
+    public boolean mustPersist() {
+        return hardState.isPresent() || !entries.isEmpty();
+    }
+
+    /** The last entry to persist, whose index and term go to {@link RaftNode#persisted}. */
+    public Optional<Entry> lastEntryToPersist() {
+        return entries.isEmpty() ? Optional.empty() : Optional.of(entries.get(entries.size() - 1));
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("Ready{");
+        hardState.ifPresent(hs -> sb.append(hs).append(' '));
+        if (!entries.isEmpty()) sb.append("persist=").append(entries.get(0).index()).append("..").append(entries.get(entries.size() - 1).index()).append(' ');
+        if (!messages.isEmpty()) sb.append("send=").append(messages).append(' ');
+        if (!messagesAfterPersist.isEmpty()) sb.append("sendAfterPersist=").append(messagesAfterPersist).append(' ');
+        if (!committedEntries.isEmpty()) sb.append("apply=").append(committedEntries.get(0).index()).append("..").append(committedEntries.get(committedEntries.size() - 1).index());
+        return sb.append('}').toString();
+    }
+}

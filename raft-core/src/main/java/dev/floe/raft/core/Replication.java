@@ -1,0 +1,211 @@
+package dev.floe.raft.core;
+
+import dev.floe.raft.Entry;
+import dev.floe.raft.NodeId;
+import dev.floe.raft.message.AppendRequest;
+import dev.floe.raft.message.AppendResponse;
+import dev.floe.raft.message.HeartbeatRequest;
+import dev.floe.raft.message.HeartbeatResponse;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The leader's half of log replication (Raft paper §5.3): per-follower {@link Progress}, batched
+ * and pipelined AppendRequests, the conflict-hint repair, heartbeats, the commit rule and
+ * CheckQuorum. Exists only while its node leads; a new term means a new instance.
+ */
+final class Replication {
+    private final RaftNode node;
+    private final RaftLog log;
+    private final RaftOptions options;
+    /** One entry per other member (voters and learners), in id order. */
+    private final TreeMap<NodeId, Progress> progress = new TreeMap<>();
+    /** New entries were appended since the last flush: followers should get them. */
+    private boolean entriesPending;
+    /** The commit index moved since the last flush: idle followers should hear of it. */
+    private boolean commitPending;
+    private final UncommittedBytes uncommitted = new UncommittedBytes();
+
+    Replication(RaftNode node, RaftLog log, RaftOptions options) {
+        this.node = node;
+        this.log = log;
+        this.options = options;
+        long next = log.lastIndex() + 1;
+        for (NodeId member : node.config().allMembers()) {
+            if (!member.equals(node.id())) {
+                progress.put(member, new Progress(next, node.config().learners().contains(member), options));
+            }
+        }
+    }
+
+    Map<NodeId, Progress> progress() {
+        return progress;
+    }
+
+    /** Appends a new entry of the leader's term; followers receive it at the next flush. */
+    void appendNew(Entry entry) {
+        log.appendAsLeader(entry);
+        uncommitted.add(entry.index(), entry.sizeBytes());
+        entriesPending = true;
+    }
+
+    long uncommittedBytes() {
+        return uncommitted.total();
+    }
+
+    boolean hasPendingBroadcast() {
+        return entriesPending || commitPending;
+    }
+
+    /**
+     * Sends what accumulated since the last flush. Deferring the broadcast to here batches every
+     * proposal made in between into one AppendRequest per follower.
+     */
+    void flush() {
+        if (entriesPending) {
+            for (NodeId peer : progress.keySet()) {
+                sendAppends(peer);
+            }
+        }
+        if (commitPending) {
+            // Tell caught-up, idle followers the new commit index with an empty append; the others
+            // learn it from the entries already on their way or the next heartbeat.
+            long last = log.lastIndex();
+            for (Map.Entry<NodeId, Progress> e : progress.entrySet()) {
+                Progress pr = e.getValue();
+                if (pr.match == last && pr.next == last + 1 && !pr.isPaused()) {
+                    sendAppend(e.getKey(), pr, true);
+                }
+            }
+        }
+        entriesPending = false;
+        commitPending = false;
+    }
+
+    /** Sends as many batches to {@code peer} as its state and window allow. */
+    private void sendAppends(NodeId peer) {
+        Progress pr = progress.get(peer);
+        while (sendAppend(peer, pr, false)) {
+            // keep streaming while in REPLICATE with room in the window
+        }
+    }
+
+    /**
+     * Sends one AppendRequest from {@code pr.next}, unless paused. Returns true when entries were
+     * sent (the caller may try again for the next batch).
+     */
+    private boolean sendAppend(NodeId peer, Progress pr, boolean sendIfEmpty) {
+        if (pr.isPaused()) return false;
+        long prevIndex = pr.next - 1;
+        if (prevIndex < log.firstIndex() - 1) {
+            // The follower needs entries we compacted away: only a snapshot can help (paper §7).
+            node.needSnapshot(peer);
+            return false;
+        }
+        List<Entry> entries = log.slice(pr.next, log.lastIndex() + 1, options.maxMessageBytes());
+        if (entries.isEmpty() && !sendIfEmpty) return false;
+        long bytes = 0;
+        for (Entry e : entries) bytes += e.sizeBytes();
+        node.send(new AppendRequest(node.id(), peer, node.term(), prevIndex, log.term(prevIndex), entries, log.committed()));
+        pr.sentEntries(prevIndex + entries.size(), entries.size(), bytes);
+        return !entries.isEmpty();
+    }
+
+    /** Heartbeats to every member (Raft paper §5.2), each with the commit index capped at its match. */
+    void broadcastHeartbeat(long readContext) {
+        for (Map.Entry<NodeId, Progress> e : progress.entrySet()) {
+            long commit = Math.min(e.getValue().match, log.committed());
+            node.send(new HeartbeatRequest(node.id(), e.getKey(), node.term(), commit, readContext));
+        }
+    }
+
+    void onAppendResponse(AppendResponse m) {
+        Progress pr = progress.get(m.from());
+        if (pr == null) return;
+        pr.recentActive = true;
+        if (!m.success()) {
+            if (pr.maybeDecreaseTo(m.rejectedIndex(), nextFromHint(m))) {
+                if (pr.state == Progress.State.REPLICATE) pr.becomeProbe();
+                sendAppends(m.from());
+            }
+            return;
+        }
+        if (pr.maybeUpdate(m.matchIndex())) {
+            switch (pr.state) {
+                case PROBE -> pr.becomeReplicate();
+                case REPLICATE -> pr.inflights.freeUpTo(m.matchIndex());
+                case SNAPSHOT -> {
+                    if (pr.match >= pr.pendingSnapshot) pr.becomeProbe();
+                }
+            }
+            maybeCommit();
+            node.onFollowerCaughtUp(m.from(), pr);
+        }
+        sendAppends(m.from());
+    }
+
+    /**
+     * Where to retry after a rejection, from the follower's conflict hint (paper §5.3): if we hold
+     * entries of the follower's conflicting term that reach into its run of that term, our logs
+     * agree up to our last entry of that term; otherwise skip the follower's whole run of it.
+     */
+    private long nextFromHint(AppendResponse m) {
+        if (m.hintTerm() > 0) {
+            long ours = log.lastIndexOfTerm(m.hintTerm(), m.rejectedIndex());
+            if (ours >= m.hintIndex()) return ours + 1;
+        }
+        return m.hintIndex();
+    }
+
+    void onHeartbeatResponse(HeartbeatResponse m) {
+        Progress pr = progress.get(m.from());
+        if (pr == null) return;
+        pr.recentActive = true;
+        pr.probeSent = false;
+        // A lost AppendRequest would otherwise stall a full pipeline forever: make room for one.
+        if (pr.state == Progress.State.REPLICATE && pr.inflights.isFull()) pr.inflights.freeUpTo(pr.match);
+        if (pr.match < log.lastIndex()) {
+            // An empty append at our last index makes a follower that lost messages reject and so
+            // reveal its real position.
+            sendAppend(m.from(), pr, true);
+        }
+    }
+
+    /**
+     * The commit rule (Raft paper §5.3-5.4.2, Figure 8): the highest index stored on a majority of
+     * voters commits, but only if it is of the current term; earlier entries commit with it. The
+     * leader counts itself only up to what is durable on its own disk (thesis §10.2.1).
+     */
+    boolean maybeCommit() {
+        long selfDurable = log.durableIndex();
+        NodeId self = node.id();
+        long index = Quorum.jointCommittedIndex(node.config().voters(), node.config().votersOutgoing(), id -> {
+            if (id.equals(self)) return selfDurable;
+            Progress pr = progress.get(id);
+            return pr == null ? 0 : pr.match;
+        });
+        if (index <= log.committed()) return false;
+        if (log.term(index) != node.term() && !node.hasBug(PlantedBug.COMMIT_EARLIER_TERM_BY_COUNTING)) return false;
+        log.commitTo(index);
+        uncommitted.commitTo(index);
+        commitPending = true;
+        return true;
+    }
+
+    /**
+     * CheckQuorum (thesis §6.2): whether a quorum of voters was heard from since the last call.
+     * Resets the activity marks for the next round.
+     */
+    boolean quorumActiveAndReset() {
+        Set<NodeId> active = new HashSet<>();
+        active.add(node.id());
+        for (Map.Entry<NodeId, Progress> e : progress.entrySet()) {
+            if (e.getValue().recentActive) active.add(e.getKey());
+            e.getValue().recentActive = false;
+        }
+        return Quorum.isActiveQuorum(node.config().voters(), node.config().votersOutgoing(), active);
+    }
+}
