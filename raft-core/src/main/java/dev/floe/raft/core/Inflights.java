@@ -37,6 +37,11 @@ final class Inflights {
         }
     }
 
+    /** Frees the oldest request, presumed lost, so a stalled window can move again. */
+    void freeFirst() {
+        if (count > 0) freeUpTo(lastIndexes[start]);
+    }
+
     boolean isFull() {
         return count == lastIndexes.length || bytes >= maxBytes;
     }

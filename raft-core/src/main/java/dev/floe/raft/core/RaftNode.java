@@ -497,6 +497,16 @@ public final class RaftNode {
         return config;
     }
 
+    /** The highest index known committed. */
+    public long commitIndex() {
+        return log.committed();
+    }
+
+    /** The index of the last entry in this node's log (durable or not). */
+    public long lastIndex() {
+        return log.lastIndex();
+    }
+
     boolean hasBug(PlantedBug bug) {
         return bugs.contains(bug);
     }

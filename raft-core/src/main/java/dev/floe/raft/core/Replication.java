@@ -166,7 +166,7 @@ final class Replication {
         pr.recentActive = true;
         pr.probeSent = false;
         // A lost AppendRequest would otherwise stall a full pipeline forever: make room for one.
-        if (pr.state == Progress.State.REPLICATE && pr.inflights.isFull()) pr.inflights.freeUpTo(pr.match);
+        if (pr.state == Progress.State.REPLICATE && pr.inflights.isFull()) pr.inflights.freeFirst();
         if (pr.match < log.lastIndex()) {
             // An empty append at our last index makes a follower that lost messages reject and so
             // reveal its real position.

@@ -1,0 +1,181 @@
+package dev.floe.raft.testkit;
+
+import dev.floe.raft.Entry;
+import dev.floe.raft.LogReader;
+import dev.floe.raft.core.RaftNode;
+import dev.floe.raft.core.Role;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Raft's safety properties (Raft paper Figure 3), checked against the whole simulated cluster:
+ * <ul>
+ *   <li><b>Election Safety</b>: at most one leader per term.</li>
+ *   <li><b>Log Matching</b>: two logs with an entry of the same index and term are identical up to it.</li>
+ *   <li><b>Leader Completeness</b>: a new leader holds every entry committed before its term.</li>
+ *   <li><b>State Machine Safety</b>: no two nodes apply different entries at one index; entries are
+ *       applied in order, and only once committed.</li>
+ *   <li><b>Monotonic commit</b>: a node's commit index never goes down (within one run of the process).</li>
+ *   <li><b>Committed means durable</b>: every committed entry is on the disks of a majority, so no
+ *       crash pattern can lose it.</li>
+ * </ul>
+ * and, at the end of a run whose faults have healed, liveness: a leader followed by a majority, and
+ * every client command applied.
+ */
+final class InvariantChecker {
+    private static final int FULL_CHECK_EVERY = 256;
+
+    private final Simulation sim;
+    private final Map<Long, Integer> leaderOfTerm = new HashMap<>();
+    /** The committed prefix of the log as first reported by any node; entry i at position i - 1. */
+    private final ArrayList<Entry> committed = new ArrayList<>();
+    private long appliedMax;
+    private final Map<String, Long> firstIndexOfCommand = new HashMap<>();
+    private long events;
+
+    InvariantChecker(Simulation sim) {
+        this.sim = sim;
+    }
+
+    /** Checks a node's role, term and commit index after it handled an input. */
+    void observe(SimNode n) {
+        RaftNode r = n.raft;
+        long commit = r.commitIndex();
+        if (commit < n.lastCommit) {
+            throw sim.violation("Monotonic commit", n.id + " commit index went from " + n.lastCommit + " to " + commit);
+        }
+        if (commit > n.lastCommit) {
+            List<Entry> newly = n.disk.log().entries(n.lastCommit + 1, commit + 1, Long.MAX_VALUE);
+            for (Entry e : newly) {
+                if (e.index() <= committed.size()) {
+                    Entry known = committed.get((int) e.index() - 1);
+                    if (!known.equals(e)) {
+                        throw sim.violation("State Machine Safety", n.id + " committed " + e + " where " + known + " was committed before");
+                    }
+                } else {
+                    committed.add(e);
+                }
+            }
+            n.lastCommit = commit;
+        }
+        if (r.role() == Role.LEADER) {
+            Integer other = leaderOfTerm.putIfAbsent(r.term(), n.index);
+            if (other != null && other != n.index) {
+                throw sim.violation("Election Safety", "both " + sim.nodes[other].id + " and " + n.id + " lead term " + r.term());
+            }
+            if (n.lastRole != Role.LEADER || n.lastTerm != r.term()) {
+                sim.stats.elections++;
+                checkLeaderCompleteness(n);
+            }
+        }
+        n.lastRole = r.role();
+        n.lastTerm = r.term();
+    }
+
+    private void checkLeaderCompleteness(SimNode n) {
+        LogReader log = n.disk.log();
+        for (Entry e : committed) {
+            if (e.index() > log.lastIndex() || log.term(e.index()) != e.term()) {
+                throw sim.violation("Leader Completeness", n.id + " leads term " + n.raft.term() + " without committed entry " + e);
+            }
+        }
+    }
+
+    /** A node applies {@code e}: in order, committed, and the same entry every node applies there. */
+    void onApply(SimNode n, Entry e) {
+        if (e.index() != n.applied + 1) {
+            throw sim.violation("State Machine Safety", n.id + " applied " + e + " after index " + n.applied);
+        }
+        n.applied = e.index();
+        if (e.index() > committed.size()) {
+            throw sim.violation("State Machine Safety", n.id + " applied " + e + " which nobody reported committed");
+        }
+        Entry known = committed.get((int) e.index() - 1);
+        if (!known.equals(e)) {
+            throw sim.violation("State Machine Safety", n.id + " applied " + e + " where " + known + " is committed");
+        }
+    }
+
+    /** Whether this is the first time any node applies index {@code e.index()}. */
+    boolean isFirstApplication(Entry e) {
+        if (e.index() <= appliedMax) return false;
+        appliedMax = e.index();
+        return true;
+    }
+
+    /** Records the first index a command was applied at; false if it had been applied before. */
+    boolean noteCommandApplied(String command, long index) {
+        return firstIndexOfCommand.putIfAbsent(command, index) == null;
+    }
+
+    void afterEvent(SimEvent ev) {
+        if (++events % FULL_CHECK_EVERY == 0 || ev.kind() == SimEvent.Kind.FAULT) {
+            checkLogMatching();
+            checkCommittedDurableOnMajority();
+        }
+    }
+
+    void atEnd() {
+        checkLogMatching();
+        checkCommittedDurableOnMajority();
+        checkLiveness();
+    }
+
+    private void checkLogMatching() {
+        SimNode[] nodes = sim.nodes;
+        for (int a = 0; a < nodes.length; a++) {
+            for (int b = a + 1; b < nodes.length; b++) {
+                LogReader la = nodes[a].disk.log();
+                LogReader lb = nodes[b].disk.log();
+                long i = Math.min(la.lastIndex(), lb.lastIndex());
+                while (i > 0 && la.term(i) != lb.term(i)) i--;
+                if (i == 0) continue;
+                List<Entry> ea = la.entries(1, i + 1, Long.MAX_VALUE);
+                List<Entry> eb = lb.entries(1, i + 1, Long.MAX_VALUE);
+                if (!ea.equals(eb)) {
+                    int j = 0;
+                    while (ea.get(j).equals(eb.get(j))) j++;
+                    throw sim.violation("Log Matching", nodes[a].id + " and " + nodes[b].id + " agree at index " + i
+                            + " but differ at " + (j + 1) + ": " + ea.get(j) + " vs " + eb.get(j));
+                }
+            }
+        }
+    }
+
+    private void checkCommittedDurableOnMajority() {
+        SimNode[] nodes = sim.nodes;
+        int majority = nodes.length / 2 + 1;
+        for (Entry e : committed) {
+            int holders = 0;
+            for (SimNode n : nodes) {
+                LogReader durable = n.disk.durableLog();
+                if (e.index() <= durable.lastIndex() && durable.term(e.index()) == e.term()) holders++;
+            }
+            if (holders < majority) {
+                throw sim.violation("Committed entries are durable on a majority", e + " is on " + holders + " disks");
+            }
+        }
+    }
+
+    private void checkLiveness() {
+        SimNode[] nodes = sim.nodes;
+        SimNode leader = null;
+        for (SimNode n : nodes) {
+            if (n.up && n.raft.role() == Role.LEADER && (leader == null || n.raft.term() > leader.raft.term())) leader = n;
+        }
+        String bound = sim.config.healTicks() + " ticks after all faults healed";
+        if (leader == null) throw sim.violation("Liveness", "no leader " + bound);
+        int followers = 0;
+        for (SimNode n : nodes) {
+            if (n.up && n.raft.term() == leader.raft.term() && n.raft.leader().equals(java.util.Optional.of(leader.id))) followers++;
+        }
+        if (followers < nodes.length / 2 + 1) {
+            throw sim.violation("Liveness", leader.id + " leads term " + leader.raft.term() + " but only " + followers + " nodes follow it " + bound);
+        }
+        if (sim.commandsPending() > 0) {
+            throw sim.violation("Liveness", sim.commandsPending() + " client commands still pending " + bound);
+        }
+    }
+}

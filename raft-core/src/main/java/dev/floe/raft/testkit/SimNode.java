@@ -1,0 +1,48 @@
+package dev.floe.raft.testkit;
+
+import dev.floe.raft.NodeId;
+import dev.floe.raft.core.RaftNode;
+import dev.floe.raft.core.Role;
+import java.util.SplittableRandom;
+
+/** One simulated member: its disk survives crashes; its {@link RaftNode} and applied state do not. */
+final class SimNode {
+    final int index;
+    final NodeId id;
+    final SimDisk disk = new SimDisk();
+    RaftNode raft;
+    boolean up;
+    /** Bumped at every crash, so disk completions of a dead incarnation are ignored. */
+    int incarnation;
+    /** Last index applied by this incarnation's state machine. */
+    long applied;
+    /** Last commit index seen in this incarnation (must never go down). */
+    long lastCommit;
+    Role lastRole = Role.FOLLOWER;
+    long lastTerm;
+
+    SimNode(int index, NodeId id) {
+        this.index = index;
+        this.id = id;
+    }
+
+    void start(Simulation sim) {
+        up = true;
+        applied = 0;
+        lastCommit = 0;
+        lastRole = Role.FOLLOWER;
+        raft = RaftNode.create(sim.config.options(), id, sim.membership, disk.durableHardState(), disk.log(), 0,
+                new SplittableRandom(sim.random.nextLong()));
+        lastTerm = raft.term();
+    }
+
+    void crash(Simulation sim) {
+        up = false;
+        incarnation++;
+        disk.crash(sim.random);
+    }
+
+    void restart(Simulation sim) {
+        start(sim);
+    }
+}

@@ -1,0 +1,418 @@
+package dev.floe.raft.testkit;
+
+import dev.floe.raft.Bytes;
+import dev.floe.raft.ClusterConfig;
+import dev.floe.raft.Entry;
+import dev.floe.raft.EntryType;
+import dev.floe.raft.NodeId;
+import dev.floe.raft.core.ProposeResult;
+import dev.floe.raft.core.RaftNode;
+import dev.floe.raft.core.Ready;
+import dev.floe.raft.core.Role;
+import dev.floe.raft.message.Message;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.PriorityQueue;
+import java.util.SplittableRandom;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+
+/**
+ * A deterministic simulation of a whole Raft cluster: the real {@link RaftNode}s, a simulated
+ * network that delays, drops, duplicates and reorders messages and cuts symmetric and one-way
+ * partitions, simulated disks that lose unsynced writes on a crash, and clients proposing
+ * commands throughout. Every random choice derives from {@link SimConfig#seed()}, so a run is
+ * reproduced exactly by its seed.
+ *
+ * <p>After every event the {@link InvariantChecker} checks Raft's safety properties; at the end of
+ * the run, after every fault has healed, it checks liveness (a leader, and every command done).
+ * A broken property throws {@link InvariantViolation} carrying the seed and the replay command.
+ */
+public final class Simulation {
+    /** Once per simulated second, for demos: the cluster at a glance. */
+    public record Summary(long timeMillis, long term, Optional<NodeId> leader, long commitIndex, int nodesUp,
+                          long commandsCommitted, SimStats stats) {
+    }
+
+    /** What a finished run did. */
+    public record Result(long seed, int nodes, long events, long timeMillis, long maxTerm, long commitIndex,
+                         long commandsCommitted, SimStats stats) {
+    }
+
+    private static final int TRACE_EVENTS = 60;
+
+    final SimConfig config;
+    final SplittableRandom random;
+    private final PriorityQueue<SimEvent> queue = new PriorityQueue<>();
+    private long seq;
+    long now;
+    final SimNode[] nodes;
+    private final Map<NodeId, Integer> indexOf = new HashMap<>();
+    final ClusterConfig membership;
+    private final SimClient[] clients;
+    private final Map<String, SimClient> waitingOn = new HashMap<>();
+    private int issued;
+    final SimStats stats = new SimStats();
+    private final InvariantChecker checker;
+
+    // network faults
+    private final boolean[][] blocked;
+    private double dropRate;
+    private double duplicateRate;
+    private boolean healed;
+    private final long faultEnd;
+    private final long end;
+
+    private final SimEvent[] trace = new SimEvent[TRACE_EVENTS];
+    private long traced;
+    private Consumer<String> traceSink;
+    private Consumer<Summary> summarySink;
+
+    public Simulation(SimConfig config) {
+        this.config = config;
+        this.random = new SplittableRandom(config.seed());
+        this.nodes = new SimNode[config.nodes()];
+        TreeSet<NodeId> ids = new TreeSet<>();
+        for (int i = 0; i < config.nodes(); i++) {
+            NodeId id = NodeId.of("n" + (i + 1));
+            ids.add(id);
+            indexOf.put(id, i);
+        }
+        this.membership = ClusterConfig.ofVoters(ids);
+        for (int i = 0; i < config.nodes(); i++) {
+            nodes[i] = new SimNode(i, NodeId.of("n" + (i + 1)));
+            nodes[i].start(this);
+        }
+        this.clients = new SimClient[config.clients()];
+        for (int i = 0; i < clients.length; i++) clients[i] = new SimClient(i);
+        this.blocked = new boolean[config.nodes()][config.nodes()];
+        this.dropRate = config.dropRate();
+        this.duplicateRate = config.duplicateRate();
+        this.faultEnd = (long) config.faultTicks() * SimConfig.TICK_MILLIS;
+        this.end = faultEnd + (long) config.healTicks() * SimConfig.TICK_MILLIS;
+        this.checker = new InvariantChecker(this);
+    }
+
+    /** Prints every event as it happens (for replaying a seed). */
+    public Simulation traceTo(Consumer<String> sink) {
+        this.traceSink = sink;
+        return this;
+    }
+
+    /** Receives a {@link Summary} every simulated second. */
+    public Simulation summariesTo(Consumer<Summary> sink) {
+        this.summarySink = sink;
+        return this;
+    }
+
+    /** Runs a whole simulation of {@code config}; throws {@link InvariantViolation} on a broken property. */
+    public static Result run(SimConfig config) {
+        return new Simulation(config).run();
+    }
+
+    /** Runs to the end of the heal phase and checks liveness. */
+    public Result run() {
+        for (SimNode n : nodes) schedule(1 + random.nextInt(SimConfig.TICK_MILLIS), SimEvent.Kind.TICK, n.index, 0, null, "");
+        for (SimClient c : clients) schedule(random.nextInt(200), SimEvent.Kind.CLIENT_SEND, c.id, 0, null, "");
+        scheduleNextFault();
+        schedule(faultEnd, SimEvent.Kind.FAULT, -1, 0, null, "heal everything");
+        long nextSummary = 1000;
+        long events = 0;
+        while (!queue.isEmpty() && queue.peek().time() <= end) {
+            SimEvent ev = queue.poll();
+            now = ev.time();
+            while (summarySink != null && now >= nextSummary) {
+                summarySink.accept(summary(nextSummary));
+                nextSummary += 1000;
+            }
+            trace[(int) (traced++ % TRACE_EVENTS)] = ev;
+            if (traceSink != null) traceSink.accept(ev.toString());
+            handle(ev);
+            events++;
+            checker.afterEvent(ev);
+        }
+        checker.atEnd();
+        long maxTerm = 0;
+        long commit = 0;
+        for (SimNode n : nodes) {
+            if (n.up) {
+                maxTerm = Math.max(maxTerm, n.raft.term());
+                commit = Math.max(commit, n.raft.commitIndex());
+            }
+        }
+        return new Result(config.seed(), config.nodes(), events, now, maxTerm, commit, stats.commandsCommitted, stats);
+    }
+
+    // ------------------------------------------------------------------ events
+
+    private void handle(SimEvent ev) {
+        switch (ev.kind()) {
+            case TICK -> {
+                SimNode n = nodes[ev.node()];
+                if (n.up) {
+                    n.raft.tick();
+                    drain(n);
+                }
+                schedule(now + SimConfig.TICK_MILLIS, SimEvent.Kind.TICK, ev.node(), 0, null, "");
+            }
+            case DELIVER -> deliver(ev.message());
+            case DISK_DURABLE -> {
+                SimNode n = nodes[ev.node()];
+                if (n.up && n.incarnation == ev.incarnation()) {
+                    SimDisk.Write w = n.disk.completeOldest();
+                    for (Message m : w.afterPersist()) send(m);
+                    if (!w.entries().isEmpty()) {
+                        Entry last = w.entries().get(w.entries().size() - 1);
+                        n.raft.persisted(last.index(), last.term());
+                    }
+                    drain(n);
+                }
+            }
+            case CLIENT_SEND -> clientSend(clients[ev.node()]);
+            case CLIENT_TIMEOUT -> {
+                SimClient c = clients[ev.node()];
+                if (c.waiting && c.attempt == ev.incarnation()) {
+                    c.target = -1;
+                    clientSend(c);
+                }
+            }
+            case FAULT -> {
+                if (ev.node() == -1) healEverything();
+                else injectFault();
+            }
+            case HEAL_ONE -> healOne(ev);
+        }
+    }
+
+    /** Hands everything the node has ready to the network, the disk and the state machine. */
+    void drain(SimNode n) {
+        while (n.raft.hasReady()) {
+            Ready rd = n.raft.ready();
+            for (Message m : rd.messages()) send(m);
+            if (rd.mustPersist() || (!rd.messagesAfterPersist().isEmpty() && n.disk.hasInFlight())) {
+                SimDisk.Write w = n.disk.submit(rd.hardState(), rd.entries(), rd.messagesAfterPersist(),
+                        now + 1 + random.nextInt(config.maxDiskMillis()));
+                schedule(w.durableAt(), SimEvent.Kind.DISK_DURABLE, n.index, n.incarnation, null, "");
+            } else {
+                for (Message m : rd.messagesAfterPersist()) send(m);
+            }
+            checker.observe(n);
+            for (Entry e : rd.committedEntries()) apply(n, e);
+        }
+        checker.observe(n);
+    }
+
+    private void apply(SimNode n, Entry e) {
+        checker.onApply(n, e);
+        if (e.type() == EntryType.COMMAND && checker.isFirstApplication(e)) {
+            String command = e.data().toUtf8();
+            stats.commandsApplied++;
+            SimClient c = waitingOn.remove(command);
+            if (c != null) {
+                c.waiting = false;
+                c.attempt++;
+                stats.commandsCommitted++;
+                stats.recordLatency(now - c.issuedAt);
+                schedule(now + random.nextInt(Math.max(1, clientPause())), SimEvent.Kind.CLIENT_SEND, c.id, 0, null, "");
+            } else if (!checker.noteCommandApplied(command, e.index())) {
+                stats.duplicateApplications++;
+            }
+        }
+    }
+
+    private int clientPause() {
+        return (int) (2 * faultEnd * clients.length / Math.max(1, config.proposals()));
+    }
+
+    // ------------------------------------------------------------------ network
+
+    void send(Message m) {
+        stats.messagesSent++;
+        if (random.nextDouble() < dropRate) {
+            stats.messagesDropped++;
+            return;
+        }
+        schedule(now + 1 + random.nextInt(config.maxDelayMillis()), SimEvent.Kind.DELIVER, -1, 0, m, "");
+        if (random.nextDouble() < duplicateRate) {
+            stats.messagesDuplicated++;
+            schedule(now + 1 + random.nextInt(config.maxDelayMillis()), SimEvent.Kind.DELIVER, -1, 0, m, "");
+        }
+    }
+
+    private void deliver(Message m) {
+        int from = indexOf.get(m.from());
+        Integer to = indexOf.get(m.to());
+        if (to == null || !nodes[to].up || blocked[from][to]) {
+            stats.messagesDropped++;
+            return;
+        }
+        SimNode n = nodes[to];
+        n.raft.step(m);
+        drain(n);
+    }
+
+    // ------------------------------------------------------------------ clients
+
+    private void clientSend(SimClient c) {
+        if (!c.waiting) {
+            if (issued >= config.proposals() || now >= faultEnd) return;
+            c.seq++;
+            c.command = "c" + c.id + "-" + c.seq;
+            c.waiting = true;
+            c.issuedAt = now;
+            issued++;
+            waitingOn.put(c.command, c);
+        }
+        int target = c.target >= 0 ? c.target : random.nextInt(nodes.length);
+        SimNode n = nodes[target];
+        if (!n.up) {
+            c.target = -1;
+            schedule(now + 20, SimEvent.Kind.CLIENT_SEND, c.id, 0, null, "");
+            return;
+        }
+        ProposeResult result = n.raft.propose(Bytes.utf8(c.command));
+        drain(n);
+        if (result instanceof ProposeResult.Accepted) {
+            c.attempt++;
+            c.target = target;
+            stats.proposalsAccepted++;
+            schedule(now + 40L * SimConfig.TICK_MILLIS, SimEvent.Kind.CLIENT_TIMEOUT, c.id, c.attempt, null, "");
+        } else if (result instanceof ProposeResult.Rejected r) {
+            stats.proposalsRejected++;
+            c.target = r.leaderHint().map(indexOf::get).orElse(-1);
+            schedule(now + (c.target >= 0 ? 5 : 30), SimEvent.Kind.CLIENT_SEND, c.id, 0, null, "");
+        }
+    }
+
+    /** Commands issued and not yet applied anywhere. */
+    int commandsPending() {
+        return waitingOn.size();
+    }
+
+    // ------------------------------------------------------------------ faults
+
+    private void scheduleNextFault() {
+        long at = now + (1 + random.nextInt(2 * config.faultEveryTicks())) * (long) SimConfig.TICK_MILLIS;
+        if (at < faultEnd) schedule(at, SimEvent.Kind.FAULT, 0, 0, null, "fault");
+    }
+
+    private void injectFault() {
+        scheduleNextFault();
+        if (healed) return;
+        int kind = random.nextInt(4);
+        switch (kind) {
+            case 0 -> {
+                SimNode n = nodes[random.nextInt(nodes.length)];
+                if (!n.up) return;
+                n.crash(this);
+                stats.crashes++;
+                note("crash " + n.id);
+                schedule(now + (5 + random.nextInt(60)) * (long) SimConfig.TICK_MILLIS, SimEvent.Kind.HEAL_ONE, n.index, 0, null, "restart " + n.id);
+            }
+            case 1 -> {
+                // A symmetric partition: a random non-empty proper subset against the rest.
+                int mask = 1 + random.nextInt((1 << nodes.length) - 2);
+                for (int a = 0; a < nodes.length; a++) {
+                    for (int b = 0; b < nodes.length; b++) {
+                        if (((mask >> a) & 1) != ((mask >> b) & 1)) blocked[a][b] = true;
+                    }
+                }
+                stats.partitions++;
+                note("partition " + describeMask(mask));
+                schedule(now + (10 + random.nextInt(100)) * (long) SimConfig.TICK_MILLIS, SimEvent.Kind.HEAL_ONE, -1, 0, null, "heal partitions");
+            }
+            case 2 -> {
+                // A one-way cut: one node stops hearing from (or being heard by) another.
+                int a = random.nextInt(nodes.length);
+                int b = random.nextInt(nodes.length);
+                if (a == b) return;
+                blocked[a][b] = true;
+                stats.oneWayCuts++;
+                note("cut " + nodes[a].id + "->" + nodes[b].id);
+                schedule(now + (10 + random.nextInt(80)) * (long) SimConfig.TICK_MILLIS, SimEvent.Kind.HEAL_ONE, -1, 0, null, "heal partitions");
+            }
+            default -> {
+                dropRate = 0.3;
+                stats.lossBursts++;
+                note("loss burst 30%");
+                schedule(now + (5 + random.nextInt(30)) * (long) SimConfig.TICK_MILLIS, SimEvent.Kind.HEAL_ONE, -2, 0, null, "end loss burst");
+            }
+        }
+    }
+
+    private void healOne(SimEvent ev) {
+        if (ev.node() >= 0) {
+            SimNode n = nodes[ev.node()];
+            if (!n.up) n.restart(this);
+        } else if (ev.node() == -1) {
+            for (boolean[] row : blocked) java.util.Arrays.fill(row, false);
+        } else if (!healed) {
+            dropRate = config.dropRate();
+        }
+    }
+
+    /** The end of the fault phase: restart everyone, reconnect everything, stop losing messages. */
+    private void healEverything() {
+        healed = true;
+        for (boolean[] row : blocked) java.util.Arrays.fill(row, false);
+        dropRate = 0;
+        duplicateRate = 0;
+        for (SimNode n : nodes) if (!n.up) n.restart(this);
+    }
+
+    private String describeMask(int mask) {
+        List<String> a = new ArrayList<>();
+        List<String> b = new ArrayList<>();
+        for (int i = 0; i < nodes.length; i++) ((mask >> i & 1) == 1 ? a : b).add(nodes[i].id.value());
+        return a + " | " + b;
+    }
+
+    private void note(String what) {
+        if (traceSink != null) traceSink.accept(String.format("%8dms FAULT %s", now, what));
+    }
+
+    void schedule(long time, SimEvent.Kind kind, int node, int incarnation, Message message, String note) {
+        queue.add(new SimEvent(time, seq++, kind, node, incarnation, message, note));
+    }
+
+    // ------------------------------------------------------------------ reporting
+
+    int indexOf(NodeId id) {
+        return indexOf.get(id);
+    }
+
+    /** The last events, oldest first, for a failure report. */
+    String recentTrace() {
+        StringBuilder sb = new StringBuilder();
+        long from = Math.max(0, traced - TRACE_EVENTS);
+        for (long i = from; i < traced; i++) sb.append("    ").append(trace[(int) (i % TRACE_EVENTS)]).append('\n');
+        return sb.toString();
+    }
+
+    InvariantViolation violation(String property, String detail) {
+        StringBuilder state = new StringBuilder();
+        for (SimNode n : nodes) state.append("    ").append(n.up ? n.raft.toString() : n.id + " [down]").append('\n');
+        return new InvariantViolation(config.seed(), property, detail + "\n  nodes:\n" + state, recentTrace());
+    }
+
+    private Summary summary(long at) {
+        long term = 0;
+        Optional<NodeId> leader = Optional.empty();
+        long commit = 0;
+        int up = 0;
+        for (SimNode n : nodes) {
+            if (!n.up) continue;
+            up++;
+            commit = Math.max(commit, n.raft.commitIndex());
+            if (n.raft.role() == Role.LEADER && n.raft.term() >= term) {
+                term = n.raft.term();
+                leader = Optional.of(n.id);
+            }
+            term = Math.max(term, n.raft.term());
+        }
+        return new Summary(at, term, leader, commit, up, stats.commandsCommitted, stats.copy());
+    }
+}
