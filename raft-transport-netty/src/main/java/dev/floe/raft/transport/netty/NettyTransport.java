@@ -1,0 +1,208 @@
+package dev.floe.raft.transport.netty;
+
+import dev.floe.raft.Endpoint;
+import dev.floe.raft.NodeId;
+import dev.floe.raft.Transport;
+import dev.floe.raft.message.Message;
+import dev.floe.raft.transport.netty.internal.Counters;
+import dev.floe.raft.transport.netty.internal.FrameDecoder;
+import dev.floe.raft.transport.netty.internal.InboundContext;
+import dev.floe.raft.transport.netty.internal.InboundHandler;
+import dev.floe.raft.transport.netty.internal.IoSetup;
+import dev.floe.raft.transport.netty.internal.LinkContext;
+import dev.floe.raft.transport.netty.internal.PeerLink;
+import dev.floe.raft.transport.netty.internal.SslContexts;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.Future;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The default {@link Transport}: TCP through Netty, one length-prefixed protobuf frame per message
+ * (wire protocol in docs/transport.md).
+ *
+ * <p>Each peer gets one outbound connection, dialled on the first message and re-dialled with
+ * {@link Backoff} after it fails; inbound messages arrive on the connections peers dial to this
+ * node. {@link #send} only queues: encoding and I/O run on the transport's event loops, and a full
+ * per-peer queue or an unreachable peer makes it drop and count ({@link #stats()}), as the
+ * {@link Transport} contract allows. Accepted connections must open with a handshake naming this
+ * cluster, this node and a known peer; anything else, and any undecodable frame, closes that one
+ * connection with a single log line.
+ *
+ * <p>Lifecycle: construct, {@link #start}, then {@link #close} once; close releases every thread,
+ * socket and buffer. Thread-safe.
+ */
+public final class NettyTransport implements Transport {
+    private static final Logger log = LoggerFactory.getLogger(NettyTransport.class);
+
+    private enum Phase { NEW, STARTED, CLOSED }
+
+    private final NettyTransportConfig config;
+    private final Counters counters = new Counters();
+    private final Map<NodeId, Endpoint> peers = new ConcurrentHashMap<>();
+    private final Map<NodeId, PeerLink> links = new ConcurrentHashMap<>();
+    private final Set<Channel> accepted = ConcurrentHashMap.newKeySet();
+    private volatile Phase phase = Phase.NEW;
+    private EventLoopGroup group;
+    private Channel server;
+    private LinkContext linkContext;
+
+    public NettyTransport(NettyTransportConfig config) {
+        this.config = Objects.requireNonNull(config, "config");
+        peers.putAll(config.peers());
+    }
+
+    /**
+     * Binds the listen endpoint and starts the event loops.
+     *
+     * @throws IllegalArgumentException when {@code self} is not the configured node
+     * @throws IllegalStateException    when already started or closed
+     * @throws Exception                when the TLS files cannot be read or the port cannot be bound
+     */
+    @Override
+    public synchronized void start(NodeId self, Consumer<Message> inbound) throws Exception {
+        Objects.requireNonNull(inbound, "inbound");
+        if (!config.self().equals(self)) {
+            throw new IllegalArgumentException("started as " + self + " but configured as " + config.self());
+        }
+        if (phase != Phase.NEW) throw new IllegalStateException("transport is " + phase);
+        Optional<SslContext> serverSsl = Optional.empty();
+        Optional<SslContext> clientSsl = Optional.empty();
+        if (config.tls().isPresent()) {
+            serverSsl = Optional.of(SslContexts.server(config.tls().get()));
+            clientSsl = Optional.of(SslContexts.client(config.tls().get()));
+        }
+        IoSetup io = IoSetup.choose(config.preferNative());
+        group = new MultiThreadIoEventLoopGroup(config.ioThreads(),
+                new DefaultThreadFactory("floe-netty-" + self.value(), true), io.handlerFactory());
+        try {
+            server = bind(io, inbound, serverSsl);
+        } catch (Exception | Error e) {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+            throw e;
+        }
+        WriteBufferWaterMark waterMark = new WriteBufferWaterMark(512 * 1024, 2 * 1024 * 1024);
+        Bootstrap dialler = new Bootstrap()
+                .channel(io.socketChannel())
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, config.connectTimeout().toMillis()))
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.SO_KEEPALIVE, true)
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark);
+        linkContext = new LinkContext(config.clusterId(), self, dialler, clientSsl, config.maxFrameBytes(),
+                config.maxQueuedMessages(), config.maxQueuedBytes(), config.backoff(), counters, this::shuttingDown);
+        peers.forEach((id, endpoint) -> links.put(id, newLink(id, endpoint)));
+        phase = Phase.STARTED;
+        log.info("{} listening on {} ({}{})", self, server.localAddress(), io.name(), clientSsl.isPresent() ? ", TLS" : "");
+    }
+
+    private Channel bind(IoSetup io, Consumer<Message> inbound, Optional<SslContext> serverSsl) throws InterruptedException {
+        InboundContext context = new InboundContext(config.clusterId(), config.self(), peers::containsKey, inbound,
+                counters, config.handshakeTimeout(), this::shuttingDown);
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(group)
+                .channel(io.serverChannel())
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.SO_KEEPALIVE, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        accepted.add(ch);
+                        ch.closeFuture().addListener(f -> accepted.remove(ch));
+                        serverSsl.ifPresent(ssl -> ch.pipeline().addLast(ssl.newHandler(ch.alloc())));
+                        ch.pipeline().addLast(new FrameDecoder(config.maxFrameBytes()), new InboundHandler(context));
+                    }
+                });
+        return bootstrap.bind(config.listen().host(), config.listen().port()).sync().channel();
+    }
+
+    /** Where this transport accepts connections (with the actual port when configured with port 0). */
+    public Endpoint localEndpoint() {
+        Channel s = server;
+        if (s == null) throw new IllegalStateException("transport is not started");
+        InetSocketAddress address = (InetSocketAddress) s.localAddress();
+        return new Endpoint(config.listen().host(), address.getPort());
+    }
+
+    @Override
+    public void send(Message message) {
+        PeerLink link = phase == Phase.STARTED && message.from().equals(config.self()) ? links.get(message.to()) : null;
+        if (link == null) {
+            counters.dropped.increment();
+            return;
+        }
+        link.offer(message);
+    }
+
+    @Override
+    public synchronized void addPeer(NodeId peer, Endpoint endpoint) {
+        Objects.requireNonNull(endpoint, "endpoint");
+        if (peer.equals(config.self())) throw new IllegalArgumentException("cannot add self (" + peer + ") as a peer");
+        if (phase == Phase.CLOSED) return;
+        peers.put(peer, endpoint);
+        if (phase != Phase.STARTED) return;
+        PeerLink current = links.get(peer);
+        if (current != null && current.endpoint().equals(endpoint)) return;
+        links.put(peer, newLink(peer, endpoint));
+        if (current != null) current.close();
+    }
+
+    @Override
+    public synchronized void removePeer(NodeId peer) {
+        peers.remove(peer);
+        PeerLink link = links.remove(peer);
+        if (link != null) link.close();
+        for (Channel ch : accepted) {
+            if (peer.equals(ch.attr(InboundHandler.PEER).get())) ch.close();
+        }
+    }
+
+    /** The counters since this transport was created. */
+    public TransportStats stats() {
+        return counters.snapshot();
+    }
+
+    /** Closes every connection, stops the event loops and waits for them to finish (a few seconds at most). */
+    @Override
+    public synchronized void close() {
+        Phase was = phase;
+        phase = Phase.CLOSED;
+        if (was != Phase.STARTED) return;
+        List<Future<?>> closing = new ArrayList<>();
+        links.values().forEach(link -> closing.add(link.close()));
+        links.clear();
+        closing.add(server.close());
+        accepted.forEach(ch -> closing.add(ch.close()));
+        for (Future<?> f : closing) f.awaitUninterruptibly(2, TimeUnit.SECONDS);
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        log.info("{} transport closed", config.self());
+    }
+
+    private PeerLink newLink(NodeId peer, Endpoint endpoint) {
+        return new PeerLink(peer, endpoint, linkContext, group.next());
+    }
+
+    private boolean shuttingDown() {
+        return phase == Phase.CLOSED;
+    }
+}

@@ -1,0 +1,149 @@
+package dev.floe.raft.transport.netty;
+
+import dev.floe.raft.Endpoint;
+import dev.floe.raft.NodeId;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The settings of a {@link NettyTransport}. Build one with {@link #builder}; every value has a
+ * default except the cluster id, this node's id and the listen endpoint.
+ *
+ * @param clusterId          both ends of a connection must agree on it (the handshake checks)
+ * @param self               this node
+ * @param listen             where to accept peer connections; port 0 picks a free port
+ * @param peers              the initial peers and where to dial them (more via {@code addPeer})
+ * @param maxFrameBytes      the largest frame sent or accepted, length prefix excluded (default 16 MiB)
+ * @param maxQueuedMessages  per-peer outbound queue bound in messages (default 4096)
+ * @param maxQueuedBytes     per-peer outbound queue bound in {@code Message.sizeBytes()} (default 64 MiB)
+ * @param connectTimeout     how long a dial may take (default 3 s)
+ * @param handshakeTimeout   how long an accepted connection may stay silent before its handshake (default 5 s)
+ * @param backoff            the wait between dials to an unreachable peer
+ * @param ioThreads          event-loop threads shared by all connections (default min(4, cores))
+ * @param preferNative       use native epoll when {@code Epoll.isAvailable()} (default true)
+ * @param tls                TLS settings, or empty for plain TCP
+ */
+public record NettyTransportConfig(String clusterId, NodeId self, Endpoint listen, Map<NodeId, Endpoint> peers,
+                                   int maxFrameBytes, int maxQueuedMessages, long maxQueuedBytes,
+                                   Duration connectTimeout, Duration handshakeTimeout, Backoff backoff,
+                                   int ioThreads, boolean preferNative, Optional<TlsConfig> tls) {
+
+    public static final int DEFAULT_MAX_FRAME_BYTES = 16 << 20;
+    public static final int DEFAULT_MAX_QUEUED_MESSAGES = 4096;
+    public static final long DEFAULT_MAX_QUEUED_BYTES = 64L << 20;
+
+    public NettyTransportConfig {
+        Objects.requireNonNull(clusterId, "clusterId");
+        if (clusterId.isBlank()) throw new IllegalArgumentException("clusterId must not be blank");
+        Objects.requireNonNull(self, "self");
+        Objects.requireNonNull(listen, "listen");
+        peers = Map.copyOf(peers);
+        if (peers.containsKey(self)) throw new IllegalArgumentException("peers must not contain self (" + self + ")");
+        if (maxFrameBytes < 1024) throw new IllegalArgumentException("maxFrameBytes must be at least 1024: " + maxFrameBytes);
+        if (maxQueuedMessages < 1) throw new IllegalArgumentException("maxQueuedMessages must be positive: " + maxQueuedMessages);
+        if (maxQueuedBytes < maxFrameBytes) {
+            throw new IllegalArgumentException("maxQueuedBytes " + maxQueuedBytes + " must hold at least one frame of " + maxFrameBytes);
+        }
+        requirePositive(connectTimeout, "connectTimeout");
+        requirePositive(handshakeTimeout, "handshakeTimeout");
+        Objects.requireNonNull(backoff, "backoff");
+        if (ioThreads < 1) throw new IllegalArgumentException("ioThreads must be positive: " + ioThreads);
+        Objects.requireNonNull(tls, "tls");
+    }
+
+    /** A builder with the defaults, for node {@code self} of cluster {@code clusterId} listening on {@code listen}. */
+    public static Builder builder(String clusterId, NodeId self, Endpoint listen) {
+        return new Builder(clusterId, self, listen);
+    }
+
+    private static void requirePositive(Duration d, String name) {
+        Objects.requireNonNull(d, name);
+        if (d.isNegative() || d.isZero()) throw new IllegalArgumentException(name + " must be positive: " + d);
+    }
+
+    /** Collects settings for a {@link NettyTransportConfig}; not thread-safe. */
+    public static final class Builder {
+        private final String clusterId;
+        private final NodeId self;
+        private final Endpoint listen;
+        private final Map<NodeId, Endpoint> peers = new LinkedHashMap<>();
+        private int maxFrameBytes = DEFAULT_MAX_FRAME_BYTES;
+        private int maxQueuedMessages = DEFAULT_MAX_QUEUED_MESSAGES;
+        private long maxQueuedBytes = DEFAULT_MAX_QUEUED_BYTES;
+        private Duration connectTimeout = Duration.ofSeconds(3);
+        private Duration handshakeTimeout = Duration.ofSeconds(5);
+        private Backoff backoff = Backoff.DEFAULT;
+        private int ioThreads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+        private boolean preferNative = true;
+        private Optional<TlsConfig> tls = Optional.empty();
+
+        private Builder(String clusterId, NodeId self, Endpoint listen) {
+            this.clusterId = clusterId;
+            this.self = self;
+            this.listen = listen;
+        }
+
+        public Builder peer(NodeId id, Endpoint endpoint) {
+            peers.put(Objects.requireNonNull(id, "id"), Objects.requireNonNull(endpoint, "endpoint"));
+            return this;
+        }
+
+        public Builder peers(Map<NodeId, Endpoint> all) {
+            all.forEach(this::peer);
+            return this;
+        }
+
+        public Builder maxFrameBytes(int bytes) {
+            this.maxFrameBytes = bytes;
+            return this;
+        }
+
+        public Builder maxQueuedMessages(int messages) {
+            this.maxQueuedMessages = messages;
+            return this;
+        }
+
+        public Builder maxQueuedBytes(long bytes) {
+            this.maxQueuedBytes = bytes;
+            return this;
+        }
+
+        public Builder connectTimeout(Duration timeout) {
+            this.connectTimeout = timeout;
+            return this;
+        }
+
+        public Builder handshakeTimeout(Duration timeout) {
+            this.handshakeTimeout = timeout;
+            return this;
+        }
+
+        public Builder backoff(Backoff policy) {
+            this.backoff = policy;
+            return this;
+        }
+
+        public Builder ioThreads(int threads) {
+            this.ioThreads = threads;
+            return this;
+        }
+
+        public Builder preferNative(boolean prefer) {
+            this.preferNative = prefer;
+            return this;
+        }
+
+        public Builder tls(TlsConfig config) {
+            this.tls = Optional.of(config);
+            return this;
+        }
+
+        public NettyTransportConfig build() {
+            return new NettyTransportConfig(clusterId, self, listen, peers, maxFrameBytes, maxQueuedMessages,
+                    maxQueuedBytes, connectTimeout, handshakeTimeout, backoff, ioThreads, preferNative, tls);
+        }
+    }
+}

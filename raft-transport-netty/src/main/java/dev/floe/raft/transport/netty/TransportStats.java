@@ -1,0 +1,18 @@
+package dev.floe.raft.transport.netty;
+
+/**
+ * A snapshot of a {@link NettyTransport}'s counters since it was created. Counters only grow.
+ *
+ * @param messagesSent        messages encoded and written to a peer connection
+ * @param messagesReceived    messages decoded and handed to the inbound handler
+ * @param messagesDropped     outbound messages given up: queue full, peer unreachable or unknown,
+ *                            frame too large, connection lost with the message queued, or transport closed
+ * @param reconnects          dial attempts after a previous connection or attempt to the same peer ended
+ * @param decodeErrors        inbound connections closed because a frame could not be decoded
+ * @param connectionsRejected inbound connections refused at the handshake (TLS, version, cluster id, node id, timeout)
+ * @param bytesSent           frame bytes written, length prefixes included
+ * @param bytesReceived       frame bytes received, length prefixes included
+ */
+public record TransportStats(long messagesSent, long messagesReceived, long messagesDropped, long reconnects,
+                             long decodeErrors, long connectionsRejected, long bytesSent, long bytesReceived) {
+}

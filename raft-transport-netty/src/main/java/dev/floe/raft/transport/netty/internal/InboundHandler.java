@@ -1,0 +1,160 @@
+package dev.floe.raft.transport.netty.internal;
+
+import dev.floe.raft.NodeId;
+import dev.floe.raft.message.Message;
+import dev.floe.raft.transport.proto.Frame;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderException;
+import io.netty.util.AttributeKey;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.io.IOException;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The last handler of an accepted connection: checks the handshake, then decodes each frame into a
+ * {@link Message} and hands it to the core.
+ *
+ * <p>Any violation (bad handshake, undecodable frame, TLS failure, no handshake in time) closes the
+ * connection with exactly one log line naming the remote address and the reason, and is counted;
+ * nothing is thrown past this handler, so other connections and the node are unaffected.
+ */
+public final class InboundHandler extends ChannelInboundHandlerAdapter {
+    /** The peer a connection comes from, set once its handshake is accepted. */
+    public static final AttributeKey<NodeId> PEER = AttributeKey.valueOf("floe.peer");
+
+    private static final Logger log = LoggerFactory.getLogger(InboundHandler.class);
+
+    private enum Failure { DECODE, REJECT, IO }
+
+    private final InboundContext context;
+    private NodeId remote;
+    private boolean closing;
+    private ScheduledFuture<?> handshakeTimer;
+
+    public InboundHandler(InboundContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        long timeout = context.handshakeTimeout().toNanos();
+        handshakeTimer = ctx.executor().schedule(
+                () -> fail(ctx, Failure.REJECT, "no handshake within " + context.handshakeTimeout().toMillis() + " ms"),
+                timeout, TimeUnit.NANOSECONDS);
+        super.channelActive(ctx);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        ByteBuf body = (ByteBuf) msg;
+        try {
+            if (closing) return;
+            context.counters().bytesReceived.add(body.readableBytes() + (long) WireProtocol.LENGTH_PREFIX_BYTES);
+            Frame frame = FrameIo.parse(body);
+            if (remote == null) {
+                acceptHandshake(ctx, frame);
+            } else {
+                deliver(MessageCodec.decode(frame, remote, context.self()));
+            }
+        } catch (WireException e) {
+            fail(ctx, Failure.DECODE, e.getMessage());
+        } catch (HandshakeRefused e) {
+            fail(ctx, Failure.REJECT, e.getMessage());
+        } finally {
+            ReferenceCountUtil.release(body);
+        }
+    }
+
+    private void acceptHandshake(ChannelHandlerContext ctx, Frame frame) throws WireException, HandshakeRefused {
+        if (!frame.hasHandshake()) {
+            // Another frame before the handshake is a protocol violation, not a refused identity.
+            throw new WireException("first frame is not a handshake (" + frame.getBodyCase() + ")");
+        }
+        try {
+            remote = Handshakes.accept(frame, context.clusterId(), context.self(), context.knownPeer());
+        } catch (WireException e) {
+            throw new HandshakeRefused(e.getMessage());
+        }
+        ctx.channel().attr(PEER).set(remote);
+        if (handshakeTimer != null) handshakeTimer.cancel(false);
+        log.debug("accepted connection from {} at {}", remote, ctx.channel().remoteAddress());
+    }
+
+    private void deliver(Message message) {
+        context.counters().received.increment();
+        try {
+            context.inbound().accept(message);
+        } catch (RuntimeException e) {
+            // The core's handler failed; that is not the peer's fault, so the connection stays.
+            log.warn("inbound handler failed on {}", message, e);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        SSLException tls = find(cause, SSLException.class);
+        if (tls != null) {
+            fail(ctx, Failure.REJECT, "TLS handshake failed: " + tls.getMessage());
+        } else if (cause instanceof DecoderException) {
+            fail(ctx, Failure.DECODE, "bad frame: " + (cause.getMessage() != null ? cause.getMessage() : cause.toString()));
+        } else if (cause instanceof IOException) {
+            fail(ctx, Failure.IO, cause.getMessage());
+        } else {
+            fail(ctx, Failure.DECODE, "unexpected error: " + cause);
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        if (handshakeTimer != null) handshakeTimer.cancel(false);
+        closing = true;
+        super.channelInactive(ctx);
+    }
+
+    private void fail(ChannelHandlerContext ctx, Failure kind, String reason) {
+        if (closing) return;
+        closing = true;
+        if (handshakeTimer != null) handshakeTimer.cancel(false);
+        try {
+            if (!context.shuttingDown().getAsBoolean()) report(ctx, kind, reason);
+        } finally {
+            ctx.close();
+        }
+    }
+
+    private void report(ChannelHandlerContext ctx, Failure kind, String reason) {
+        String who = remote == null ? "before handshake" : "from node " + remote;
+        switch (kind) {
+            case DECODE -> {
+                context.counters().decodeErrors.increment();
+                log.warn("closed connection from {} ({}): {}", ctx.channel().remoteAddress(), who, reason);
+            }
+            case REJECT -> {
+                context.counters().rejected.increment();
+                log.warn("refused connection from {} ({}): {}", ctx.channel().remoteAddress(), who, reason);
+            }
+            case IO -> log.debug("connection from {} ({}) failed: {}", ctx.channel().remoteAddress(), who, reason);
+        }
+    }
+
+    /** A well-formed handshake this node does not accept. */
+    private static final class HandshakeRefused extends Exception {
+        HandshakeRefused(String reason) {
+            super(reason, null, false, false);
+        }
+    }
+
+    private static <T extends Throwable> T find(Throwable t, Class<T> type) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (type.isInstance(c)) return type.cast(c);
+            if (c.getCause() == c) break;
+        }
+        return null;
+    }
+}

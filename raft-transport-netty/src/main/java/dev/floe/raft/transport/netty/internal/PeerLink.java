@@ -1,0 +1,291 @@
+package dev.floe.raft.transport.netty.internal;
+
+import dev.floe.raft.Endpoint;
+import dev.floe.raft.NodeId;
+import dev.floe.raft.message.Message;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoop;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.Queue;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The outbound side of one peer: a bounded queue fed by the consensus thread and one connection,
+ * dialled lazily and re-dialled with backoff, drained by the link's event loop.
+ *
+ * <p>Threading: {@link #offer} runs on any thread and never blocks. Everything else runs on
+ * {@link #loop}, which owns the connection state, so that state needs no locks.
+ *
+ * <p>Loss: a message is dropped and counted when the queue is full, while the peer is in backoff
+ * (it is unreachable; queueing for it would only deliver stale messages later), when it cannot be
+ * encoded within the frame limit, and when the connection is lost or the link closed with it queued.
+ */
+public final class PeerLink {
+    private static final Logger log = LoggerFactory.getLogger(PeerLink.class);
+    /** Messages written per drain pass before yielding the event loop to its other channels. */
+    private static final int MAX_WRITES_PER_PASS = 512;
+    /** A connection that lived this long counts as healthy: the next failure restarts the backoff. */
+    private static final long HEALTHY_CONNECTION_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    private enum State { IDLE, CONNECTING, CONNECTED, BACKOFF }
+
+    private final NodeId peer;
+    private final Endpoint endpoint;
+    private final LinkContext context;
+    private final EventLoop loop;
+    private final Queue<Message> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger queuedMessages = new AtomicInteger();
+    private final AtomicLong queuedBytes = new AtomicLong();
+    private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    private final SplittableRandom random = new SplittableRandom();
+    private volatile boolean unreachable;
+    private volatile boolean closed;
+
+    // Confined to the event loop.
+    private State state = State.IDLE;
+    private Channel channel;
+    private long connectedAtNanos;
+    private int failures;
+    private boolean dialledBefore;
+    private boolean failureLogged;
+    private boolean oversizeLogged;
+    private ScheduledFuture<?> retry;
+
+    public PeerLink(NodeId peer, Endpoint endpoint, LinkContext context, EventLoop loop) {
+        this.peer = peer;
+        this.endpoint = endpoint;
+        this.context = context;
+        this.loop = loop;
+    }
+
+    public Endpoint endpoint() {
+        return endpoint;
+    }
+
+    /** Queues {@code message}, or drops and counts it; never blocks. */
+    public void offer(Message message) {
+        if (closed || unreachable) {
+            drop();
+            return;
+        }
+        long size = message.sizeBytes();
+        if (queuedMessages.incrementAndGet() > context.maxQueuedMessages()) {
+            queuedMessages.decrementAndGet();
+            drop();
+            return;
+        }
+        if (queuedBytes.addAndGet(size) > context.maxQueuedBytes()) {
+            queuedBytes.addAndGet(-size);
+            queuedMessages.decrementAndGet();
+            drop();
+            return;
+        }
+        queue.add(message);
+        scheduleDrain();
+    }
+
+    /** Closes the connection and drops what is queued; the returned future completes once the connection is closed. */
+    public Future<Void> close() {
+        closed = true;
+        Promise<Void> done = loop.newPromise();
+        try {
+            loop.execute(() -> {
+                if (retry != null) retry.cancel(false);
+                discardQueued();
+                if (channel != null) {
+                    channel.close().addListener(f -> done.setSuccess(null));
+                } else {
+                    done.setSuccess(null);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            done.setSuccess(null);
+        }
+        return done;
+    }
+
+    /** Called on the loop when the connection can take more writes. */
+    void drainOnLoop() {
+        if (drainScheduled.compareAndSet(false, true)) drain();
+    }
+
+    /** Called on the loop when the connection reported an error; it is being closed. */
+    void connectionFailed(Channel ch, Throwable cause) {
+        if (ch != channel || closed) return;
+        logFailure("connection to " + peer + " at " + endpoint + " failed", cause);
+    }
+
+    private void scheduleDrain() {
+        if (drainScheduled.compareAndSet(false, true)) {
+            try {
+                loop.execute(this::drain);
+            } catch (RejectedExecutionException e) {
+                // The transport is shutting down; whatever is queued is dropped with it.
+                drainScheduled.set(false);
+                discardQueued();
+            }
+        }
+    }
+
+    private void drain() {
+        // Cleared before polling: a message queued after this point schedules another pass.
+        drainScheduled.set(false);
+        if (closed) {
+            discardQueued();
+            return;
+        }
+        switch (state) {
+            case IDLE -> {
+                if (!queue.isEmpty()) connect();
+            }
+            case CONNECTING -> {
+                // The queue is written once the connection is up.
+            }
+            case BACKOFF -> discardQueued();
+            case CONNECTED -> writeQueued();
+        }
+    }
+
+    private void writeQueued() {
+        Channel ch = channel;
+        int written = 0;
+        while (ch.isWritable() && written < MAX_WRITES_PER_PASS) {
+            Message message = poll();
+            if (message == null) break;
+            ByteBuf frame;
+            try {
+                frame = FrameIo.encode(ch.alloc(), MessageCodec.encode(message), context.maxFrameBytes());
+            } catch (WireException | RuntimeException e) {
+                drop();
+                if (!oversizeLogged) {
+                    oversizeLogged = true;
+                    log.warn("dropping a message to {} that cannot be sent ({}): {}", peer, e.getMessage(), message);
+                }
+                continue;
+            }
+            context.counters().sent.increment();
+            context.counters().bytesSent.add(frame.readableBytes());
+            ch.write(frame, ch.voidPromise());
+            written++;
+        }
+        // One flush per pass: every frame written above goes out in as few syscalls as possible.
+        if (written > 0) ch.flush();
+        if (written == MAX_WRITES_PER_PASS && !queue.isEmpty()) scheduleDrain();
+    }
+
+    private void connect() {
+        state = State.CONNECTING;
+        if (dialledBefore) context.counters().reconnects.increment();
+        dialledBefore = true;
+        ChannelFuture dial = context.bootstrap().clone(loop)
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        context.clientSsl().ifPresent(ssl ->
+                                ch.pipeline().addLast(ssl.newHandler(ch.alloc(), endpoint.host(), endpoint.port())));
+                        ch.pipeline().addLast(new OutboundHandler(PeerLink.this));
+                    }
+                })
+                .connect(endpoint.host(), endpoint.port());
+        dial.addListener((ChannelFuture f) -> connected(f));
+    }
+
+    private void connected(ChannelFuture dial) {
+        if (!dial.isSuccess()) {
+            if (!closed) logFailure("cannot reach " + peer + " at " + endpoint, dial.cause());
+            backOff();
+            return;
+        }
+        Channel ch = dial.channel();
+        if (closed) {
+            ch.close();
+            return;
+        }
+        channel = ch;
+        state = State.CONNECTED;
+        connectedAtNanos = System.nanoTime();
+        ch.closeFuture().addListener(f -> disconnected(ch));
+        if (failureLogged) log.info("connected to {} at {}", peer, endpoint);
+        else log.debug("connected to {} at {}", peer, endpoint);
+        failureLogged = false;
+        try {
+            ch.write(FrameIo.encode(ch.alloc(), Handshakes.frame(context.clusterId(), context.self(), peer),
+                    context.maxFrameBytes()), ch.voidPromise());
+        } catch (WireException e) {
+            throw new IllegalStateException("handshake does not fit a frame", e);
+        }
+        writeQueued();
+        ch.flush();
+    }
+
+    private void disconnected(Channel ch) {
+        if (ch != channel) return;
+        channel = null;
+        if (closed) return;
+        if (System.nanoTime() - connectedAtNanos >= HEALTHY_CONNECTION_NANOS) failures = 0;
+        if (!context.shuttingDown().getAsBoolean()) log.debug("connection to {} at {} closed", peer, endpoint);
+        backOff();
+    }
+
+    private void backOff() {
+        if (closed) return;
+        state = State.BACKOFF;
+        unreachable = true;
+        discardQueued();
+        failures++;
+        long delay = context.backoff().delayNanos(failures, random);
+        retry = loop.schedule(this::retry, delay, TimeUnit.NANOSECONDS);
+    }
+
+    private void retry() {
+        retry = null;
+        if (closed) return;
+        state = State.IDLE;
+        unreachable = false;
+        // Dial again only when there is something to send: idle peers cost nothing.
+        if (!queue.isEmpty()) connect();
+    }
+
+    private void logFailure(String what, Throwable cause) {
+        if (context.shuttingDown().getAsBoolean()) return;
+        String reason = cause == null ? "unknown" : cause.getMessage() != null ? cause.getMessage() : cause.toString();
+        // The first failure of a streak is a warning; repeats while the peer stays down are debug noise.
+        if (!failureLogged) {
+            failureLogged = true;
+            log.warn("{}: {} (retrying with backoff)", what, reason);
+        } else {
+            log.debug("{}: {}", what, reason);
+        }
+    }
+
+    private Message poll() {
+        Message message = queue.poll();
+        if (message != null) {
+            queuedMessages.decrementAndGet();
+            queuedBytes.addAndGet(-message.sizeBytes());
+        }
+        return message;
+    }
+
+    private void discardQueued() {
+        while (poll() != null) drop();
+    }
+
+    private void drop() {
+        context.counters().dropped.increment();
+    }
+}
