@@ -1,0 +1,500 @@
+package dev.floe.raft.storage;
+
+import dev.floe.raft.Entry;
+import dev.floe.raft.LogStorage;
+import dev.floe.raft.storage.internal.AppendWriter;
+import dev.floe.raft.storage.internal.DirectoryLock;
+import dev.floe.raft.storage.internal.EntryCache;
+import dev.floe.raft.storage.internal.FileOps;
+import dev.floe.raft.storage.internal.IndexTable;
+import dev.floe.raft.storage.internal.RecordFormat;
+import dev.floe.raft.storage.internal.Segment;
+import dev.floe.raft.storage.internal.SegmentFormat;
+import dev.floe.raft.storage.internal.SegmentScanner;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.zip.CRC32C;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The default {@link LogStorage}: a log of segment files in one directory, with group commit.
+ * See {@code docs/storage.md} for the byte layout and the recovery rules.
+ *
+ * <ul>
+ *   <li>{@link #append} assigns each record its segment and offset, puts the entries in the cache
+ *       (so they are readable at once) and queues them for the writer thread, which writes and
+ *       forces everything queued together and completes the futures in order.</li>
+ *   <li>Reads come from the cache of recent entries, else from the segment files with one read per
+ *       run of records; payloads are views of that read's array. Reads may come from any thread.</li>
+ *   <li>Rolling to a new segment, suffix truncation and {@link #reset} wait for the writer to go
+ *       idle, then change files in an order that leaves a log {@link #open} accepts at every step.
+ *       {@link #compact} deletes whole closed segments, oldest first.</li>
+ *   <li>Appended terms must not decrease (a Raft invariant); recovery relies on it.</li>
+ * </ul>
+ *
+ * <p>The directory is locked while open; {@link #close()} releases it.
+ */
+public final class FileLogStorage implements LogStorage {
+    private static final Logger LOG = LoggerFactory.getLogger(FileLogStorage.class);
+    /** Name of the lock file inside the log directory. */
+    public static final String LOCK_FILE = "lock";
+
+    private final Path dir;
+    private final StorageOptions options;
+    private final DirectoryLock lock;
+    private final RecoveryReport recovery;
+    private final AppendWriter writer;
+
+    // Guards everything below. Held by readers for the whole read (disk included), by the consensus
+    // thread while it plans or restructures, and briefly by the writer thread to publish progress.
+    private final Object mutex = new Object();
+    private final ArrayList<Segment> segments;
+    private final IndexTable index;
+    private final EntryCache cache = new EntryCache();
+    private long prevTerm;
+    private long writtenIndex;
+    private boolean closed;
+
+    private FileLogStorage(Path dir, StorageOptions options, DirectoryLock lock, ArrayList<Segment> segments,
+                           IndexTable index, long prevTerm, RecoveryReport recovery) {
+        this.dir = dir;
+        this.options = options;
+        this.lock = lock;
+        this.segments = segments;
+        this.index = index;
+        this.prevTerm = prevTerm;
+        this.recovery = recovery;
+        this.writtenIndex = index.lastIndex();
+        cache.clear(index.lastIndex() + 1);
+        this.writer = new AppendWriter("floe-log-writer-" + dir.getFileName(), options.syncPolicy(), options.maxWriteBytes(),
+                this::written);
+    }
+
+    /**
+     * Opens the log in {@code dir}, creating the directory and a new log if there is none, and
+     * recovering from a crash as {@code docs/storage.md} describes.
+     *
+     * @throws StorageCorruptionException when the files are damaged in a way a crash cannot explain
+     * @throws ForeignDirectoryException when the directory holds files that are not a Floe log
+     * @throws StorageLockedException when the directory is already open
+     */
+    public static FileLogStorage open(Path dir, StorageOptions options) throws IOException {
+        Files.createDirectories(dir);
+        DirectoryLock lock = DirectoryLock.acquire(dir.resolve(LOCK_FILE));
+        try {
+            return LogRecovery.recover(dir, options, lock);
+        } catch (IOException | RuntimeException e) {
+            lock.close();
+            throw e;
+        }
+    }
+
+    /** Called by {@link LogRecovery} once the files are verified. */
+    static FileLogStorage opened(Path dir, StorageOptions options, DirectoryLock lock, ArrayList<Segment> segments,
+                                 IndexTable index, long prevTerm, RecoveryReport recovery) {
+        return new FileLogStorage(dir, options, lock, segments, index, prevTerm, recovery);
+    }
+
+    /** What {@link #open} found and repaired. */
+    public RecoveryReport recoveryReport() {
+        return recovery;
+    }
+
+    /** Write and sync counters, for monitoring and benchmarks. */
+    public LogStats stats() {
+        return new LogStats(writer.writes(), writer.syncs(), writer.bytesWritten());
+    }
+
+    /** The log directory. */
+    public Path directory() {
+        return dir;
+    }
+
+    @Override
+    public long firstIndex() {
+        synchronized (mutex) {
+            return index.firstIndex();
+        }
+    }
+
+    @Override
+    public long lastIndex() {
+        synchronized (mutex) {
+            return index.lastIndex();
+        }
+    }
+
+    @Override
+    public long term(long i) {
+        synchronized (mutex) {
+            if (i == index.firstIndex() - 1) return prevTerm;
+            if (i < index.firstIndex() || i > index.lastIndex()) {
+                throw new IndexOutOfBoundsException("term(" + i + ") outside [" + (index.firstIndex() - 1) + ", " + index.lastIndex() + "]");
+            }
+            return index.term(i);
+        }
+    }
+
+    @Override
+    public List<Entry> entries(long fromIndex, long toIndex, long maxBytes) {
+        synchronized (mutex) {
+            if (fromIndex < index.firstIndex() || toIndex > index.lastIndex() + 1 || fromIndex > toIndex) {
+                throw new IndexOutOfBoundsException("entries [" + fromIndex + ", " + toIndex + ") outside ["
+                        + index.firstIndex() + ", " + (index.lastIndex() + 1) + ")");
+            }
+            ArrayList<Entry> out = new ArrayList<>((int) Math.min(toIndex - fromIndex, 256));
+            ReadBudget budget = new ReadBudget(maxBytes);
+            long i = fromIndex;
+            while (i < toIndex) {
+                Entry cached = cache.get(i);
+                if (cached != null) {
+                    if (!budget.take(cached.sizeBytes(), out.isEmpty())) break;
+                    out.add(cached);
+                    i++;
+                    continue;
+                }
+                // Everything below the cache is already in the files.
+                i = readRun(i, Math.min(toIndex, cache.firstIndex()), budget, out);
+                if (budget.exhausted) break;
+            }
+            return Collections.unmodifiableList(out);
+        }
+    }
+
+    /** The byte limit of one {@link #entries} call: at least one entry, then up to {@code max} bytes. */
+    private static final class ReadBudget {
+        private final long max;
+        private long used;
+        private boolean exhausted;
+
+        ReadBudget(long max) {
+            this.max = max;
+        }
+
+        boolean take(long bytes, boolean first) {
+            if (!first && used + bytes > max) {
+                exhausted = true;
+                return false;
+            }
+            used += bytes;
+            return true;
+        }
+    }
+
+    // Reads records [from, min(to, end of from's segment)) that fit the byte budget with one read,
+    // decoding them as views of that read's array. Returns the next index not read.
+    private long readRun(long from, long to, ReadBudget budget, List<Entry> out) {
+        Segment segment = segmentFor(from);
+        long end = Math.min(to, segment.lastIndex + 1);
+        long startOffset = index.offset(from);
+        long endOffset = startOffset;
+        long next = from;
+        while (next < end) {
+            long recordEnd = next + 1 <= segment.lastIndex ? index.offset(next + 1) : segment.endOffset;
+            long size = RecordFormat.entrySizeBytes(recordEnd - endOffset);
+            if (!budget.take(size, out.isEmpty() && next == from)) break;
+            endOffset = recordEnd;
+            next++;
+        }
+        if (next == from) return from;
+        long length = endOffset - startOffset;
+        if (length > Integer.MAX_VALUE - 16) throw new IllegalStateException("read of " + length + " bytes is too large");
+        byte[] array = new byte[(int) length];
+        try {
+            if (!FileOps.readFully(segment.channel, ByteBuffer.wrap(array), startOffset)) {
+                throw new StorageCorruptionException(segment.path, startOffset, "segment ends before the records the index expects");
+            }
+            CRC32C crc = new CRC32C();
+            int at = 0;
+            for (long i = from; i < next; i++) {
+                int recordLength = ByteBuffer.wrap(array).getInt(at);
+                if (recordLength < RecordFormat.MIN_LENGTH || at + 8L + recordLength > array.length
+                        || ByteBuffer.wrap(array).getInt(at + 4) != RecordFormat.checksum(array, at, recordLength, crc)) {
+                    throw new StorageCorruptionException(segment.path, startOffset + at, "record of index " + i + " fails its checksum on read");
+                }
+                Entry entry = RecordFormat.decode(array, at);
+                if (entry.index() != i) {
+                    throw new StorageCorruptionException(segment.path, startOffset + at, "record holds index " + entry.index() + ", expected " + i);
+                }
+                out.add(entry);
+                at += 8 + recordLength;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return next;
+    }
+
+    // Binary search for the segment holding index i (the last one whose base is <= i).
+    private Segment segmentFor(long i) {
+        return segments.get(segmentPosition(i));
+    }
+
+    private int segmentPosition(long i) {
+        int lo = 0;
+        int hi = segments.size() - 1;
+        while (lo < hi) {
+            int mid = (lo + hi + 1) >>> 1;
+            if (segments.get(mid).baseIndex <= i) lo = mid;
+            else hi = mid - 1;
+        }
+        return lo;
+    }
+
+    // term() without the lock or the range check, for callers holding the mutex.
+    private long termHeld(long i) {
+        return i == index.firstIndex() - 1 ? prevTerm : index.term(i);
+    }
+
+    private Segment openSegment() {
+        return segments.get(segments.size() - 1);
+    }
+
+    @Override
+    public CompletableFuture<Void> append(List<Entry> entries) {
+        if (entries.isEmpty()) return CompletableFuture.completedFuture(null);
+        List<Entry> batch = List.copyOf(entries);
+        long start = batch.get(0).index();
+        long recordBytes = validate(batch, start);
+        CompletableFuture<Void> future = new CompletableFuture<>();
+        if (writer.failed()) {
+            future.completeExceptionally(new IOException("the log failed earlier and refuses appends"));
+            return future;
+        }
+        Segment segment;
+        long position;
+        try {
+            if (start <= lastIndex()) truncateFrom(start);
+            if (needsRoll(recordBytes)) roll();
+            synchronized (mutex) {
+                segment = openSegment();
+                position = segment.endOffset;
+                long at = position;
+                for (Entry e : batch) {
+                    index.add(e.term(), at);
+                    cache.add(e);
+                    at += RecordFormat.size(e);
+                }
+                segment.endOffset = at;
+                segment.lastIndex = batch.get(batch.size() - 1).index();
+            }
+        } catch (IOException e) {
+            writer.fail(e);
+            future.completeExceptionally(e);
+            return future;
+        }
+        writer.submit(new AppendWriter.Request(segment, position, batch, future));
+        return future;
+    }
+
+    // Checks the batch against the log; returns its encoded size.
+    private long validate(List<Entry> batch, long start) {
+        synchronized (mutex) {
+            if (closed) throw new IllegalStateException("the log is closed");
+            if (start < index.firstIndex() || start > index.lastIndex() + 1) {
+                throw new IllegalArgumentException("append at " + start + " outside [" + index.firstIndex() + ", " + (index.lastIndex() + 1) + "]");
+            }
+            long previousTerm = termHeld(start - 1);
+            long expected = start;
+            long bytes = 0;
+            for (Entry e : batch) {
+                if (e.index() != expected++) throw new IllegalArgumentException("entries are not consecutive at " + e);
+                if (e.term() < previousTerm) throw new IllegalArgumentException("term decreases at " + e + " (after term " + previousTerm + ")");
+                previousTerm = e.term();
+                bytes += RecordFormat.size(e);
+            }
+            return bytes;
+        }
+    }
+
+    private boolean needsRoll(long recordBytes) {
+        synchronized (mutex) {
+            Segment open = openSegment();
+            return open.hasRecords() && open.endOffset + recordBytes > options.segmentBytes();
+        }
+    }
+
+    /** Called on the writer thread once records up to {@code last} are in the file. */
+    private void written(long last) {
+        synchronized (mutex) {
+            writtenIndex = Math.max(writtenIndex, last);
+            cache.evict(writtenIndex, options.cacheEntries(), options.cacheBytes());
+        }
+    }
+
+    /*
+     * Suffix truncation. Every intermediate state reopens as a prefix of the old log that still holds
+     * everything before `from` (entries at and after `from` were never committed, since a leader is
+     * overwriting them, so losing them is safe):
+     *   1. delete later segments, newest first, syncing the directory after each (no gaps);
+     *   2. rename the segment holding `from` back to .open if it was closed, so its name never
+     *      claims records the file no longer has;
+     *   3. cut the file at `from`'s record and force the cut before any new record is written, so
+     *      stale old records can never reappear after new ones.
+     */
+    private void truncateFrom(long from) throws IOException {
+        writer.awaitIdle();
+        synchronized (mutex) {
+            int position = segmentPosition(from);
+            for (int j = segments.size() - 1; j > position; j--) {
+                Segment gone = segments.remove(j);
+                gone.close();
+                Files.delete(gone.path);
+                FileOps.syncDirectory(dir, options.syncPolicy());
+            }
+            Segment segment = segments.get(position);
+            if (!segment.open) {
+                Path reopened = dir.resolve(SegmentFormat.openName(segment.baseIndex));
+                Files.move(segment.path, reopened, StandardCopyOption.ATOMIC_MOVE);
+                FileOps.syncDirectory(dir, options.syncPolicy());
+                segment.path = reopened;
+                segment.open = true;
+            }
+            long cut = from == segment.baseIndex ? SegmentFormat.HEADER_BYTES : index.offset(from);
+            segment.channel.truncate(cut);
+            FileOps.force(segment.channel, options.syncPolicy());
+            segment.endOffset = cut;
+            segment.lastIndex = from - 1;
+            index.truncateFrom(from);
+            cache.truncateFrom(from);
+            writtenIndex = Math.min(writtenIndex, from - 1);
+            LOG.debug("{}: truncated from index {}", dir, from);
+        }
+    }
+
+    /*
+     * Rolling. 1. force the open segment; 2. rename it to its closed name and sync the directory
+     * (so two .open files can never coexist); 3. create the next segment under a temp name, force
+     * it, rename it to .open, sync the directory. A crash after 2 leaves only closed segments, and
+     * open() starts a fresh open segment after them.
+     */
+    private void roll() throws IOException {
+        writer.awaitIdle();
+        synchronized (mutex) {
+            Segment current = openSegment();
+            FileOps.force(current.channel, options.syncPolicy());
+            Path closedPath = dir.resolve(SegmentFormat.closedName(current.baseIndex, current.lastIndex));
+            Files.move(current.path, closedPath, StandardCopyOption.ATOMIC_MOVE);
+            FileOps.syncDirectory(dir, options.syncPolicy());
+            current.path = closedPath;
+            current.open = false;
+            segments.add(createSegment(dir, current.lastIndex + 1, termHeld(current.lastIndex), options));
+        }
+    }
+
+    /** Creates an empty open segment: header written to a temp file, forced, then renamed into place. */
+    static Segment createSegment(Path dir, long baseIndex, long prevTerm, StorageOptions options) throws IOException {
+        Path temp = dir.resolve(SegmentFormat.tempName(baseIndex));
+        Path target = dir.resolve(SegmentFormat.openName(baseIndex));
+        FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                StandardOpenOption.READ, StandardOpenOption.WRITE);
+        try {
+            FileOps.writeFully(channel, SegmentFormat.encodeHeader(baseIndex, prevTerm), 0);
+            FileOps.force(channel, options.syncPolicy());
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+            FileOps.syncDirectory(dir, options.syncPolicy());
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+        return new Segment(baseIndex, prevTerm, target, channel, true, baseIndex - 1, SegmentFormat.HEADER_BYTES);
+    }
+
+    /*
+     * Compaction: logical at once, physical by whole closed segments, oldest first with a directory
+     * sync after each, so a crash leaves a contiguous suffix whose first header still knows its
+     * prevTerm. Not durable (allowed by the contract): a restart may bring back compacted entries.
+     */
+    @Override
+    public void compact(long upTo) throws IOException {
+        synchronized (mutex) {
+            if (closed) throw new IllegalStateException("the log is closed");
+            if (upTo < index.firstIndex()) return;
+            if (upTo > index.lastIndex()) throw new IllegalArgumentException("compact(" + upTo + ") beyond last index " + index.lastIndex());
+            prevTerm = index.term(upTo);
+            index.dropBefore(upTo + 1);
+            cache.dropBefore(upTo + 1);
+            while (segments.size() > 1 && segments.get(0).lastIndex <= upTo) {
+                Segment gone = segments.remove(0);
+                gone.close();
+                Files.delete(gone.path);
+                FileOps.syncDirectory(dir, options.syncPolicy());
+            }
+        }
+    }
+
+    /*
+     * Reset: delete every segment newest first (each step leaves a prefix of the old log, which the
+     * core already decided to discard), then create the new open segment whose header records the
+     * snapshot's index and term. A crash halfway reopens with a prefix of the old log or an empty
+     * log; the snapshot, saved before reset is called, covers the difference.
+     */
+    @Override
+    public void reset(long snapshotIndex, long snapshotTerm) throws IOException {
+        if (snapshotIndex < 0 || snapshotTerm < 0) throw new IllegalArgumentException("negative snapshot index or term");
+        synchronized (mutex) {
+            if (closed) throw new IllegalStateException("the log is closed");
+        }
+        writer.awaitIdle();
+        synchronized (mutex) {
+            try {
+                while (!segments.isEmpty()) {
+                    Segment gone = segments.remove(segments.size() - 1);
+                    gone.close();
+                    Files.delete(gone.path);
+                    FileOps.syncDirectory(dir, options.syncPolicy());
+                }
+                segments.add(createSegment(dir, snapshotIndex + 1, snapshotTerm, options));
+            } catch (IOException e) {
+                writer.fail(e);
+                throw e;
+            }
+            index.reset(snapshotIndex + 1);
+            cache.clear(snapshotIndex + 1);
+            prevTerm = snapshotTerm;
+            writtenIndex = snapshotIndex;
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        synchronized (mutex) {
+            if (closed) return;
+            closed = true;
+        }
+        try {
+            writer.shutdown();
+        } finally {
+            synchronized (mutex) {
+                IOException first = null;
+                for (Segment s : segments) {
+                    try {
+                        s.close();
+                    } catch (IOException e) {
+                        if (first == null) first = e;
+                    }
+                }
+                lock.close();
+                if (first != null) throw first;
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        synchronized (mutex) {
+            return "FileLogStorage{" + dir + " [" + index.firstIndex() + ", " + index.lastIndex() + "] " + segments.size() + " segments}";
+        }
+    }
+}

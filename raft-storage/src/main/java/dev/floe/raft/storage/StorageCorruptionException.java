@@ -1,0 +1,32 @@
+package dev.floe.raft.storage;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * Stored data failed a check that a crash cannot explain: a bad checksum in a closed segment, a
+ * missing segment, a damaged hard-state or snapshot file. The storage refuses to start rather than
+ * silently drop or skip anything; an operator has to look at {@link #file()} at {@link #offset()}.
+ */
+public final class StorageCorruptionException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    private final Path file;
+    private final long offset;
+
+    public StorageCorruptionException(Path file, long offset, String problem) {
+        super(file + " at offset " + offset + ": " + problem);
+        this.file = file;
+        this.offset = offset;
+    }
+
+    /** The damaged file. */
+    public Path file() {
+        return file;
+    }
+
+    /** The byte offset in {@link #file()} where the damage was found. */
+    public long offset() {
+        return offset;
+    }
+}

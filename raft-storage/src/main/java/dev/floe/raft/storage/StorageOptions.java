@@ -1,0 +1,90 @@
+package dev.floe.raft.storage;
+
+/**
+ * Settings of the file storage. {@link #defaults()} is safe for production: fsync on, 64 MiB
+ * segments, a cache of recent entries big enough for replication to followers that keep up.
+ *
+ * @param segmentBytes a segment is rolled before an append that would take it past this size (a
+ *     segment holds whole append batches, so one oversized batch makes one oversized segment)
+ * @param cacheEntries the most recent entries kept in memory, at most
+ * @param cacheBytes payload bytes of the cached entries, at most (entries not yet written are kept
+ *     whatever the limits)
+ * @param syncPolicy when data is forced to the disk
+ * @param maxWriteBytes the largest write the writer issues before a force; it also bounds what open()
+ *     accepts as a torn tail, so lowering it between runs can turn a torn tail into a refusal to start
+ *     (never into silent loss)
+ * @param snapshotsRetained committed snapshots kept, newest first; at least 1
+ */
+public record StorageOptions(long segmentBytes, int cacheEntries, long cacheBytes, SyncPolicy syncPolicy,
+                             int maxWriteBytes, int snapshotsRetained) {
+
+    public StorageOptions {
+        if (segmentBytes < 1024) throw new IllegalArgumentException("segmentBytes must be >= 1024: " + segmentBytes);
+        if (cacheEntries < 0 || cacheBytes < 0) throw new IllegalArgumentException("cache limits must be >= 0");
+        if (syncPolicy == null) throw new NullPointerException("syncPolicy");
+        if (maxWriteBytes < 4096) throw new IllegalArgumentException("maxWriteBytes must be >= 4096: " + maxWriteBytes);
+        if (snapshotsRetained < 1) throw new IllegalArgumentException("snapshotsRetained must be >= 1: " + snapshotsRetained);
+    }
+
+    /** 64 MiB segments, 8192 cached entries up to 32 MiB, fsync on, 1 MiB writes, 2 snapshots kept. */
+    public static StorageOptions defaults() {
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder starting from the defaults. */
+    public Builder toBuilder() {
+        return new Builder().segmentBytes(segmentBytes).cacheEntries(cacheEntries).cacheBytes(cacheBytes)
+                .syncPolicy(syncPolicy).maxWriteBytes(maxWriteBytes).snapshotsRetained(snapshotsRetained);
+    }
+
+    /** Builds {@link StorageOptions}; every setting starts at its default. */
+    public static final class Builder {
+        private long segmentBytes = 64L << 20;
+        private int cacheEntries = 8192;
+        private long cacheBytes = 32L << 20;
+        private SyncPolicy syncPolicy = SyncPolicy.FSYNC;
+        private int maxWriteBytes = 1 << 20;
+        private int snapshotsRetained = 2;
+
+        private Builder() {
+        }
+
+        public Builder segmentBytes(long value) {
+            segmentBytes = value;
+            return this;
+        }
+
+        public Builder cacheEntries(int value) {
+            cacheEntries = value;
+            return this;
+        }
+
+        public Builder cacheBytes(long value) {
+            cacheBytes = value;
+            return this;
+        }
+
+        public Builder syncPolicy(SyncPolicy value) {
+            syncPolicy = value;
+            return this;
+        }
+
+        public Builder maxWriteBytes(int value) {
+            maxWriteBytes = value;
+            return this;
+        }
+
+        public Builder snapshotsRetained(int value) {
+            snapshotsRetained = value;
+            return this;
+        }
+
+        public StorageOptions build() {
+            return new StorageOptions(segmentBytes, cacheEntries, cacheBytes, syncPolicy, maxWriteBytes, snapshotsRetained);
+        }
+    }
+}

@@ -1,0 +1,254 @@
+package dev.floe.raft.storage.internal;
+
+import dev.floe.raft.Entry;
+import dev.floe.raft.storage.SyncPolicy;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.zip.CRC32C;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The group-commit writer: one thread that takes everything queued since its last round, encodes it
+ * into one buffer, writes it with one positional write and forces it with one {@code fdatasync},
+ * then completes the futures in submission order. While it syncs, new appends queue up and ride
+ * the next round together, so the number of syncs adapts to the load.
+ *
+ * <p>A round is split into writes of at most {@code maxWriteBytes} (each forced before the next is
+ * written) so that a crash can only tear the last {@code maxWriteBytes} of the open segment, or one
+ * record larger than that; recovery relies on this bound to tell a torn tail from corruption.
+ *
+ * <p>The writer only writes where the log planned: structural changes (roll, truncation, reset)
+ * happen on the consensus thread after {@link #awaitIdle()}, never concurrently with a write.
+ */
+public final class AppendWriter {
+    private static final Logger LOG = LoggerFactory.getLogger(AppendWriter.class);
+
+    /** Entries to write at {@code position} of {@code segment}; {@code future} completes once durable. */
+    public record Request(Segment segment, long position, List<Entry> entries, CompletableFuture<Void> future) {
+    }
+
+    /** Told, on the writer thread, the last index whose record is now in the file. */
+    public interface Progress {
+        void written(long lastIndex);
+    }
+
+    private final SyncPolicy syncPolicy;
+    private final int maxWriteBytes;
+    private final Progress progress;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition work = lock.newCondition();
+    private final Condition idle = lock.newCondition();
+    private final ArrayDeque<Request> queue = new ArrayDeque<>();
+    private final Thread thread;
+    private final CRC32C crc = new CRC32C();
+    private final AtomicLong writes = new AtomicLong();
+    private final AtomicLong syncs = new AtomicLong();
+    private final AtomicLong bytes = new AtomicLong();
+    private ByteBuffer buffer;
+    private boolean busy;
+    private boolean stopping;
+    private IOException failure;
+
+    public AppendWriter(String name, SyncPolicy syncPolicy, int maxWriteBytes, Progress progress) {
+        this.syncPolicy = syncPolicy;
+        this.maxWriteBytes = maxWriteBytes;
+        this.progress = progress;
+        this.buffer = ByteBuffer.allocateDirect(Math.min(maxWriteBytes, 64 * 1024));
+        this.thread = new Thread(this::run, name);
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** Queues a write; if the writer has failed, fails the future at once. */
+    public void submit(Request request) {
+        lock.lock();
+        try {
+            if (failure != null) {
+                request.future().completeExceptionally(new IOException("the log failed earlier and refuses appends", failure));
+                return;
+            }
+            if (stopping) throw new IllegalStateException("the log is closed");
+            queue.add(request);
+            work.signal();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Waits until everything submitted is written (and forced) and its future completed. */
+    public void awaitIdle() throws IOException {
+        lock.lock();
+        try {
+            while ((busy || !queue.isEmpty()) && failure == null) idle.await();
+            if (failure != null) throw new IOException("the log failed earlier and refuses changes", failure);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting for the log writer");
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Marks the log failed (a structural change broke halfway): later appends fail at once. */
+    public void fail(IOException cause) {
+        lock.lock();
+        try {
+            if (failure == null) failure = cause;
+            idle.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public boolean failed() {
+        lock.lock();
+        try {
+            return failure != null;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Finishes the queued writes, then stops the thread. */
+    public void shutdown() throws InterruptedIOException {
+        lock.lock();
+        try {
+            stopping = true;
+            work.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        try {
+            thread.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while stopping the log writer");
+        }
+    }
+
+    public long writes() {
+        return writes.get();
+    }
+
+    public long syncs() {
+        return syncs.get();
+    }
+
+    public long bytesWritten() {
+        return bytes.get();
+    }
+
+    private void run() {
+        ArrayList<Request> batch = new ArrayList<>();
+        while (true) {
+            IOException earlier;
+            lock.lock();
+            try {
+                while (queue.isEmpty() && !stopping) work.awaitUninterruptibly();
+                if (queue.isEmpty()) return;
+                batch.addAll(queue);
+                queue.clear();
+                busy = true;
+                earlier = failure;
+            } finally {
+                lock.unlock();
+            }
+            int completed = 0;
+            IOException error = earlier;
+            if (error == null) {
+                try {
+                    completed = writeBatch(batch);
+                } catch (IOException | RuntimeException e) {
+                    error = e instanceof IOException io ? io : new IOException("log writer failed", e);
+                    completed = this.completedInRound;
+                    LOG.error("log write failed; the log refuses further appends", e);
+                }
+            }
+            lock.lock();
+            try {
+                if (error != null && failure == null) failure = error;
+                if (failure != null) {
+                    for (int i = completed; i < batch.size(); i++) {
+                        batch.get(i).future().completeExceptionally(new IOException("append not durable", failure));
+                    }
+                    for (Request r : queue) r.future().completeExceptionally(new IOException("append not durable", failure));
+                    queue.clear();
+                }
+                busy = false;
+                idle.signalAll();
+            } finally {
+                lock.unlock();
+            }
+            batch.clear();
+        }
+    }
+
+    // Requests of the current round whose futures are already completed; read after a failure.
+    private int completedInRound;
+    private Segment segment;
+    private long chunkPosition;
+    private long chunkLastIndex;
+
+    /** Writes the round; returns how many requests were completed (all of them). */
+    private int writeBatch(List<Request> batch) throws IOException {
+        completedInRound = 0;
+        segment = null;
+        buffer.clear();
+        for (int r = 0; r < batch.size(); r++) {
+            Request request = batch.get(r);
+            // Requests are contiguous within a round; anything else starts a new write.
+            if (segment != request.segment() || chunkPosition + buffer.position() != request.position()) {
+                flush(batch, r);
+                segment = request.segment();
+                chunkPosition = request.position();
+            }
+            for (Entry entry : request.entries()) {
+                int size = RecordFormat.size(entry);
+                if (buffer.position() > 0 && buffer.position() + size > maxWriteBytes) flush(batch, r);
+                if (buffer.remaining() < size) growBuffer(size);
+                RecordFormat.encode(entry, buffer, crc);
+                chunkLastIndex = entry.index();
+            }
+        }
+        flush(batch, batch.size());
+        return completedInRound;
+    }
+
+    // Writes and forces the buffer, then completes requests [completedInRound, encodedRequests).
+    private void flush(List<Request> batch, int encodedRequests) throws IOException {
+        if (buffer.position() > 0) {
+            int length = buffer.position();
+            buffer.flip();
+            FileOps.writeFully(segment.channel, buffer, chunkPosition);
+            writes.incrementAndGet();
+            bytes.addAndGet(length);
+            if (syncPolicy == SyncPolicy.FSYNC) {
+                segment.channel.force(false);
+                syncs.incrementAndGet();
+            }
+            chunkPosition += length;
+            buffer.clear();
+            progress.written(chunkLastIndex);
+        }
+        while (completedInRound < encodedRequests) {
+            batch.get(completedInRound++).future().complete(null);
+        }
+    }
+
+    private void growBuffer(int needed) {
+        int capacity = Math.max(buffer.capacity() * 2, buffer.position() + needed);
+        ByteBuffer bigger = ByteBuffer.allocateDirect(capacity);
+        buffer.flip();
+        bigger.put(buffer);
+        buffer = bigger;
+    }
+}
