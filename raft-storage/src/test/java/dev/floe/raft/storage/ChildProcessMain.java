@@ -1,0 +1,52 @@
+package dev.floe.raft.storage;
+
+import dev.floe.raft.Entry;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The child JVM of {@link KillNineTest}. {@code append <dir>}: appends to the log in {@code dir}
+ * forever (at most 60 s), printing {@code ACK <index>} once each batch is durable.
+ * {@code hold <dir>}: opens the storage, prints {@code OPEN} and waits (at most 30 s).
+ */
+public final class ChildProcessMain {
+    private ChildProcessMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path dir = Path.of(args[1]);
+        if (args[0].equals("hold")) {
+            try (FileStorage storage = FileStorage.open(dir, StorageOptions.defaults())) {
+                System.out.println("OPEN");
+                System.out.flush();
+                Thread.sleep(30_000);
+            }
+            return;
+        }
+        StorageOptions options = StorageOptions.builder().segmentBytes(32 * 1024).build();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        try (FileLogStorage log = FileLogStorage.open(dir, options)) {
+            Semaphore inFlight = new Semaphore(8);
+            long next = log.lastIndex() + 1;
+            while (System.nanoTime() < deadline) {
+                inFlight.acquire();
+                int count = 1 + (int) (next % 4);
+                List<Entry> batch = new ArrayList<>(count);
+                for (long i = next; i < next + count; i++) batch.add(TestEntries.entry(1, i, KillNineTest.payloadSize(i)));
+                long last = next + count - 1;
+                log.append(batch).whenComplete((ok, error) -> {
+                    if (error == null) {
+                        // Printed only once durable: the parent treats every ACK as a promise.
+                        System.out.println("ACK " + last);
+                        System.out.flush();
+                    }
+                    inFlight.release();
+                });
+                next = last + 1;
+            }
+        }
+    }
+}

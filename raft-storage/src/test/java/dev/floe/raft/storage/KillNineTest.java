@@ -1,0 +1,99 @@
+package dev.floe.raft.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.floe.raft.Entry;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Kills a child JVM mid-append (SIGKILL, no shutdown hooks) and checks every acknowledged entry survives. */
+class KillNineTest {
+    @TempDir
+    Path dir;
+
+    static int payloadSize(long index) {
+        return (int) (index * 37 % 300);
+    }
+
+    @Test
+    void everyAcknowledgedEntrySurvivesKillMinusNine() throws Exception {
+        long acknowledged = 0;
+        for (int round = 0; round < 3; round++) {
+            Process child = start("append");
+            AtomicLong maxAck = new AtomicLong();
+            CountDownLatch enough = new CountDownLatch(1);
+            long target = acknowledged + 300 + round * 150L;
+            Thread reader = readLines(child, line -> {
+                if (line.startsWith("ACK ")) {
+                    long index = Long.parseLong(line.substring(4));
+                    maxAck.accumulateAndGet(index, Math::max);
+                    if (index >= target) enough.countDown();
+                }
+            });
+            boolean reached = enough.await(30, TimeUnit.SECONDS);
+            child.destroyForcibly();
+            assertThat(child.waitFor(10, TimeUnit.SECONDS)).isTrue();
+            reader.join(5_000);
+            assertThat(reached).as("child acknowledged %d entries within 30 s", target).isTrue();
+            acknowledged = maxAck.get();
+
+            try (FileLogStorage log = FileLogStorage.open(dir, StorageOptions.defaults())) {
+                assertThat(log.lastIndex()).isGreaterThanOrEqualTo(acknowledged);
+                List<Entry> entries = log.entries(1, acknowledged + 1, Long.MAX_VALUE);
+                assertThat(entries).hasSize((int) acknowledged);
+                for (Entry e : entries) assertThat(e).isEqualTo(TestEntries.entry(1, e.index(), payloadSize(e.index())));
+            }
+        }
+    }
+
+    @Test
+    void anotherProcessHoldingTheDirectoryIsAClearError() throws Exception {
+        Process child = start("hold");
+        try {
+            CountDownLatch open = new CountDownLatch(1);
+            readLines(child, line -> {
+                if (line.equals("OPEN")) open.countDown();
+            });
+            assertThat(open.await(30, TimeUnit.SECONDS)).isTrue();
+            assertThatThrownBy(() -> FileStorage.open(dir, StorageOptions.defaults()))
+                    .isInstanceOf(StorageLockedException.class)
+                    .hasMessageContaining("another process (pid " + child.pid() + ")");
+        } finally {
+            child.destroyForcibly();
+            assertThat(child.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        }
+        // The OS released the dead process's lock.
+        FileStorage.open(dir, StorageOptions.defaults()).close();
+    }
+
+    private Process start(String mode) throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "-Xmx128m",
+                ChildProcessMain.class.getName(), mode, dir.toString())
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
+    }
+
+    private static Thread readLines(Process child, java.util.function.Consumer<String> onLine) {
+        Thread reader = new Thread(() -> {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line = in.readLine(); line != null; line = in.readLine()) onLine.accept(line);
+            } catch (IOException e) {
+                // The child was killed; the stream ends.
+            }
+        }, "child-stdout");
+        reader.setDaemon(true);
+        reader.start();
+        return reader;
+    }
+}
