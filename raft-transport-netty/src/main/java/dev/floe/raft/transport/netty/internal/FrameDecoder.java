@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.netty.handler.codec.TooLongFrameException;
 import java.util.List;
 
 /**
@@ -13,10 +14,26 @@ import java.util.List;
  */
 public final class FrameDecoder extends LengthFieldBasedFrameDecoder {
 
+    private final int maxFrameBytes;
+
     public FrameDecoder(int maxFrameBytes) {
-        // The decoder's limit counts the length field itself.
+        // The superclass's limit counts the length field itself; decode() checks first with a clearer message.
         super(maxFrameBytes + WireProtocol.LENGTH_PREFIX_BYTES, 0, WireProtocol.LENGTH_PREFIX_BYTES, 0,
                 WireProtocol.LENGTH_PREFIX_BYTES, true);
+        this.maxFrameBytes = maxFrameBytes;
+    }
+
+    @Override
+    protected Object decode(ChannelHandlerContext ctx, ByteBuf in) throws Exception {
+        if (in.readableBytes() >= WireProtocol.LENGTH_PREFIX_BYTES) {
+            int length = in.getInt(in.readerIndex());
+            if (length < 0 || length > maxFrameBytes) {
+                in.skipBytes(in.readableBytes());
+                throw new TooLongFrameException("frame length " + Integer.toUnsignedString(length)
+                        + " exceeds the maximum of " + maxFrameBytes);
+            }
+        }
+        return super.decode(ctx, in);
     }
 
     @Override

@@ -112,8 +112,8 @@ public final class InboundHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        // Not marked closing here: a frame cut off by the end of the stream is reported just after this.
         if (handshakeTimer != null) handshakeTimer.cancel(false);
-        closing = true;
         super.channelInactive(ctx);
     }
 

@@ -1,0 +1,74 @@
+package dev.floe.raft.transport.netty;
+
+import dev.floe.raft.Endpoint;
+import dev.floe.raft.transport.proto.Frame;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+
+/** A plain blocking socket that writes arbitrary bytes at a node, for bad-input tests. */
+final class RawClient implements AutoCloseable {
+    private final Socket socket = new Socket();
+
+    RawClient(Endpoint endpoint) throws IOException {
+        socket.connect(new InetSocketAddress(endpoint.host(), endpoint.port()), 5000);
+        socket.setSoTimeout(50);
+        socket.setTcpNoDelay(true);
+    }
+
+    /** The client's own port: what the node's log line names. */
+    int localPort() {
+        return socket.getLocalPort();
+    }
+
+    /** Writes {@code bytes}; false when the node has already closed the connection. */
+    boolean send(byte[] bytes) {
+        try {
+            socket.getOutputStream().write(bytes);
+            socket.getOutputStream().flush();
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    boolean sendFrame(Frame frame) {
+        return send(framed(frame.toByteArray()));
+    }
+
+    void shutdownOutput() throws IOException {
+        socket.shutdownOutput();
+    }
+
+    /** Whether the node closes the connection within {@code timeout}. */
+    boolean awaitClosed(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try {
+            InputStream in = socket.getInputStream();
+            byte[] sink = new byte[512];
+            while (System.nanoTime() < deadline) {
+                try {
+                    if (in.read(sink) < 0) return true;
+                } catch (SocketTimeoutException e) {
+                    // Still open; poll again.
+                }
+            }
+            return false;
+        } catch (IOException e) {
+            return true; // reset by the node
+        }
+    }
+
+    static byte[] framed(byte[] body) {
+        return ByteBuffer.allocate(4 + body.length).putInt(body.length).put(body).array();
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+}
