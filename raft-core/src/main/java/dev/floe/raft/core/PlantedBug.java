@@ -8,7 +8,7 @@ import java.util.Set;
  * private on purpose: no user can reach them. Each node reads the switches once, when created.
  */
 enum PlantedBug {
-    /** A candidate counts vote grants that carry an older term. */
+    /** A candidate counts vote grants from an older term: late responses, and grants kept from its previous campaign. */
     COUNT_STALE_VOTES,
     /** The leader commits an entry of an earlier term by counting replicas (the Figure 8 mistake). */
     COMMIT_EARLIER_TERM_BY_COUNTING,

@@ -400,12 +400,16 @@ public final class RaftNode {
     }
 
     private void becomeCandidate() {
+        boolean reelection = role == Role.CANDIDATE;
         term++;
         votedFor = Optional.of(id);
         role = Role.CANDIDATE;
         leader = Optional.empty();
         replication = null;
-        votesGranted.clear();
+        if (!(reelection && bugs.contains(PlantedBug.COUNT_STALE_VOTES))) {
+            // Votes are for one term only (§5.2): a new campaign starts from an empty tally.
+            votesGranted.clear();
+        }
         votesRejected.clear();
         resetElectionTimer();
         LOG.info("{} [term {}] starts an election", id, term);

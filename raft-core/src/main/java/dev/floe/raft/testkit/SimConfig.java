@@ -1,6 +1,7 @@
 package dev.floe.raft.testkit;
 
 import dev.floe.raft.core.RaftOptions;
+import java.util.SplittableRandom;
 
 /**
  * One simulated run. Time is in simulated milliseconds; every node ticks every {@code tickMillis}.
@@ -17,37 +18,54 @@ import dev.floe.raft.core.RaftOptions;
  * @param maxDelayMillis messages take 1..max ms (so they reorder)
  * @param maxDiskMillis  a write becomes durable after 1..max ms
  * @param faultEveryTicks mean ticks between injected faults (crash, partition, one-way cut, loss burst)
+ * @param longDelayRate  probability that a message is held up much longer (a stalled connection)
+ * @param longDelayMillis such messages take up to this long
  * @param options        the core's options
  */
 public record SimConfig(long seed, int nodes, int faultTicks, int healTicks, int proposals, int clients,
                         double dropRate, double duplicateRate, int maxDelayMillis, int maxDiskMillis,
-                        int faultEveryTicks, RaftOptions options) {
+                        int faultEveryTicks, double longDelayRate, int longDelayMillis, RaftOptions options) {
     public static final int TICK_MILLIS = 10;
 
-    /** The standard fault mix used by CI: 3 or 5 nodes (by seed), 2000 ticks of faults, 300 to heal. */
+    /**
+     * The standard fault mix used by CI: 2000 ticks of faults, then 300 to heal. The seed also picks
+     * the cluster (3 or 5 nodes), the disk speed, the message size limit (down to one entry per
+     * AppendRequest, so replication splits) and, for a quarter of the seeds each, PreVote or
+     * CheckQuorum off, so the runs cover the paths the defaults avoid; a quarter are storms.
+     */
     public static SimConfig standard(long seed) {
-        int nodes = (seed & 1) == 0 ? 3 : 5;
-        return new SimConfig(seed, nodes, 2000, 300, 200, 3, 0.05, 0.02, 30, 8, 60,
-                RaftOptions.DEFAULTS.withElectionTicks(10, 2).withFlowControl(16 << 10, 8, 1 << 20));
+        SplittableRandom shape = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + 17);
+        int nodes = shape.nextBoolean() ? 3 : 5;
+        int maxDisk = new int[] {2, 8, 8, 40}[shape.nextInt(4)];
+        long messageBytes = shape.nextBoolean() ? 16 << 10 : 64;
+        RaftOptions options = RaftOptions.DEFAULTS.withElectionTicks(10, 2)
+                .withFlowControl(messageBytes, 8, 1 << 20)
+                .withPreVote(shape.nextInt(4) != 0)
+                .withCheckQuorum(shape.nextInt(4) != 0);
+        if (shape.nextInt(4) == 0) {
+            // A storm: faults four times as often, more stalled and duplicated messages.
+            return new SimConfig(seed, nodes, 2000, 300, 250, 3, 0.05, 0.10, 30, maxDisk, 12, 0.05, 400, options);
+        }
+        return new SimConfig(seed, nodes, 2000, 300, 250, 3, 0.05, 0.02, 30, maxDisk, 50, 0.01, 400, options);
     }
 
     public SimConfig withNodes(int n) {
         return new SimConfig(seed, n, faultTicks, healTicks, proposals, clients, dropRate, duplicateRate,
-                maxDelayMillis, maxDiskMillis, faultEveryTicks, options);
+                maxDelayMillis, maxDiskMillis, faultEveryTicks, longDelayRate, longDelayMillis, options);
     }
 
     public SimConfig withLength(int faultTicks, int healTicks, int proposals) {
         return new SimConfig(seed, nodes, faultTicks, healTicks, proposals, clients, dropRate, duplicateRate,
-                maxDelayMillis, maxDiskMillis, faultEveryTicks, options);
+                maxDelayMillis, maxDiskMillis, faultEveryTicks, longDelayRate, longDelayMillis, options);
     }
 
     public SimConfig withFaults(double dropRate, double duplicateRate, int faultEveryTicks) {
         return new SimConfig(seed, nodes, faultTicks, healTicks, proposals, clients, dropRate, duplicateRate,
-                maxDelayMillis, maxDiskMillis, faultEveryTicks, options);
+                maxDelayMillis, maxDiskMillis, faultEveryTicks, longDelayRate, longDelayMillis, options);
     }
 
     public SimConfig withOptions(RaftOptions newOptions) {
         return new SimConfig(seed, nodes, faultTicks, healTicks, proposals, clients, dropRate, duplicateRate,
-                maxDelayMillis, maxDiskMillis, faultEveryTicks, newOptions);
+                maxDelayMillis, maxDiskMillis, faultEveryTicks, longDelayRate, longDelayMillis, newOptions);
     }
 }

@@ -235,11 +235,19 @@ public final class Simulation {
             stats.messagesDropped++;
             return;
         }
-        schedule(now + 1 + random.nextInt(config.maxDelayMillis()), SimEvent.Kind.DELIVER, -1, 0, m, "");
+        schedule(now + delay(), SimEvent.Kind.DELIVER, -1, 0, m, "");
         if (random.nextDouble() < duplicateRate) {
             stats.messagesDuplicated++;
-            schedule(now + 1 + random.nextInt(config.maxDelayMillis()), SimEvent.Kind.DELIVER, -1, 0, m, "");
+            schedule(now + delay(), SimEvent.Kind.DELIVER, -1, 0, m, "");
         }
+    }
+
+    /** Usually 1..maxDelay ms; now and then (until healed) a stalled message that arrives much later. */
+    private long delay() {
+        if (!healed && random.nextDouble() < config.longDelayRate()) {
+            return config.maxDelayMillis() + random.nextInt(config.longDelayMillis());
+        }
+        return 1 + random.nextInt(config.maxDelayMillis());
     }
 
     private void deliver(Message m) {
@@ -305,12 +313,14 @@ public final class Simulation {
         int kind = random.nextInt(4);
         switch (kind) {
             case 0 -> {
-                SimNode n = nodes[random.nextInt(nodes.length)];
+                SimNode n = pickCrashVictim();
                 if (!n.up) return;
                 n.crash(this);
                 stats.crashes++;
                 note("crash " + n.id);
-                schedule(now + (5 + random.nextInt(60)) * (long) SimConfig.TICK_MILLIS, SimEvent.Kind.HEAL_ONE, n.index, 0, null, "restart " + n.id);
+                // Half the restarts are immediate (a supervisor restarts the process), half take a while.
+                long downTicks = random.nextBoolean() ? 1 + random.nextInt(3) : 5 + random.nextInt(60);
+                schedule(now + downTicks * SimConfig.TICK_MILLIS, SimEvent.Kind.HEAL_ONE, n.index, 0, null, "restart " + n.id);
             }
             case 1 -> {
                 // A symmetric partition: a random non-empty proper subset against the rest.
@@ -341,6 +351,19 @@ public final class Simulation {
                 schedule(now + (5 + random.nextInt(30)) * (long) SimConfig.TICK_MILLIS, SimEvent.Kind.HEAL_ONE, -2, 0, null, "end loss burst");
             }
         }
+    }
+
+    /**
+     * Prefers a node with writes in flight: crashing exactly when something is not yet durable is
+     * what exposes durability-ordering mistakes.
+     */
+    private SimNode pickCrashVictim() {
+        if (random.nextBoolean()) {
+            List<SimNode> busy = new ArrayList<>();
+            for (SimNode n : nodes) if (n.up && n.disk.hasInFlight()) busy.add(n);
+            if (!busy.isEmpty()) return busy.get(random.nextInt(busy.size()));
+        }
+        return nodes[random.nextInt(nodes.length)];
     }
 
     private void healOne(SimEvent ev) {
