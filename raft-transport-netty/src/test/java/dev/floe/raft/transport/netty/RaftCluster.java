@@ -74,7 +74,7 @@ final class RaftCluster implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         for (RaftHost host : hosts) host.close();
     }
 }

@@ -7,6 +7,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
+import io.netty.handler.ssl.NotSslRecordException;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -101,6 +102,8 @@ public final class InboundHandler extends ChannelInboundHandlerAdapter {
         SSLException tls = find(cause, SSLException.class);
         if (tls != null) {
             fail(ctx, Failure.REJECT, "TLS handshake failed: " + tls.getMessage());
+        } else if (cause instanceof NotSslRecordException) {
+            fail(ctx, Failure.REJECT, "expected TLS, got plaintext");
         } else if (cause instanceof DecoderException) {
             fail(ctx, Failure.DECODE, "bad frame: " + (cause.getMessage() != null ? cause.getMessage() : cause.toString()));
         } else if (cause instanceof IOException) {
