@@ -53,6 +53,9 @@ public final class AppendWriter {
     private final AtomicLong writes = new AtomicLong();
     private final AtomicLong syncs = new AtomicLong();
     private final AtomicLong bytes = new AtomicLong();
+    // Requests ever submitted (written under the lock, read by the spinning writer without it) and taken.
+    private volatile long submitted;
+    private long taken;
     private ByteBuffer buffer;
     private boolean busy;
     private boolean stopping;
@@ -78,6 +81,7 @@ public final class AppendWriter {
             }
             if (stopping) throw new IllegalStateException("the log is closed");
             queue.add(request);
+            submitted++;
             work.signal();
         } finally {
             lock.unlock();
@@ -150,12 +154,14 @@ public final class AppendWriter {
     private void run() {
         ArrayList<Request> batch = new ArrayList<>();
         while (true) {
+            spinForWork();
             IOException earlier;
             lock.lock();
             try {
                 while (queue.isEmpty() && !stopping) work.awaitUninterruptibly();
                 if (queue.isEmpty()) return;
                 batch.addAll(queue);
+                taken += queue.size();
                 queue.clear();
                 busy = true;
                 earlier = failure;
@@ -191,6 +197,18 @@ public final class AppendWriter {
             batch.clear();
         }
     }
+
+    /*
+     * A caller that waits for each append's future submits the next one right after the previous
+     * completes. Parking and unparking the writer would add a thread wake-up to every fsync, which
+     * costs a fifth of a fast disk's fsync rate; spinning briefly catches that next append instead.
+     */
+    private void spinForWork() {
+        long deadline = System.nanoTime() + SPIN_NANOS;
+        while (submitted == taken && System.nanoTime() < deadline) Thread.onSpinWait();
+    }
+
+    private static final long SPIN_NANOS = 50_000;
 
     // Requests of the current round whose futures are already completed; read after a failure.
     private int completedInRound;
