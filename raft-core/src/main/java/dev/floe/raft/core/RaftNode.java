@@ -383,7 +383,9 @@ public final class RaftNode {
         role = Role.FOLLOWER;
         leader = newLeader;
         replication = null;
-        resetElectionTimer();
+        heartbeatElapsed = 0;
+        // The election timer is deliberately not reset here: only a current leader or a granted vote
+        // resets it (Figure 2), so a stream of hopeless candidacies cannot hold off our own election.
         if (before != Role.FOLLOWER || LOG.isDebugEnabled()) {
             LOG.info("{} [term {}] became follower of {} (was {})", id, term, newLeader.map(NodeId::value).orElse("nobody"), before);
         }

@@ -1,0 +1,197 @@
+package dev.floe.raft.core;
+
+import static dev.floe.raft.core.TestCluster.isolating;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.floe.raft.ClusterConfig;
+import dev.floe.raft.Entry;
+import dev.floe.raft.HardState;
+import dev.floe.raft.NodeId;
+import dev.floe.raft.message.AppendRequest;
+import dev.floe.raft.message.HeartbeatRequest;
+import dev.floe.raft.message.HeartbeatResponse;
+import dev.floe.raft.message.Message;
+import dev.floe.raft.message.VoteRequest;
+import dev.floe.raft.message.VoteResponse;
+import dev.floe.raft.testkit.MemoryLogStorage;
+import java.util.List;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** Roles, terms and leader election: Raft paper §5.1, §5.2, §5.4.1 and Figure 2. */
+class ElectionTest {
+    private static final RaftOptions NO_PREVOTE = TestCluster.OPTIONS.withPreVote(false);
+    private static final NodeId N1 = NodeId.of("n1");
+    private static final NodeId N2 = NodeId.of("n2");
+    private static final NodeId N3 = NodeId.of("n3");
+
+    @Test
+    void electionTimeoutIsRandomizedWithin_T_to_2T_section5_2() {
+        int t = 10;
+        for (long seed = 0; seed < 200; seed++) {
+            RaftNode n = RaftNode.create(NO_PREVOTE.withElectionTicks(t, 1), N1, ClusterConfig.ofVoters("n1", "n2", "n3"),
+                    HardState.INITIAL, new MemoryLogStorage(), 0, new SplittableRandom(seed));
+            int ticks = 0;
+            while (n.role() == Role.FOLLOWER) {
+                n.tick();
+                ticks++;
+            }
+            assertThat(ticks).isBetween(t, 2 * t - 1);
+        }
+    }
+
+    @Test
+    void followerThatHearsNothingBecomesCandidateOfTheNextTermAndVotesForItself_section5_2() {
+        TestCluster c = new TestCluster(3, NO_PREVOTE);
+        RaftNode n1 = c.node("n1");
+        while (n1.role() == Role.FOLLOWER) n1.tick();
+        assertThat(n1.role()).isEqualTo(Role.CANDIDATE);
+        assertThat(n1.term()).isEqualTo(1);
+        Ready rd = n1.ready();
+        assertThat(rd.hardState()).contains(new HardState(1, Optional.of(N1)));
+        assertThat(rd.messagesAfterPersist()).hasSize(2).allMatch(m -> m instanceof VoteRequest vr && vr.term() == 1 && !vr.preVote());
+    }
+
+    @Test
+    void candidateWithMajorityOfVotesBecomesLeader_section5_2() {
+        TestCluster c = new TestCluster(3, NO_PREVOTE);
+        c.elect("n1");
+        assertThat(c.node("n1").role()).isEqualTo(Role.LEADER);
+        assertThat(c.node("n2").leader()).contains(N1);
+        assertThat(c.node("n3").leader()).contains(N1);
+    }
+
+    @Test
+    void voteIsDurableBeforeItIsAnswered_Figure2() {
+        TestCluster c = new TestCluster(3, NO_PREVOTE);
+        RaftNode n2 = c.node("n2");
+        n2.step(new VoteRequest(N1, N2, 1, 0, 0, false, false));
+        Ready rd = n2.ready();
+        // The grant may only leave once the Ready's hard state (which records the vote) is on disk.
+        assertThat(rd.hardState()).contains(new HardState(1, Optional.of(N1)));
+        assertThat(rd.messages()).isEmpty();
+        assertThat(rd.messagesAfterPersist()).containsExactly(new VoteResponse(N2, N1, 1, false, true));
+        assertThat(rd.mustPersist()).isTrue();
+    }
+
+    @Test
+    void atMostOneVotePerTerm_section5_2() {
+        TestCluster c = new TestCluster(3, NO_PREVOTE);
+        RaftNode n3 = c.node("n3");
+        n3.step(new VoteRequest(N1, N3, 1, 0, 0, false, false));
+        n3.step(new VoteRequest(N2, N3, 1, 0, 0, false, false));
+        // A repeated request from the same candidate is granted again (it may have lost our answer).
+        n3.step(new VoteRequest(N1, N3, 1, 0, 0, false, false));
+        List<Message> answers = n3.ready().messagesAfterPersist();
+        assertThat(answers).containsExactly(
+                new VoteResponse(N3, N1, 1, false, true),
+                new VoteResponse(N3, N2, 1, false, false),
+                new VoteResponse(N3, N1, 1, false, true));
+    }
+
+    @Test
+    void voteRequiresCandidateLogAtLeastAsUpToDate_lastTermThenLastIndex_section5_4_1() {
+        TestCluster c = new TestCluster(3, NO_PREVOTE);
+        c.preload("n3", 2, List.of(Entry.command(1, 1, TestCluster.cmd("a")), Entry.command(2, 2, TestCluster.cmd("b"))));
+        RaftNode n3 = c.node("n3");
+        // Lower last term, even with a longer log: rejected.
+        n3.step(new VoteRequest(N1, N3, 3, 5, 1, false, false));
+        // Same last term, shorter log: rejected.
+        n3.step(new VoteRequest(N1, N3, 4, 1, 2, false, false));
+        // Same last term, same length: granted.
+        n3.step(new VoteRequest(N2, N3, 5, 2, 2, false, false));
+        List<Message> answers = n3.ready().messagesAfterPersist();
+        assertThat(answers).containsExactly(
+                new VoteResponse(N3, N1, 3, false, false),
+                new VoteResponse(N3, N1, 4, false, false),
+                new VoteResponse(N3, N2, 5, false, true));
+    }
+
+    @Test
+    void higherTermInAnyMessageTurnsLeaderIntoFollowerOfThatTerm_Figure2() {
+        TestCluster c = new TestCluster(3, NO_PREVOTE);
+        c.elect("n1");
+        RaftNode n1 = c.node("n1");
+        n1.step(new HeartbeatResponse(N2, N1, 7, 0));
+        assertThat(n1.role()).isEqualTo(Role.FOLLOWER);
+        assertThat(n1.term()).isEqualTo(7);
+        assertThat(n1.leader()).isEmpty();
+    }
+
+    @Test
+    void staleTermMessagesAreRejectedAndTheOldLeaderLearnsTheNewTerm_section5_1() {
+        TestCluster c = new TestCluster(3);
+        c.elect("n1");
+        // n1 is cut off; n2 becomes leader of a later term.
+        c.tickAll(30, isolating("n1"));
+        c.inFlight.clear();
+        assertThat(c.node("n2").role() == Role.LEADER || c.node("n3").role() == Role.LEADER).isTrue();
+        String newLeader = c.node("n2").role() == Role.LEADER ? "n2" : "n3";
+        long newTerm = c.node(newLeader).term();
+        long newLeaderLast = c.node(newLeader).lastIndex();
+        // The deposed leader's append (old term) must change nothing on the new leader's side...
+        RaftNode target = c.node(newLeader);
+        target.step(new AppendRequest(N1, target.id(), 1, 1, 1, List.of(Entry.command(1, 2, TestCluster.cmd("stale"))), 2));
+        assertThat(target.term()).isEqualTo(newTerm);
+        assertThat(target.lastIndex()).isEqualTo(newLeaderLast);
+        // ...and the answer carries the new term, which makes the old leader step down.
+        List<Message> answers = c.take(m -> m.to().equals(N1));
+        assertThat(answers).hasSize(1).allMatch(m -> m.term() == newTerm);
+        c.node("n1").step(answers.get(0));
+        assertThat(c.node("n1").role()).isEqualTo(Role.FOLLOWER);
+        assertThat(c.node("n1").term()).isEqualTo(newTerm);
+    }
+
+    @Test
+    void followerElectionTimerIsResetOnlyByCurrentLeaderOrGrantingAVote_section5_2() {
+        TestCluster c = new TestCluster(3, NO_PREVOTE);
+        RaftNode n3 = c.node("n3");
+        // A vote request we reject (candidate's log is behind) must not reset the timer.
+        c.preload("n3", 1, List.of(Entry.command(1, 1, TestCluster.cmd("a"))));
+        n3 = c.node("n3");
+        int ticks = 0;
+        while (n3.role() == Role.FOLLOWER) {
+            n3.tick();
+            ticks++;
+            if (ticks % 3 == 0 && n3.role() == Role.FOLLOWER) {
+                n3.step(new VoteRequest(N1, NodeId.of("n3"), n3.term() + 1, 0, 0, false, false));
+            }
+            if (ticks > 100) break;
+        }
+        assertThat(n3.role()).as("rejected vote requests must not hold off our election").isEqualTo(Role.CANDIDATE);
+
+        // Heartbeats of the current leader do reset it.
+        TestCluster d = new TestCluster(3, NO_PREVOTE);
+        RaftNode n2 = d.node("n2");
+        for (int i = 0; i < 100; i++) {
+            n2.tick();
+            n2.step(new HeartbeatRequest(N1, N2, 1, 0, 0));
+        }
+        assertThat(n2.role()).isEqualTo(Role.FOLLOWER);
+        assertThat(n2.leader()).contains(N1);
+    }
+
+    @Test
+    void splitVoteIsResolvedByRandomizedTimeouts_section5_2() {
+        TestCluster c = new TestCluster(5, NO_PREVOTE);
+        // Everyone times out repeatedly until someone wins; randomization must end it quickly.
+        for (int i = 0; i < 200; i++) {
+            c.tickAll(1, m -> false);
+            if (c.members.values().stream().anyMatch(m -> m.raft.role() == Role.LEADER)) break;
+        }
+        assertThat(c.members.values()).filteredOn(m -> m.raft.role() == Role.LEADER).hasSize(1);
+    }
+
+    @Test
+    void candidateThatHearsFromALeaderOfItsTermReturnsToFollower_section5_2() {
+        TestCluster c = new TestCluster(3, NO_PREVOTE);
+        RaftNode n3 = c.node("n3");
+        while (n3.role() == Role.FOLLOWER) n3.tick();
+        long term = n3.term();
+        n3.step(new HeartbeatRequest(N2, NodeId.of("n3"), term, 0, 0));
+        assertThat(n3.role()).isEqualTo(Role.FOLLOWER);
+        assertThat(n3.leader()).contains(N2);
+        assertThat(n3.term()).isEqualTo(term);
+    }
+}

@@ -1,0 +1,185 @@
+package dev.floe.raft.core;
+
+import static dev.floe.raft.core.TestCluster.cmd;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.floe.raft.Entry;
+import dev.floe.raft.EntryType;
+import dev.floe.raft.NodeId;
+import dev.floe.raft.message.AppendRequest;
+import dev.floe.raft.message.AppendResponse;
+import dev.floe.raft.message.Message;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Log replication: Raft paper §5.3, §8 and Figure 2 (AppendEntries receiver rules). */
+class ReplicationTest {
+    private static final NodeId N1 = NodeId.of("n1");
+    private static final NodeId N2 = NodeId.of("n2");
+
+    private static List<Entry> entries(long fromIndex, long... terms) {
+        List<Entry> out = new ArrayList<>();
+        for (int i = 0; i < terms.length; i++) out.add(Entry.command(terms[i], fromIndex + i, cmd("e" + (fromIndex + i) + "t" + terms[i])));
+        return out;
+    }
+
+    @Test
+    void newLeaderAppendsANoOpEntryOfItsTerm_section8() {
+        TestCluster c = new TestCluster(3);
+        c.elect("n1");
+        Entry first = c.member("n1").log.entries(1, 2, Long.MAX_VALUE).get(0);
+        assertThat(first.type()).isEqualTo(EntryType.NO_OP);
+        assertThat(first.term()).isEqualTo(c.node("n1").term());
+        assertThat(c.node("n1").commitIndex()).isEqualTo(1);
+    }
+
+    @Test
+    void appendIsRejectedWhenPrevLogIndexAndTermDoNotMatch_consistencyCheck_section5_3() {
+        TestCluster c = new TestCluster(3);
+        c.preload("n2", 2, entries(1, 1, 2));
+        RaftNode n2 = c.node("n2");
+        // prev (2, term 1) does not match our (2, term 2)
+        n2.step(new AppendRequest(N1, N2, 3, 2, 1, entries(3, 3), 0));
+        List<Message> out = n2.ready().messages();
+        assertThat(out).hasSize(1);
+        AppendResponse r = (AppendResponse) out.get(0);
+        assertThat(r.success()).isFalse();
+        assertThat(r.rejectedIndex()).isEqualTo(2);
+        assertThat(n2.lastIndex()).isEqualTo(2);
+    }
+
+    @Test
+    void conflictingSuffixIsDeletedAndMissingEntriesAppended_Figure2rules3and4() {
+        TestCluster c = new TestCluster(3);
+        c.preload("n2", 2, entries(1, 1, 2, 2, 2));
+        RaftNode n2 = c.node("n2");
+        // The leader of term 3 has (1,t1) (2,t3) (3,t3): our entries 2..4 conflict.
+        n2.step(new AppendRequest(N1, N2, 3, 1, 1, entries(2, 3, 3), 0));
+        Ready rd = n2.ready();
+        assertThat(rd.entries()).extracting(Entry::index).containsExactly(2L, 3L);
+        assertThat(rd.messagesAfterPersist()).containsExactly(AppendResponse.accepted(N2, N1, 3, 3));
+        c.member("n2").log.append(rd.entries());
+        n2.persisted(3, 3);
+        assertThat(n2.lastIndex()).isEqualTo(3);
+        assertThat(c.member("n2").log.term(2)).isEqualTo(3);
+    }
+
+    @Test
+    void alreadyPresentEntriesAreNotRewritten_Figure2rule3() {
+        TestCluster c = new TestCluster(3);
+        c.preload("n2", 1, entries(1, 1, 1, 1));
+        RaftNode n2 = c.node("n2");
+        // A delayed, shorter copy of an old append must not truncate what follows it.
+        n2.step(new AppendRequest(N1, N2, 1, 0, 0, entries(1, 1), 0));
+        Ready rd = n2.ready();
+        assertThat(rd.entries()).isEmpty();
+        assertThat(n2.lastIndex()).isEqualTo(3);
+        assertThat(rd.messagesAfterPersist()).containsExactly(AppendResponse.accepted(N2, N1, 1, 1));
+    }
+
+    @Test
+    void followerCommitIsMinOfLeaderCommitAndLastNewEntry_Figure2rule5() {
+        TestCluster c = new TestCluster(3);
+        c.preload("n2", 1, entries(1, 1, 1, 1, 1, 1));
+        RaftNode n2 = c.node("n2");
+        // Our log goes to 5, but this request only vouches for entries up to 2.
+        n2.step(new AppendRequest(N1, N2, 1, 1, 1, entries(2, 1), 5));
+        assertThat(n2.commitIndex()).isEqualTo(2);
+        n2.step(new AppendRequest(N1, N2, 1, 2, 1, entries(3, 1), 2));
+        assertThat(n2.commitIndex()).isEqualTo(2);
+        n2.step(new AppendRequest(N1, N2, 1, 3, 1, entries(4, 1), 4));
+        assertThat(n2.commitIndex()).isEqualTo(4);
+    }
+
+    @Test
+    void divergentFollowerIsRepairedInOneRoundTripPerTerm_conflictHint_section5_3() {
+        TestCluster c = new TestCluster(3, TestCluster.OPTIONS.withPreVote(false));
+        // n2 has a long run of term-2 entries the leader never had; the leader has a run of term 3.
+        c.preload("n1", 3, entries(1, 1, 1, 3, 3, 3, 3, 3, 3, 3, 3));
+        c.preload("n2", 2, entries(1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2));
+        c.preload("n3", 3, entries(1, 1, 1, 3, 3, 3, 3, 3, 3, 3, 3));
+        c.elect("n1");
+        List<AppendResponse> rejections = new ArrayList<>();
+        for (Ready rd : c.member("n2").readies) {
+            for (Message m : rd.messages()) if (m instanceof AppendResponse r && !r.success()) rejections.add(r);
+        }
+        // One rejection for the term-2 run, instead of one per conflicting entry (14 of them).
+        assertThat(rejections).hasSizeLessThanOrEqualTo(2);
+        assertThat(c.member("n2").log.entries(1, c.member("n2").log.lastIndex() + 1, Long.MAX_VALUE))
+                .isEqualTo(c.member("n1").log.entries(1, c.member("n1").log.lastIndex() + 1, Long.MAX_VALUE));
+    }
+
+    @Test
+    void leaderNeverCommitsAnEarlierTermEntryByCountingReplicas_Figure8() {
+        TestCluster c = new TestCluster(3, TestCluster.OPTIONS.withPreVote(false));
+        // Index 2 (term 2) was written by an old leader to n1 only; n1 now wins a later term.
+        c.preload("n1", 3, entries(1, 1, 2));
+        c.preload("n2", 3, entries(1, 1));
+        c.preload("n3", 3, entries(1, 1));
+        c.elect("n1", m -> m instanceof AppendRequest);
+        RaftNode n1 = c.node("n1");
+        assertThat(n1.lastIndex()).isEqualTo(3); // n1 appended its no-op at 3
+        // n2 acknowledges index 2 only: a majority (n1, n2) holds entry 2 of term 2.
+        n1.step(AppendResponse.accepted(N2, N1, n1.term(), 2));
+        assertThat(n1.commitIndex()).as("entry 2 is of an earlier term: counting replicas must not commit it").isLessThan(2);
+        // Once the current term's no-op is on a majority, both commit together.
+        n1.step(AppendResponse.accepted(N2, N1, n1.term(), 3));
+        assertThat(n1.commitIndex()).isEqualTo(3);
+    }
+
+    @Test
+    void proposalsBetweenTwoReadiesGoOutAsOneAppendPerFollower_batching() {
+        TestCluster c = new TestCluster(3);
+        c.elect("n1");
+        c.tickAll(2, m -> false);
+        RaftNode n1 = c.node("n1");
+        for (int i = 0; i < 100; i++) n1.propose(cmd("x" + i));
+        Ready rd = n1.ready();
+        List<AppendRequest> appends = rd.messages().stream().filter(m -> m instanceof AppendRequest).map(m -> (AppendRequest) m).toList();
+        assertThat(appends).hasSize(2).allMatch(a -> a.entries().size() == 100);
+        assertThat(rd.entries()).hasSize(100);
+    }
+
+    @Test
+    void replicationIsPipelinedWithinTheInflightWindow() {
+        RaftOptions opts = TestCluster.OPTIONS.withFlowControl(64, 4, 1 << 20);
+        TestCluster c = new TestCluster(3, opts);
+        c.elect("n1");
+        c.tickAll(2, m -> false);
+        RaftNode n1 = c.node("n1");
+        for (int i = 0; i < 20; i++) n1.propose(cmd("y" + i));
+        Ready rd = n1.ready();
+        long toN2 = rd.messages().stream().filter(m -> m instanceof AppendRequest a && a.to().equals(N2)).count();
+        // Several requests in flight at once (pipelining), but never more than the window of 4.
+        assertThat(toN2).isEqualTo(4);
+        assertThat(n1.status().followers().get(N2).state()).isEqualTo("REPLICATE");
+    }
+
+    @Test
+    void followerInProbeStateGetsOneRequestAtATime() {
+        TestCluster c = new TestCluster(3, TestCluster.OPTIONS.withFlowControl(64, 4, 1 << 20));
+        // The leader's first probe to n2 is lost: n2 stays in PROBE with that probe outstanding.
+        c.elect("n1", m -> m instanceof AppendRequest && m.to().equals(N2));
+        RaftNode n1 = c.node("n1");
+        assertThat(n1.status().followers().get(N2).state()).isEqualTo("PROBE");
+        for (int i = 0; i < 10; i++) n1.propose(cmd("z" + i));
+        assertThat(n1.ready().messages()).noneMatch(m -> m instanceof AppendRequest && m.to().equals(N2));
+        // A heartbeat answer un-pauses the probe: exactly one request goes out.
+        n1.step(new dev.floe.raft.message.HeartbeatResponse(N2, N1, n1.term(), 0));
+        assertThat(n1.ready().messages()).filteredOn(m -> m instanceof AppendRequest && m.to().equals(N2)).hasSize(1);
+    }
+
+    @Test
+    void lostAppendsAreRecoveredThroughHeartbeats() {
+        TestCluster c = new TestCluster(3);
+        c.elect("n1");
+        c.tickAll(2, m -> false);
+        RaftNode n1 = c.node("n1");
+        for (int i = 0; i < 5; i++) n1.propose(cmd("lost" + i));
+        // Every append to n3 is lost; heartbeats then reveal the gap and n3 is repaired.
+        c.deliverAll(m -> m instanceof AppendRequest && m.to().equals(NodeId.of("n3")));
+        c.tickAll(5, m -> false);
+        assertThat(c.node("n3").lastIndex()).isEqualTo(n1.lastIndex());
+    }
+}
