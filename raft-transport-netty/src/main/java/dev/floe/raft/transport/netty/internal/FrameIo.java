@@ -57,6 +57,11 @@ public final class FrameIo {
     public static Frame parse(ByteBuf body) throws WireException {
         byte[] array = new byte[body.readableBytes()];
         body.getBytes(body.readerIndex(), array);
+        return parse(array);
+    }
+
+    /** Parses {@code array}, which the returned frame's payloads alias: the caller must not change it. */
+    public static Frame parse(byte[] array) throws WireException {
         CodedInputStream in = UnsafeByteOperations.unsafeWrap(array).newCodedInput();
         in.enableAliasing(true);
         try {

@@ -57,11 +57,15 @@ public final class InboundHandler extends ChannelInboundHandlerAdapter {
         try {
             if (closing) return;
             context.counters().bytesReceived.add(body.readableBytes() + (long) WireProtocol.LENGTH_PREFIX_BYTES);
-            Frame frame = FrameIo.parse(body);
             if (remote == null) {
-                acceptHandshake(ctx, frame);
+                acceptHandshake(ctx, FrameIo.parse(body));
+            } else if (!context.knownPeer().test(remote)) {
+                // Removed since its handshake: nothing more from it reaches the core, even before the close lands.
+                closing = true;
+                log.debug("closing connection from removed peer {}", remote);
+                ctx.close();
             } else {
-                deliver(MessageCodec.decode(frame, remote, context.self()));
+                deliver(MessageFrames.decode(body, remote, context.self()));
             }
         } catch (WireException e) {
             fail(ctx, Failure.DECODE, e.getMessage());

@@ -168,7 +168,7 @@ public final class PeerLink {
             if (message == null) break;
             ByteBuf frame;
             try {
-                frame = FrameIo.encode(ch.alloc(), MessageCodec.encode(message), context.maxFrameBytes());
+                frame = MessageFrames.encode(ch.alloc(), message, context.maxFrameBytes());
             } catch (WireException | RuntimeException e) {
                 drop();
                 if (!oversizeLogged) {
