@@ -37,7 +37,7 @@ public record SimConfig(long seed, int nodes, int faultTicks, int healTicks, int
         SplittableRandom shape = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + 17);
         int nodes = shape.nextBoolean() ? 3 : 5;
         int maxDisk = new int[] {2, 8, 8, 40}[shape.nextInt(4)];
-        long messageBytes = shape.nextBoolean() ? 16 << 10 : 64;
+        long messageBytes = shape.nextBoolean() ? 16 << 10 : 1;
         RaftOptions options = RaftOptions.DEFAULTS.withElectionTicks(10, 2)
                 .withFlowControl(messageBytes, 8, 1 << 20)
                 .withPreVote(shape.nextInt(4) != 0)

@@ -19,6 +19,8 @@ final class SimNode {
     /** Last commit index seen in this incarnation (must never go down). */
     long lastCommit;
     Role lastRole = Role.FOLLOWER;
+    /** A fault armed to crash this node right after it issues its next disk write. */
+    boolean crashOnNextWrite;
     long lastTerm;
 
     SimNode(int index, NodeId id) {
@@ -38,6 +40,7 @@ final class SimNode {
 
     void crash(Simulation sim) {
         up = false;
+        crashOnNextWrite = false;
         incarnation++;
         disk.crash(sim.random);
     }

@@ -63,6 +63,7 @@ public final class Simulation {
     private double dropRate;
     private double duplicateRate;
     private boolean healed;
+    private boolean isolateNextLeader;
     private final long faultEnd;
     private final long end;
 
@@ -196,13 +197,35 @@ public final class Simulation {
                 SimDisk.Write w = n.disk.submit(rd.hardState(), rd.entries(), rd.messagesAfterPersist(),
                         now + 1 + random.nextInt(config.maxDiskMillis()));
                 schedule(w.durableAt(), SimEvent.Kind.DISK_DURABLE, n.index, n.incarnation, null, "");
+                if (n.crashOnNextWrite) {
+                    // The most adversarial moment: the write was issued, nothing of it is durable yet.
+                    n.crashOnNextWrite = false;
+                    crash(n);
+                    return;
+                }
             } else {
                 for (Message m : rd.messagesAfterPersist()) send(m);
             }
-            checker.observe(n);
+            observe(n);
             for (Entry e : rd.committedEntries()) apply(n, e);
         }
+        observe(n);
+    }
+
+    private void observe(SimNode n) {
+        boolean newLeader = n.raft.role() == Role.LEADER && (n.lastRole != Role.LEADER || n.lastTerm != n.raft.term());
         checker.observe(n);
+        if (newLeader && isolateNextLeader && !healed) {
+            // Cut the new leader off before its first appends arrive: leaders that cannot replicate
+            // their first entries are what the subtle commit rules are about (Raft paper Figure 8).
+            isolateNextLeader = false;
+            for (int i = 0; i < nodes.length; i++) {
+                blocked[n.index][i] = true;
+                blocked[i][n.index] = true;
+            }
+            note("isolate new leader " + n.id);
+            schedule(now + (10 + random.nextInt(60)) * (long) SimConfig.TICK_MILLIS, SimEvent.Kind.HEAL_ONE, -1, 0, null, "heal partitions");
+        }
     }
 
     private void apply(SimNode n, Entry e) {
@@ -310,17 +333,17 @@ public final class Simulation {
     private void injectFault() {
         scheduleNextFault();
         if (healed) return;
-        int kind = random.nextInt(4);
+        int kind = random.nextInt(5);
         switch (kind) {
             case 0 -> {
                 SimNode n = pickCrashVictim();
                 if (!n.up) return;
-                n.crash(this);
-                stats.crashes++;
-                note("crash " + n.id);
-                // Half the restarts are immediate (a supervisor restarts the process), half take a while.
-                long downTicks = random.nextBoolean() ? 1 + random.nextInt(3) : 5 + random.nextInt(60);
-                schedule(now + downTicks * SimConfig.TICK_MILLIS, SimEvent.Kind.HEAL_ONE, n.index, 0, null, "restart " + n.id);
+                if (random.nextBoolean()) {
+                    crash(n);
+                } else {
+                    n.crashOnNextWrite = true;
+                    note("arm crash of " + n.id + " at its next write");
+                }
             }
             case 1 -> {
                 // A symmetric partition: a random non-empty proper subset against the rest.
@@ -344,6 +367,12 @@ public final class Simulation {
                 note("cut " + nodes[a].id + "->" + nodes[b].id);
                 schedule(now + (10 + random.nextInt(80)) * (long) SimConfig.TICK_MILLIS, SimEvent.Kind.HEAL_ONE, -1, 0, null, "heal partitions");
             }
+            case 3 -> {
+                // A leader-targeting fault: isolate whichever node wins the next election.
+                isolateNextLeader = true;
+                stats.partitions++;
+                note("arm isolation of the next new leader");
+            }
             default -> {
                 dropRate = 0.3;
                 stats.lossBursts++;
@@ -351,6 +380,15 @@ public final class Simulation {
                 schedule(now + (5 + random.nextInt(30)) * (long) SimConfig.TICK_MILLIS, SimEvent.Kind.HEAL_ONE, -2, 0, null, "end loss burst");
             }
         }
+    }
+
+    private void crash(SimNode n) {
+        n.crash(this);
+        stats.crashes++;
+        note("crash " + n.id);
+        // Half the restarts are immediate (a supervisor restarts the process), half take a while.
+        long downTicks = random.nextBoolean() ? 1 + random.nextInt(3) : 5 + random.nextInt(60);
+        schedule(now + downTicks * SimConfig.TICK_MILLIS, SimEvent.Kind.HEAL_ONE, n.index, 0, null, "restart " + n.id);
     }
 
     /**
@@ -383,7 +421,10 @@ public final class Simulation {
         for (boolean[] row : blocked) java.util.Arrays.fill(row, false);
         dropRate = 0;
         duplicateRate = 0;
-        for (SimNode n : nodes) if (!n.up) n.restart(this);
+        for (SimNode n : nodes) {
+            n.crashOnNextWrite = false;
+            if (!n.up) n.restart(this);
+        }
     }
 
     private String describeMask(int mask) {
