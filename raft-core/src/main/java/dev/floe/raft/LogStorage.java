@@ -19,6 +19,8 @@ import java.util.concurrent.CompletableFuture;
  *       {@link #lastIndex()}, the entries from that index on are replaced (a leader overwrote a
  *       conflicting suffix, Raft paper §5.3). After a crash the log reopens either as before the
  *       call or with a prefix of the new entries in place: never with old entries after new ones.</li>
+ *   <li><b>Terms never decrease along the log</b> (Raft guarantees it); implementations may rely on
+ *       it, for example to validate records during recovery.</li>
  *   <li><b>Nothing acknowledged is lost.</b> After a crash the log holds at least every entry whose
  *       append future completed. Entries whose future had not completed may or may not be there
  *       (a torn tail is cut on open).</li>

@@ -305,11 +305,19 @@ public final class TransportBench {
     private static double measure(Runnable sendOne, java.util.function.LongSupplier sent, AtomicLong received, int seconds) {
         long warmupEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(Math.max(1, seconds / 2));
         run(sendOne, sent, received, warmupEnd);
+        java.util.Map<String, Long> cpuBefore = threadCpu();
         long startCount = received.get();
         long start = System.nanoTime();
         run(sendOne, sent, received, start + TimeUnit.SECONDS.toNanos(seconds));
         long count = received.get() - startCount;
         double rate = count / ((System.nanoTime() - start) / 1e9);
+        java.util.Map<String, Long> cpuAfter = threadCpu();
+        StringBuilder cpu = new StringBuilder("  CPU per message:");
+        cpuAfter.forEach((name, nanos) -> {
+            long used = nanos - cpuBefore.getOrDefault(name, 0L);
+            if (used > TimeUnit.MILLISECONDS.toNanos(50)) cpu.append(String.format(" %s %.1f us,", name, used / 1e3 / count));
+        });
+        System.out.println(cpu);
         // Let the window drain so the next run starts clean.
         while (received.get() < sent.getAsLong()) LockSupport.parkNanos(100_000);
         return rate;
@@ -323,6 +331,18 @@ public final class TransportBench {
                 LockSupport.parkNanos(20_000);
             }
         }
+    }
+
+    /** CPU time per live thread (main and event loops), by name. */
+    private static java.util.Map<String, Long> threadCpu() {
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        java.util.Map<String, Long> cpu = new java.util.TreeMap<>();
+        for (long id : mx.getAllThreadIds()) {
+            java.lang.management.ThreadInfo info = mx.getThreadInfo(id);
+            long nanos = mx.getThreadCpuTime(id);
+            if (info != null && nanos > 0) cpu.merge(info.getThreadName(), nanos, Long::sum);
+        }
+        return cpu;
     }
 
     private static double percentile(long[] samples, double p) {
