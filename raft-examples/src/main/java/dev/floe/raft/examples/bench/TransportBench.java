@@ -58,7 +58,8 @@ import java.util.concurrent.locks.LockSupport;
  *       frame echoed back): p50 and p99.</li>
  * </ul>
  *
- * Usage: {@code TransportBench [seconds-per-throughput-run, default 5]}.
+ * <p>Throughput runs alternate raw and Floe for a few rounds and report the median of each.
+ * Usage: {@code TransportBench [seconds-per-run, default 4] [rounds, default 3]}.
  */
 public final class TransportBench {
     private static final int ENTRIES = 64;
@@ -73,9 +74,10 @@ public final class TransportBench {
     }
 
     public static void main(String[] args) throws Exception {
-        int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
-        System.out.printf("Loopback, %s, %d cores, %d s per throughput run, window %d%n",
-                Epoll.isAvailable() ? "epoll" : "nio", Runtime.getRuntime().availableProcessors(), seconds, WINDOW);
+        int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 4;
+        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+        System.out.printf("Loopback, %s, %d cores, %d rounds of %d s per throughput run, window %d%n",
+                Epoll.isAvailable() ? "epoll" : "nio", Runtime.getRuntime().availableProcessors(), rounds, seconds, WINDOW);
 
         AppendRequest append = appendRequest();
         int wireBytes = wireSize(append);
@@ -83,11 +85,21 @@ public final class TransportBench {
         System.out.printf("AppendRequest: %d entries x %d B = %d B payload, %d B on the wire%n%n",
                 ENTRIES, ENTRY_BYTES, payload, wireBytes);
 
-        Throughput raw = rawThroughput(wireBytes, seconds);
-        Throughput floe = floeThroughput(append, seconds);
+        // Alternating rounds, median of each: a 2-core machine with neighbours is noisy, and
+        // running one side first would hand it the quieter (or the warmer) moment.
+        double[] rawRates = new double[rounds];
+        double[] floeRates = new double[rounds];
+        for (int round = 0; round < rounds; round++) {
+            rawRates[round] = rawThroughput(wireBytes, seconds).messagesPerSecond();
+            floeRates[round] = floeThroughput(append, seconds).messagesPerSecond();
+            System.out.printf("  round %d: raw %,.0f msg/s, Floe %,.0f msg/s%n", round + 1, rawRates[round], floeRates[round]);
+        }
+        Throughput raw = new Throughput(median(rawRates));
+        Throughput floe = new Throughput(median(floeRates));
         long[] rawRtt = rawRoundTrips();
         long[] floeRtt = floeRoundTrips();
 
+        System.out.println();
         System.out.printf("%-22s %14s %12s %12s %12s%n", "", "messages/s", "payload MB/s", "RTT p50 us", "RTT p99 us");
         print("raw Netty baseline", raw, payload, rawRtt);
         print("Floe NettyTransport", floe, payload, floeRtt);
@@ -343,6 +355,12 @@ public final class TransportBench {
             if (info != null && nanos > 0) cpu.merge(info.getThreadName(), nanos, Long::sum);
         }
         return cpu;
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
     }
 
     private static double percentile(long[] samples, double p) {

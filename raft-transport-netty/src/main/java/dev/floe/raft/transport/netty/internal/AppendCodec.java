@@ -8,7 +8,6 @@ import dev.floe.raft.Entry;
 import dev.floe.raft.EntryType;
 import dev.floe.raft.NodeId;
 import dev.floe.raft.message.AppendRequest;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -64,35 +63,44 @@ public final class AppendCodec {
     }
 
     /**
-     * Writes the length prefix and the frame into {@code out} at its position, which must have
-     * {@code 4 + sizes.frame()} bytes remaining. Payloads are copied straight from their arrays.
+     * Writes the length prefix and the frame into {@code out} from {@code offset}, which must have
+     * room for {@code 4 + sizes.frame()} bytes; returns the offset after it. Payloads are copied
+     * straight from their arrays.
      */
-    public static void write(ByteBuffer out, AppendRequest m, Sizes sizes) {
-        int start = out.position();
-        out.putInt(sizes.frame());
-        out.put((byte) FRAME_APPEND);
-        writeVarint(out, sizes.body());
-        writeField(out, TERM, m.term());
-        writeField(out, PREV_INDEX, m.prevLogIndex());
-        writeField(out, PREV_TERM, m.prevLogTerm());
+    public static int write(byte[] out, int offset, AppendRequest m, Sizes sizes) {
+        int p = offset;
+        int frame = sizes.frame();
+        out[p++] = (byte) (frame >>> 24);
+        out[p++] = (byte) (frame >>> 16);
+        out[p++] = (byte) (frame >>> 8);
+        out[p++] = (byte) frame;
+        out[p++] = (byte) FRAME_APPEND;
+        p = writeVarint(out, p, sizes.body());
+        p = writeField(out, p, TERM, m.term());
+        p = writeField(out, p, PREV_INDEX, m.prevLogIndex());
+        p = writeField(out, p, PREV_TERM, m.prevLogTerm());
         List<Entry> list = m.entries();
-        for (int i = 0; i < sizes.entries().length; i++) {
+        int[] entrySizes = sizes.entries();
+        for (int i = 0; i < entrySizes.length; i++) {
             Entry e = list.get(i);
-            out.put((byte) ENTRIES);
-            writeVarint(out, sizes.entries()[i]);
-            writeField(out, ENTRY_TERM, e.term());
-            writeField(out, ENTRY_INDEX, e.index());
-            writeField(out, ENTRY_TYPE, e.type().ordinal());
-            if (!e.data().isEmpty()) {
-                out.put((byte) ENTRY_DATA);
-                writeVarint(out, e.data().size());
-                e.data().writeTo(out);
+            out[p++] = (byte) ENTRIES;
+            p = writeVarint(out, p, entrySizes[i]);
+            p = writeField(out, p, ENTRY_TERM, e.term());
+            p = writeField(out, p, ENTRY_INDEX, e.index());
+            p = writeField(out, p, ENTRY_TYPE, e.type().ordinal());
+            Bytes data = e.data();
+            if (!data.isEmpty()) {
+                out[p++] = (byte) ENTRY_DATA;
+                p = writeVarint(out, p, data.size());
+                data.copyTo(out, p);
+                p += data.size();
             }
         }
-        writeField(out, COMMIT, m.leaderCommit());
-        if (out.position() - start != WireProtocol.LENGTH_PREFIX_BYTES + sizes.frame()) {
-            throw new IllegalStateException("append frame size mismatch: wrote " + (out.position() - start) + " for " + sizes.frame());
+        p = writeField(out, p, COMMIT, m.leaderCommit());
+        if (p - offset != WireProtocol.LENGTH_PREFIX_BYTES + frame) {
+            throw new IllegalStateException("append frame size mismatch: wrote " + (p - offset) + " for " + frame);
         }
+        return p;
     }
 
     /** A varint field with a one-byte tag; proto3 omits zero. */
@@ -100,22 +108,23 @@ public final class AppendCodec {
         return value == 0 ? 0 : 1 + varintSize(value);
     }
 
-    private static void writeField(ByteBuffer out, int tag, long value) {
-        if (value == 0) return;
-        out.put((byte) tag);
-        writeVarint(out, value);
+    private static int writeField(byte[] out, int p, int tag, long value) {
+        if (value == 0) return p;
+        out[p] = (byte) tag;
+        return writeVarint(out, p + 1, value);
     }
 
     private static int varintSize(long value) {
         return value == 0 ? 1 : (63 - Long.numberOfLeadingZeros(value)) / 7 + 1;
     }
 
-    private static void writeVarint(ByteBuffer out, long value) {
+    private static int writeVarint(byte[] out, int p, long value) {
         while ((value & ~0x7FL) != 0) {
-            out.put((byte) ((value & 0x7F) | 0x80));
+            out[p++] = (byte) ((value & 0x7F) | 0x80);
             value >>>= 7;
         }
-        out.put((byte) value);
+        out[p++] = (byte) value;
+        return p;
     }
 
     // ------------------------------------------------------------------ decoding

@@ -5,7 +5,7 @@ import dev.floe.raft.message.AppendRequest;
 import dev.floe.raft.message.Message;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import java.nio.ByteBuffer;
+import io.netty.util.concurrent.FastThreadLocal;
 
 /**
  * Messages to and from length-prefixed frames: AppendRequest through {@link AppendCodec}, every
@@ -13,6 +13,14 @@ import java.nio.ByteBuffer;
  * and accept the same bytes.
  */
 public final class MessageFrames {
+    /** Frames up to this size are encoded in a reused per-thread array; larger ones in a fresh one. */
+    private static final int MAX_SCRATCH_BYTES = 1 << 20;
+    private static final FastThreadLocal<byte[][]> SCRATCH = new FastThreadLocal<>() {
+        @Override
+        protected byte[][] initialValue() {
+            return new byte[1][];
+        }
+    };
     private MessageFrames() {
     }
 
@@ -30,22 +38,20 @@ public final class MessageFrames {
             throw new WireException("frame of " + sizes.frame() + " bytes exceeds the maximum of " + maxFrameBytes);
         }
         int total = WireProtocol.LENGTH_PREFIX_BYTES + sizes.frame();
+        // Encoded into a per-thread array (plain stores, payloads by arraycopy), then copied once into the buffer.
+        byte[] scratch = total <= MAX_SCRATCH_BYTES ? scratch(total) : new byte[total];
+        AppendCodec.write(scratch, 0, append, sizes);
         ByteBuf buf = alloc.ioBuffer(total);
-        try {
-            if (buf.nioBufferCount() == 1) {
-                // One view of the buffer's memory; payloads are copied from their arrays in one step each.
-                AppendCodec.write(buf.nioBuffer(0, total), append, sizes);
-            } else {
-                ByteBuffer heap = ByteBuffer.allocate(total);
-                AppendCodec.write(heap, append, sizes);
-                buf.setBytes(0, heap.flip());
-            }
-            buf.writerIndex(total);
-        } catch (RuntimeException e) {
-            buf.release();
-            throw e;
-        }
+        buf.writeBytes(scratch, 0, total);
         return buf;
+    }
+
+    private static byte[] scratch(int size) {
+        byte[][] holder = SCRATCH.get();
+        if (holder[0] == null || holder[0].length < size) {
+            holder[0] = new byte[Math.min(MAX_SCRATCH_BYTES, Math.max(size, 64 * 1024))];
+        }
+        return holder[0];
     }
 
     /**

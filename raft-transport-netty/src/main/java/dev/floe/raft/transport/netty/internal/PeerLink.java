@@ -12,9 +12,9 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.netty.util.internal.PlatformDependent;
 import java.util.Queue;
 import java.util.SplittableRandom;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -47,7 +47,8 @@ public final class PeerLink {
     private final Endpoint endpoint;
     private final LinkContext context;
     private final EventLoop loop;
-    private final Queue<Message> queue = new ConcurrentLinkedQueue<>();
+    // Netty's multi-producer single-consumer queue (the loop is the only consumer): no node per message.
+    private final Queue<Message> queue = PlatformDependent.newMpscQueue();
     private final AtomicInteger queuedMessages = new AtomicInteger();
     private final AtomicLong queuedBytes = new AtomicLong();
     private final AtomicBoolean drainScheduled = new AtomicBoolean();

@@ -33,9 +33,9 @@ final class WireReader {
     }
 
     long varint() throws WireException {
-        // Fast path: tags, small numbers and short lengths are one or two bytes.
+        // Fast path: tags, terms, lengths and indexes below 2^21 take one to three bytes.
         int p = position;
-        if (limit - p >= 2) {
+        if (limit - p >= 3) {
             byte b0 = array[p];
             if (b0 >= 0) {
                 position = p + 1;
@@ -46,9 +46,14 @@ final class WireReader {
                 position = p + 2;
                 return (b0 & 0x7F) | (b1 << 7);
             }
+            byte b2 = array[p + 2];
+            if (b2 >= 0) {
+                position = p + 3;
+                return (b0 & 0x7F) | ((b1 & 0x7F) << 7) | (b2 << 14);
+            }
         }
         long result = 0;
-        for (int shift = 0; shift < 64; shift += 7) {
+        for (int shift = 0; shift < 70; shift += 7) {
             if (position >= limit) throw new WireException("malformed frame: truncated varint");
             byte b = array[position++];
             result |= (long) (b & 0x7F) << shift;
