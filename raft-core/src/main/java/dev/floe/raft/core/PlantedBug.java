@@ -13,7 +13,9 @@ enum PlantedBug {
     /** The leader commits an entry of an earlier term by counting replicas (the Figure 8 mistake). */
     COMMIT_EARLIER_TERM_BY_COUNTING,
     /** A vote is answered before it is durable (the grant goes out with the unpersisted messages). */
-    ANSWER_VOTE_BEFORE_PERSIST;
+    ANSWER_VOTE_BEFORE_PERSIST,
+    /** The leader answers a read with its commit index without confirming it still leads (a stale read). */
+    READ_WITHOUT_QUORUM_CHECK;
 
     private static volatile Set<PlantedBug> enabled = EnumSet.noneOf(PlantedBug.class);
 

@@ -12,6 +12,8 @@ import dev.floe.raft.message.AppendResponse;
 import dev.floe.raft.message.HeartbeatRequest;
 import dev.floe.raft.message.HeartbeatResponse;
 import dev.floe.raft.message.Message;
+import dev.floe.raft.message.ReadIndexRequest;
+import dev.floe.raft.message.ReadIndexResponse;
 import dev.floe.raft.message.SnapshotRequest;
 import dev.floe.raft.message.TimeoutNow;
 import dev.floe.raft.message.VoteRequest;
@@ -67,6 +69,10 @@ public final class RaftNode {
 
     /** Present only while leading. */
     private Replication replication;
+
+    /** Reads this follower forwarded to the leader and still waits for (thesis §6.4). */
+    private final Set<Long> forwardedReads = new TreeSet<>();
+    private final ArrayList<ReadState> readStates = new ArrayList<>();
 
     private final ArrayList<Message> messages = new ArrayList<>();
     private final ArrayList<Message> messagesAfterPersist = new ArrayList<>();
@@ -132,7 +138,7 @@ public final class RaftNode {
         }
         if (heartbeatElapsed >= options.heartbeatTicks()) {
             heartbeatElapsed = 0;
-            replication.broadcastHeartbeat(0);
+            replication.broadcastHeartbeat(replication.reads().currentRound());
         }
     }
 
@@ -142,6 +148,65 @@ public final class RaftNode {
      */
     public ProposeResult propose(Bytes command) {
         return proposeEntry(EntryType.COMMAND, command);
+    }
+
+    /**
+     * Starts a linearizable read (thesis §6.4): the answer arrives as a {@link ReadState} in a later
+     * {@link Ready}. No log entry is written. On a follower the request is forwarded to the leader.
+     * {@code requestId} is the caller's; it must be unique among the caller's pending reads.
+     */
+    public void readIndex(long requestId) {
+        if (role == Role.LEADER) {
+            leaderRead(requestId, Optional.empty());
+        } else if (leader.isPresent()) {
+            forwardedReads.add(requestId);
+            send(new ReadIndexRequest(id, leader.get(), term, requestId));
+        } else {
+            readStates.add(new ReadState.Rejected(requestId, Optional.empty()));
+        }
+    }
+
+    /** The leader's side of a read, its own or forwarded by {@code origin}. */
+    void leaderRead(long requestId, Optional<NodeId> origin) {
+        if (log.term(log.committed()) != term) {
+            // Until an entry of its term commits, a new leader does not know the full commit index (§6.4 step 1).
+            replication.reads().defer(requestId, origin);
+            return;
+        }
+        if (Quorum.isActiveQuorum(config.voters(), config.votersOutgoing(), Set.of(id))
+                || bugs.contains(PlantedBug.READ_WITHOUT_QUORUM_CHECK)) {
+            answerRead(requestId, origin, log.committed()); // a single voter confirms itself
+            return;
+        }
+        replication.reads().add(requestId, origin, log.committed());
+    }
+
+    void answerRead(long requestId, Optional<NodeId> origin, long readIndex) {
+        if (origin.isEmpty()) {
+            readStates.add(new ReadState.Ready(requestId, readIndex));
+        } else {
+            send(new ReadIndexResponse(id, origin.get(), term, requestId, readIndex, true));
+        }
+    }
+
+    private void rejectRead(long requestId, Optional<NodeId> origin) {
+        if (origin.isEmpty()) {
+            readStates.add(new ReadState.Rejected(requestId, leader));
+        } else {
+            send(new ReadIndexResponse(id, origin.get(), term, requestId, 0, false));
+        }
+    }
+
+    private void onReadIndexResponse(ReadIndexResponse m) {
+        if (!forwardedReads.remove(m.requestId())) return; // duplicate or already given up
+        readStates.add(m.success() ? new ReadState.Ready(m.requestId(), m.readIndex())
+                : new ReadState.Rejected(m.requestId(), leader));
+    }
+
+    /** Reads forwarded to a leader that is no longer ours will never be answered: fail them now. */
+    private void rejectForwardedReads() {
+        for (long requestId : forwardedReads) readStates.add(new ReadState.Rejected(requestId, Optional.empty()));
+        forwardedReads.clear();
     }
 
     private ProposeResult proposeEntry(EntryType type, Bytes data) {
@@ -201,6 +266,14 @@ public final class RaftNode {
             handleVoteRequest(vr);
             return;
         }
+        if (m instanceof ReadIndexResponse r) {
+            onReadIndexResponse(r);
+            return;
+        }
+        if (m instanceof ReadIndexRequest r && role != Role.LEADER) {
+            send(new ReadIndexResponse(id, r.from(), term, r.requestId(), 0, false));
+            return;
+        }
         switch (role) {
             case LEADER -> stepLeader(m);
             case CANDIDATE, PRE_CANDIDATE -> stepCandidate(m);
@@ -218,6 +291,8 @@ public final class RaftNode {
             send(new HeartbeatResponse(id, m.from(), term, 0));
         } else if (m instanceof VoteRequest vr && vr.preVote()) {
             send(new VoteResponse(id, m.from(), term, true, false));
+        } else if (m instanceof ReadIndexRequest r) {
+            send(new ReadIndexResponse(id, r.from(), term, r.requestId(), 0, false));
         }
     }
 
@@ -253,6 +328,8 @@ public final class RaftNode {
             replication.onAppendResponse(ar);
         } else if (m instanceof HeartbeatResponse hr) {
             replication.onHeartbeatResponse(hr);
+        } else if (m instanceof ReadIndexRequest r) {
+            leaderRead(r.requestId(), Optional.of(r.from()));
         } else if (m instanceof AppendRequest || m instanceof HeartbeatRequest) {
             // Election Safety makes this impossible; say so loudly rather than obey a second leader.
             LOG.error("{} [term {}] is leader but received {} for the same term", id, term, m);
@@ -273,11 +350,11 @@ public final class RaftNode {
     private void stepFollower(Message m) {
         if (m instanceof AppendRequest ar) {
             electionElapsed = 0;
-            leader = Optional.of(ar.from());
+            followLeader(ar.from());
             handleAppend(ar);
         } else if (m instanceof HeartbeatRequest hb) {
             electionElapsed = 0;
-            leader = Optional.of(hb.from());
+            followLeader(hb.from());
             // The leader caps the commit index at what it knows we hold, so this never passes our log.
             log.commitTo(Math.min(hb.commit(), log.lastIndex()));
             send(new HeartbeatResponse(id, hb.from(), term, hb.readContext()));
@@ -286,6 +363,13 @@ public final class RaftNode {
                 LOG.info("{} [term {}] received TimeoutNow from {}: campaigning at once", id, term, m.from());
                 campaign(Campaign.TRANSFER);
             }
+        }
+    }
+
+    private void followLeader(NodeId newLeader) {
+        if (!leader.equals(Optional.of(newLeader))) {
+            rejectForwardedReads();
+            leader = Optional.of(newLeader);
         }
     }
 
@@ -376,9 +460,15 @@ public final class RaftNode {
 
     private void becomeFollower(long newTerm, Optional<NodeId> newLeader) {
         Role before = role;
+        if (newTerm != term || !newLeader.equals(leader)) rejectForwardedReads();
         if (newTerm != term) {
             term = newTerm;
             votedFor = Optional.empty();
+        }
+        if (replication != null) {
+            // Reads waiting on our leadership can no longer be confirmed.
+            leader = newLeader;
+            for (ReadIndexQueue.PendingRead r : replication.reads().drainAll()) rejectRead(r.requestId(), r.origin());
         }
         role = Role.FOLLOWER;
         leader = newLeader;
@@ -392,6 +482,7 @@ public final class RaftNode {
     }
 
     private void becomePreCandidate() {
+        rejectForwardedReads();
         role = Role.PRE_CANDIDATE;
         leader = Optional.empty();
         replication = null;
@@ -402,6 +493,7 @@ public final class RaftNode {
     }
 
     private void becomeCandidate() {
+        rejectForwardedReads();
         boolean reelection = role == Role.CANDIDATE;
         term++;
         votedFor = Optional.of(id);
@@ -444,6 +536,7 @@ public final class RaftNode {
                 || !messages.isEmpty()
                 || !messagesAfterPersist.isEmpty()
                 || log.hasEntriesToApply()
+                || !readStates.isEmpty()
                 || (replication != null && replication.hasPendingBroadcast());
     }
 
@@ -454,9 +547,10 @@ public final class RaftNode {
         Optional<HardState> changed = hs.equals(lastReadyHardState) ? Optional.empty() : Optional.of(hs);
         lastReadyHardState = hs;
         Ready rd = new Ready(changed, log.takeEntriesToPersist(), messages, messagesAfterPersist,
-                log.takeEntriesToApply(options.maxApplyBytes()));
+                log.takeEntriesToApply(options.maxApplyBytes()), readStates);
         messages.clear();
         messagesAfterPersist.clear();
+        readStates.clear();
         return rd;
     }
 
@@ -466,7 +560,8 @@ public final class RaftNode {
      */
     void send(Message m) {
         boolean independentOfDisk = m instanceof AppendRequest || m instanceof HeartbeatRequest
-                || m instanceof SnapshotRequest || m instanceof TimeoutNow || m instanceof HeartbeatResponse;
+                || m instanceof SnapshotRequest || m instanceof TimeoutNow || m instanceof HeartbeatResponse
+                || m instanceof ReadIndexRequest || m instanceof ReadIndexResponse;
         (independentOfDisk ? messages : messagesAfterPersist).add(m);
     }
 

@@ -28,6 +28,8 @@ import java.util.Optional;
  *       call into the core.</li>
  *   <li>{@link #committedEntries()} are committed and durable here; apply them in order. They may be
  *       applied concurrently with the steps above.</li>
+ *   <li>{@link #readStates()} answer earlier {@link RaftNode#readIndex(long)} calls; a read that is
+ *       {@link ReadState.Ready} may be served once the applied index reaches its read index.</li>
  * </ol>
  *
  * @param hardState            term and vote to persist, present only when they changed
@@ -35,15 +37,17 @@ import java.util.Optional;
  * @param messages             to send now
  * @param messagesAfterPersist to send once this Ready's writes (and earlier ones) are durable
  * @param committedEntries     to apply, in order
+ * @param readStates           outcomes of {@link RaftNode#readIndex(long)} requests
  */
 public record Ready(Optional<HardState> hardState, List<Entry> entries, List<Message> messages,
-                    List<Message> messagesAfterPersist, List<Entry> committedEntries) {
+                    List<Message> messagesAfterPersist, List<Entry> committedEntries, List<ReadState> readStates) {
 
     public Ready {
         entries = List.copyOf(entries);
         messages = List.copyOf(messages);
         messagesAfterPersist = List.copyOf(messagesAfterPersist);
         committedEntries = List.copyOf(committedEntries);
+        readStates = List.copyOf(readStates);
     }
 
     /** Whether anything must be made durable before {@link #messagesAfterPersist()} go out. */
@@ -63,6 +67,7 @@ public record Ready(Optional<HardState> hardState, List<Entry> entries, List<Mes
         if (!entries.isEmpty()) sb.append("persist=").append(entries.get(0).index()).append("..").append(entries.get(entries.size() - 1).index()).append(' ');
         if (!messages.isEmpty()) sb.append("send=").append(messages).append(' ');
         if (!messagesAfterPersist.isEmpty()) sb.append("sendAfterPersist=").append(messagesAfterPersist).append(' ');
+        if (!readStates.isEmpty()) sb.append("reads=").append(readStates).append(' ');
         if (!committedEntries.isEmpty()) sb.append("apply=").append(committedEntries.get(0).index()).append("..").append(committedEntries.get(committedEntries.size() - 1).index());
         return sb.append('}').toString();
     }

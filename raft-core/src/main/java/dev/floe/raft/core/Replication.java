@@ -28,6 +28,7 @@ final class Replication {
     /** The commit index moved since the last flush: idle followers should hear of it. */
     private boolean commitPending;
     private final UncommittedBytes uncommitted = new UncommittedBytes();
+    private final ReadIndexQueue reads = new ReadIndexQueue();
 
     Replication(RaftNode node, RaftLog log, RaftOptions options) {
         this.node = node;
@@ -45,6 +46,10 @@ final class Replication {
         return progress;
     }
 
+    ReadIndexQueue reads() {
+        return reads;
+    }
+
     /** Appends a new entry of the leader's term; followers receive it at the next flush. */
     void appendNew(Entry entry) {
         log.appendAsLeader(entry);
@@ -57,7 +62,7 @@ final class Replication {
     }
 
     boolean hasPendingBroadcast() {
-        return entriesPending || commitPending;
+        return entriesPending || commitPending || reads.hasRoundToSend();
     }
 
     /**
@@ -83,6 +88,10 @@ final class Replication {
         }
         entriesPending = false;
         commitPending = false;
+        if (reads.hasRoundToSend()) {
+            // One heartbeat round confirms leadership for every read registered since the last one.
+            broadcastHeartbeat(reads.takeRoundToSend());
+        }
     }
 
     /** Sends as many batches to {@code peer} as its state and window allow. */
@@ -164,6 +173,7 @@ final class Replication {
         Progress pr = progress.get(m.from());
         if (pr == null) return;
         pr.recentActive = true;
+        if (m.readContext() > 0) confirmReads(m.from(), m.readContext());
         pr.probeSent = false;
         // A lost AppendRequest would otherwise stall a full pipeline forever: make room for one.
         if (pr.state == Progress.State.REPLICATE && pr.inflights.isFull()) pr.inflights.freeFirst();
@@ -171,6 +181,17 @@ final class Replication {
             // An empty append at our last index makes a follower that lost messages reject and so
             // reveal its real position.
             sendAppend(m.from(), pr, true);
+        }
+    }
+
+    /** A voter answered read round {@code context}: answer every read a quorum has now confirmed. */
+    private void confirmReads(NodeId from, long context) {
+        reads.answered(from, context);
+        NodeId self = node.id();
+        long confirmed = Quorum.jointCommittedIndex(node.config().voters(), node.config().votersOutgoing(),
+                id -> id.equals(self) ? reads.lastRound() : reads.answeredRound(id));
+        for (ReadIndexQueue.PendingRead r : reads.confirm(confirmed)) {
+            node.answerRead(r.requestId(), r.origin(), r.index());
         }
     }
 
@@ -189,9 +210,14 @@ final class Replication {
         });
         if (index <= log.committed()) return false;
         if (log.term(index) != node.term() && !node.hasBug(PlantedBug.COMMIT_EARLIER_TERM_BY_COUNTING)) return false;
+        boolean firstOfTerm = log.term(log.committed()) != node.term();
         log.commitTo(index);
         uncommitted.commitTo(index);
         commitPending = true;
+        if (firstOfTerm) {
+            // Reads that waited for the leader's first commit in its term can proceed (§6.4).
+            for (ReadIndexQueue.PendingRead r : reads.takeDeferred()) node.leaderRead(r.requestId(), r.origin());
+        }
         return true;
     }
 

@@ -21,8 +21,11 @@ import java.util.Map;
  *   <li><b>Committed means durable</b>: every committed entry is on the disks of a majority, so no
  *       crash pattern can lose it.</li>
  * </ul>
+ * plus <b>linearizable reads</b>: every read observes at least every write and read that completed
+ * before it was invoked (given State Machine Safety, the replicated state after index i is one
+ * value, so this real-time condition is exactly linearizability of the read/write history);
  * and, at the end of a run whose faults have healed, liveness: a leader followed by a majority, and
- * every client command applied.
+ * every client command and read completed.
  */
 final class InvariantChecker {
     private static final int FULL_CHECK_EVERY = 256;
@@ -34,6 +37,8 @@ final class InvariantChecker {
     private long appliedMax;
     private final Map<String, Long> firstIndexOfCommand = new HashMap<>();
     private long events;
+    /** The highest index any completed write or read has exposed to a client. */
+    private long maxCompletedIndex;
 
     InvariantChecker(Simulation sim) {
         this.sim = sim;
@@ -110,6 +115,27 @@ final class InvariantChecker {
         return firstIndexOfCommand.putIfAbsent(command, index) == null;
     }
 
+    long maxCompletedIndex() {
+        return maxCompletedIndex;
+    }
+
+    void onWriteCompleted(long index) {
+        maxCompletedIndex = Math.max(maxCompletedIndex, index);
+    }
+
+    /** A read ran on {@code n} and observed the state after {@code observedIndex}. */
+    void onReadCompleted(SimNode n, SimRead r, long observedIndex) {
+        if (observedIndex < r.lowerBound) {
+            throw sim.violation("Linearizable reads", "a read invoked at " + r.invokedAt + "ms on " + n.id
+                    + " observed index " + observedIndex + " (read index " + r.readIndex + ") but index " + r.lowerBound
+                    + " had completed before it started");
+        }
+        if (observedIndex > committed.size()) {
+            throw sim.violation("Linearizable reads", "a read on " + n.id + " observed uncommitted index " + observedIndex);
+        }
+        maxCompletedIndex = Math.max(maxCompletedIndex, observedIndex);
+    }
+
     void afterEvent(SimEvent ev) {
         if (++events % FULL_CHECK_EVERY == 0 || ev.kind() == SimEvent.Kind.FAULT) {
             checkLogMatching();
@@ -173,6 +199,9 @@ final class InvariantChecker {
         }
         if (followers < nodes.length / 2 + 1) {
             throw sim.violation("Liveness", leader.id + " leads term " + leader.raft.term() + " but only " + followers + " nodes follow it " + bound);
+        }
+        if (sim.readsPending() > 0) {
+            throw sim.violation("Liveness", sim.readsPending() + " reads still pending " + bound);
         }
         if (sim.commandsPending() > 0) {
             throw sim.violation("Liveness", sim.commandsPending() + " client commands still pending " + bound);

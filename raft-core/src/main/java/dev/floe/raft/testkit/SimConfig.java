@@ -13,6 +13,7 @@ import java.util.SplittableRandom;
  *                       every pending proposal must finish
  * @param proposals      client commands issued during the fault phase
  * @param clients        concurrent clients, each with one command outstanding at a time
+ * @param readers        concurrent readers, each with one linearizable read outstanding at a time
  * @param dropRate       probability that a message is lost
  * @param duplicateRate  probability that a message is delivered twice
  * @param maxDelayMillis messages take 1..max ms (so they reorder)
@@ -22,7 +23,7 @@ import java.util.SplittableRandom;
  * @param longDelayMillis such messages take up to this long
  * @param options        the core's options
  */
-public record SimConfig(long seed, int nodes, int faultTicks, int healTicks, int proposals, int clients,
+public record SimConfig(long seed, int nodes, int faultTicks, int healTicks, int proposals, int clients, int readers,
                         double dropRate, double duplicateRate, int maxDelayMillis, int maxDiskMillis,
                         int faultEveryTicks, double longDelayRate, int longDelayMillis, RaftOptions options) {
     public static final int TICK_MILLIS = 10;
@@ -44,28 +45,28 @@ public record SimConfig(long seed, int nodes, int faultTicks, int healTicks, int
                 .withCheckQuorum(shape.nextInt(4) != 0);
         if (shape.nextInt(4) == 0) {
             // A storm: faults four times as often, more stalled and duplicated messages.
-            return new SimConfig(seed, nodes, 2000, 300, 250, 3, 0.05, 0.10, 30, maxDisk, 12, 0.05, 400, options);
+            return new SimConfig(seed, nodes, 2000, 300, 250, 3, 2, 0.05, 0.10, 30, maxDisk, 12, 0.05, 400, options);
         }
-        return new SimConfig(seed, nodes, 2000, 300, 250, 3, 0.05, 0.02, 30, maxDisk, 50, 0.01, 400, options);
+        return new SimConfig(seed, nodes, 2000, 300, 250, 3, 2, 0.05, 0.02, 30, maxDisk, 50, 0.01, 400, options);
     }
 
     public SimConfig withNodes(int n) {
-        return new SimConfig(seed, n, faultTicks, healTicks, proposals, clients, dropRate, duplicateRate,
+        return new SimConfig(seed, n, faultTicks, healTicks, proposals, clients, readers, dropRate, duplicateRate,
                 maxDelayMillis, maxDiskMillis, faultEveryTicks, longDelayRate, longDelayMillis, options);
     }
 
     public SimConfig withLength(int faultTicks, int healTicks, int proposals) {
-        return new SimConfig(seed, nodes, faultTicks, healTicks, proposals, clients, dropRate, duplicateRate,
+        return new SimConfig(seed, nodes, faultTicks, healTicks, proposals, clients, readers, dropRate, duplicateRate,
                 maxDelayMillis, maxDiskMillis, faultEveryTicks, longDelayRate, longDelayMillis, options);
     }
 
     public SimConfig withFaults(double dropRate, double duplicateRate, int faultEveryTicks) {
-        return new SimConfig(seed, nodes, faultTicks, healTicks, proposals, clients, dropRate, duplicateRate,
+        return new SimConfig(seed, nodes, faultTicks, healTicks, proposals, clients, readers, dropRate, duplicateRate,
                 maxDelayMillis, maxDiskMillis, faultEveryTicks, longDelayRate, longDelayMillis, options);
     }
 
     public SimConfig withOptions(RaftOptions newOptions) {
-        return new SimConfig(seed, nodes, faultTicks, healTicks, proposals, clients, dropRate, duplicateRate,
+        return new SimConfig(seed, nodes, faultTicks, healTicks, proposals, clients, readers, dropRate, duplicateRate,
                 maxDelayMillis, maxDiskMillis, faultEveryTicks, longDelayRate, longDelayMillis, newOptions);
     }
 }

@@ -3,6 +3,10 @@ package dev.floe.raft.testkit;
 import dev.floe.raft.NodeId;
 import dev.floe.raft.core.RaftNode;
 import dev.floe.raft.core.Role;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /** One simulated member: its disk survives crashes; its {@link RaftNode} and applied state do not. */
@@ -19,6 +23,10 @@ final class SimNode {
     /** Last commit index seen in this incarnation (must never go down). */
     long lastCommit;
     Role lastRole = Role.FOLLOWER;
+    /** Reads started here, by request id, waiting for their ReadState. */
+    final Map<Long, SimRead> pendingReads = new HashMap<>();
+    /** Reads with a read index, waiting until this node has applied it. */
+    final List<SimRead> waitingReads = new ArrayList<>();
     /** A fault armed to crash this node right after it issues its next disk write. */
     boolean crashOnNextWrite;
     long lastTerm;
@@ -39,6 +47,8 @@ final class SimNode {
     }
 
     void crash(Simulation sim) {
+        pendingReads.clear();
+        waitingReads.clear();
         up = false;
         crashOnNextWrite = false;
         incarnation++;

@@ -15,6 +15,8 @@ public final class SimStats {
     public long commandsApplied;
     public long commandsCommitted;
     public long duplicateApplications;
+    public long readsCompleted;
+    public long readsRejected;
     public long latencySumMillis;
     public long latencyMaxMillis;
 
@@ -43,6 +45,8 @@ public final class SimStats {
         s.commandsApplied = commandsApplied;
         s.commandsCommitted = commandsCommitted;
         s.duplicateApplications = duplicateApplications;
+        s.readsCompleted = readsCompleted;
+        s.readsRejected = readsRejected;
         s.latencySumMillis = latencySumMillis;
         s.latencyMaxMillis = latencyMaxMillis;
         return s;
@@ -52,6 +56,6 @@ public final class SimStats {
     public String toString() {
         return "msgs=" + messagesSent + " dropped=" + messagesDropped + " dup=" + messagesDuplicated
                 + " crashes=" + crashes + " partitions=" + partitions + " cuts=" + oneWayCuts + " bursts=" + lossBursts
-                + " elections=" + elections + " committed=" + commandsCommitted;
+                + " elections=" + elections + " committed=" + commandsCommitted + " reads=" + readsCompleted;
     }
 }

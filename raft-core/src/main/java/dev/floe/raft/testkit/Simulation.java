@@ -7,6 +7,7 @@ import dev.floe.raft.EntryType;
 import dev.floe.raft.NodeId;
 import dev.floe.raft.core.ProposeResult;
 import dev.floe.raft.core.RaftNode;
+import dev.floe.raft.core.ReadState;
 import dev.floe.raft.core.Ready;
 import dev.floe.raft.core.Role;
 import dev.floe.raft.message.Message;
@@ -54,6 +55,8 @@ public final class Simulation {
     final ClusterConfig membership;
     private final SimClient[] clients;
     private final Map<String, SimClient> waitingOn = new HashMap<>();
+    private final SimRead[] activeReads;
+    private long nextReadId = 1;
     private int issued;
     final SimStats stats = new SimStats();
     private final InvariantChecker checker;
@@ -89,6 +92,7 @@ public final class Simulation {
         }
         this.clients = new SimClient[config.clients()];
         for (int i = 0; i < clients.length; i++) clients[i] = new SimClient(i);
+        this.activeReads = new SimRead[config.readers()];
         this.blocked = new boolean[config.nodes()][config.nodes()];
         this.dropRate = config.dropRate();
         this.duplicateRate = config.duplicateRate();
@@ -118,6 +122,7 @@ public final class Simulation {
     public Result run() {
         for (SimNode n : nodes) schedule(1 + random.nextInt(SimConfig.TICK_MILLIS), SimEvent.Kind.TICK, n.index, 0, null, "");
         for (SimClient c : clients) schedule(random.nextInt(200), SimEvent.Kind.CLIENT_SEND, c.id, 0, null, "");
+        for (int r = 0; r < activeReads.length; r++) schedule(random.nextInt(300), SimEvent.Kind.READ_SEND, r, 0, null, "");
         scheduleNextFault();
         schedule(faultEnd, SimEvent.Kind.FAULT, -1, 0, null, "heal everything");
         long nextSummary = 1000;
@@ -180,6 +185,11 @@ public final class Simulation {
                     clientSend(c);
                 }
             }
+            case READ_SEND -> readSend(ev.node());
+            case READ_TIMEOUT -> {
+                SimRead r = activeReads[ev.node()];
+                if (r != null && r.requestId == ev.message().term()) readSend(ev.node());
+            }
             case FAULT -> {
                 if (ev.node() == -1) healEverything();
                 else injectFault();
@@ -208,6 +218,8 @@ public final class Simulation {
             }
             observe(n);
             for (Entry e : rd.committedEntries()) apply(n, e);
+            for (ReadState rs : rd.readStates()) onReadState(n, rs);
+            if (!rd.committedEntries().isEmpty() && !n.waitingReads.isEmpty()) serveWaitingReads(n);
         }
         observe(n);
     }
@@ -234,6 +246,7 @@ public final class Simulation {
             String command = e.data().toUtf8();
             stats.commandsApplied++;
             SimClient c = waitingOn.remove(command);
+            checker.onWriteCompleted(e.index());
             if (c != null) {
                 c.waiting = false;
                 c.attempt++;
@@ -316,6 +329,74 @@ public final class Simulation {
             c.target = r.leaderHint().map(indexOf::get).orElse(-1);
             schedule(now + (c.target >= 0 ? 5 : 30), SimEvent.Kind.CLIENT_SEND, c.id, 0, null, "");
         }
+    }
+
+    // ------------------------------------------------------------------ readers
+
+    private void readSend(int reader) {
+        SimRead r = activeReads[reader];
+        if (r == null) {
+            if (now >= faultEnd) return;
+            r = new SimRead(reader, now, checker.maxCompletedIndex());
+            activeReads[reader] = r;
+        }
+        if (r.node >= 0) {
+            // Abandon the previous attempt wherever it is.
+            nodes[r.node].pendingReads.remove(r.requestId);
+            nodes[r.node].waitingReads.remove(r);
+        }
+        int target = random.nextInt(nodes.length);
+        SimNode n = nodes[target];
+        r.requestId = nextReadId++;
+        r.node = target;
+        r.readIndex = -1;
+        // The timeout event carries the attempt's id in a placeholder message's term.
+        schedule(now + 40L * SimConfig.TICK_MILLIS, SimEvent.Kind.READ_TIMEOUT, reader, 0,
+                new dev.floe.raft.message.TimeoutNow(n.id, n.id, r.requestId), "");
+        if (!n.up) return;
+        n.pendingReads.put(r.requestId, r);
+        n.raft.readIndex(r.requestId);
+        drain(n);
+    }
+
+    private void onReadState(SimNode n, ReadState rs) {
+        SimRead r = n.pendingReads.remove(rs.requestId());
+        if (r == null) return;
+        if (rs instanceof ReadState.Ready ready) {
+            r.readIndex = ready.readIndex();
+            if (n.applied >= r.readIndex) completeRead(n, r);
+            else n.waitingReads.add(r);
+        } else {
+            stats.readsRejected++;
+            schedule(now + 20, SimEvent.Kind.READ_SEND, r.reader, 0, null, "");
+            r.requestId = -1;
+        }
+    }
+
+    private void serveWaitingReads(SimNode n) {
+        for (int i = 0; i < n.waitingReads.size(); i++) {
+            SimRead r = n.waitingReads.get(i);
+            if (r.readIndex <= n.applied) {
+                n.waitingReads.remove(i--);
+                completeRead(n, r);
+            }
+        }
+    }
+
+    /** The read runs on {@code n}'s state machine now: it observes the prefix up to n.applied. */
+    private void completeRead(SimNode n, SimRead r) {
+        if (activeReads[r.reader] != r) return;
+        checker.onReadCompleted(n, r, n.applied);
+        activeReads[r.reader] = null;
+        stats.readsCompleted++;
+        schedule(now + random.nextInt(200), SimEvent.Kind.READ_SEND, r.reader, 0, null, "");
+    }
+
+    /** Reads invoked and not yet completed. */
+    int readsPending() {
+        int pending = 0;
+        for (SimRead r : activeReads) if (r != null) pending++;
+        return pending;
     }
 
     /** Commands issued and not yet applied anywhere. */

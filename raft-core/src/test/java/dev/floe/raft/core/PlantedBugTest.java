@@ -44,6 +44,13 @@ class PlantedBugTest {
         assertThat(v.property()).isIn("Election Safety", "Leader Completeness", "State Machine Safety", "Log Matching");
     }
 
+    @Test
+    void servingReadsWithoutConfirmingLeadershipBreaksLinearizability_thesis6_4() {
+        InvariantViolation v = firstViolationWith(PlantedBug.READ_WITHOUT_QUORUM_CHECK).orElseThrow(
+                () -> new AssertionError("no seed caught reads served by a deposed leader"));
+        assertThat(v.property()).isEqualTo("Linearizable reads");
+    }
+
     private static Optional<InvariantViolation> firstViolationWith(PlantedBug bug) {
         PlantedBug.enableOnly(EnumSet.of(bug));
         for (long seed = 1; seed <= MAX_SEEDS; seed++) {

@@ -1,0 +1,101 @@
+package dev.floe.raft.core;
+
+import static dev.floe.raft.core.TestCluster.cmd;
+import static dev.floe.raft.core.TestCluster.isolating;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.floe.raft.NodeId;
+import dev.floe.raft.message.AppendRequest;
+import dev.floe.raft.message.HeartbeatRequest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** Linearizable reads by ReadIndex (thesis §6.4): no log write, one heartbeat round per batch. */
+class ReadIndexTest {
+    private static final NodeId N1 = NodeId.of("n1");
+
+    private static List<ReadState> readStates(TestCluster c, String id) {
+        List<ReadState> out = new ArrayList<>();
+        for (Ready rd : c.member(id).readies) out.addAll(rd.readStates());
+        return out;
+    }
+
+    @Test
+    void leaderAnswersWithItsCommitIndexAfterAQuorumConfirmsLeadership_thesis6_4() {
+        TestCluster c = new TestCluster(3);
+        c.elect("n1");
+        c.node("n1").propose(cmd("w"));
+        c.deliverAll();
+        long commit = c.node("n1").commitIndex();
+        long lastBefore = c.node("n1").lastIndex();
+        c.node("n1").readIndex(7);
+        c.drain("n1");
+        assertThat(readStates(c, "n1")).as("not before the heartbeat round").isEmpty();
+        c.deliverAll();
+        assertThat(readStates(c, "n1")).containsExactly(new ReadState.Ready(7, commit));
+        assertThat(c.node("n1").lastIndex()).as("no log entry per read").isEqualTo(lastBefore);
+    }
+
+    @Test
+    void concurrentReadsShareOneHeartbeatRound_thesis6_4() {
+        TestCluster c = new TestCluster(3);
+        c.elect("n1");
+        c.deliverAll();
+        for (int i = 1; i <= 50; i++) c.node("n1").readIndex(i);
+        List<?> heartbeats = c.take(m -> m instanceof HeartbeatRequest);
+        assertThat(heartbeats).hasSize(2); // one per follower, for all 50 reads
+    }
+
+    @Test
+    void newLeaderServesReadsOnlyAfterCommittingAnEntryOfItsTerm_thesis6_4() {
+        TestCluster c = new TestCluster(3);
+        // The no-op's appends are lost: n1 leads but has committed nothing of its term.
+        c.elect("n1", m -> m instanceof AppendRequest);
+        c.node("n1").readIndex(1);
+        c.deliverAll(m -> m instanceof AppendRequest);
+        assertThat(readStates(c, "n1")).isEmpty();
+        c.tickAll(3, m -> false); // heartbeats reveal the gap, the no-op commits
+        assertThat(readStates(c, "n1")).containsExactly(new ReadState.Ready(1, c.node("n1").commitIndex()));
+    }
+
+    @Test
+    void followerReadIsForwardedToTheLeader_thesis6_4() {
+        TestCluster c = new TestCluster(3);
+        c.elect("n1");
+        c.node("n1").propose(cmd("w"));
+        c.deliverAll();
+        c.node("n2").readIndex(42);
+        c.deliverAll();
+        assertThat(readStates(c, "n2")).containsExactly(new ReadState.Ready(42, c.node("n1").commitIndex()));
+    }
+
+    @Test
+    void partitionedLeaderCannotConfirmAReadAndRejectsItWhenItStepsDown() {
+        TestCluster c = new TestCluster(3);
+        c.elect("n1");
+        c.deliverAll();
+        c.node("n1").readIndex(9);
+        c.tickAll(30, isolating("n1"));
+        assertThat(readStates(c, "n1")).containsExactly(new ReadState.Rejected(9, Optional.empty()));
+    }
+
+    @Test
+    void readWithoutAKnownLeaderIsRejectedAtOnce() {
+        TestCluster c = new TestCluster(3);
+        c.node("n2").readIndex(5);
+        c.drain("n2");
+        assertThat(readStates(c, "n2")).containsExactly(new ReadState.Rejected(5, Optional.empty()));
+    }
+
+    @Test
+    void singleVoterConfirmsItsOwnReads() {
+        TestCluster c = new TestCluster(1);
+        c.elect("n1");
+        c.node("n1").readIndex(3);
+        c.drain("n1");
+        assertThat(readStates(c, "n1")).containsExactly(new ReadState.Ready(3, c.node("n1").commitIndex()));
+        assertThat(c.node("n1").leader()).contains(N1);
+    }
+}
