@@ -14,6 +14,7 @@ import dev.floe.raft.transport.netty.internal.MessageCodec;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -281,6 +282,8 @@ public final class TransportBench {
             EventLoopGroup clientGroup = new MultiThreadIoEventLoopGroup(1, factory);
             Channel server = new ServerBootstrap().group(serverGroup).channel(serverType)
                     .childOption(ChannelOption.TCP_NODELAY, true)
+                    // The same read-buffer sizing as the transport's accepted connections, for a like-for-like baseline.
+                    .childOption(ChannelOption.RECVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(512, 16 * 1024, 256 * 1024))
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
