@@ -1,0 +1,13 @@
+package dev.floe.raft;
+
+/**
+ * The server refused a request because too much work is pending (requests in flight, proposals
+ * not yet committed, or committed entries not yet applied). The request was <b>not</b> taken:
+ * back off and retry.
+ */
+public final class BackpressureException extends RuntimeException {
+
+    public BackpressureException(String message) {
+        super(message, null, false, false);
+    }
+}

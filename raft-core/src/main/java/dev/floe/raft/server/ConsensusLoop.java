@@ -1,0 +1,224 @@
+package dev.floe.raft.server;
+
+import dev.floe.raft.BackpressureException;
+import dev.floe.raft.NodeId;
+import dev.floe.raft.NotLeaderException;
+import dev.floe.raft.OutcomeUnknownException;
+import dev.floe.raft.ServerClosedException;
+import dev.floe.raft.Transport;
+import dev.floe.raft.core.ProposeResult;
+import dev.floe.raft.core.RaftNode;
+import dev.floe.raft.core.ReadState;
+import dev.floe.raft.core.Ready;
+import dev.floe.raft.core.Role;
+import dev.floe.raft.message.Message;
+import java.util.Optional;
+import java.util.Queue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BiFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The consensus thread: the only code that touches the {@link RaftNode}. Each pass it drains its
+ * input queue (messages, proposals, reads, durability notifications) into the core, ticks the core
+ * when a tick interval has passed on {@link System#nanoTime()}, then takes <b>one</b>
+ * {@link Ready} — so proposals that arrived together become one log append and one replication
+ * round — and dispatches it without blocking: messages to {@link Transport#send}, writes to the
+ * {@link PersistPipeline}, committed entries to the {@link Applier}. Then it publishes a fresh
+ * {@link ServerStatus} and expires requests past their deadline.
+ */
+final class ConsensusLoop implements Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(ConsensusLoop.class);
+    /** Inputs handled per pass at most, so one Ready (and one append) stays bounded. */
+    private static final int MAX_INPUTS_PER_PASS = 4096;
+
+    private final NodeId id;
+    private final RaftNode node;
+    private final RaftServerOptions options;
+    private final Transport transport;
+    private final PersistPipeline persist;
+    private final Applier applier;
+    private final Proposals proposals;
+    private final LinearizableReads reads = new LinearizableReads();
+    private final LinkedBlockingQueue<Input> inputs;
+    /** Every unanswered request in submission order, hence (nearly) in deadline order. */
+    private final Queue<Pending> deadlines;
+    private final BiFunction<Optional<NodeId>, String, NotLeaderException> notLeader;
+    private final StatusBoard statusBoard;
+    /** Completes futures with failures off this thread, so no caller's callback ever runs here. */
+    private final Executor callbacks;
+
+    private Role lastRole;
+    private long lastTerm = -1;
+    private Optional<NodeId> lastLeader = Optional.empty();
+
+    ConsensusLoop(RaftNode node, RaftServerOptions options, Transport transport, PersistPipeline persist,
+                  Applier applier, Proposals proposals, LinkedBlockingQueue<Input> inputs, Queue<Pending> deadlines,
+                  BiFunction<Optional<NodeId>, String, NotLeaderException> notLeader, StatusBoard statusBoard,
+                  Executor callbacks) {
+        this.id = node.id();
+        this.node = node;
+        this.options = options;
+        this.transport = transport;
+        this.persist = persist;
+        this.applier = applier;
+        this.proposals = proposals;
+        this.inputs = inputs;
+        this.deadlines = deadlines;
+        this.notLeader = notLeader;
+        this.statusBoard = statusBoard;
+        this.callbacks = callbacks;
+    }
+
+    @Override
+    public void run() {
+        long tickNanos = options.tickInterval().toNanos();
+        long nextTick = System.nanoTime() + tickNanos;
+        boolean moreReady = false;
+        boolean running = true;
+        try {
+            while (running) {
+                long now = System.nanoTime();
+                Input in = inputs.poll(moreReady ? 0 : Math.max(0, nextTick - now), TimeUnit.NANOSECONDS);
+                for (int handled = 0; in != null; in = ++handled < MAX_INPUTS_PER_PASS ? inputs.poll() : null) {
+                    if (in instanceof Input.Stop) {
+                        running = false;
+                        break;
+                    }
+                    handle(in);
+                }
+                now = System.nanoTime();
+                if (now - nextTick >= 0) {
+                    node.tick();
+                    nextTick += tickNanos;
+                    // After a stall (GC, overload) skip the missed ticks instead of replaying them in a
+                    // burst: a burst would expire election timers at once and depose a healthy leader.
+                    if (now - nextTick >= 0) nextTick = now + tickNanos;
+                    expire(now);
+                }
+                if (node.hasReady()) dispatch(node.ready());
+                moreReady = node.hasReady();
+                publishStatus();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            failUnhandled();
+        }
+    }
+
+    private void handle(Input in) {
+        if (in instanceof Input.Received r) {
+            node.step(r.message());
+        } else if (in instanceof Input.Persisted p) {
+            node.persisted(p.index(), p.term());
+        } else if (in instanceof Input.Propose p) {
+            propose(p.write());
+        } else if (in instanceof Input.Read r) {
+            if (!r.read().isDone()) reads.request(node, r.read());
+        }
+    }
+
+    private void propose(PendingWrite write) {
+        if (write.isDone()) return; // timed out while queued
+        if (applier.backlog() > options.maxApplyBacklog()) {
+            fail(write, new BackpressureException(
+                    id + " has " + applier.backlog() + " committed entries waiting for the state machine; retry later"));
+            return;
+        }
+        ProposeResult result = node.propose(write.command);
+        if (result instanceof ProposeResult.Accepted a) {
+            proposals.register(write, a.index(), a.term()).ifPresent(old -> fail(old, Proposals.displacedFailure(old)));
+        } else if (result instanceof ProposeResult.Rejected r) {
+            fail(write, switch (r.reason()) {
+                case NOT_LEADER -> notLeader.apply(r.leaderHint(), "command refused");
+                case LEADERSHIP_TRANSFER -> notLeader.apply(r.leaderHint(), "leadership is being transferred");
+                case BACKPRESSURE -> new BackpressureException(id + " has too many uncommitted bytes (limit "
+                        + options.maxUncommittedBytes() + "); retry later");
+            });
+        }
+    }
+
+    private void dispatch(Ready rd) {
+        for (Message m : rd.messages()) send(m);
+        if (rd.mustPersist() || !rd.messagesAfterPersist().isEmpty()) {
+            persist.submit(new PersistPipeline.Job(rd.hardState(), rd.entries(), rd.messagesAfterPersist()));
+        }
+        if (!rd.committedEntries().isEmpty()) applier.apply(rd.committedEntries());
+        reads.onReady(rd, new LinearizableReads.Outcome() {
+            @Override
+            public void confirmed(PendingRead read, long readIndex) {
+                applier.query(readIndex, read);
+            }
+
+            @Override
+            public void rejected(PendingRead read, ReadState.Rejected rejection) {
+                fail(read, notLeader.apply(rejection.leaderHint(), "no leader could confirm the read"));
+            }
+        });
+    }
+
+    private void send(Message m) {
+        try {
+            transport.send(m);
+        } catch (RuntimeException e) {
+            // Raft tolerates a lost message; a transport that throws must not stop consensus.
+            LOG.warn("{} [term {}] transport refused {}: {}", id, node.term(), m, e.toString());
+        }
+    }
+
+    /** Fails requests past their deadline. Writes in the log get "outcome unknown"; the others were never taken. */
+    private void expire(long now) {
+        Pending head;
+        while ((head = deadlines.peek()) != null && (head.isDone() || head.expiredAt(now))) {
+            deadlines.poll();
+            if (head.isDone()) continue;
+            String after = " within " + options.requestTimeout().toMillis() + " ms";
+            if (head instanceof PendingWrite w) {
+                proposals.forget(w);
+                fail(head, w.proposed()
+                        ? new OutcomeUnknownException("command at index " + w.index + " (term " + w.term + ") of " + id
+                                + " was neither applied nor overwritten" + after + "; it may still be applied")
+                        : new BackpressureException("command not proposed" + after + ": " + id + " is overloaded"));
+            } else if (head instanceof PendingRead r) {
+                reads.forget(r);
+                fail(head, new TimeoutException("read not served by " + id + after));
+            }
+        }
+    }
+
+    private void fail(Pending request, Exception failure) {
+        try {
+            callbacks.execute(() -> request.future.completeExceptionally(failure));
+        } catch (RejectedExecutionException e) {
+            request.future.completeExceptionally(failure); // only if close() gave up waiting for this thread
+        }
+    }
+
+    private void publishStatus() {
+        Role role = node.role();
+        if (role != lastRole || node.term() != lastTerm || !node.leader().equals(lastLeader)) {
+            LOG.info("{} [term {}] is {}, leader {}", id, node.term(), role, node.leader().map(NodeId::value).orElse("unknown"));
+            lastRole = role;
+            lastTerm = node.term();
+            lastLeader = node.leader();
+        }
+        statusBoard.publish(node.status(), applier.appliedIndex());
+    }
+
+    /** On exit: requests the loop took but will never finish. Commands already in the log are left to the server. */
+    private void failUnhandled() {
+        ServerClosedException closed = new ServerClosedException("server " + id + " closed before taking the request");
+        for (Input in : inputs) {
+            if (in instanceof Input.Propose p) fail(p.write(), closed);
+            if (in instanceof Input.Read r) fail(r.read(), closed);
+        }
+        inputs.clear();
+        for (PendingRead r : reads.waiting()) fail(r, closed);
+    }
+}

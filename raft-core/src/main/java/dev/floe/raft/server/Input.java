@@ -1,0 +1,30 @@
+package dev.floe.raft.server;
+
+import dev.floe.raft.message.Message;
+
+/**
+ * What other threads hand to the consensus thread, through its one MPSC queue. Nothing else
+ * reaches the core: the consensus thread turns each input into calls on the {@code RaftNode}.
+ */
+sealed interface Input {
+
+    /** A message from another member, queued by a transport thread. */
+    record Received(Message message) implements Input {
+    }
+
+    /** A command from {@code submit}, to propose. */
+    record Propose(PendingWrite write) implements Input {
+    }
+
+    /** A query from {@code read}, to confirm with ReadIndex. */
+    record Read(PendingRead read) implements Input {
+    }
+
+    /** The persist pipeline made the log durable up to {@code index}, whose entry had {@code term}. */
+    record Persisted(long index, long term) implements Input {
+    }
+
+    /** Leave the loop: the server is closing. */
+    record Stop() implements Input {
+    }
+}

@@ -1,0 +1,410 @@
+package dev.floe.raft.server;
+
+import dev.floe.raft.BackpressureException;
+import dev.floe.raft.Bytes;
+import dev.floe.raft.ClusterConfig;
+import dev.floe.raft.Endpoint;
+import dev.floe.raft.HardState;
+import dev.floe.raft.HardStateStore;
+import dev.floe.raft.LogStorage;
+import dev.floe.raft.NodeId;
+import dev.floe.raft.NotLeaderException;
+import dev.floe.raft.OutcomeUnknownException;
+import dev.floe.raft.ServerClosedException;
+import dev.floe.raft.StateMachine;
+import dev.floe.raft.Transport;
+import dev.floe.raft.core.RaftNode;
+import dev.floe.raft.message.Message;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One member of a Raft group, running: the embedding API of Floe. Build it with {@link #builder()},
+ * {@link #start()} it, send it commands with {@link #submit} and queries with {@link #read}, watch it
+ * with {@link #status()}, and {@link #close()} it.
+ *
+ * <pre>{@code
+ * try (RaftServer server = RaftServer.builder()
+ *         .id(NodeId.of("n1"))
+ *         .members(Map.of(NodeId.of("n1"), Endpoint.parse("10.0.0.1:8080"), ...))
+ *         .stateMachine(new Counter())
+ *         .storage(storage.logStorage(), storage.hardStateStore())
+ *         .transport(new NettyTransport(config))
+ *         .build()) {
+ *     server.start();
+ *     Bytes result = server.submit(Bytes.utf8("add 1")).get();
+ * }
+ * }</pre>
+ *
+ * <h2>Threads</h2>
+ * Each server runs four daemon threads of its own, named after its id: {@code floe-<id>-consensus}
+ * owns the consensus core, ticks it from {@link System#nanoTime()} and never blocks on disk, network
+ * or user code; {@code floe-<id>-persist} saves the hard state and appends to the log
+ * (asynchronously, group-committed by the storage); {@code floe-<id>-apply} runs the
+ * {@link StateMachine} and completes futures with results; {@code floe-<id>-callbacks} completes
+ * futures with refusals and timeouts. The transport and the storage may run threads of their own.
+ * All public methods are thread-safe and never block, except {@link #start()} and {@link #close()}.
+ * A caller's dependent stage that is not {@code *Async} runs on the thread that completes the
+ * future: keep it short, and never block on this server from it.
+ *
+ * <h2>Outcomes</h2>
+ * Every future returned by {@link #submit} and {@link #read} completes, at the latest after
+ * {@link RaftServerOptions#requestTimeout()} or when the server closes, with a result or with one of:
+ * {@link NotLeaderException} (not taken, or definitely not applied: retry at the named leader),
+ * {@link BackpressureException} (not taken: retry later), {@link OutcomeUnknownException} (in the
+ * log, fate unknown), {@link ServerClosedException} (not taken), or for reads a
+ * {@link java.util.concurrent.TimeoutException}.
+ *
+ * <h2>Ownership</h2>
+ * The server owns the plugs it is built with: {@link #close()} closes the transport, the log
+ * storage and the hard-state store (whether or not it was started). The state machine is the
+ * caller's.
+ *
+ * <h2>Restart</h2>
+ * {@link #start()} recovers the term, the vote and the log from the storage and rejoins; the state
+ * machine must start empty, and every committed entry is applied to it again, from index 1, once
+ * the member learns the commit index from the leader.
+ */
+public final class RaftServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RaftServer.class);
+
+    private enum State { NEW, RUNNING, CLOSING, CLOSED }
+
+    private final NodeId id;
+    private final Map<NodeId, Endpoint> members;
+    private final StateMachine stateMachine;
+    private final LogStorage log;
+    private final HardStateStore hardStateStore;
+    private final Transport transport;
+    private final RaftServerOptions options;
+
+    private final LinkedBlockingQueue<Input> inputs = new LinkedBlockingQueue<>();
+    private final ConcurrentLinkedQueue<Pending> deadlines = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger pendingRequests = new AtomicInteger();
+    private final StatusBoard statusBoard;
+    private final Proposals proposals;
+    /** Guards the state against intake: requests are queued under the read lock, the state flips under the write lock. */
+    private final ReentrantReadWriteLock intake = new ReentrantReadWriteLock();
+    private final Object lifecycle = new Object();
+    private final AtomicReference<Throwable> fatalCause = new AtomicReference<>();
+    private volatile State state = State.NEW;
+    private final List<Thread> threads = new ArrayList<>();
+    private PersistPipeline persist;
+    private Applier applier;
+    private ExecutorService callbacks;
+
+    private RaftServer(Builder b) {
+        this.id = b.id;
+        this.members = Map.copyOf(b.members);
+        this.stateMachine = b.stateMachine;
+        this.log = b.log;
+        this.hardStateStore = b.hardStateStore;
+        this.transport = b.transport;
+        this.options = b.options;
+        this.statusBoard = new StatusBoard(id, members);
+        this.proposals = new Proposals(detail -> notLeader(statusBoard.current().leader(), detail));
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** This member's id. */
+    public NodeId id() {
+        return id;
+    }
+
+    /** The members and the addresses they serve clients on, as configured. */
+    public Map<NodeId, Endpoint> members() {
+        return members;
+    }
+
+    /**
+     * Recovers the hard state and log from storage, starts the transport and the server's threads.
+     * Blocks while the storage is read.
+     *
+     * @throws IOException           if the storage cannot be read or the transport cannot start
+     * @throws IllegalStateException if already started or closed
+     */
+    public void start() throws IOException {
+        synchronized (lifecycle) {
+            if (state != State.NEW) throw new IllegalStateException("server " + id + " is " + state);
+            HardState hardState = hardStateStore.load();
+            RaftNode node = RaftNode.create(options.toRaftOptions(), id, ClusterConfig.ofVoters(members.keySet()),
+                    hardState, log, 0, new SplittableRandom());
+            LOG.info("{} [term {}] starting with log [{}, {}], vote {}", id, hardState.term(), log.firstIndex(),
+                    log.lastIndex(), hardState.votedFor().map(NodeId::value).orElse("-"));
+            persist = new PersistPipeline(id, hardStateStore, log, transport, inputs::add, this::fatal,
+                    options.shutdownTimeout().toMillis());
+            applier = new Applier(id, stateMachine, proposals, 0, this::fatal);
+            callbacks = Executors.newSingleThreadExecutor(r -> newThread("callbacks", r));
+            ConsensusLoop loop = new ConsensusLoop(node, options, transport, persist, applier, proposals, inputs,
+                    deadlines, this::notLeader, statusBoard, callbacks);
+            statusBoard.publish(node.status(), 0);
+            boolean started = false;
+            try {
+                transport.start(id, this::receive);
+                started = true;
+            } catch (IOException | RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IOException("transport of " + id + " failed to start: " + e.getMessage(), e);
+            } finally {
+                if (!started) callbacks.shutdown();
+            }
+            threads.add(newThread("consensus", loop));
+            threads.add(newThread("persist", persist));
+            threads.add(newThread("apply", applier));
+            state = State.RUNNING;
+            threads.forEach(Thread::start);
+        }
+    }
+
+    private Thread newThread(String role, Runnable body) {
+        Thread t = new Thread(body, "floe-" + id.value() + "-" + role);
+        t.setDaemon(true);
+        return t;
+    }
+
+    /** Transport threads: queue for the consensus thread. Cheap and thread-safe, as the transport requires. */
+    private void receive(Message m) {
+        if (state == State.RUNNING) inputs.add(new Input.Received(m));
+    }
+
+    /**
+     * Proposes {@code command}; the future completes with the state machine's result once the
+     * command is committed and applied here (so a {@link #read} issued afterwards observes it).
+     * Only the leader takes commands; others fail the future with {@link NotLeaderException}.
+     * See the class comment for every way the future can fail. Never blocks.
+     */
+    public CompletableFuture<Bytes> submit(Bytes command) {
+        Objects.requireNonNull(command, "command");
+        PendingWrite write = new PendingWrite(command, deadline());
+        enqueue(write, new Input.Propose(write));
+        return write.future;
+    }
+
+    /**
+     * Answers {@code query} from the state machine, linearizably (thesis §6.4, ReadIndex): the answer
+     * reflects every command whose {@link #submit} completed before this call. Works on any member;
+     * a follower asks the leader to confirm the read and then answers from its own state machine.
+     * Writes nothing to the log. Never blocks.
+     */
+    public CompletableFuture<Bytes> read(Bytes query) {
+        Objects.requireNonNull(query, "query");
+        PendingRead read = new PendingRead(query, deadline());
+        enqueue(read, new Input.Read(read));
+        return read.future;
+    }
+
+    private long deadline() {
+        return System.nanoTime() + options.requestTimeout().toNanos();
+    }
+
+    private void enqueue(Pending request, Input input) {
+        intake.readLock().lock();
+        try {
+            if (state != State.RUNNING) {
+                request.future.completeExceptionally(closedException("server " + id + " is " + state.name().toLowerCase()));
+                return;
+            }
+            if (pendingRequests.incrementAndGet() > options.maxPendingRequests()) {
+                pendingRequests.decrementAndGet();
+                request.future.completeExceptionally(new BackpressureException(
+                        id + " already has " + options.maxPendingRequests() + " requests pending; retry later"));
+                return;
+            }
+            request.future.whenComplete((r, e) -> pendingRequests.decrementAndGet());
+            deadlines.add(request);
+            inputs.add(input);
+        } finally {
+            intake.readLock().unlock();
+        }
+    }
+
+    /** The latest status published by the consensus thread; any thread, never blocks. */
+    public ServerStatus status() {
+        return statusBoard.current();
+    }
+
+    private NotLeaderException notLeader(Optional<NodeId> leader, String detail) {
+        Optional<NodeId> other = leader.filter(l -> !l.equals(id));
+        return new NotLeaderException(id, other, other.map(members::get), detail);
+    }
+
+    private ServerClosedException closedException(String message) {
+        Throwable cause = fatalCause.get();
+        return cause == null ? new ServerClosedException(message)
+                : new ServerClosedException(message + " after a fatal error: " + cause, cause);
+    }
+
+    /** A thread of ours hit an error the server cannot continue after: stop, from a fresh thread. */
+    private void fatal(String what, Throwable cause) {
+        if (!fatalCause.compareAndSet(null, cause)) return;
+        LOG.error("{} stops: {}", id, what, cause);
+        Thread stopper = newThread("shutdown", this::close);
+        stopper.start();
+    }
+
+    /**
+     * Stops the server: refuses new requests, stops the consensus thread (no more ticks), lets the
+     * persist thread finish the writes in flight, stops the applier, closes the transport, the log
+     * storage and the hard-state store, and completes every pending future: requests not yet in the
+     * log fail with {@link ServerClosedException}, commands in the log with
+     * {@link OutcomeUnknownException}. Waits up to {@link RaftServerOptions#shutdownTimeout()} for
+     * each thread. Idempotent.
+     */
+    @Override
+    public void close() {
+        synchronized (lifecycle) {
+            if (state == State.CLOSED) return;
+            boolean started = state == State.RUNNING;
+            intake.writeLock().lock();
+            try {
+                state = State.CLOSING;
+            } finally {
+                intake.writeLock().unlock();
+            }
+            LOG.info("{} closing", id);
+            if (started) {
+                inputs.add(new Input.Stop());
+                join(threads.get(0));
+                persist.stop();
+                join(threads.get(1));
+                applier.stop();
+                join(threads.get(2));
+                callbacks.shutdown();
+                try {
+                    if (!callbacks.awaitTermination(options.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+                        LOG.warn("{}: callbacks did not finish within {}", id, options.shutdownTimeout());
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            ServerClosedException closed = closedException("server " + id + " closed before the command's outcome was known");
+            proposals.failAll(new OutcomeUnknownException(closed.getMessage(), closed));
+            for (Pending p : deadlines) p.future.completeExceptionally(closedException("server " + id + " closed"));
+            deadlines.clear();
+            closeQuietly("transport", transport);
+            closeQuietly("log storage", log);
+            closeQuietly("hard-state store", hardStateStore);
+            statusBoard.stopped(applier == null ? 0 : applier.appliedIndex());
+            state = State.CLOSED;
+            LOG.info("{} closed", id);
+        }
+    }
+
+    private void join(Thread t) {
+        if (t == Thread.currentThread()) return;
+        try {
+            t.join(options.shutdownTimeout().toMillis());
+            if (t.isAlive()) {
+                LOG.warn("{}: thread {} did not stop within {}; interrupting it", id, t.getName(), options.shutdownTimeout());
+                t.interrupt();
+                t.join(options.shutdownTimeout().toMillis());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void closeQuietly(String what, AutoCloseable resource) {
+        try {
+            resource.close();
+        } catch (Exception e) {
+            LOG.warn("{}: closing the {} failed", id, what, e);
+        }
+    }
+
+    /**
+     * Builds a {@link RaftServer}. Every plug is required except the options; the builder checks
+     * the configuration and refuses nulls.
+     */
+    public static final class Builder {
+        private NodeId id;
+        private Map<NodeId, Endpoint> members;
+        private StateMachine stateMachine;
+        private LogStorage log;
+        private HardStateStore hardStateStore;
+        private Transport transport;
+        private RaftServerOptions options = RaftServerOptions.defaults();
+
+        private Builder() {
+        }
+
+        /** This member's id; must be one of the {@link #members}. */
+        public Builder id(NodeId value) {
+            id = Objects.requireNonNull(value, "id");
+            return this;
+        }
+
+        /**
+         * The initial voting members and, for each, the address it serves <em>clients</em> on (used
+         * to redirect callers to the leader in {@link NotLeaderException}). The transport is
+         * configured separately with the addresses members use among themselves.
+         */
+        public Builder members(Map<NodeId, Endpoint> value) {
+            members = Map.copyOf(Objects.requireNonNull(value, "members"));
+            return this;
+        }
+
+        /** The user's replicated service; see {@link StateMachine} for its threading contract. */
+        public Builder stateMachine(StateMachine value) {
+            stateMachine = Objects.requireNonNull(value, "stateMachine");
+            return this;
+        }
+
+        /** The durable log and the term/vote store; the server closes both. */
+        public Builder storage(LogStorage logStorage, HardStateStore hardState) {
+            log = Objects.requireNonNull(logStorage, "logStorage");
+            hardStateStore = Objects.requireNonNull(hardState, "hardStateStore");
+            return this;
+        }
+
+        /** How members reach each other; the server starts and closes it. */
+        public Builder transport(Transport value) {
+            transport = Objects.requireNonNull(value, "transport");
+            return this;
+        }
+
+        /** Tuning; {@link RaftServerOptions#defaults()} when not given. */
+        public Builder options(RaftServerOptions value) {
+            options = Objects.requireNonNull(value, "options");
+            return this;
+        }
+
+        /** @throws IllegalStateException naming what is missing or inconsistent */
+        public RaftServer build() {
+            require(id, "id");
+            require(members, "members");
+            require(stateMachine, "stateMachine");
+            require(log, "storage");
+            require(transport, "transport");
+            if (!members.containsKey(id)) {
+                throw new IllegalStateException("members " + members.keySet() + " must include this server's id " + id);
+            }
+            return new RaftServer(this);
+        }
+
+        private static void require(Object value, String name) {
+            if (value == null) throw new IllegalStateException(name + " is required");
+        }
+    }
+}

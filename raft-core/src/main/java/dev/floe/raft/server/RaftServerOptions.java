@@ -1,0 +1,180 @@
+package dev.floe.raft.server;
+
+import dev.floe.raft.core.RaftOptions;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Tuning of a {@link RaftServer}. The defaults suit a LAN: 100 ms ticks, an election timeout of
+ * 1-2 s, heartbeats every 100 ms. Build with {@link #builder()}; the record is immutable.
+ *
+ * @param tickInterval        the length of one logical tick of the consensus clock (default 100 ms)
+ * @param electionTicks       T, in ticks: a follower that hears no leader for a random time in
+ *                            [T, 2T) starts an election; a leader that hears no majority for T
+ *                            ticks steps down (default 10, i.e. 1 s)
+ * @param heartbeatTicks      the leader's heartbeat period in ticks, below {@code electionTicks} (default 1)
+ * @param preVote             run a PreVote round before an election so a rejoining member does not
+ *                            disrupt a healthy leader (thesis §9.6; default on)
+ * @param checkQuorum         a leader cut off from a majority steps down (thesis §6.2; default on)
+ * @param maxMessageBytes     upper bound for the entries in one AppendRequest (default 1 MiB)
+ * @param maxInflightMessages AppendRequests that may be unacknowledged per follower: the depth of
+ *                            the replication pipeline (default 256)
+ * @param maxInflightBytes    entry bytes that may be unacknowledged per follower (default 32 MiB)
+ * @param maxUncommittedBytes the leader refuses proposals with {@link dev.floe.raft.BackpressureException}
+ *                            while this many bytes are proposed but not committed (default 64 MiB)
+ * @param maxApplyBatchBytes  upper bound for one batch of committed entries handed to the applier (default 4 MiB)
+ * @param maxApplyBacklog     committed entries that may wait for the state machine; beyond it new
+ *                            proposals are refused with backpressure (default 100 000)
+ * @param requestTimeout      how long {@code submit} and {@code read} wait before failing (a submit
+ *                            with {@link dev.floe.raft.OutcomeUnknownException}; default 5 s)
+ * @param maxPendingRequests  submits and reads that may be outstanding at once; beyond it new ones
+ *                            fail at once with backpressure (default 10 000)
+ * @param shutdownTimeout     how long {@code close()} waits for each thread and for writes in
+ *                            flight to finish (default 5 s)
+ */
+public record RaftServerOptions(Duration tickInterval, int electionTicks, int heartbeatTicks, boolean preVote,
+                                boolean checkQuorum, long maxMessageBytes, int maxInflightMessages,
+                                long maxInflightBytes, long maxUncommittedBytes, long maxApplyBatchBytes,
+                                int maxApplyBacklog, Duration requestTimeout, int maxPendingRequests,
+                                Duration shutdownTimeout) {
+
+    public RaftServerOptions {
+        requirePositive(tickInterval, "tickInterval");
+        requirePositive(requestTimeout, "requestTimeout");
+        requirePositive(shutdownTimeout, "shutdownTimeout");
+        if (maxApplyBacklog < 1) throw new IllegalArgumentException("maxApplyBacklog must be positive: " + maxApplyBacklog);
+        if (maxPendingRequests < 1) throw new IllegalArgumentException("maxPendingRequests must be positive: " + maxPendingRequests);
+        // The core validates the rest; fail here, at construction, rather than at start(). (In a
+        // compact constructor the fields are not assigned yet, so pass the parameters.)
+        new RaftOptions(electionTicks, heartbeatTicks, preVote, checkQuorum, maxMessageBytes, maxInflightMessages,
+                maxInflightBytes, maxUncommittedBytes, maxApplyBatchBytes);
+    }
+
+    /** The defaults (see the parameter descriptions). */
+    public static RaftServerOptions defaults() {
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder starting from these options. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.tickInterval = tickInterval;
+        b.electionTicks = electionTicks;
+        b.heartbeatTicks = heartbeatTicks;
+        b.preVote = preVote;
+        b.checkQuorum = checkQuorum;
+        b.maxMessageBytes = maxMessageBytes;
+        b.maxInflightMessages = maxInflightMessages;
+        b.maxInflightBytes = maxInflightBytes;
+        b.maxUncommittedBytes = maxUncommittedBytes;
+        b.maxApplyBatchBytes = maxApplyBatchBytes;
+        b.maxApplyBacklog = maxApplyBacklog;
+        b.requestTimeout = requestTimeout;
+        b.maxPendingRequests = maxPendingRequests;
+        b.shutdownTimeout = shutdownTimeout;
+        return b;
+    }
+
+    /** The consensus core's share of these options. */
+    public RaftOptions toRaftOptions() {
+        return new RaftOptions(electionTicks, heartbeatTicks, preVote, checkQuorum, maxMessageBytes,
+                maxInflightMessages, maxInflightBytes, maxUncommittedBytes, maxApplyBatchBytes);
+    }
+
+    private static void requirePositive(Duration d, String name) {
+        Objects.requireNonNull(d, name);
+        if (d.isNegative() || d.isZero()) throw new IllegalArgumentException(name + " must be positive: " + d);
+    }
+
+    /** Builds {@link RaftServerOptions}; every setter documents its option on the record. */
+    public static final class Builder {
+        private Duration tickInterval = Duration.ofMillis(100);
+        private int electionTicks = RaftOptions.DEFAULTS.electionTicks();
+        private int heartbeatTicks = RaftOptions.DEFAULTS.heartbeatTicks();
+        private boolean preVote = RaftOptions.DEFAULTS.preVote();
+        private boolean checkQuorum = RaftOptions.DEFAULTS.checkQuorum();
+        private long maxMessageBytes = RaftOptions.DEFAULTS.maxMessageBytes();
+        private int maxInflightMessages = RaftOptions.DEFAULTS.maxInflightMessages();
+        private long maxInflightBytes = RaftOptions.DEFAULTS.maxInflightBytes();
+        private long maxUncommittedBytes = RaftOptions.DEFAULTS.maxUncommittedBytes();
+        private long maxApplyBatchBytes = RaftOptions.DEFAULTS.maxApplyBytes();
+        private int maxApplyBacklog = 100_000;
+        private Duration requestTimeout = Duration.ofSeconds(5);
+        private int maxPendingRequests = 10_000;
+        private Duration shutdownTimeout = Duration.ofSeconds(5);
+
+        private Builder() {
+        }
+
+        public Builder tickInterval(Duration value) {
+            tickInterval = value;
+            return this;
+        }
+
+        /** Election timeout T and heartbeat period, both in ticks. */
+        public Builder electionTicks(int election, int heartbeat) {
+            electionTicks = election;
+            heartbeatTicks = heartbeat;
+            return this;
+        }
+
+        public Builder preVote(boolean value) {
+            preVote = value;
+            return this;
+        }
+
+        public Builder checkQuorum(boolean value) {
+            checkQuorum = value;
+            return this;
+        }
+
+        /** Replication flow control: bytes per AppendRequest, and the per-follower in-flight window. */
+        public Builder flowControl(long messageBytes, int inflightMessages, long inflightBytes) {
+            maxMessageBytes = messageBytes;
+            maxInflightMessages = inflightMessages;
+            maxInflightBytes = inflightBytes;
+            return this;
+        }
+
+        public Builder maxUncommittedBytes(long value) {
+            maxUncommittedBytes = value;
+            return this;
+        }
+
+        public Builder maxApplyBatchBytes(long value) {
+            maxApplyBatchBytes = value;
+            return this;
+        }
+
+        public Builder maxApplyBacklog(int value) {
+            maxApplyBacklog = value;
+            return this;
+        }
+
+        public Builder requestTimeout(Duration value) {
+            requestTimeout = value;
+            return this;
+        }
+
+        public Builder maxPendingRequests(int value) {
+            maxPendingRequests = value;
+            return this;
+        }
+
+        public Builder shutdownTimeout(Duration value) {
+            shutdownTimeout = value;
+            return this;
+        }
+
+        /** @throws IllegalArgumentException naming the first invalid option */
+        public RaftServerOptions build() {
+            return new RaftServerOptions(tickInterval, electionTicks, heartbeatTicks, preVote, checkQuorum,
+                    maxMessageBytes, maxInflightMessages, maxInflightBytes, maxUncommittedBytes, maxApplyBatchBytes,
+                    maxApplyBacklog, requestTimeout, maxPendingRequests, shutdownTimeout);
+        }
+    }
+}

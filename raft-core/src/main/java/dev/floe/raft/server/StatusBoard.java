@@ -1,0 +1,46 @@
+package dev.floe.raft.server;
+
+import dev.floe.raft.Endpoint;
+import dev.floe.raft.NodeId;
+import dev.floe.raft.core.Status;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Where the consensus thread publishes the server's {@link ServerStatus} for every other thread:
+ * one volatile reference, replaced after every pass. Readers never touch the core.
+ */
+final class StatusBoard {
+    private final Map<NodeId, Endpoint> members;
+    private volatile ServerStatus current;
+
+    StatusBoard(NodeId id, Map<NodeId, Endpoint> members) {
+        this.members = Map.copyOf(members);
+        this.current = new ServerStatus(id, ServerStatus.Role.FOLLOWER, 0, Optional.empty(), 0, 0, 0, 0,
+                this.members, Map.of(), false);
+    }
+
+    ServerStatus current() {
+        return current;
+    }
+
+    /** Consensus thread: publishes the core's status and the applier's applied index. */
+    void publish(Status core, long appliedIndex) {
+        Map<NodeId, ServerStatus.Follower> followers = new LinkedHashMap<>();
+        core.followers().forEach((peer, f) -> {
+            if (!peer.equals(core.id())) {
+                followers.put(peer, new ServerStatus.Follower(f.matchIndex(), Math.max(0, core.lastIndex() - f.matchIndex())));
+            }
+        });
+        current = new ServerStatus(core.id(), ServerStatus.Role.valueOf(core.role().name()), core.term(), core.leader(),
+                core.commitIndex(), appliedIndex, core.lastIndex(), core.snapshotIndex(), members, followers, true);
+    }
+
+    /** The server stopped: the last status, marked not running and no longer leading. */
+    void stopped(long appliedIndex) {
+        ServerStatus s = current;
+        current = new ServerStatus(s.id(), ServerStatus.Role.FOLLOWER, s.term(), Optional.empty(), s.commitIndex(),
+                Math.max(appliedIndex, s.appliedIndex()), s.lastLogIndex(), s.snapshotIndex(), s.members(), Map.of(), false);
+    }
+}

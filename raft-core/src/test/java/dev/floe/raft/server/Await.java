@@ -1,0 +1,43 @@
+package dev.floe.raft.server;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+/** Bounded waiting for tests: polls a condition until it holds or the deadline passes. */
+final class Await {
+    private Await() {
+    }
+
+    /** Polls {@code condition} until it holds; fails with {@code what} after {@code timeout}. */
+    static void until(Duration timeout, String what, BooleanSupplier condition) {
+        value(timeout, what, () -> condition.getAsBoolean() ? Optional.of(Boolean.TRUE) : Optional.empty());
+    }
+
+    /** Polls {@code probe} until it yields a value; fails with {@code what} after {@code timeout}. */
+    static <T> T value(Duration timeout, String what, Supplier<Optional<T>> probe) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            Optional<T> v = probe.get();
+            if (v.isPresent()) return v.get();
+            if (System.nanoTime() - deadline > 0) throw new AssertionError("timed out after " + timeout + " waiting for " + what);
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted waiting for " + what);
+            }
+        }
+    }
+
+    /** Names of live threads starting with {@code floe-}. */
+    static java.util.List<String> floeThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(Thread::isAlive)
+                .map(Thread::getName)
+                .filter(n -> n.startsWith("floe-"))
+                .sorted()
+                .toList();
+    }
+}

@@ -1,0 +1,49 @@
+package dev.floe.raft.server;
+
+import dev.floe.raft.Bytes;
+import dev.floe.raft.StateMachine;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A state machine for tests: records every command in apply order. {@code apply} returns the index
+ * it applied at; {@code query} returns how many commands were applied, or with the query
+ * {@code "last"} the last command.
+ */
+final class RecordingStateMachine implements StateMachine {
+    private final List<String> commands = new ArrayList<>();
+    private long lastIndex;
+
+    @Override
+    public synchronized Bytes apply(long index, Bytes command) {
+        if (index <= lastIndex) throw new AssertionError("applied " + index + " after " + lastIndex);
+        lastIndex = index;
+        String text = command.toUtf8();
+        if (text.equals("boom")) throw new IllegalStateException("boom command");
+        commands.add(text);
+        return Bytes.utf8(Long.toString(index));
+    }
+
+    @Override
+    public synchronized Bytes query(Bytes query) {
+        if (query.toUtf8().equals("last")) return Bytes.utf8(commands.isEmpty() ? "" : commands.get(commands.size() - 1));
+        return Bytes.utf8(Integer.toString(commands.size()));
+    }
+
+    /** A copy of the commands applied so far, in order. */
+    synchronized List<String> commands() {
+        return List.copyOf(commands);
+    }
+
+    @Override
+    public void writeSnapshot(OutputStream out) {
+        throw new UnsupportedOperationException("snapshots are not used by these tests");
+    }
+
+    @Override
+    public void restoreSnapshot(InputStream in) {
+        throw new UnsupportedOperationException("snapshots are not used by these tests");
+    }
+}
