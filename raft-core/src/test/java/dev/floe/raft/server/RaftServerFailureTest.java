@@ -1,0 +1,165 @@
+package dev.floe.raft.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.floe.raft.BackpressureException;
+import dev.floe.raft.Bytes;
+import dev.floe.raft.NodeId;
+import dev.floe.raft.NotLeaderException;
+import dev.floe.raft.OutcomeUnknownException;
+import dev.floe.raft.ServerClosedException;
+import dev.floe.raft.testkit.LocalNetwork;
+import dev.floe.raft.testkit.MemoryHardStateStore;
+import dev.floe.raft.testkit.MemoryLogStorage;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** How requests end when things go wrong: timeouts, shutdown, overload, a failing state machine. */
+class RaftServerFailureTest {
+    private static final RaftServerOptions SHORT_TIMEOUT = LocalCluster.FAST.toBuilder()
+            .requestTimeout(Duration.ofMillis(600))
+            .build();
+
+    private LocalCluster cluster;
+
+    @AfterEach
+    void closeCluster() {
+        if (cluster != null) cluster.close();
+        Await.until(Duration.ofSeconds(5), "no floe- threads left", () -> Await.floeThreads().isEmpty());
+    }
+
+    private static Throwable failureOf(CompletableFuture<Bytes> f) {
+        Await.until(Duration.ofSeconds(10), "the future to complete", f::isDone);
+        assertThat(f).isCompletedExceptionally();
+        try {
+            f.join();
+            throw new AssertionError("unreachable");
+        } catch (CompletionException e) {
+            return e.getCause();
+        }
+    }
+
+    @Test
+    void commandThatCannotCommitTimesOutWithOutcomeUnknown() throws Exception {
+        cluster = new LocalCluster(3, SHORT_TIMEOUT).startAll();
+        RaftServer leader = cluster.awaitLeader();
+        leader.submit(Bytes.utf8("before")).get(5, TimeUnit.SECONDS);
+        cluster.network.isolate(leader.id());
+        CompletableFuture<Bytes> cut = leader.submit(Bytes.utf8("cut-off"));
+
+        Throwable failure = failureOf(cut);
+        // Taken into the leader's log but never committed: the server cannot say whether it will be.
+        assertThat(failure).isInstanceOf(OutcomeUnknownException.class).hasMessageContaining("may still be applied");
+    }
+
+    @Test
+    void closeEndsEveryPendingRequestAndLeavesNoThreads() {
+        cluster = new LocalCluster(3, LocalCluster.FAST).startAll();
+        RaftServer leader = cluster.awaitLeader();
+        RaftServer follower = cluster.anyFollower(leader);
+        cluster.network.isolate(leader.id());
+        cluster.network.isolate(follower.id());
+        List<CompletableFuture<Bytes>> pending = new ArrayList<>();
+        for (int i = 0; i < 20; i++) pending.add(leader.submit(Bytes.utf8("p" + i)));
+        pending.add(leader.read(Bytes.utf8("count")));
+        pending.add(follower.read(Bytes.utf8("count")));
+
+        cluster.close();
+        for (CompletableFuture<Bytes> f : pending) {
+            assertThat(f).isDone();
+            assertThat(failureOf(f)).isInstanceOfAny(OutcomeUnknownException.class, ServerClosedException.class,
+                    NotLeaderException.class);
+        }
+        // Commands already in the log are "outcome unknown", not "closed": they may commit elsewhere.
+        assertThat(failureOf(pending.get(0))).isInstanceOf(OutcomeUnknownException.class)
+                .hasMessageContaining("closed");
+        assertThat(Await.floeThreads()).isEmpty();
+        assertThat(leader.status().running()).isFalse();
+        assertThat(failureOf(leader.submit(Bytes.utf8("late")))).isInstanceOf(ServerClosedException.class);
+        assertThat(failureOf(leader.read(Bytes.utf8("late")))).isInstanceOf(ServerClosedException.class);
+    }
+
+    @Test
+    void tooManyPendingRequestsFailAtOnceWithBackpressure() {
+        cluster = new LocalCluster(3, LocalCluster.FAST.toBuilder().maxPendingRequests(4).build()).startAll();
+        RaftServer leader = cluster.awaitLeader();
+        cluster.network.isolate(leader.id());
+        List<CompletableFuture<Bytes>> taken = new ArrayList<>();
+        for (int i = 0; i < 4; i++) taken.add(leader.submit(Bytes.utf8("q" + i)));
+        CompletableFuture<Bytes> refused = leader.submit(Bytes.utf8("one too many"));
+
+        assertThat(refused).isCompletedExceptionally();
+        assertThat(failureOf(refused)).isInstanceOf(BackpressureException.class).hasMessageContaining("retry later");
+        assertThat(taken).noneMatch(CompletableFuture::isDone);
+    }
+
+    @Test
+    void readOnAFollowerCutOffFromTheLeaderFailsRatherThanAnsweringStale() {
+        cluster = new LocalCluster(3, SHORT_TIMEOUT).startAll();
+        RaftServer leader = cluster.awaitLeader();
+        RaftServer follower = cluster.anyFollower(leader);
+        cluster.network.isolate(follower.id());
+        Throwable failure = failureOf(follower.read(Bytes.utf8("count")));
+        assertThat(failure).isInstanceOfAny(NotLeaderException.class, TimeoutException.class);
+    }
+
+    @Test
+    void failingStateMachineStopsTheServerInsteadOfDiverging() throws Exception {
+        cluster = new LocalCluster(1, LocalCluster.FAST).startAll();
+        RaftServer only = cluster.awaitLeader();
+        only.submit(Bytes.utf8("fine")).get(5, TimeUnit.SECONDS);
+        CompletableFuture<Bytes> boom = only.submit(Bytes.utf8("boom"));
+
+        assertThat(failureOf(boom)).isInstanceOf(OutcomeUnknownException.class)
+                .hasRootCauseInstanceOf(IllegalStateException.class);
+        Await.until(Duration.ofSeconds(5), "the server to stop", () -> !only.status().running());
+        assertThat(failureOf(only.submit(Bytes.utf8("after")))).isInstanceOf(ServerClosedException.class)
+                .hasMessageContaining("fatal error");
+    }
+
+    @Test
+    void refusesRequestsBeforeStartAndClosesItsPlugsEvenIfNeverStarted() {
+        LocalNetwork network = new LocalNetwork();
+        NodeId id = NodeId.of("solo");
+        RaftServer server = RaftServer.builder()
+                .id(id)
+                .members(Map.of(id, dev.floe.raft.Endpoint.parse("localhost:1")))
+                .stateMachine(new RecordingStateMachine())
+                .storage(new MemoryLogStorage(), new MemoryHardStateStore())
+                .transport(network.transport(id))
+                .build();
+        assertThat(failureOf(server.submit(Bytes.utf8("x")))).isInstanceOf(ServerClosedException.class)
+                .hasMessageContaining("new");
+        server.close();
+        server.close();
+        assertThatThrownBy(server::start).isInstanceOf(IllegalStateException.class).hasMessageContaining("CLOSED");
+    }
+
+    @Test
+    void builderAndOptionsNameWhatIsWrong() {
+        assertThatThrownBy(() -> RaftServer.builder().id(NodeId.of("a")).build())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("members is required");
+        assertThatThrownBy(() -> RaftServer.builder().id(NodeId.of("a"))
+                .members(Map.of(NodeId.of("b"), dev.floe.raft.Endpoint.parse("h:1")))
+                .stateMachine(new RecordingStateMachine())
+                .storage(new MemoryLogStorage(), new MemoryHardStateStore())
+                .transport(new LocalNetwork().transport(NodeId.of("a")))
+                .build())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("must include this server's id a");
+        assertThatThrownBy(() -> RaftServerOptions.builder().electionTicks(5, 5).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("heartbeatTicks");
+        assertThatThrownBy(() -> RaftServerOptions.builder().requestTimeout(Duration.ZERO).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("requestTimeout");
+        assertThat(RaftServerOptions.defaults().tickInterval()).isEqualTo(Duration.ofMillis(100));
+        assertThat(RaftServerOptions.defaults().toBuilder().build()).isEqualTo(RaftServerOptions.defaults());
+    }
+}
