@@ -45,6 +45,7 @@ import org.slf4j.LoggerFactory;
  *         .members(Map.of(NodeId.of("n1"), Endpoint.parse("10.0.0.1:8080"), ...))
  *         .stateMachine(new Counter())
  *         .storage(storage.logStorage(), storage.hardStateStore())
+ *         .closeWith(storage)
  *         .transport(new NettyTransport(config))
  *         .build()) {
  *     server.start();
@@ -73,8 +74,8 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Ownership</h2>
  * The server owns the plugs it is built with: {@link #close()} closes the transport, the log
- * storage and the hard-state store (whether or not it was started). The state machine is the
- * caller's.
+ * storage, the hard-state store and anything given to {@link Builder#closeWith} (whether or not it
+ * was started). The state machine is the caller's.
  *
  * <h2>Restart</h2>
  * {@link #start()} recovers the term, the vote and the log from the storage and rejoins; the state
@@ -93,6 +94,7 @@ public final class RaftServer implements AutoCloseable {
     private final HardStateStore hardStateStore;
     private final Transport transport;
     private final RaftServerOptions options;
+    private final List<AutoCloseable> alsoClose;
 
     private final LinkedBlockingQueue<Input> inputs = new LinkedBlockingQueue<>();
     private final ConcurrentLinkedQueue<Pending> deadlines = new ConcurrentLinkedQueue<>();
@@ -117,6 +119,7 @@ public final class RaftServer implements AutoCloseable {
         this.hardStateStore = b.hardStateStore;
         this.transport = b.transport;
         this.options = b.options;
+        this.alsoClose = List.copyOf(b.alsoClose);
         this.statusBoard = new StatusBoard(id, members);
         this.proposals = new Proposals(detail -> notLeader(statusBoard.current().leader(), detail));
     }
@@ -305,6 +308,7 @@ public final class RaftServer implements AutoCloseable {
             closeQuietly("transport", transport);
             closeQuietly("log storage", log);
             closeQuietly("hard-state store", hardStateStore);
+            for (AutoCloseable resource : alsoClose) closeQuietly(resource.getClass().getSimpleName(), resource);
             statusBoard.stopped(applier == null ? 0 : applier.appliedIndex());
             state = State.CLOSED;
             LOG.info("{} closed", id);
@@ -345,6 +349,7 @@ public final class RaftServer implements AutoCloseable {
         private HardStateStore hardStateStore;
         private Transport transport;
         private RaftServerOptions options = RaftServerOptions.defaults();
+        private final List<AutoCloseable> alsoClose = new ArrayList<>();
 
         private Builder() {
         }
@@ -381,6 +386,15 @@ public final class RaftServer implements AutoCloseable {
         /** How members reach each other; the server starts and closes it. */
         public Builder transport(Transport value) {
             transport = Objects.requireNonNull(value, "transport");
+            return this;
+        }
+
+        /**
+         * Another resource for {@link #close()} to close, after the plugs, in the order given: for
+         * example the {@code FileStorage} that holds the log and hard-state store and their directory lock.
+         */
+        public Builder closeWith(AutoCloseable resource) {
+            alsoClose.add(Objects.requireNonNull(resource, "resource"));
             return this;
         }
 

@@ -1,0 +1,111 @@
+package dev.floe.raft.examples.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.floe.raft.Bytes;
+import dev.floe.raft.NodeId;
+import dev.floe.raft.NotLeaderException;
+import dev.floe.raft.server.RaftServer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Three servers in one JVM with real files (fsync) and real sockets: the scenarios of the
+ * in-memory {@code RaftServerTest}, so a failure here and not there points at a plug.
+ */
+class FileAndSocketClusterTest {
+    @TempDir
+    Path root;
+    private RealCluster cluster;
+
+    @AfterEach
+    void closeCluster() {
+        if (cluster != null) cluster.close();
+        RealCluster.awaitTrue(Duration.ofSeconds(10), "no floe- threads left, found " + RealCluster.floeThreads(),
+                () -> RealCluster.floeThreads().isEmpty());
+    }
+
+    @Test
+    void electReplicateSurviveLeaderCloseAndRestartFromDisk() throws Exception {
+        cluster = new RealCluster(root, 3).startAll();
+        RaftServer first = cluster.awaitLeader();
+        List<String> acknowledged = Collections.synchronizedList(new ArrayList<>());
+        submitConcurrently(first, "a", 4, 25, acknowledged);
+
+        RaftServer follower = cluster.running().stream().filter(s -> s != first).findFirst().orElseThrow();
+        assertThatThrownBy(() -> follower.submit(Bytes.utf8("x")).get(5, TimeUnit.SECONDS))
+                .isInstanceOf(ExecutionException.class).cause()
+                .isInstanceOfSatisfying(NotLeaderException.class, e -> {
+                    assertThat(e.leader()).contains(first.id());
+                    assertThat(e.leaderEndpoint()).contains(cluster.clientEndpoints.get(first.id()));
+                });
+
+        NodeId old = first.id();
+        cluster.stop(old);
+        RaftServer second = cluster.awaitLeader();
+        assertThat(second.id()).isNotEqualTo(old);
+        submitConcurrently(second, "b", 4, 25, acknowledged);
+
+        cluster.start(old); // from its directory: term, vote and log recovered
+        cluster.awaitLeader();
+        int total = cluster.machine(second.id()).commands().size();
+        cluster.awaitApplied(total);
+        List<String> order = cluster.machine(second.id()).commands();
+        assertThat(order).containsAll(acknowledged).doesNotHaveDuplicates();
+        for (RaftServer s : cluster.running()) assertThat(cluster.machine(s.id()).commands()).isEqualTo(order);
+        assertThat(second.read(Bytes.utf8("count")).get(5, TimeUnit.SECONDS).toUtf8()).isEqualTo(Integer.toString(order.size()));
+    }
+
+    @Test
+    void wholeClusterRestartsFromDiskWithItsTermAndLog() throws Exception {
+        cluster = new RealCluster(root, 3).startAll();
+        RaftServer leader = cluster.awaitLeader();
+        List<String> acknowledged = Collections.synchronizedList(new ArrayList<>());
+        submitConcurrently(leader, "p", 2, 20, acknowledged);
+        long term = leader.status().term();
+        long lastIndex = leader.status().lastLogIndex();
+        cluster.close();
+
+        cluster.startAll();
+        for (RaftServer s : cluster.running()) assertThat(s.status().lastLogIndex()).isGreaterThanOrEqualTo(lastIndex - 1);
+        RaftServer again = cluster.awaitLeader();
+        assertThat(again.status().term()).isGreaterThan(term);
+        again.submit(Bytes.utf8("after")).get(5, TimeUnit.SECONDS);
+        cluster.awaitApplied(acknowledged.size() + 1);
+        List<String> order = cluster.machine(again.id()).commands();
+        assertThat(order).hasSize(acknowledged.size() + 1).containsAll(acknowledged).endsWith("after");
+        for (RaftServer s : cluster.running()) assertThat(cluster.machine(s.id()).commands()).isEqualTo(order);
+    }
+
+    /** {@code threads} threads each submit {@code perThread} commands without waiting, then wait for all. */
+    private static void submitConcurrently(RaftServer leader, String prefix, int threads, int perThread,
+                                           List<String> acknowledged) throws Exception {
+        List<Thread> submitters = new ArrayList<>();
+        List<CompletableFuture<Bytes>> futures = Collections.synchronizedList(new ArrayList<>());
+        for (int t = 0; t < threads; t++) {
+            int thread = t;
+            submitters.add(new Thread(() -> {
+                for (int i = 0; i < perThread; i++) {
+                    String command = prefix + thread + "-" + i;
+                    futures.add(leader.submit(Bytes.utf8(command)).whenComplete((r, e) -> {
+                        if (e == null) acknowledged.add(command);
+                    }));
+                }
+            }));
+        }
+        submitters.forEach(Thread::start);
+        for (Thread t : submitters) t.join(10_000);
+        CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+        assertThat(futures).hasSize(threads * perThread);
+    }
+}
