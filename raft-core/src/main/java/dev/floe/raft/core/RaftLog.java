@@ -35,6 +35,12 @@ final class RaftLog {
     private long committed;
     /** Highest index handed out for applying; applying <= committed and applying <= durable index. */
     private long applying;
+    /**
+     * A snapshot installed from the leader (paper §7) that the durable log may not reflect yet (the
+     * caller resets it after this Ready); 0 when none. Everything up to it is covered by the snapshot.
+     */
+    private long installedIndex;
+    private long installedTerm;
 
     RaftLog(LogReader durable, long appliedIndex) {
         this.durable = durable;
@@ -48,7 +54,12 @@ final class RaftLog {
     }
 
     long firstIndex() {
-        return durable.firstIndex();
+        return Math.max(durable.firstIndex(), installedIndex + 1);
+    }
+
+    /** The index the latest snapshot covers (0 when the log was never compacted). */
+    long snapshotIndex() {
+        return firstIndex() - 1;
     }
 
     long lastIndex() {
@@ -80,14 +91,15 @@ final class RaftLog {
     long term(long index) {
         if (index > lastIndex() || index == 0) return 0;
         if (index >= unstableOffset) return unstable.get((int) (index - unstableOffset)).term();
-        if (index < durable.firstIndex() - 1) throw new CompactedException(index);
+        if (index < snapshotIndex()) throw new CompactedException(index);
+        if (index == installedIndex) return installedTerm;
         return durable.term(index);
     }
 
     /** Whether our log holds an entry at {@code index} with {@code term} (index 0 matches term 0). */
     boolean matchTerm(long index, long term) {
         if (index > lastIndex()) return false;
-        if (index < durable.firstIndex() - 1) return false;
+        if (index < snapshotIndex()) return false;
         return term(index) == term;
     }
 
@@ -121,7 +133,7 @@ final class RaftLog {
         int firstNew = entries.size();
         for (int i = 0; i < entries.size(); i++) {
             Entry e = entries.get(i);
-            if (e.index() < durable.firstIndex()) continue; // covered by our snapshot, hence committed and equal
+            if (e.index() < firstIndex()) continue; // covered by our snapshot, hence committed and equal
             if (!matchTerm(e.index(), e.term())) {
                 firstNew = i;
                 break;
@@ -183,6 +195,22 @@ final class RaftLog {
         return true;
     }
 
+    /**
+     * Replaces the whole log with a snapshot ending at ({@code index}, {@code term}) (paper §7,
+     * InstallSnapshot receiver rules 6-8): nothing before it is kept, nothing after it survives
+     * (the caller only installs snapshots that conflict with or extend past our log).
+     */
+    void restore(long index, long term) {
+        unstable.clear();
+        unstableOffset = index + 1;
+        stableLast = index;
+        persistHandedOut = index;
+        installedIndex = index;
+        installedTerm = term;
+        committed = Math.max(committed, index);
+        applying = index;
+    }
+
     /** Raises the commit index to {@code index} (never lowers it, never past the last entry). */
     void commitTo(long index) {
         if (index <= committed) return;
@@ -212,7 +240,7 @@ final class RaftLog {
      */
     List<Entry> slice(long from, long to, long maxBytes) {
         if (from >= to) return List.of();
-        if (from < durable.firstIndex()) throw new CompactedException(from);
+        if (from < firstIndex()) throw new CompactedException(from);
         ArrayList<Entry> out = new ArrayList<>();
         long bytes = 0;
         if (from < unstableOffset) {
@@ -237,7 +265,7 @@ final class RaftLog {
     long firstIndexOfTerm(long index) {
         long term = term(index);
         long first = index;
-        long floor = durable.firstIndex();
+        long floor = firstIndex();
         while (first - 1 >= floor && term(first - 1) == term) first--;
         return first;
     }
@@ -247,7 +275,7 @@ final class RaftLog {
      * of the conflict hint. Scans back while terms are at least {@code term}.
      */
     long lastIndexOfTerm(long term, long index) {
-        long floor = durable.firstIndex() - 1;
+        long floor = snapshotIndex();
         for (long i = Math.min(index, lastIndex()); i >= floor && i > 0; i--) {
             long t = term(i);
             if (t == term) return i;

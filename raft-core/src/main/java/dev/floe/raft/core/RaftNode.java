@@ -7,6 +7,7 @@ import dev.floe.raft.EntryType;
 import dev.floe.raft.HardState;
 import dev.floe.raft.LogReader;
 import dev.floe.raft.NodeId;
+import dev.floe.raft.SnapshotMeta;
 import dev.floe.raft.message.AppendRequest;
 import dev.floe.raft.message.AppendResponse;
 import dev.floe.raft.message.HeartbeatRequest;
@@ -73,6 +74,10 @@ public final class RaftNode {
     /** Reads this follower forwarded to the leader and still waits for (thesis §6.4). */
     private final Set<Long> forwardedReads = new TreeSet<>();
     private final ArrayList<ReadState> readStates = new ArrayList<>();
+    /** A snapshot installed since the last Ready, for the caller to reset its log and state machine to. */
+    private Optional<SnapshotMeta> installedSnapshot = Optional.empty();
+    /** Peers the leader found needing a snapshot since the last Ready. */
+    private final ArrayList<NodeId> snapshotTransfers = new ArrayList<>();
 
     private final ArrayList<Message> messages = new ArrayList<>();
     private final ArrayList<Message> messagesAfterPersist = new ArrayList<>();
@@ -358,12 +363,54 @@ public final class RaftNode {
             // The leader caps the commit index at what it knows we hold, so this never passes our log.
             log.commitTo(Math.min(hb.commit(), log.lastIndex()));
             send(new HeartbeatResponse(id, hb.from(), term, hb.readContext()));
+        } else if (m instanceof SnapshotRequest sr) {
+            electionElapsed = 0;
+            followLeader(sr.from());
+            handleSnapshot(sr);
         } else if (m instanceof TimeoutNow) {
             if (isPromotable()) {
                 LOG.info("{} [term {}] received TimeoutNow from {}: campaigning at once", id, term, m.from());
                 campaign(Campaign.TRANSFER);
             }
         }
+    }
+
+    /**
+     * InstallSnapshot (Raft paper §7, Figure 13). Only the last chunk reaches the core, after the
+     * caller stored and verified the whole snapshot; earlier chunks are the caller's business.
+     */
+    private void handleSnapshot(SnapshotRequest m) {
+        if (!m.done()) {
+            LOG.debug("{} [term {}] ignores snapshot chunk at offset {}: chunks are assembled by the caller", id, term, m.offset());
+            return;
+        }
+        SnapshotMeta meta = m.meta();
+        if (meta.lastIndex() <= log.committed()) {
+            // We already have everything it covers (a duplicate or an outdated transfer).
+            send(AppendResponse.accepted(id, m.from(), term, log.committed()));
+            return;
+        }
+        if (log.matchTerm(meta.lastIndex(), meta.lastTerm())) {
+            // Rule 6: our log holds the snapshot's last entry, so it agrees up to there; keep what follows.
+            log.commitTo(meta.lastIndex());
+            send(AppendResponse.accepted(id, m.from(), term, meta.lastIndex()));
+            return;
+        }
+        // Rule 7: discard the whole log and continue from the snapshot.
+        LOG.info("{} [term {}] installs snapshot {} from {}", id, term, meta, m.from());
+        log.restore(meta.lastIndex(), meta.lastTerm());
+        config = meta.config();
+        installedSnapshot = Optional.of(meta);
+        send(AppendResponse.accepted(id, m.from(), term, meta.lastIndex()));
+    }
+
+    /**
+     * The caller's report on a snapshot transfer it ran for {@code peer} (see {@link Ready#snapshotTransfers()}).
+     * Either way the leader goes back to probing the peer: after a success, right after the snapshot.
+     */
+    public void reportSnapshot(NodeId peer, boolean success) {
+        if (role != Role.LEADER) return;
+        replication.snapshotDone(peer, success);
     }
 
     private void followLeader(NodeId newLeader) {
@@ -537,6 +584,8 @@ public final class RaftNode {
                 || !messagesAfterPersist.isEmpty()
                 || log.hasEntriesToApply()
                 || !readStates.isEmpty()
+                || installedSnapshot.isPresent()
+                || !snapshotTransfers.isEmpty()
                 || (replication != null && replication.hasPendingBroadcast());
     }
 
@@ -547,10 +596,12 @@ public final class RaftNode {
         Optional<HardState> changed = hs.equals(lastReadyHardState) ? Optional.empty() : Optional.of(hs);
         lastReadyHardState = hs;
         Ready rd = new Ready(changed, log.takeEntriesToPersist(), messages, messagesAfterPersist,
-                log.takeEntriesToApply(options.maxApplyBytes()), readStates);
+                log.takeEntriesToApply(options.maxApplyBytes()), readStates, installedSnapshot, snapshotTransfers);
         messages.clear();
         messagesAfterPersist.clear();
         readStates.clear();
+        installedSnapshot = Optional.empty();
+        snapshotTransfers.clear();
         return rd;
     }
 
@@ -565,10 +616,10 @@ public final class RaftNode {
         (independentOfDisk ? messages : messagesAfterPersist).add(m);
     }
 
-    /** The leader found that {@code peer} needs a snapshot; snapshot transfer is not wired yet. */
+    /** The leader found that {@code peer} needs entries it compacted away: only a snapshot can help (§7). */
     void needSnapshot(NodeId peer) {
-        LOG.warn("{} [term {}] cannot replicate to {}: it needs entries before index {} that were compacted",
-                id, term, peer, log.firstIndex());
+        LOG.info("{} [term {}] sends a snapshot to {}: it needs entries before {} that were compacted", id, term, peer, log.firstIndex());
+        snapshotTransfers.add(peer);
     }
 
     /** Hook for leadership transfer once a follower has caught up. */
@@ -626,7 +677,7 @@ public final class RaftNode {
             }
         }
         return new Status(id, role, term, leader, log.committed(), log.applying(), log.lastIndex(), log.durableIndex(),
-                log.firstIndex(), Collections.unmodifiableMap(followers));
+                log.snapshotIndex(), Collections.unmodifiableMap(followers));
     }
 
     @Override

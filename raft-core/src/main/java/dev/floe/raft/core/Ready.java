@@ -2,6 +2,8 @@ package dev.floe.raft.core;
 
 import dev.floe.raft.Entry;
 import dev.floe.raft.HardState;
+import dev.floe.raft.NodeId;
+import dev.floe.raft.SnapshotMeta;
 import dev.floe.raft.message.Message;
 import java.util.List;
 import java.util.Optional;
@@ -11,6 +13,11 @@ import java.util.Optional;
  * performs no I/O; the caller does, in this order — the <b>ordering contract</b>:
  *
  * <ol>
+ *   <li value="0">If {@link #snapshot()} is present, the core accepted the snapshot the caller
+ *       stored and stepped in (paper §7): reset the log to it ({@code LogStorage.reset}) before
+ *       persisting {@link #entries()}, and restore the state machine from it before applying
+ *       {@link #committedEntries()} (which all follow it). The acknowledgement to the leader is in
+ *       {@link #messagesAfterPersist()}, so it leaves only once the reset is durable.</li>
  *   <li>{@link #messages()} may be sent at once, before or while anything is persisted. They are
  *       the leader's AppendRequests, heartbeats, snapshots and TimeoutNow, which promise nothing
  *       about the sender's disk: the leader writes its log in parallel with replicating it
@@ -30,6 +37,10 @@ import java.util.Optional;
  *       applied concurrently with the steps above.</li>
  *   <li>{@link #readStates()} answer earlier {@link RaftNode#readIndex(long)} calls; a read that is
  *       {@link ReadState.Ready} may be served once the applied index reaches its read index.</li>
+ *   <li>For each peer in {@link #snapshotTransfers()}, stream the latest snapshot from the
+ *       {@code SnapshotStore} to it in chunks ({@code SnapshotRequest}s of this node's current term;
+ *       only the last one, {@code done}, is stepped into the receiver's core once its data is stored
+ *       and verified), then report the outcome with {@link RaftNode#reportSnapshot}.</li>
  * </ol>
  *
  * @param hardState            term and vote to persist, present only when they changed
@@ -38,9 +49,12 @@ import java.util.Optional;
  * @param messagesAfterPersist to send once this Ready's writes (and earlier ones) are durable
  * @param committedEntries     to apply, in order
  * @param readStates           outcomes of {@link RaftNode#readIndex(long)} requests
+ * @param snapshot             a snapshot received from the leader to install (see step 0)
+ * @param snapshotTransfers    peers that need the leader's latest snapshot (see step 7)
  */
 public record Ready(Optional<HardState> hardState, List<Entry> entries, List<Message> messages,
-                    List<Message> messagesAfterPersist, List<Entry> committedEntries, List<ReadState> readStates) {
+                    List<Message> messagesAfterPersist, List<Entry> committedEntries, List<ReadState> readStates,
+                    Optional<SnapshotMeta> snapshot, List<NodeId> snapshotTransfers) {
 
     public Ready {
         entries = List.copyOf(entries);
@@ -48,11 +62,12 @@ public record Ready(Optional<HardState> hardState, List<Entry> entries, List<Mes
         messagesAfterPersist = List.copyOf(messagesAfterPersist);
         committedEntries = List.copyOf(committedEntries);
         readStates = List.copyOf(readStates);
+        snapshotTransfers = List.copyOf(snapshotTransfers);
     }
 
     /** Whether anything must be made durable before {@link #messagesAfterPersist()} go out. */
     public boolean mustPersist() {
-        return hardState.isPresent() || !entries.isEmpty();
+        return hardState.isPresent() || !entries.isEmpty() || snapshot.isPresent();
     }
 
     /** The last entry to persist, whose index and term go to {@link RaftNode#persisted}. */
@@ -67,6 +82,8 @@ public record Ready(Optional<HardState> hardState, List<Entry> entries, List<Mes
         if (!entries.isEmpty()) sb.append("persist=").append(entries.get(0).index()).append("..").append(entries.get(entries.size() - 1).index()).append(' ');
         if (!messages.isEmpty()) sb.append("send=").append(messages).append(' ');
         if (!messagesAfterPersist.isEmpty()) sb.append("sendAfterPersist=").append(messagesAfterPersist).append(' ');
+        snapshot.ifPresent(m -> sb.append("install=").append(m).append(' '));
+        if (!snapshotTransfers.isEmpty()) sb.append("sendSnapshotTo=").append(snapshotTransfers).append(' ');
         if (!readStates.isEmpty()) sb.append("reads=").append(readStates).append(' ');
         if (!committedEntries.isEmpty()) sb.append("apply=").append(committedEntries.get(0).index()).append("..").append(committedEntries.get(committedEntries.size() - 1).index());
         return sb.append('}').toString();

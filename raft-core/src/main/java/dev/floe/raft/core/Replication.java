@@ -109,8 +109,10 @@ final class Replication {
     private boolean sendAppend(NodeId peer, Progress pr, boolean sendIfEmpty) {
         if (pr.isPaused()) return false;
         long prevIndex = pr.next - 1;
-        if (prevIndex < log.firstIndex() - 1) {
+        if (prevIndex < log.snapshotIndex()) {
             // The follower needs entries we compacted away: only a snapshot can help (paper §7).
+            // Until the transfer ends, nothing else is sent to it (SNAPSHOT state pauses sending).
+            pr.becomeSnapshot(log.snapshotIndex());
             node.needSnapshot(peer);
             return false;
         }
@@ -167,6 +169,14 @@ final class Replication {
             if (ours >= m.hintIndex()) return ours + 1;
         }
         return m.hintIndex();
+    }
+
+    /** The caller finished a snapshot transfer to {@code peer}. */
+    void snapshotDone(NodeId peer, boolean success) {
+        Progress pr = progress.get(peer);
+        if (pr == null || pr.state != Progress.State.SNAPSHOT) return;
+        if (!success) pr.pendingSnapshot = 0; // resume probing where we were
+        pr.becomeProbe();
     }
 
     void onHeartbeatResponse(HeartbeatResponse m) {

@@ -52,8 +52,12 @@ final class InvariantChecker {
             throw sim.violation("Monotonic commit", n.id + " commit index went from " + n.lastCommit + " to " + commit);
         }
         if (commit > n.lastCommit) {
-            List<Entry> newly = n.disk.log().entries(n.lastCommit + 1, commit + 1, Long.MAX_VALUE);
+            long from = Math.max(n.lastCommit + 1, n.disk.log().firstIndex());
+            List<Entry> newly = from > commit ? List.of() : n.disk.log().entries(from, commit + 1, Long.MAX_VALUE);
             for (Entry e : newly) {
+                if (e.index() > committed.size() + 1) {
+                    throw sim.violation("State Machine Safety", n.id + " committed " + e + " but nobody reported index " + (committed.size() + 1));
+                }
                 if (e.index() <= committed.size()) {
                     Entry known = committed.get((int) e.index() - 1);
                     if (!known.equals(e)) {
@@ -81,10 +85,37 @@ final class InvariantChecker {
 
     private void checkLeaderCompleteness(SimNode n) {
         LogReader log = n.disk.log();
+        long snapshotIndex = log.firstIndex() - 1;
+        if (snapshotIndex > 0) checkCoversCommitted(n, snapshotIndex, log.term(snapshotIndex), "Leader Completeness");
         for (Entry e : committed) {
+            if (e.index() <= snapshotIndex) continue;
             if (e.index() > log.lastIndex() || log.term(e.index()) != e.term()) {
                 throw sim.violation("Leader Completeness", n.id + " leads term " + n.raft.term() + " without committed entry " + e);
             }
+        }
+    }
+
+    /** A snapshot (or a compacted log) ending at (index, term) must be a prefix of the committed log. */
+    private void checkCoversCommitted(SimNode n, long index, long term, String property) {
+        if (index > committed.size() || committed.get((int) index - 1).term() != term) {
+            throw sim.violation(property, n.id + " has a snapshot ending at " + index + "@" + term
+                    + " that is not a prefix of the committed log (" + committed.size() + " entries committed)");
+        }
+    }
+
+    /** A node snapshots its state: only committed, applied state may be captured. */
+    void onSnapshot(SimNode n, dev.floe.raft.SnapshotMeta meta) {
+        if (meta.lastIndex() > n.applied) {
+            throw sim.violation("State Machine Safety", n.id + " snapshots at " + meta.lastIndex() + " beyond its applied index " + n.applied);
+        }
+        checkCoversCommitted(n, meta.lastIndex(), meta.lastTerm(), "State Machine Safety");
+    }
+
+    /** A node replaces its state with a snapshot: it must be committed state, and move forward only. */
+    void onRestore(SimNode n, dev.floe.raft.SnapshotMeta meta) {
+        checkCoversCommitted(n, meta.lastIndex(), meta.lastTerm(), "State Machine Safety");
+        if (meta.lastIndex() < n.applied) {
+            throw sim.violation("State Machine Safety", n.id + " restores snapshot " + meta.lastIndex() + " behind its applied index " + n.applied);
         }
     }
 
@@ -155,16 +186,17 @@ final class InvariantChecker {
             for (int b = a + 1; b < nodes.length; b++) {
                 LogReader la = nodes[a].disk.log();
                 LogReader lb = nodes[b].disk.log();
+                long floor = Math.max(la.firstIndex(), lb.firstIndex());
                 long i = Math.min(la.lastIndex(), lb.lastIndex());
-                while (i > 0 && la.term(i) != lb.term(i)) i--;
-                if (i == 0) continue;
-                List<Entry> ea = la.entries(1, i + 1, Long.MAX_VALUE);
-                List<Entry> eb = lb.entries(1, i + 1, Long.MAX_VALUE);
+                while (i >= floor && la.term(i) != lb.term(i)) i--;
+                if (i < floor) continue;
+                List<Entry> ea = la.entries(floor, i + 1, Long.MAX_VALUE);
+                List<Entry> eb = lb.entries(floor, i + 1, Long.MAX_VALUE);
                 if (!ea.equals(eb)) {
                     int j = 0;
                     while (ea.get(j).equals(eb.get(j))) j++;
                     throw sim.violation("Log Matching", nodes[a].id + " and " + nodes[b].id + " agree at index " + i
-                            + " but differ at " + (j + 1) + ": " + ea.get(j) + " vs " + eb.get(j));
+                            + " but differ at " + (floor + j) + ": " + ea.get(j) + " vs " + eb.get(j));
                 }
             }
         }
@@ -177,7 +209,9 @@ final class InvariantChecker {
             int holders = 0;
             for (SimNode n : nodes) {
                 LogReader durable = n.disk.durableLog();
-                if (e.index() <= durable.lastIndex() && durable.term(e.index()) == e.term()) holders++;
+                long snapshotIndex = n.disk.snapshot().map(s -> s.meta().lastIndex()).orElse(0L);
+                boolean inLog = e.index() >= durable.firstIndex() && e.index() <= durable.lastIndex() && durable.term(e.index()) == e.term();
+                if (inLog || e.index() <= snapshotIndex) holders++;
             }
             if (holders < majority) {
                 throw sim.violation("Committed entries are durable on a majority", e + " is on " + holders + " disks");

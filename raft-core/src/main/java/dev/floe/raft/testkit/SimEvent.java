@@ -6,7 +6,7 @@ import dev.floe.raft.message.Message;
 record SimEvent(long time, long seq, Kind kind, int node, int incarnation, Message message, String note)
         implements Comparable<SimEvent> {
 
-    enum Kind { TICK, DELIVER, DISK_DURABLE, CLIENT_SEND, CLIENT_TIMEOUT, READ_SEND, READ_TIMEOUT, FAULT, HEAL_ONE }
+    enum Kind { TICK, DELIVER, DISK_DURABLE, CLIENT_SEND, CLIENT_TIMEOUT, READ_SEND, READ_TIMEOUT, SNAPSHOT_REPORT, FAULT, HEAL_ONE }
 
     @Override
     public int compareTo(SimEvent o) {
@@ -24,6 +24,7 @@ record SimEvent(long time, long seq, Kind kind, int node, int incarnation, Messa
             case CLIENT_TIMEOUT -> "client " + node + " times out";
             case READ_SEND -> "reader " + node + " reads";
             case READ_TIMEOUT -> "reader " + node + " read times out";
+            case SNAPSHOT_REPORT -> "snapshot transfer report to n" + (node + 1) + ": " + note + " " + message;
             case FAULT, HEAL_ONE -> note;
         };
         return String.format("%8dms %s", time, what);

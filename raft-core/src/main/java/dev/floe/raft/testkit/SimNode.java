@@ -20,6 +20,8 @@ final class SimNode {
     int incarnation;
     /** Last index applied by this incarnation's state machine. */
     long applied;
+    /** Applied index of this node's last snapshot. */
+    long lastSnapshotAt;
     /** Last commit index seen in this incarnation (must never go down). */
     long lastCommit;
     Role lastRole = Role.FOLLOWER;
@@ -38,12 +40,16 @@ final class SimNode {
 
     void start(Simulation sim) {
         up = true;
-        applied = 0;
+        // The state machine restarts from the stored snapshot, if any, and replays the log after it.
+        applied = disk.snapshot().map(s -> s.meta().lastIndex()).orElse(0L);
+        lastSnapshotAt = applied;
         lastCommit = 0;
         lastRole = Role.FOLLOWER;
-        raft = RaftNode.create(sim.config.options(), id, sim.membership, disk.durableHardState(), disk.log(), 0,
-                new SplittableRandom(sim.random.nextLong()));
+        raft = RaftNode.create(sim.config.options(), id,
+                disk.snapshot().map(s -> s.meta().config()).orElse(sim.membership),
+                disk.durableHardState(), disk.log(), applied, new SplittableRandom(sim.random.nextLong()));
         lastTerm = raft.term();
+        lastCommit = raft.commitIndex();
     }
 
     void crash(Simulation sim) {

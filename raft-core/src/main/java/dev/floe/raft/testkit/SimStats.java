@@ -17,6 +17,8 @@ public final class SimStats {
     public long duplicateApplications;
     public long readsCompleted;
     public long readsRejected;
+    public long snapshots;
+    public long snapshotsSent;
     public long latencySumMillis;
     public long latencyMaxMillis;
 
@@ -47,6 +49,8 @@ public final class SimStats {
         s.duplicateApplications = duplicateApplications;
         s.readsCompleted = readsCompleted;
         s.readsRejected = readsRejected;
+        s.snapshots = snapshots;
+        s.snapshotsSent = snapshotsSent;
         s.latencySumMillis = latencySumMillis;
         s.latencyMaxMillis = latencyMaxMillis;
         return s;
@@ -56,6 +60,6 @@ public final class SimStats {
     public String toString() {
         return "msgs=" + messagesSent + " dropped=" + messagesDropped + " dup=" + messagesDuplicated
                 + " crashes=" + crashes + " partitions=" + partitions + " cuts=" + oneWayCuts + " bursts=" + lossBursts
-                + " elections=" + elections + " committed=" + commandsCommitted + " reads=" + readsCompleted;
+                + " elections=" + elections + " committed=" + commandsCommitted + " reads=" + readsCompleted + " snapshots=" + snapshots + " sent=" + snapshotsSent;
     }
 }

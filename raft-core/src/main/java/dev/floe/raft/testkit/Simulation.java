@@ -5,12 +5,14 @@ import dev.floe.raft.ClusterConfig;
 import dev.floe.raft.Entry;
 import dev.floe.raft.EntryType;
 import dev.floe.raft.NodeId;
+import dev.floe.raft.SnapshotMeta;
 import dev.floe.raft.core.ProposeResult;
 import dev.floe.raft.core.RaftNode;
 import dev.floe.raft.core.ReadState;
 import dev.floe.raft.core.Ready;
 import dev.floe.raft.core.Role;
 import dev.floe.raft.message.Message;
+import dev.floe.raft.message.SnapshotRequest;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -190,6 +192,13 @@ public final class Simulation {
                 SimRead r = activeReads[ev.node()];
                 if (r != null && r.requestId == ev.message().term()) readSend(ev.node());
             }
+            case SNAPSHOT_REPORT -> {
+                SimNode n = nodes[ev.node()];
+                if (n.up && n.incarnation == ev.incarnation()) {
+                    n.raft.reportSnapshot(ev.message().to(), ev.note().equals("ok"));
+                    drain(n);
+                }
+            }
             case FAULT -> {
                 if (ev.node() == -1) healEverything();
                 else injectFault();
@@ -203,8 +212,15 @@ public final class Simulation {
         while (n.raft.hasReady()) {
             Ready rd = n.raft.ready();
             for (Message m : rd.messages()) send(m);
+            rd.snapshot().ifPresent(meta -> {
+                // The state machine is replaced by the snapshot's state.
+                checker.onRestore(n, meta);
+                n.applied = meta.lastIndex();
+                n.lastSnapshotAt = meta.lastIndex();
+            });
+            for (NodeId peer : rd.snapshotTransfers()) sendSnapshot(n, peer);
             if (rd.mustPersist() || (!rd.messagesAfterPersist().isEmpty() && n.disk.hasInFlight())) {
-                SimDisk.Write w = n.disk.submit(rd.hardState(), rd.entries(), rd.messagesAfterPersist(),
+                SimDisk.Write w = n.disk.submit(rd.snapshot(), rd.hardState(), rd.entries(), rd.messagesAfterPersist(),
                         now + 1 + random.nextInt(config.maxDiskMillis()));
                 schedule(w.durableAt(), SimEvent.Kind.DISK_DURABLE, n.index, n.incarnation, null, "");
                 if (n.crashOnNextWrite) {
@@ -219,9 +235,40 @@ public final class Simulation {
             observe(n);
             for (Entry e : rd.committedEntries()) apply(n, e);
             for (ReadState rs : rd.readStates()) onReadState(n, rs);
-            if (!rd.committedEntries().isEmpty() && !n.waitingReads.isEmpty()) serveWaitingReads(n);
+            if (!n.waitingReads.isEmpty()) serveWaitingReads(n);
+            if (!rd.committedEntries().isEmpty()) maybeSnapshot(n);
         }
         observe(n);
+    }
+
+    /** Now and then a node snapshots its state at its applied index and compacts its log (paper §7). */
+    private void maybeSnapshot(SimNode n) {
+        if (config.snapshotEvery() == 0 || n.applied - n.lastSnapshotAt < config.snapshotEvery()) return;
+        if (random.nextInt(4) != 0) return;
+        long index = n.applied;
+        SnapshotMeta meta = new SnapshotMeta(index, n.disk.log().term(index), n.raft.config());
+        checker.onSnapshot(n, meta);
+        n.disk.storeSnapshot(new SimDisk.Snapshot(meta));
+        n.lastSnapshotAt = index;
+        stats.snapshots++;
+        // Keep a few entries before the snapshot point, so slightly lagging followers need no snapshot.
+        long keep = random.nextInt(10);
+        long compactTo = Math.max(n.disk.log().firstIndex() - 1, index - keep);
+        if (compactTo >= n.disk.log().firstIndex()) n.disk.compact(compactTo);
+    }
+
+    /**
+     * The leader's runtime streams its latest snapshot to {@code peer}. Here the transfer is one
+     * message (the final chunk, as the receiving core sees it); the receiver stores the snapshot
+     * before stepping it in, and the leader hears the outcome, or a failure after a timeout.
+     */
+    private void sendSnapshot(SimNode leader, NodeId peer) {
+        SimDisk.Snapshot snap = leader.disk.snapshot().orElseThrow(() -> violation("Snapshot transfer",
+                leader.id + " compacted its log without a stored snapshot"));
+        SnapshotRequest m = new SnapshotRequest(leader.id, peer, leader.raft.term(), snap.meta(), 0, Bytes.EMPTY, true, 0);
+        stats.snapshotsSent++;
+        send(m);
+        schedule(now + 50L * SimConfig.TICK_MILLIS, SimEvent.Kind.SNAPSHOT_REPORT, leader.index, leader.incarnation, m, "timed out");
     }
 
     private void observe(SimNode n) {
@@ -294,6 +341,13 @@ public final class Simulation {
             return;
         }
         SimNode n = nodes[to];
+        if (m instanceof SnapshotRequest sr && sr.done()) {
+            // The receiving runtime stores and verifies the whole snapshot before the core sees it.
+            n.disk.storeSnapshot(new SimDisk.Snapshot(sr.meta()));
+            SimNode sender = nodes[from];
+            schedule(now + 1 + random.nextInt(config.maxDelayMillis()), SimEvent.Kind.SNAPSHOT_REPORT, from,
+                    sender.incarnation, m, "ok");
+        }
         n.raft.step(m);
         drain(n);
     }

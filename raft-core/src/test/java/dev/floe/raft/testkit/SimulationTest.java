@@ -30,6 +30,9 @@ class SimulationTest {
         AtomicLong ticks = new AtomicLong();
         AtomicLong commands = new AtomicLong();
         AtomicLong faults = new AtomicLong();
+        AtomicLong reads = new AtomicLong();
+        AtomicLong snapshots = new AtomicLong();
+        AtomicLong snapshotsSent = new AtomicLong();
         long start = System.nanoTime();
         LongStream.range(first, first + seeds).parallel().forEach(seed -> {
             try {
@@ -39,13 +42,18 @@ class SimulationTest {
                 ticks.addAndGet((long) (config.faultTicks() + config.healTicks()) * config.nodes());
                 commands.addAndGet(r.commandsCommitted());
                 faults.addAndGet(r.stats().faults());
+                reads.addAndGet(r.stats().readsCompleted);
+                snapshots.addAndGet(r.stats().snapshots);
+                snapshotsSent.addAndGet(r.stats().snapshotsSent);
             } catch (InvariantViolation v) {
                 failures.add(v);
             }
         });
         long millis = (System.nanoTime() - start) / 1_000_000;
-        System.out.printf("simulation: %d seeds (%d..%d), %d node-ticks, %d events, %d faults, %d commands committed, %d ms%n",
-                seeds, first, first + seeds - 1, ticks.get(), events.get(), faults.get(), commands.get(), millis);
+        System.out.printf("simulation: %d seeds (%d..%d), %d node-ticks, %d events, %d faults, %d commands committed, "
+                        + "%d linearizable reads, %d snapshots taken, %d snapshots sent, %d ms%n",
+                seeds, first, first + seeds - 1, ticks.get(), events.get(), faults.get(), commands.get(), reads.get(),
+                snapshots.get(), snapshotsSent.get(), millis);
         List<String> reports = new ArrayList<>();
         for (InvariantViolation v : failures) reports.add(v.getMessage());
         assertThat(reports).as("seeds that broke a Raft property").isEmpty();
