@@ -65,13 +65,16 @@ class TlsTest {
     @Test
     void aPlaintextNodeIsRefusedByATlsNode() throws Exception {
         try (TestNode a = TestNode.start("a", c -> c.tls(TestCertificates.mutual(dir, "a", trusted)));
-             TestNode plain = TestNode.start("b", c -> c)) {
+             TestNode plain = TestNode.start("b", c -> c);
+             LogCapture logs = new LogCapture()) {
             TestNode.connect(a, plain);
             Await.until("a to refuse the plaintext connection", WAIT, () -> {
                 plain.transport.send(new HeartbeatRequest(plain.id, a.id, 1, 0, 0));
                 return a.transport.stats().connectionsRejected() > 0;
             });
             assertThat(a.received).isEmpty();
+            assertThat(logs.linesContaining("refused connection from")).isNotEmpty()
+                    .allSatisfy(l -> assertThat(l).endsWith("expected TLS, got plaintext"));
         }
     }
 

@@ -104,10 +104,11 @@ public final class InboundHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         SSLException tls = find(cause, SSLException.class);
-        if (tls != null) {
-            fail(ctx, Failure.REJECT, "TLS handshake failed: " + tls.getMessage());
-        } else if (cause instanceof NotSslRecordException) {
+        if (find(cause, NotSslRecordException.class) != null) {
+            // Checked first: its message would dump the peer's bytes in hex.
             fail(ctx, Failure.REJECT, "expected TLS, got plaintext");
+        } else if (tls != null) {
+            fail(ctx, Failure.REJECT, "TLS handshake failed: " + tls.getMessage());
         } else if (cause instanceof DecoderException) {
             fail(ctx, Failure.DECODE, "bad frame: " + (cause.getMessage() != null ? cause.getMessage() : cause.toString()));
         } else if (cause instanceof IOException) {
