@@ -289,7 +289,7 @@ public final class RaftServer implements AutoCloseable {
                 inputs.add(new Input.Stop());
                 join(threads.get(0));
                 persist.stop();
-                join(threads.get(1));
+                join(threads.get(1)); // it waits up to shutdownTimeout for writes in flight, then exits
                 applier.stop();
                 join(threads.get(2));
                 callbacks.shutdown();
@@ -318,7 +318,8 @@ public final class RaftServer implements AutoCloseable {
     private void join(Thread t) {
         if (t == Thread.currentThread()) return;
         try {
-            t.join(options.shutdownTimeout().toMillis());
+            // A little beyond shutdownTimeout, so a thread that waits that long itself can still finish.
+            t.join(options.shutdownTimeout().toMillis() + 1_000);
             if (t.isAlive()) {
                 LOG.warn("{}: thread {} did not stop within {}; interrupting it", id, t.getName(), options.shutdownTimeout());
                 t.interrupt();

@@ -1,6 +1,7 @@
 package dev.floe.raft.server;
 
 import dev.floe.raft.Endpoint;
+import dev.floe.raft.LogStorage;
 import dev.floe.raft.NodeId;
 import dev.floe.raft.testkit.LocalNetwork;
 import dev.floe.raft.testkit.MemoryHardStateStore;
@@ -28,7 +29,7 @@ final class LocalCluster implements AutoCloseable {
 
     final LocalNetwork network = new LocalNetwork();
     final Map<NodeId, Endpoint> members = new LinkedHashMap<>();
-    private final Map<NodeId, MemoryLogStorage> logs = new LinkedHashMap<>();
+    private final Map<NodeId, LogStorage> logs = new LinkedHashMap<>();
     private final Map<NodeId, MemoryHardStateStore> hardStates = new LinkedHashMap<>();
     private final Map<NodeId, RecordingStateMachine> machines = new LinkedHashMap<>();
     private final Map<NodeId, RaftServer> servers = new LinkedHashMap<>();
@@ -42,6 +43,11 @@ final class LocalCluster implements AutoCloseable {
             logs.put(id, new MemoryLogStorage());
             hardStates.put(id, new MemoryHardStateStore());
         }
+    }
+
+    /** Gives {@code id} this log from its next start on (for storage with controlled durability). */
+    void useLog(NodeId id, LogStorage log) {
+        logs.put(id, log);
     }
 
     /** Starts every member that is not running. */
@@ -114,6 +120,13 @@ final class LocalCluster implements AutoCloseable {
         Await.until(Duration.ofSeconds(10), "every member to apply " + count + " commands", () ->
                 machines.entrySet().stream().filter(e -> servers.containsKey(e.getKey()))
                         .allMatch(e -> e.getValue().commands().size() >= count));
+    }
+
+    /** Waits until every running member but {@code leader} has applied at least {@code count} commands. */
+    void awaitFollowersApplied(RaftServer leader, int count) {
+        Await.until(Duration.ofSeconds(10), "followers to apply " + count + " commands", () ->
+                servers.keySet().stream().filter(id -> !id.equals(leader.id()))
+                        .allMatch(id -> machines.get(id).commands().size() >= count));
     }
 
     @Override

@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 
 /**
  * A state machine for tests: records every command in apply order. {@code apply} returns the index
@@ -15,9 +16,35 @@ import java.util.List;
 final class RecordingStateMachine implements StateMachine {
     private final List<String> commands = new ArrayList<>();
     private long lastIndex;
+    /** While present, {@code apply} waits for it: a state machine that stalls. */
+    private volatile CountDownLatch gate;
+
+    /** Makes {@code apply} stall until {@link #unblock()}. */
+    void block() {
+        gate = new CountDownLatch(1);
+    }
+
+    void unblock() {
+        CountDownLatch g = gate;
+        gate = null;
+        if (g != null) g.countDown();
+    }
 
     @Override
-    public synchronized Bytes apply(long index, Bytes command) {
+    public Bytes apply(long index, Bytes command) {
+        CountDownLatch g = gate;
+        if (g != null) {
+            try {
+                g.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while blocked", e);
+            }
+        }
+        return record(index, command);
+    }
+
+    private synchronized Bytes record(long index, Bytes command) {
         if (index <= lastIndex) throw new AssertionError("applied " + index + " after " + lastIndex);
         lastIndex = index;
         String text = command.toUtf8();
