@@ -84,6 +84,21 @@ class AppendCodecTest {
     }
 
     @Test
+    void aRepeatedScalarFieldKeepsTheLastValueLikeProtobuf() throws Exception {
+        // Entry{term: 2, index: 1, data: "a", term: 5}: the canonical prefix, then a second term.
+        byte[] entry = {0x08, 2, 0x10, 1, 0x22, 1, 'a', 0x08, 5};
+        byte[] frame = new byte[4 + entry.length];
+        frame[0] = 0x22;
+        frame[1] = (byte) (2 + entry.length);
+        frame[2] = 0x22;
+        frame[3] = (byte) entry.length;
+        System.arraycopy(entry, 0, frame, 4, entry.length);
+        AppendRequest fast = AppendCodec.read(frame, 0, frame.length, A, B);
+        assertThat(fast.entries().get(0).term()).isEqualTo(5);
+        assertThat(fast).isEqualTo(MessageCodec.decode(Frame.parseFrom(frame), A, B));
+    }
+
+    @Test
     void otherFramesAreLeftToTheGenericDecoder() throws Exception {
         byte[] vote = MessageCodec.encode(new RandomMessages(1).of(dev.floe.raft.message.VoteRequest.class, A, B)).toByteArray();
         assertThat(AppendCodec.read(vote, 0, vote.length, A, B)).isNull();

@@ -158,6 +158,10 @@ public final class AppendCodec {
         long commit = 0;
         List<Entry> entries = new ArrayList<>(64);
         while (!in.atEnd()) {
+            if (in.consume(ENTRIES)) {
+                entries.add(readEntry(in));
+                continue;
+            }
             int tag = in.tag();
             switch (tag) {
                 case TERM -> term = in.varint();
@@ -184,6 +188,12 @@ public final class AppendCodec {
         long index = 0;
         long type = 0;
         Bytes data = Bytes.EMPTY;
+        // Fast path for the canonical field order; whatever follows (any order, repeats, unknown
+        // fields) goes through the general loop, so stream order and last-one-wins still hold.
+        if (in.consume(ENTRY_TERM)) term = in.varint();
+        if (in.consume(ENTRY_INDEX)) index = in.varint();
+        if (in.consume(ENTRY_TYPE)) type = in.varint();
+        if (in.consume(ENTRY_DATA)) data = in.window(in.length());
         while (!in.atEnd()) {
             int tag = in.tag();
             switch (tag) {

@@ -25,6 +25,18 @@ final class WireReader {
         return position;
     }
 
+    /**
+     * Consumes the next byte when it equals {@code tag} (a one-byte tag, below 128). A multi-byte
+     * varint never starts with such a byte, so a match is always that exact tag.
+     */
+    boolean consume(int tag) {
+        if (position < limit && array[position] == tag) {
+            position++;
+            return true;
+        }
+        return false;
+    }
+
     /** The next tag; a tag of 0 or above the 29-bit field range is malformed. */
     int tag() throws WireException {
         long tag = varint();
