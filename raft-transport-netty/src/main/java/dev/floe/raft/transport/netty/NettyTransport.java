@@ -24,6 +24,7 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -185,9 +186,18 @@ public final class NettyTransport implements Transport {
         return counters.snapshot();
     }
 
-    /** Closes every connection, stops the event loops and waits for them to finish (a few seconds at most). */
+    /**
+     * Closes every connection, stops the event loops and waits for them to finish (a few seconds at
+     * most). Call it from an application thread, not from the inbound handler (an event-loop thread
+     * cannot wait for its own loop to stop).
+     */
     @Override
     public synchronized void close() {
+        if (group != null) {
+            for (EventExecutor loop : group) {
+                if (loop.inEventLoop()) throw new IllegalStateException("close() called from the transport's own event loop");
+            }
+        }
         Phase was = phase;
         phase = Phase.CLOSED;
         if (was != Phase.STARTED) return;

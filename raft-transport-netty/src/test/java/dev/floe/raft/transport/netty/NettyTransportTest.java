@@ -212,6 +212,33 @@ class NettyTransportTest {
         assertThat(a.transport.stats().messagesDropped()).isEqualTo(1);
     }
 
+    @Test
+    void closeFromTheInboundHandlerIsRefusedInsteadOfDeadlocking() throws Exception {
+        java.util.concurrent.CompletableFuture<Throwable> outcome = new java.util.concurrent.CompletableFuture<>();
+        NodeId bId = NodeId.of("b");
+        try (TestNode a = TestNode.start("a", c -> c)) {
+            NettyTransport[] b = new NettyTransport[1];
+            b[0] = new NettyTransport(NettyTransportConfig.builder(TestNode.CLUSTER, bId, new Endpoint("127.0.0.1", 0))
+                    .peer(a.id, a.endpoint()).ioThreads(1).build());
+            try {
+                b[0].start(bId, m -> {
+                    try {
+                        b[0].close();
+                        outcome.complete(null);
+                    } catch (IllegalStateException e) {
+                        outcome.complete(e);
+                    }
+                });
+                a.transport.addPeer(bId, b[0].localEndpoint());
+                a.transport.send(heartbeat(a.id, bId, 1));
+                assertThat(outcome.get(10, java.util.concurrent.TimeUnit.SECONDS))
+                        .isInstanceOf(IllegalStateException.class).hasMessageContaining("own event loop");
+            } finally {
+                b[0].close();
+            }
+        }
+    }
+
     private static long threadsNamed(String prefix) {
         return Thread.getAllStackTraces().keySet().stream()
                 .filter(t -> t.isAlive() && t.getName().startsWith(prefix)).count();
