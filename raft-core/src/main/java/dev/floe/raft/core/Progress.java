@@ -26,7 +26,8 @@ final class Progress {
     long pendingSnapshot;
     /** Heard from since the last CheckQuorum round (thesis §6.2). */
     boolean recentActive;
-    final boolean learner;
+    /** Learners receive the log but never count toward a quorum; a promotion flips this. */
+    boolean learner;
     final Inflights inflights;
 
     Progress(long next, boolean learner, RaftOptions options) {

@@ -19,7 +19,27 @@ import java.util.List;
  * durable ones from {@code unstableOffset} on.
  */
 final class RaftLog {
+    /** Told when entries are replaced or configuration entries appear, so membership can follow the log. */
+    interface Listener {
+        /** Entries from {@code index} on were deleted (a conflicting suffix). */
+        void truncatedFrom(long index);
+
+        /** A CONFIG entry was appended. */
+        void configAppended(Entry entry);
+    }
+
+    private static final Listener IGNORE = new Listener() {
+        @Override
+        public void truncatedFrom(long index) {
+        }
+
+        @Override
+        public void configAppended(Entry entry) {
+        }
+    };
+
     private final LogReader durable;
+    private Listener listener = IGNORE;
     /** Last index reported durable (and consistent with our log up to unstableOffset - 1). */
     private long stableLast;
     /** Entries not yet reported durable; consecutive from unstableOffset. */
@@ -51,6 +71,10 @@ final class RaftLog {
         // Entries up to the snapshot or the caller's applied index are committed by definition.
         this.committed = Math.max(snapshotIndex, Math.min(appliedIndex, stableLast));
         this.applying = committed;
+    }
+
+    void listener(Listener newListener) {
+        this.listener = newListener;
     }
 
     long firstIndex() {
@@ -119,6 +143,7 @@ final class RaftLog {
         }
         if (unstable.isEmpty()) unstableOffset = entry.index();
         unstable.add(entry);
+        if (entry.type() == dev.floe.raft.EntryType.CONFIG) listener.configAppended(entry);
     }
 
     /**
@@ -153,6 +178,7 @@ final class RaftLog {
     /** Replaces everything from the first given entry's index on (the conflicting suffix) with {@code entries}. */
     private void replaceFrom(List<Entry> entries) {
         long first = entries.get(0).index();
+        if (first <= lastIndex()) listener.truncatedFrom(first);
         if (first == lastIndex() + 1) {
             if (unstable.isEmpty()) unstableOffset = first;
         } else if (first <= unstableOffset) {
@@ -164,6 +190,9 @@ final class RaftLog {
         }
         unstable.addAll(entries);
         persistHandedOut = Math.min(persistHandedOut, first - 1);
+        for (Entry e : entries) {
+            if (e.type() == dev.floe.raft.EntryType.CONFIG) listener.configAppended(e);
+        }
     }
 
     /** Entries the caller has not yet been asked to persist; marks them handed out. */

@@ -48,7 +48,17 @@ public final class RaftNode {
     private final RandomGenerator random;
     private final Set<PlantedBug> bugs;
     private final RaftLog log;
+    /** The configuration in force: the latest in the log, committed or not (thesis §4.1). */
     private ClusterConfig config;
+    private final ConfigHistory configs;
+    private Optional<ConfigEntry> configChanged = Optional.empty();
+    /** Index of the leader's latest configuration entry; a new change waits until it commits (§4.1). */
+    private long pendingConfigIndex;
+
+    /** The target of a leadership transfer in progress (thesis §3.10), and its elapsed ticks. */
+    private Optional<NodeId> transferTarget = Optional.empty();
+    private int transferElapsed;
+    private Optional<TransferResult> transferResult = Optional.empty();
 
     // Persistent state (Raft paper Figure 2); reported through Ready.hardState when it changes.
     private long term;
@@ -93,7 +103,43 @@ public final class RaftNode {
         this.term = hardState.term();
         this.votedFor = hardState.votedFor();
         this.lastReadyHardState = hardState;
+        this.configs = new ConfigHistory(new ConfigEntry(log.snapshotIndex(), config, Bytes.EMPTY));
+        loadConfigsFromLog();
+        this.config = configs.current().config();
+        this.log.listener(new RaftLog.Listener() {
+            @Override
+            public void truncatedFrom(long index) {
+                if (configs.truncateFrom(index)) configurationChanged();
+            }
+
+            @Override
+            public void configAppended(Entry entry) {
+                configs.append(ConfigEntry.decode(entry.index(), entry.data()));
+                configurationChanged();
+            }
+        });
         resetElectionTimer();
+    }
+
+    /** A restarted node's membership is the latest configuration in its log (thesis §4.1). */
+    private void loadConfigsFromLog() {
+        long next = log.firstIndex();
+        long last = log.lastIndex();
+        while (next <= last) {
+            List<Entry> batch = log.slice(next, last + 1, 4L << 20);
+            for (Entry e : batch) {
+                if (e.type() == EntryType.CONFIG) configs.append(ConfigEntry.decode(e.index(), e.data()));
+            }
+            next = batch.get(batch.size() - 1).index() + 1;
+        }
+    }
+
+    private void configurationChanged() {
+        ConfigEntry current = configs.current();
+        config = current.config();
+        configChanged = Optional.of(current);
+        LOG.info("{} [term {}] configuration is now {} (entry {})", id, term, config, current.index());
+        if (replication != null) replication.reconfigure(config);
     }
 
     /**
@@ -131,6 +177,11 @@ public final class RaftNode {
     private void tickLeader() {
         heartbeatElapsed++;
         electionElapsed++;
+        if (transferTarget.isPresent() && ++transferElapsed >= options.electionTicks()) {
+            LOG.info("{} [term {}] aborts the leadership transfer to {}: it did not take over within an election timeout", id, term, transferTarget.get());
+            transferResult = Optional.of(new TransferResult(transferTarget.get(), false));
+            transferTarget = Optional.empty();
+        }
         if (electionElapsed >= options.electionTicks()) {
             electionElapsed = 0;
             // CheckQuorum (thesis §6.2): a leader cut off from a majority steps down, so that clients
@@ -153,6 +204,76 @@ public final class RaftNode {
      */
     public ProposeResult propose(Bytes command) {
         return proposeEntry(EntryType.COMMAND, command);
+    }
+
+    /**
+     * Proposes a membership change to {@code target} (voters and learners), with {@code context}
+     * carried along in the entry (the server stores the members' addresses there). A change of at
+     * most one voter is applied directly (thesis §4.1); a larger one goes through joint consensus
+     * (paper §6) and the leader leaves the joint configuration by itself once it commits. Refused
+     * unless this node leads, has committed an entry of its term, and has no other change pending —
+     * the single-server safety fix (thesis §4.1, "one change at a time, after the leader's first commit").
+     */
+    public ProposeResult proposeConfig(ClusterConfig target, Bytes context) {
+        if (role != Role.LEADER) return new ProposeResult.Rejected(ProposeResult.Reason.NOT_LEADER, leader);
+        if (transferTarget.isPresent()) return new ProposeResult.Rejected(ProposeResult.Reason.LEADERSHIP_TRANSFER, leader);
+        if (log.term(log.committed()) != term) {
+            return new ProposeResult.Rejected(ProposeResult.Reason.CONFIG_CHANGE_IN_PROGRESS, leader,
+                    "the new leader has not yet committed an entry of its term");
+        }
+        if (pendingConfigIndex > log.committed()) {
+            return new ProposeResult.Rejected(ProposeResult.Reason.CONFIG_CHANGE_IN_PROGRESS, leader,
+                    "the configuration change at index " + pendingConfigIndex + " is not yet committed");
+        }
+        ConfigChangeRules.Result plan = ConfigChangeRules.plan(config, target);
+        if (plan instanceof ConfigChangeRules.Result.Invalid invalid) {
+            return new ProposeResult.Rejected(ProposeResult.Reason.INVALID_CONFIG_CHANGE, leader, invalid.reason());
+        }
+        return appendConfig(plan.entryConfig().orElseThrow(), context);
+    }
+
+    private ProposeResult appendConfig(ClusterConfig next, Bytes context) {
+        long index = log.lastIndex() + 1;
+        pendingConfigIndex = index;
+        replication.appendNew(new Entry(term, index, EntryType.CONFIG, ConfigEntry.encode(next, context)));
+        return new ProposeResult.Accepted(index, term);
+    }
+
+    /**
+     * The leader committed up to a new index: leave a committed joint configuration (paper §6),
+     * and step down once a configuration without this node is committed (thesis §4.2.2).
+     */
+    void onLeaderCommitted() {
+        ConfigEntry current = configs.current();
+        if (current.index() > log.committed() || pendingConfigIndex > log.committed()) return;
+        if (current.config().isJoint()) {
+            LOG.info("{} [term {}] joint configuration {} committed; leaving it", id, term, current.config());
+            appendConfig(ConfigChangeRules.leaveJoint(current.config()), current.context());
+        } else if (!current.config().isVoter(id)) {
+            LOG.info("{} [term {}] steps down: the committed configuration {} no longer includes it", id, term, current.config());
+            becomeFollower(term, Optional.empty());
+        }
+    }
+
+    /**
+     * Starts handing leadership to {@code target} (thesis §3.10): new proposals are refused, the
+     * target is brought up to date, then told to campaign at once (TimeoutNow). The outcome arrives
+     * as {@link Ready#transfer()} within about an election timeout.
+     */
+    public ProposeResult transferLeadership(NodeId target) {
+        if (role != Role.LEADER) return new ProposeResult.Rejected(ProposeResult.Reason.NOT_LEADER, leader);
+        if (target.equals(id)) return new ProposeResult.Rejected(ProposeResult.Reason.INVALID_CONFIG_CHANGE, leader, target + " already leads");
+        if (!config.voters().contains(target)) {
+            return new ProposeResult.Rejected(ProposeResult.Reason.INVALID_CONFIG_CHANGE, leader, target + " is not a voter");
+        }
+        if (transferTarget.isPresent()) {
+            return new ProposeResult.Rejected(ProposeResult.Reason.LEADERSHIP_TRANSFER, leader, "a transfer to " + transferTarget.get() + " is in progress");
+        }
+        LOG.info("{} [term {}] transfers leadership to {}", id, term, target);
+        transferTarget = Optional.of(target);
+        transferElapsed = 0;
+        replication.sendTimeoutNowIfCaughtUp(target);
+        return new ProposeResult.Accepted(log.lastIndex(), term);
     }
 
     /**
@@ -217,6 +338,10 @@ public final class RaftNode {
     private ProposeResult proposeEntry(EntryType type, Bytes data) {
         if (role != Role.LEADER) {
             return new ProposeResult.Rejected(ProposeResult.Reason.NOT_LEADER, leader);
+        }
+        if (transferTarget.isPresent()) {
+            // Thesis §3.10: during a transfer the leader stops accepting new proposals.
+            return new ProposeResult.Rejected(ProposeResult.Reason.LEADERSHIP_TRANSFER, leader);
         }
         long size = data.size() + Entry.OVERHEAD_BYTES;
         long pending = replication.uncommittedBytes();
@@ -399,7 +524,8 @@ public final class RaftNode {
         // Rule 7: discard the whole log and continue from the snapshot.
         LOG.info("{} [term {}] installs snapshot {} from {}", id, term, meta, m.from());
         log.restore(meta.lastIndex(), meta.lastTerm());
-        config = meta.config();
+        configs.resetTo(new ConfigEntry(meta.lastIndex(), meta.config(), Bytes.EMPTY));
+        configurationChanged();
         installedSnapshot = Optional.of(meta);
         send(AppendResponse.accepted(id, m.from(), term, meta.lastIndex()));
     }
@@ -517,6 +643,10 @@ public final class RaftNode {
             leader = newLeader;
             for (ReadIndexQueue.PendingRead r : replication.reads().drainAll()) rejectRead(r.requestId(), r.origin());
         }
+        if (transferTarget.isPresent()) {
+            transferResult = Optional.of(new TransferResult(transferTarget.get(), true));
+            transferTarget = Optional.empty();
+        }
         role = Role.FOLLOWER;
         leader = newLeader;
         replication = null;
@@ -562,6 +692,8 @@ public final class RaftNode {
         heartbeatElapsed = 0;
         electionElapsed = 0;
         replication = new Replication(this, log, options);
+        // Any configuration entry already in the log may be uncommitted: no new change until it commits.
+        pendingConfigIndex = log.lastIndex();
         LOG.info("{} [term {}] became leader with log {}", id, term, log);
         // A new leader appends an empty entry of its term (Raft paper §8): earlier entries can commit
         // only together with an entry of the current term (§5.4.2).
@@ -585,6 +717,8 @@ public final class RaftNode {
                 || log.hasEntriesToApply()
                 || !readStates.isEmpty()
                 || installedSnapshot.isPresent()
+                || configChanged.isPresent()
+                || transferResult.isPresent()
                 || !snapshotTransfers.isEmpty()
                 || (replication != null && replication.hasPendingBroadcast());
     }
@@ -596,7 +730,10 @@ public final class RaftNode {
         Optional<HardState> changed = hs.equals(lastReadyHardState) ? Optional.empty() : Optional.of(hs);
         lastReadyHardState = hs;
         Ready rd = new Ready(changed, log.takeEntriesToPersist(), messages, messagesAfterPersist,
-                log.takeEntriesToApply(options.maxApplyBytes()), readStates, installedSnapshot, snapshotTransfers);
+                log.takeEntriesToApply(options.maxApplyBytes()), readStates, installedSnapshot, snapshotTransfers,
+                configChanged, transferResult);
+        configChanged = Optional.empty();
+        transferResult = Optional.empty();
         messages.clear();
         messagesAfterPersist.clear();
         readStates.clear();
@@ -622,9 +759,9 @@ public final class RaftNode {
         snapshotTransfers.add(peer);
     }
 
-    /** Hook for leadership transfer once a follower has caught up. */
-    void onFollowerCaughtUp(NodeId peer, Progress pr) {
-        // leadership transfer is not wired yet
+    /** A follower's log now matches ours to the end: if it is the transfer target, tell it to campaign. */
+    void onFollowerCaughtUp(NodeId peer) {
+        if (transferTarget.equals(Optional.of(peer))) replication.sendTimeoutNowIfCaughtUp(peer);
     }
 
     // ------------------------------------------------------------------ accessors
@@ -647,6 +784,11 @@ public final class RaftNode {
 
     public ClusterConfig config() {
         return config;
+    }
+
+    /** The target of the leadership transfer in progress, if any. */
+    public Optional<NodeId> transferTarget() {
+        return transferTarget;
     }
 
     /** The highest index known committed. */

@@ -51,10 +51,15 @@ import java.util.Optional;
  * @param readStates           outcomes of {@link RaftNode#readIndex(long)} requests
  * @param snapshot             a snapshot received from the leader to install (see step 0)
  * @param snapshotTransfers    peers that need the leader's latest snapshot (see step 7)
+ * @param config               the membership in force, when it changed (a CONFIG entry was appended
+ *                             or deleted, or a snapshot installed): the caller connects to new members
+ *                             before sending this Ready's messages, and may disconnect removed ones
+ * @param transfer             how a leadership transfer started with {@link RaftNode#transferLeadership} ended
  */
 public record Ready(Optional<HardState> hardState, List<Entry> entries, List<Message> messages,
                     List<Message> messagesAfterPersist, List<Entry> committedEntries, List<ReadState> readStates,
-                    Optional<SnapshotMeta> snapshot, List<NodeId> snapshotTransfers) {
+                    Optional<SnapshotMeta> snapshot, List<NodeId> snapshotTransfers, Optional<ConfigEntry> config,
+                    Optional<TransferResult> transfer) {
 
     public Ready {
         entries = List.copyOf(entries);
@@ -83,6 +88,8 @@ public record Ready(Optional<HardState> hardState, List<Entry> entries, List<Mes
         if (!messages.isEmpty()) sb.append("send=").append(messages).append(' ');
         if (!messagesAfterPersist.isEmpty()) sb.append("sendAfterPersist=").append(messagesAfterPersist).append(' ');
         snapshot.ifPresent(m -> sb.append("install=").append(m).append(' '));
+        config.ifPresent(c -> sb.append("config=").append(c.config()).append('@').append(c.index()).append(' '));
+        transfer.ifPresent(t -> sb.append("transfer=").append(t).append(' '));
         if (!snapshotTransfers.isEmpty()) sb.append("sendSnapshotTo=").append(snapshotTransfers).append(' ');
         if (!readStates.isEmpty()) sb.append("reads=").append(readStates).append(' ');
         if (!committedEntries.isEmpty()) sb.append("apply=").append(committedEntries.get(0).index()).append("..").append(committedEntries.get(committedEntries.size() - 1).index());

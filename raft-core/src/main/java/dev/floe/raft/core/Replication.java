@@ -42,6 +42,24 @@ final class Replication {
         }
     }
 
+    /**
+     * The configuration in force changed: track new members (starting with a probe at our last
+     * index), forget removed ones, and update who is a learner.
+     */
+    void reconfigure(dev.floe.raft.ClusterConfig config) {
+        progress.keySet().removeIf(id -> !config.contains(id));
+        for (NodeId member : config.allMembers()) {
+            if (member.equals(node.id())) continue;
+            Progress pr = progress.get(member);
+            if (pr == null) {
+                progress.put(member, new Progress(log.lastIndex(), config.learners().contains(member), options));
+            } else {
+                pr.learner = config.learners().contains(member);
+            }
+        }
+        entriesPending = true;
+    }
+
     Map<NodeId, Progress> progress() {
         return progress;
     }
@@ -125,6 +143,17 @@ final class Replication {
         return !entries.isEmpty();
     }
 
+    /** Sends TimeoutNow to {@code peer} if its log is as long as ours; returns whether it was sent. */
+    boolean sendTimeoutNowIfCaughtUp(NodeId peer) {
+        Progress pr = progress.get(peer);
+        if (pr == null || pr.match != log.lastIndex()) {
+            if (pr != null) sendAppends(peer);
+            return false;
+        }
+        node.send(new dev.floe.raft.message.TimeoutNow(node.id(), peer, node.term()));
+        return true;
+    }
+
     /** Heartbeats to every member (Raft paper §5.2), each with the commit index capped at its match. */
     void broadcastHeartbeat(long readContext) {
         for (Map.Entry<NodeId, Progress> e : progress.entrySet()) {
@@ -153,7 +182,7 @@ final class Replication {
                 }
             }
             maybeCommit();
-            node.onFollowerCaughtUp(m.from(), pr);
+            if (pr.match == log.lastIndex()) node.onFollowerCaughtUp(m.from());
         }
         sendAppends(m.from());
     }
@@ -228,6 +257,7 @@ final class Replication {
             // Reads that waited for the leader's first commit in its term can proceed (§6.4).
             for (ReadIndexQueue.PendingRead r : reads.takeDeferred()) node.leaderRead(r.requestId(), r.origin());
         }
+        node.onLeaderCommitted();
         return true;
     }
 

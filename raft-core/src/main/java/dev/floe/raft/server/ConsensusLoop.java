@@ -120,12 +120,12 @@ final class ConsensusLoop implements Runnable {
         } else if (in instanceof Input.Propose p) {
             propose(p.write());
         } else if (in instanceof Input.Read r) {
-            if (!r.read().isDone()) reads.request(node, r.read());
+            if (!r.read().settled()) reads.request(node, r.read());
         }
     }
 
     private void propose(PendingWrite write) {
-        if (write.isDone()) return; // timed out while queued
+        if (write.settled()) return; // timed out while queued
         if (applier.backlog() > options.maxApplyBacklog()) {
             fail(write, new BackpressureException(
                     id + " has " + applier.backlog() + " committed entries waiting for the state machine; retry later"));
@@ -140,6 +140,8 @@ final class ConsensusLoop implements Runnable {
                 case LEADERSHIP_TRANSFER -> notLeader.apply(r.leaderHint(), "leadership is being transferred");
                 case BACKPRESSURE -> new BackpressureException(id + " has too many uncommitted bytes (limit "
                         + options.maxUncommittedBytes() + "); retry later");
+                case CONFIG_CHANGE_IN_PROGRESS, INVALID_CONFIG_CHANGE ->
+                        new IllegalStateException("a command was refused for a membership reason: " + r.detail());
             });
         }
     }
@@ -175,9 +177,10 @@ final class ConsensusLoop implements Runnable {
     /** Fails requests past their deadline. Writes in the log get "outcome unknown"; the others were never taken. */
     private void expire(long now) {
         Pending head;
-        while ((head = deadlines.peek()) != null && (head.isDone() || head.expiredAt(now))) {
+        while ((head = deadlines.peek()) != null && (head.settled() || head.expiredAt(now))) {
             deadlines.poll();
-            if (head.isDone()) continue;
+            if (head.settled()) continue;
+            head.abandoned = true;
             String after = " within " + options.requestTimeout().toMillis() + " ms";
             if (head instanceof PendingWrite w) {
                 proposals.forget(w);

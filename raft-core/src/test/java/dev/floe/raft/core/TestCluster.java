@@ -48,10 +48,15 @@ final class TestCluster {
     }
 
     TestCluster(int size, RaftOptions options) {
+        this(size, size, options);
+    }
+
+    /** {@code size} processes, of which the first {@code voters} form the initial configuration. */
+    TestCluster(int size, int voters, RaftOptions options) {
         this.options = options;
         String[] ids = new String[size];
         for (int i = 0; i < size; i++) ids[i] = "n" + (i + 1);
-        this.config = ClusterConfig.ofVoters(ids);
+        this.config = ClusterConfig.ofVoters(java.util.Arrays.copyOf(ids, voters));
         for (String id : ids) {
             Member m = new Member(NodeId.of(id), new MemoryLogStorage());
             members.put(m.id, m);
