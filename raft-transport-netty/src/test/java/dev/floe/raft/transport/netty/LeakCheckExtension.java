@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
@@ -19,11 +20,19 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * <p>The detector only notices a leak when the buffer has been collected and another buffer is then
  * allocated, so {@link #collectLeaks()} runs a few GC-and-allocate rounds before looking.
  */
-public final class LeakCheckExtension implements AfterAllCallback {
+public final class LeakCheckExtension implements BeforeAllCallback, AfterAllCallback {
     private static final List<String> LEAKS = new CopyOnWriteArrayList<>();
+
+    /** Set once JUnit has applied this extension to a test class (proves the service registration works). */
+    static volatile boolean active;
 
     static {
         ByteBufUtil.setLeakListener((resourceType, records) -> LEAKS.add(resourceType + ":\n" + records));
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        active = true;
     }
 
     @Override

@@ -14,8 +14,9 @@ import org.junit.jupiter.api.Test;
 class LeakCheckExtensionTest {
 
     @Test
-    void theDetectorRunsAtParanoidLevel() {
+    void theDetectorRunsAtParanoidLevelAndTheCheckIsRegistered() {
         assertThat(ResourceLeakDetector.getLevel()).isEqualTo(ResourceLeakDetector.Level.PARANOID);
+        assertThat(LeakCheckExtension.active).as("LeakCheckExtension applied through autodetection").isTrue();
     }
 
     @Test
