@@ -35,7 +35,7 @@ final class LinearizableReads {
     void onReady(Ready ready, Outcome outcome) {
         for (ReadState state : ready.readStates()) {
             PendingRead read = waiting.remove(state.requestId());
-            if (read == null || read.isDone()) continue;
+            if (read == null || read.settled()) continue;
             if (state instanceof ReadState.Ready ok) {
                 outcome.confirmed(read, ok.readIndex());
             } else if (state instanceof ReadState.Rejected rejected) {

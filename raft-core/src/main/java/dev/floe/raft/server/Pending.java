@@ -11,6 +11,12 @@ import java.util.concurrent.CompletableFuture;
 abstract sealed class Pending permits PendingWrite, PendingRead {
     final CompletableFuture<Bytes> future = new CompletableFuture<>();
     final long deadlineNanos;
+    /**
+     * Set by the consensus thread when it gives up on the request (its failure is completed later,
+     * on another thread): from then on the consensus thread must not act on it, or a command
+     * reported "not proposed" could still be proposed. Consensus thread only.
+     */
+    boolean abandoned;
 
     Pending(long deadlineNanos) {
         this.deadlineNanos = deadlineNanos;
@@ -20,7 +26,13 @@ abstract sealed class Pending permits PendingWrite, PendingRead {
         return nowNanos - deadlineNanos >= 0;
     }
 
+    /** Whether the request is answered. Any thread. */
     boolean isDone() {
         return future.isDone();
+    }
+
+    /** Whether the consensus thread should leave the request alone. Consensus thread only. */
+    boolean settled() {
+        return abandoned || future.isDone();
     }
 }
