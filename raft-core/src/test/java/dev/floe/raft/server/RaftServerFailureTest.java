@@ -62,6 +62,27 @@ class RaftServerFailureTest {
     }
 
     @Test
+    void commandOverwrittenByANewLeaderFailsAsNotAppliedOnceTheOldLeaderRejoins_raft5_3() throws Exception {
+        cluster = new LocalCluster(3, LocalCluster.FAST).startAll();
+        RaftServer old = cluster.awaitLeader();
+        old.submit(Bytes.utf8("before")).get(5, TimeUnit.SECONDS);
+        cluster.network.isolate(old.id());
+        CompletableFuture<Bytes> lost = old.submit(Bytes.utf8("lost"));
+
+        RaftServer next = Await.value(Duration.ofSeconds(10), "a new leader among the others", () ->
+                cluster.running().stream().filter(s -> s != old && s.status().isLeader()).findFirst());
+        next.submit(Bytes.utf8("wins")).get(5, TimeUnit.SECONDS);
+        cluster.network.heal();
+
+        // The old leader's entry at that index is replaced by the new leader's: exactly "not applied".
+        assertThat(failureOf(lost)).isInstanceOf(NotLeaderException.class).hasMessageContaining("not applied");
+        cluster.awaitApplied(2);
+        for (RaftServer s : cluster.running()) {
+            assertThat(cluster.machine(s.id()).commands()).containsExactly("before", "wins");
+        }
+    }
+
+    @Test
     void closeEndsEveryPendingRequestAndLeavesNoThreads() {
         cluster = new LocalCluster(3, LocalCluster.FAST).startAll();
         RaftServer leader = cluster.awaitLeader();
