@@ -1,0 +1,60 @@
+package dev.floe.raft.examples.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.floe.raft.Bytes;
+import dev.floe.raft.Endpoint;
+import dev.floe.raft.NodeId;
+import dev.floe.raft.NotLeaderException;
+import dev.floe.raft.server.RaftServer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The README example works as shown, with the default options, including the leader redirect. */
+class CounterExampleTest {
+    @TempDir
+    Path root;
+
+    @Test
+    void threeCountersAgreeAfterRedirectedSubmits() throws Exception {
+        Map<NodeId, Endpoint> addresses = new LinkedHashMap<>();
+        for (String id : List.of("n1", "n2", "n3")) addresses.put(NodeId.of(id), new Endpoint("127.0.0.1", RealCluster.freePort()));
+        Map<NodeId, RaftServer> servers = new LinkedHashMap<>();
+        try {
+            for (NodeId id : addresses.keySet()) servers.put(id, CounterExample.start(id, root.resolve(id.value()), addresses));
+            RaftServer any = servers.get(NodeId.of("n1"));
+            String total = "";
+            for (int i = 1; i <= 10; i++) total = submitFollowingRedirects(any, servers, Bytes.utf8(Integer.toString(i)));
+            assertThat(total).isEqualTo("55");
+            for (RaftServer s : servers.values()) {
+                assertThat(s.read(Bytes.utf8("get")).get(5, TimeUnit.SECONDS).toUtf8()).isEqualTo("55");
+            }
+        } finally {
+            servers.values().forEach(RaftServer::close);
+        }
+    }
+
+    /** What a client does: submit anywhere, follow NotLeaderException to the named leader, retry. */
+    private static String submitFollowingRedirects(RaftServer first, Map<NodeId, RaftServer> servers, Bytes command) {
+        NodeId[] target = {first.id()};
+        return RealCluster.await(Duration.ofSeconds(15), "a leader to take " + command, () -> {
+            try {
+                return Optional.of(servers.get(target[0]).submit(command).get(5, TimeUnit.SECONDS).toUtf8());
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof NotLeaderException redirect)) throw new AssertionError(e.getCause());
+                redirect.leader().ifPresent(leader -> target[0] = leader); // none known: an election is running
+                return Optional.empty();
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        });
+    }
+}
