@@ -138,18 +138,20 @@ public final class InboundHandler extends ChannelInboundHandlerAdapter {
 
     private void report(ChannelHandlerContext ctx, Failure kind, String reason) {
         String who = remote == null ? "before handshake" : "from node " + remote;
+        // The log line comes before the counter, so whoever sees the counter move also finds the line.
         switch (kind) {
             case DECODE -> {
-                context.counters().decodeErrors.increment();
                 log.warn("closed connection from {} ({}): {}", ctx.channel().remoteAddress(), who, reason);
+                context.counters().decodeErrors.increment();
             }
             case REJECT -> {
-                context.counters().rejected.increment();
                 log.warn("refused connection from {} ({}): {}", ctx.channel().remoteAddress(), who, reason);
+                context.counters().rejected.increment();
             }
             case IO -> log.debug("connection from {} ({}) failed: {}", ctx.channel().remoteAddress(), who, reason);
         }
     }
+
 
     /** A well-formed handshake this node does not accept. */
     private static final class HandshakeRefused extends Exception {
