@@ -19,6 +19,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,6 +53,7 @@ final class ConsensusLoop implements Runnable {
     private final StatusBoard statusBoard;
     /** Completes futures with failures off this thread, so no caller's callback ever runs here. */
     private final Executor callbacks;
+    private final BiConsumer<String, Throwable> fatal;
 
     private Role lastRole;
     private long lastTerm = -1;
@@ -60,7 +62,7 @@ final class ConsensusLoop implements Runnable {
     ConsensusLoop(RaftNode node, RaftServerOptions options, Transport transport, PersistPipeline persist,
                   Applier applier, Proposals proposals, LinkedBlockingQueue<Input> inputs, Queue<Pending> deadlines,
                   BiFunction<Optional<NodeId>, String, NotLeaderException> notLeader, StatusBoard statusBoard,
-                  Executor callbacks) {
+                  Executor callbacks, BiConsumer<String, Throwable> fatal) {
         this.id = node.id();
         this.node = node;
         this.options = options;
@@ -73,6 +75,7 @@ final class ConsensusLoop implements Runnable {
         this.notLeader = notLeader;
         this.statusBoard = statusBoard;
         this.callbacks = callbacks;
+        this.fatal = fatal;
     }
 
     @Override
@@ -107,6 +110,9 @@ final class ConsensusLoop implements Runnable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (RuntimeException | Error e) {
+            // The core refused an input or broke an invariant: continuing could corrupt the log.
+            fatal.accept("the consensus thread failed", e);
         } finally {
             failUnhandled();
         }
@@ -147,6 +153,16 @@ final class ConsensusLoop implements Runnable {
     }
 
     private void dispatch(Ready rd) {
+        if (rd.snapshot().isPresent()) {
+            // Applying entries after an uninstalled snapshot would make this replica diverge: stop loudly.
+            throw new IllegalStateException(id + " was sent snapshot " + rd.snapshot().get()
+                    + " but this server does not install snapshots yet");
+        }
+        for (NodeId peer : rd.snapshotTransfers()) {
+            // Never reached while the server does not compact its log; refuse rather than leave the core waiting.
+            LOG.warn("{} [term {}] cannot send a snapshot to {}: snapshots are not wired into the server yet", id, node.term(), peer);
+            node.reportSnapshot(peer, false);
+        }
         for (Message m : rd.messages()) send(m);
         if (rd.mustPersist() || !rd.messagesAfterPersist().isEmpty()) {
             persist.submit(new PersistPipeline.Job(rd.hardState(), rd.entries(), rd.messagesAfterPersist()));

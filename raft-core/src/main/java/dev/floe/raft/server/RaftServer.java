@@ -158,7 +158,7 @@ public final class RaftServer implements AutoCloseable {
             applier = new Applier(id, stateMachine, proposals, 0, this::fatal);
             callbacks = Executors.newSingleThreadExecutor(r -> newThread("callbacks", r));
             ConsensusLoop loop = new ConsensusLoop(node, options, transport, persist, applier, proposals, inputs,
-                    deadlines, this::notLeader, statusBoard, callbacks);
+                    deadlines, this::notLeader, statusBoard, callbacks, this::fatal);
             statusBoard.publish(node.status(), 0);
             boolean started = false;
             try {
