@@ -21,6 +21,14 @@ final class ConfigHistory {
         return inLog.isEmpty() ? base : inLog.get(inLog.size() - 1);
     }
 
+    /** The configuration in force at {@code index}: the latest at or before it. */
+    ConfigEntry atOrBefore(long index) {
+        for (int i = inLog.size() - 1; i >= 0; i--) {
+            if (inLog.get(i).index() <= index) return inLog.get(i);
+        }
+        return base;
+    }
+
     void append(ConfigEntry entry) {
         if (!inLog.isEmpty() && inLog.get(inLog.size() - 1).index() >= entry.index()) {
             throw new IllegalStateException("configuration at " + entry.index() + " does not follow " + current().index());

@@ -186,7 +186,9 @@ public final class RaftNode {
             electionElapsed = 0;
             // CheckQuorum (thesis §6.2): a leader cut off from a majority steps down, so that clients
             // stop waiting on it and a partitioned old leader cannot serve stale reads.
-            if (options.checkQuorum() && !replication.quorumActiveAndReset()) {
+            boolean quorumActive = replication.quorumActiveAndReset();
+            replication.leaseValid = quorumActive;
+            if (options.checkQuorum() && !quorumActive) {
                 LOG.info("{} [term {}] steps down: no quorum heard within an election timeout", id, term);
                 becomeFollower(term, Optional.empty());
                 return;
@@ -413,11 +415,11 @@ public final class RaftNode {
 
     /**
      * A message from an older term is not acted on (it would let a deposed leader or candidate
-     * interfere). With CheckQuorum or PreVote a stale leader may never see a higher term otherwise,
-     * so it is told ours.
+     * interfere). A stale leader is told our term (Figure 2: the reply carries currentTerm), so it
+     * steps down even if PreVote or a lease keeps it from ever seeing a higher-term vote request.
      */
     private void rejectStale(Message m) {
-        if ((options.checkQuorum() || options.preVote()) && (m instanceof AppendRequest || m instanceof HeartbeatRequest)) {
+        if (m instanceof AppendRequest || m instanceof HeartbeatRequest) {
             send(new HeartbeatResponse(id, m.from(), term, 0));
         } else if (m instanceof VoteRequest vr && vr.preVote()) {
             send(new VoteResponse(id, m.from(), term, true, false));
@@ -426,8 +428,18 @@ public final class RaftNode {
         }
     }
 
+    /**
+     * Thesis §4.2.3: a server that heard from a current leader within the minimum election timeout
+     * disregards vote requests, so servers removed from the configuration (which no longer hear
+     * from the leader) cannot disrupt the cluster with ever higher terms. On regardless of PreVote
+     * and CheckQuorum; leadership transfers are exempt.
+     */
     private boolean inLeaderLease() {
-        return options.checkQuorum() && leader.isPresent() && electionElapsed < options.electionTicks();
+        if (role == Role.LEADER) {
+            // A leader ignores challengers only while a quorum answered it within the last election timeout.
+            return replication.leaseValid;
+        }
+        return leader.isPresent() && electionElapsed < options.electionTicks();
     }
 
     private void handleVoteRequest(VoteRequest m) {
@@ -625,8 +637,15 @@ public final class RaftNode {
         return all;
     }
 
+    /**
+     * Whether this node may campaign: it votes in its latest configuration, or in the latest one it
+     * knows to be committed. The second case matters when an uncommitted configuration removing this
+     * node is in its log but not yet in force elsewhere (the others still need its vote in the old or
+     * joint configuration, and its log may be the most up to date): it must stay able to lead, so
+     * that the change can commit (thesis §4.2.2, a leader may manage a configuration without itself).
+     */
     private boolean isPromotable() {
-        return config.isVoter(id);
+        return config.isVoter(id) || configs.atOrBefore(log.committed()).config().isVoter(id);
     }
 
     // ------------------------------------------------------------------ role changes
@@ -801,6 +820,11 @@ public final class RaftNode {
         return log.lastIndex();
     }
 
+    /** Whether {@code r} is still this node's current leadership (it may have stepped down meanwhile). */
+    boolean isLeading(Replication r) {
+        return role == Role.LEADER && replication == r;
+    }
+
     boolean hasBug(PlantedBug bug) {
         return bugs.contains(bug);
     }
@@ -824,6 +848,6 @@ public final class RaftNode {
 
     @Override
     public String toString() {
-        return id + "[" + role + " t" + term + " " + log + "]";
+        return id + "[" + role + " t" + term + " " + log + " " + config + "]";
     }
 }

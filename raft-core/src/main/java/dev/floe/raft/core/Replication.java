@@ -29,6 +29,11 @@ final class Replication {
     private boolean commitPending;
     private final UncommittedBytes uncommitted = new UncommittedBytes();
     private final ReadIndexQueue reads = new ReadIndexQueue();
+    /**
+     * Whether a quorum answered during the last full election timeout (true right after winning an
+     * election): while it holds, the leader disregards disruptive vote requests (thesis §4.2.3).
+     */
+    boolean leaseValid = true;
 
     Replication(RaftNode node, RaftLog log, RaftOptions options) {
         this.node = node;
@@ -115,6 +120,7 @@ final class Replication {
     /** Sends as many batches to {@code peer} as its state and window allow. */
     private void sendAppends(NodeId peer) {
         Progress pr = progress.get(peer);
+        if (pr == null) return; // no longer a member
         while (sendAppend(peer, pr, false)) {
             // keep streaming while in REPLICATE with room in the window
         }
@@ -182,6 +188,8 @@ final class Replication {
                 }
             }
             maybeCommit();
+            // Committing may end our leadership (a configuration without us committed).
+            if (!node.isLeading(this)) return;
             if (pr.match == log.lastIndex()) node.onFollowerCaughtUp(m.from());
         }
         sendAppends(m.from());

@@ -23,12 +23,16 @@ import java.util.SplittableRandom;
  * @param longDelayMillis such messages take up to this long
  * @param snapshotEvery  a node snapshots and compacts its log about every this many applied
  *                       entries (randomized); 0 never
+ * @param spares         extra processes outside the initial configuration; when positive, the
+ *                       leader is asked now and then to change membership (add learners, promote,
+ *                       remove, replace several voters through joint consensus) and to transfer
+ *                       leadership
  * @param options        the core's options
  */
 public record SimConfig(long seed, int nodes, int faultTicks, int healTicks, int proposals, int clients, int readers,
                         double dropRate, double duplicateRate, int maxDelayMillis, int maxDiskMillis,
                         int faultEveryTicks, double longDelayRate, int longDelayMillis, int snapshotEvery,
-                        RaftOptions options) {
+                        int spares, RaftOptions options) {
     public static final int TICK_MILLIS = 10;
 
     /**
@@ -36,7 +40,8 @@ public record SimConfig(long seed, int nodes, int faultTicks, int healTicks, int
      * the cluster (3 or 5 nodes), the disk speed, the message size limit (down to one entry per
      * AppendRequest, so replication splits) and, for a quarter of the seeds each, PreVote or
      * CheckQuorum off, so the runs cover the paths the defaults avoid; a quarter are storms; and
-     * how often nodes snapshot and compact (never, or about every 20, 60 or 200 entries).
+     * how often nodes snapshot and compact (never, or about every 20, 60 or 200 entries); and for
+     * half the seeds, membership changes and leadership transfers with two spare processes.
      */
     public static SimConfig standard(long seed) {
         SplittableRandom shape = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + 17);
@@ -48,30 +53,31 @@ public record SimConfig(long seed, int nodes, int faultTicks, int healTicks, int
                 .withPreVote(shape.nextInt(4) != 0)
                 .withCheckQuorum(shape.nextInt(4) != 0);
         int snapshotEvery = new int[] {0, 20, 60, 200}[shape.nextInt(4)];
+        int spares = shape.nextBoolean() ? 2 : 0;
         if (shape.nextInt(4) == 0) {
             // A storm: faults four times as often, more stalled and duplicated messages.
-            return new SimConfig(seed, nodes, 2000, 300, 250, 3, 2, 0.05, 0.10, 30, maxDisk, 12, 0.05, 400, snapshotEvery, options);
+            return new SimConfig(seed, nodes, 2000, 300, 250, 3, 2, 0.05, 0.10, 30, maxDisk, 12, 0.05, 400, snapshotEvery, spares, options);
         }
-        return new SimConfig(seed, nodes, 2000, 300, 250, 3, 2, 0.05, 0.02, 30, maxDisk, 50, 0.01, 400, snapshotEvery, options);
+        return new SimConfig(seed, nodes, 2000, 300, 250, 3, 2, 0.05, 0.02, 30, maxDisk, 50, 0.01, 400, snapshotEvery, spares, options);
     }
 
     public SimConfig withNodes(int n) {
         return new SimConfig(seed, n, faultTicks, healTicks, proposals, clients, readers, dropRate, duplicateRate,
-                maxDelayMillis, maxDiskMillis, faultEveryTicks, longDelayRate, longDelayMillis, snapshotEvery, options);
+                maxDelayMillis, maxDiskMillis, faultEveryTicks, longDelayRate, longDelayMillis, snapshotEvery, spares, options);
     }
 
     public SimConfig withLength(int faultTicks, int healTicks, int proposals) {
         return new SimConfig(seed, nodes, faultTicks, healTicks, proposals, clients, readers, dropRate, duplicateRate,
-                maxDelayMillis, maxDiskMillis, faultEveryTicks, longDelayRate, longDelayMillis, snapshotEvery, options);
+                maxDelayMillis, maxDiskMillis, faultEveryTicks, longDelayRate, longDelayMillis, snapshotEvery, spares, options);
     }
 
     public SimConfig withFaults(double dropRate, double duplicateRate, int faultEveryTicks) {
         return new SimConfig(seed, nodes, faultTicks, healTicks, proposals, clients, readers, dropRate, duplicateRate,
-                maxDelayMillis, maxDiskMillis, faultEveryTicks, longDelayRate, longDelayMillis, snapshotEvery, options);
+                maxDelayMillis, maxDiskMillis, faultEveryTicks, longDelayRate, longDelayMillis, snapshotEvery, spares, options);
     }
 
     public SimConfig withOptions(RaftOptions newOptions) {
         return new SimConfig(seed, nodes, faultTicks, healTicks, proposals, clients, readers, dropRate, duplicateRate,
-                maxDelayMillis, maxDiskMillis, faultEveryTicks, longDelayRate, longDelayMillis, snapshotEvery, newOptions);
+                maxDelayMillis, maxDiskMillis, faultEveryTicks, longDelayRate, longDelayMillis, snapshotEvery, spares, newOptions);
     }
 }

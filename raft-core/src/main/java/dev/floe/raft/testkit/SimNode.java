@@ -22,6 +22,8 @@ final class SimNode {
     long applied;
     /** Applied index of this node's last snapshot. */
     long lastSnapshotAt;
+    /** Highest commit index checked for a quorum while this node led. */
+    long lastCommitChecked;
     /** Last commit index seen in this incarnation (must never go down). */
     long lastCommit;
     Role lastRole = Role.FOLLOWER;
@@ -50,6 +52,7 @@ final class SimNode {
                 disk.durableHardState(), disk.log(), applied, new SplittableRandom(sim.random.nextLong()));
         lastTerm = raft.term();
         lastCommit = raft.commitIndex();
+        lastCommitChecked = lastCommit;
     }
 
     void crash(Simulation sim) {

@@ -19,6 +19,8 @@ public final class SimStats {
     public long readsRejected;
     public long snapshots;
     public long snapshotsSent;
+    public long configChanges;
+    public long transfers;
     public long latencySumMillis;
     public long latencyMaxMillis;
 
@@ -51,6 +53,8 @@ public final class SimStats {
         s.readsRejected = readsRejected;
         s.snapshots = snapshots;
         s.snapshotsSent = snapshotsSent;
+        s.configChanges = configChanges;
+        s.transfers = transfers;
         s.latencySumMillis = latencySumMillis;
         s.latencyMaxMillis = latencyMaxMillis;
         return s;
@@ -60,6 +64,6 @@ public final class SimStats {
     public String toString() {
         return "msgs=" + messagesSent + " dropped=" + messagesDropped + " dup=" + messagesDuplicated
                 + " crashes=" + crashes + " partitions=" + partitions + " cuts=" + oneWayCuts + " bursts=" + lossBursts
-                + " elections=" + elections + " committed=" + commandsCommitted + " reads=" + readsCompleted + " snapshots=" + snapshots + " sent=" + snapshotsSent;
+                + " elections=" + elections + " committed=" + commandsCommitted + " reads=" + readsCompleted + " snapshots=" + snapshots + " sent=" + snapshotsSent + " configChanges=" + configChanges + " transfers=" + transfers;
     }
 }

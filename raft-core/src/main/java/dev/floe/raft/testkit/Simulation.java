@@ -80,22 +80,24 @@ public final class Simulation {
     public Simulation(SimConfig config) {
         this.config = config;
         this.random = new SplittableRandom(config.seed());
-        this.nodes = new SimNode[config.nodes()];
+        int processes = config.nodes() + config.spares();
+        this.nodes = new SimNode[processes];
         TreeSet<NodeId> ids = new TreeSet<>();
-        for (int i = 0; i < config.nodes(); i++) {
+        for (int i = 0; i < processes; i++) {
             NodeId id = NodeId.of("n" + (i + 1));
-            ids.add(id);
+            if (i < config.nodes()) ids.add(id);
             indexOf.put(id, i);
         }
+        // Spares start with the initial configuration, which does not include them: they wait to be added.
         this.membership = ClusterConfig.ofVoters(ids);
-        for (int i = 0; i < config.nodes(); i++) {
+        for (int i = 0; i < processes; i++) {
             nodes[i] = new SimNode(i, NodeId.of("n" + (i + 1)));
             nodes[i].start(this);
         }
         this.clients = new SimClient[config.clients()];
         for (int i = 0; i < clients.length; i++) clients[i] = new SimClient(i);
         this.activeReads = new SimRead[config.readers()];
-        this.blocked = new boolean[config.nodes()][config.nodes()];
+        this.blocked = new boolean[processes][processes];
         this.dropRate = config.dropRate();
         this.duplicateRate = config.duplicateRate();
         this.faultEnd = (long) config.faultTicks() * SimConfig.TICK_MILLIS;
@@ -138,7 +140,15 @@ public final class Simulation {
             }
             trace[(int) (traced++ % TRACE_EVENTS)] = ev;
             if (traceSink != null) traceSink.accept(ev.toString());
-            handle(ev);
+            try {
+                handle(ev);
+            } catch (InvariantViolation v) {
+                throw v;
+            } catch (RuntimeException e) {
+                java.io.StringWriter trace = new java.io.StringWriter();
+                e.printStackTrace(new java.io.PrintWriter(trace));
+                throw violation("No unexpected exception", trace.toString().lines().limit(12).reduce((a, b) -> a + "\n" + b).orElse(""));
+            }
             events++;
             checker.afterEvent(ev);
         }
@@ -468,7 +478,7 @@ public final class Simulation {
     private void injectFault() {
         scheduleNextFault();
         if (healed) return;
-        int kind = random.nextInt(5);
+        int kind = random.nextInt(config.spares() > 0 ? 7 : 5);
         switch (kind) {
             case 0 -> {
                 SimNode n = pickCrashVictim();
@@ -508,6 +518,8 @@ public final class Simulation {
                 stats.partitions++;
                 note("arm isolation of the next new leader");
             }
+            case 5 -> reconfigure();
+            case 6 -> transferLeadership();
             default -> {
                 dropRate = 0.3;
                 stats.lossBursts++;
@@ -515,6 +527,80 @@ public final class Simulation {
                 schedule(now + (5 + random.nextInt(30)) * (long) SimConfig.TICK_MILLIS, SimEvent.Kind.HEAL_ONE, -2, 0, null, "end loss burst");
             }
         }
+    }
+
+    private SimNode currentLeader() {
+        SimNode leader = null;
+        for (SimNode n : nodes) {
+            if (n.up && n.raft.role() == Role.LEADER && (leader == null || n.raft.term() > leader.raft.term())) leader = n;
+        }
+        return leader;
+    }
+
+    /**
+     * Asks the leader for a random membership change: add a learner, promote one, remove a voter,
+     * or replace several voters at once (joint consensus). Refusals (a change in progress, an
+     * invalid target) are part of the test.
+     */
+    private void reconfigure() {
+        SimNode leader = currentLeader();
+        if (leader == null) return;
+        ClusterConfig current = leader.raft.config();
+        TreeSet<NodeId> voters = new TreeSet<>(current.voters());
+        TreeSet<NodeId> learners = new TreeSet<>(current.learners());
+        NodeId pick = nodes[random.nextInt(nodes.length)].id;
+        String what;
+        switch (random.nextInt(4)) {
+            case 0 -> {
+                if (voters.contains(pick) || learners.contains(pick)) return;
+                learners.add(pick);
+                what = "add learner " + pick;
+            }
+            case 1 -> {
+                if (learners.isEmpty()) return;
+                NodeId l = learners.first();
+                learners.remove(l);
+                voters.add(l);
+                what = "promote " + l;
+            }
+            case 2 -> {
+                if (voters.size() <= 2) return;
+                voters.remove(pick);
+                learners.remove(pick);
+                what = "remove " + pick;
+            }
+            default -> {
+                // Replace: a random voter set of 3 or 5 from all processes, through joint consensus.
+                int size = random.nextBoolean() ? 3 : 5;
+                List<NodeId> all = new ArrayList<>(indexOf.keySet());
+                java.util.Collections.sort(all);
+                for (int i = all.size() - 1; i > 0; i--) java.util.Collections.swap(all, i, random.nextInt(i + 1));
+                voters = new TreeSet<>(all.subList(0, Math.min(size, all.size())));
+                learners.removeAll(voters);
+                what = "replace voters with " + voters;
+            }
+        }
+        ClusterConfig target;
+        try {
+            target = new ClusterConfig(voters, new TreeSet<>(), learners);
+        } catch (IllegalArgumentException e) {
+            return;
+        }
+        ProposeResult r = leader.raft.proposeConfig(target, Bytes.EMPTY);
+        if (r instanceof ProposeResult.Accepted) stats.configChanges++;
+        note(leader.id + " " + what + ": " + (r instanceof ProposeResult.Accepted ? "accepted" : ((ProposeResult.Rejected) r).detail()));
+        drain(leader);
+    }
+
+    private void transferLeadership() {
+        SimNode leader = currentLeader();
+        if (leader == null) return;
+        List<NodeId> voters = new ArrayList<>(leader.raft.config().voters());
+        NodeId target = voters.get(random.nextInt(voters.size()));
+        ProposeResult r = leader.raft.transferLeadership(target);
+        if (r instanceof ProposeResult.Accepted) stats.transfers++;
+        note(leader.id + " transfer leadership to " + target + ": " + (r instanceof ProposeResult.Accepted ? "started" : ((ProposeResult.Rejected) r).detail()));
+        drain(leader);
     }
 
     private void crash(SimNode n) {
@@ -594,7 +680,9 @@ public final class Simulation {
     InvariantViolation violation(String property, String detail) {
         StringBuilder state = new StringBuilder();
         for (SimNode n : nodes) state.append("    ").append(n.up ? n.raft.toString() : n.id + " [down]").append('\n');
-        return new InvariantViolation(config.seed(), property, detail + "\n  nodes:\n" + state, recentTrace());
+        return new InvariantViolation(config.seed(), property, detail + "\n  run: " + config.nodes() + " nodes + "
+                + config.spares() + " spares, preVote=" + config.options().preVote() + ", checkQuorum=" + config.options().checkQuorum()
+                + ", snapshotEvery=" + config.snapshotEvery() + "\n  nodes:\n" + state, recentTrace());
     }
 
     private Summary summary(long at) {

@@ -33,6 +33,8 @@ class SimulationTest {
         AtomicLong reads = new AtomicLong();
         AtomicLong snapshots = new AtomicLong();
         AtomicLong snapshotsSent = new AtomicLong();
+        AtomicLong configChanges = new AtomicLong();
+        AtomicLong transfers = new AtomicLong();
         long start = System.nanoTime();
         LongStream.range(first, first + seeds).parallel().forEach(seed -> {
             try {
@@ -45,15 +47,18 @@ class SimulationTest {
                 reads.addAndGet(r.stats().readsCompleted);
                 snapshots.addAndGet(r.stats().snapshots);
                 snapshotsSent.addAndGet(r.stats().snapshotsSent);
+                configChanges.addAndGet(r.stats().configChanges);
+                transfers.addAndGet(r.stats().transfers);
             } catch (InvariantViolation v) {
                 failures.add(v);
             }
         });
         long millis = (System.nanoTime() - start) / 1_000_000;
         System.out.printf("simulation: %d seeds (%d..%d), %d node-ticks, %d events, %d faults, %d commands committed, "
-                        + "%d linearizable reads, %d snapshots taken, %d snapshots sent, %d ms%n",
+                        + "%d linearizable reads, %d snapshots taken, %d snapshots sent, %d membership changes, "
+                        + "%d leadership transfers, %d ms%n",
                 seeds, first, first + seeds - 1, ticks.get(), events.get(), faults.get(), commands.get(), reads.get(),
-                snapshots.get(), snapshotsSent.get(), millis);
+                snapshots.get(), snapshotsSent.get(), configChanges.get(), transfers.get(), millis);
         List<String> reports = new ArrayList<>();
         for (InvariantViolation v : failures) reports.add(v.getMessage());
         assertThat(reports).as("seeds that broke a Raft property").isEmpty();
