@@ -23,6 +23,22 @@ final class Args {
         }
     }
 
+    /** Refuses any option not in {@code known}, naming it. */
+    Args only(String... known) {
+        java.util.Set<String> names = java.util.Set.of(known);
+        for (String name : values.keySet()) {
+            if (!names.contains(name)) throw new IllegalArgumentException("unknown option " + name);
+        }
+        return this;
+    }
+
+    /** The value of a required option. */
+    String required(String name) {
+        String v = values.get(name);
+        if (v == null || v.equals("true")) throw new IllegalArgumentException(name + " is required");
+        return v;
+    }
+
     String string(String name, String fallback) {
         return values.getOrDefault(name, fallback);
     }

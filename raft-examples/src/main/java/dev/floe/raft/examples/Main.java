@@ -9,6 +9,7 @@ public final class Main {
             usage: java -jar raft-kv.jar <command> [options]
 
             commands:
+            """ + NodeCommand.USAGE + DemoCommand.USAGE + """
               simulate [--seed N] [--nodes 5] [--seconds 30] [--pace-ms 200]
                   watch a simulated Raft cluster run under faults (deterministic per seed)
             """;
@@ -27,6 +28,8 @@ public final class Main {
             Args args = new Args(rest);
             code = switch (argv[0]) {
                 case "simulate" -> SimulateCommand.run(args, System.out);
+                case "node" -> NodeCommand.run(args, System.out);
+                case "demo" -> DemoCommand.run(args, System.out);
                 default -> {
                     System.err.println("unknown command '" + argv[0] + "'");
                     System.err.print(USAGE);

@@ -1,0 +1,58 @@
+package dev.floe.raft.examples;
+
+import dev.floe.raft.NodeId;
+import dev.floe.raft.examples.kv.ClusterSpec;
+import dev.floe.raft.examples.kv.KvNode;
+import dev.floe.raft.server.RaftServerOptions;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code raft-kv.jar node --id n1 --data-dir DIR --cluster n1=127.0.0.1:7001:8001,...}: one raft-kv
+ * member per process, serving HTTP until the process is stopped (SIGINT/SIGTERM close it cleanly;
+ * SIGKILL is survived through the data directory).
+ */
+final class NodeCommand {
+    static final String USAGE = """
+              node --id N --data-dir DIR --cluster ID=HOST:RAFTPORT:HTTPPORT,... [--tick-ms 50]
+                  run one member of a raft-kv cluster; restarting with the same --data-dir recovers it
+            """;
+
+    private NodeCommand() {
+    }
+
+    static int run(Args args, PrintStream out) throws InterruptedException {
+        args.only("--id", "--data-dir", "--cluster", "--tick-ms");
+        NodeId id = NodeId.of(args.required("--id"));
+        Path dir = Path.of(args.required("--data-dir"));
+        ClusterSpec cluster = ClusterSpec.parse(args.required("--cluster"));
+        if (cluster.member(id).isEmpty()) {
+            throw new IllegalArgumentException("--id " + id + " is not one of the --cluster members "
+                    + cluster.members().stream().map(m -> m.id().value()).toList());
+        }
+        int tickMs = args.intValue("--tick-ms", 50);
+        if (tickMs < 1 || tickMs > 10_000) throw new IllegalArgumentException("--tick-ms must be 1-10000");
+        RaftServerOptions options = KvNode.DEFAULT_OPTIONS.toBuilder().tickInterval(Duration.ofMillis(tickMs)).build();
+        LogLevels.set("dev.floe.raft.core", "INFO"); // elections and leader changes, with node id and term
+
+        KvNode node;
+        try {
+            node = KvNode.start(id, cluster, dir, options);
+        } catch (IOException e) {
+            System.err.println("error: " + e.getMessage());
+            return 1;
+        }
+        out.println("raft-kv " + id + " serving " + node.url() + " (raft " + node.member().raft() + ", data " + dir.toAbsolutePath() + ")");
+        out.flush();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            node.close();
+            stopped.countDown();
+        }, "raft-kv-shutdown"));
+        stopped.await();
+        return 0;
+    }
+}

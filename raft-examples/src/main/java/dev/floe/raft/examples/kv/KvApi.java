@@ -1,0 +1,321 @@
+package dev.floe.raft.examples.kv;
+
+import dev.floe.raft.BackpressureException;
+import dev.floe.raft.Bytes;
+import dev.floe.raft.Endpoint;
+import dev.floe.raft.NodeId;
+import dev.floe.raft.NotLeaderException;
+import dev.floe.raft.OutcomeUnknownException;
+import dev.floe.raft.ServerClosedException;
+import dev.floe.raft.server.RaftServer;
+import dev.floe.raft.server.ServerStatus;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * raft-kv's HTTP API, independent of Netty: maps a {@link KvRequest} to a {@link Reply}. The
+ * contract is in {@code docs/raft-kv.md}.
+ *
+ * <p>Threads: {@link #handle} may be called from any thread and never blocks; the returned future
+ * completes on the thread that completes the Raft server's future (its applier or callback thread)
+ * or at once, and always completes (at the latest after the server's request timeout).
+ */
+public final class KvApi {
+    private static final Logger LOG = LoggerFactory.getLogger(KvApi.class);
+    private static final String KV = "/v1/kv";
+    private static final String MEMBERS = "/v1/members";
+
+    private final RaftServer server;
+    private final KvStateMachine machine;
+    private final ClusterSpec cluster;
+
+    public KvApi(RaftServer server, KvStateMachine machine, ClusterSpec cluster) {
+        this.server = server;
+        this.machine = machine;
+        this.cluster = cluster;
+    }
+
+    /** The reply to {@code request}; never throws, never blocks. */
+    public CompletableFuture<Reply> handle(KvRequest request) {
+        try {
+            return route(request);
+        } catch (BadRequest e) {
+            return done(e.reply);
+        } catch (IllegalArgumentException e) {
+            return done(Reply.error(400, "bad_request", e.getMessage()));
+        } catch (RuntimeException e) {
+            LOG.warn("{}: {} {} failed", server.id(), request.method(), request.uri(), e);
+            return done(Reply.error(500, "internal", e.toString()));
+        }
+    }
+
+    private CompletableFuture<Reply> route(KvRequest request) {
+        String path = request.rawPath();
+        String method = request.method();
+        if (path.equals(KV) || path.startsWith(KV + "/")) {
+            allow(method, "GET", "PUT", "DELETE");
+            Bytes key = Bytes.wrap(key(path.length() > KV.length() ? path.substring(KV.length() + 1) : ""));
+            Map<String, String> params = params(request, method.equals("GET") ? Set.of("consistency")
+                    : method.equals("PUT") ? Set.of("prev") : Set.of());
+            return switch (method) {
+                case "GET" -> get(request, key, params.getOrDefault("consistency", "linearizable"));
+                case "PUT" -> put(request, key, Optional.ofNullable(params.get("prev")));
+                default -> delete(request, key);
+            };
+        }
+        switch (path) {
+            case "/v1/status" -> {
+                allow(method, "GET");
+                params(request, Set.of());
+                return done(Reply.json(200, status()));
+            }
+            case MEMBERS -> {
+                allow(method, "POST");
+                params(request, Set.of());
+                Member member = memberBody(request.body());
+                return notYet("adding member " + member.id() + " waits on the membership API of RaftServer");
+            }
+            case "/v1/leader" -> {
+                allow(method, "POST");
+                String to = params(request, Set.of("to")).get("to");
+                if (to == null) throw new BadRequest(Reply.error(400, "bad_request", "?to=<member id> is required"));
+                NodeId target = knownMember(to);
+                return notYet("transferring leadership to " + target + " waits on RaftServer.transferLeadership");
+            }
+            case "/v1/snapshot" -> {
+                allow(method, "POST");
+                params(request, Set.of());
+                return notYet("taking a snapshot on demand waits on the snapshot API of RaftServer");
+            }
+            default -> {
+                if (path.startsWith(MEMBERS + "/")) {
+                    allow(method, "DELETE");
+                    params(request, Set.of());
+                    NodeId id = nodeId(Percent.decode(path.substring(MEMBERS.length() + 1), false));
+                    return notYet("removing member " + id + " waits on the membership API of RaftServer");
+                }
+                return done(Reply.error(404, "no_such_path", "no resource at " + path + "; see /v1/kv/{key}, /v1/status"));
+            }
+        }
+    }
+
+    private CompletableFuture<Reply> get(KvRequest request, Bytes key, String consistency) {
+        session(request); // validated, though a read needs no session
+        switch (consistency) {
+            case "stale" -> {
+                return done(lookupReply(machine.localGet(key)));
+            }
+            // A lease read is served as a linearizable one until RaftServer offers read consistency levels.
+            case "linearizable", "lease" -> {
+                return server.read(key).handle((answer, failure) -> failure != null
+                        ? failure(failure, request) : lookupReply(KvStateMachine.decodeLookup(answer)));
+            }
+            default -> throw new BadRequest(Reply.error(400, "bad_request",
+                    "consistency must be linearizable, lease or stale, not '" + consistency + "'"));
+        }
+    }
+
+    private static Reply lookupReply(Optional<Bytes> value) {
+        return value.map(v -> new Reply(200, Reply.TEXT, Map.of(), v.toByteArray()))
+                .orElseGet(() -> Reply.error(404, "key_not_found", "no such key"));
+    }
+
+    private CompletableFuture<Reply> put(KvRequest request, Bytes key, Optional<String> prev) {
+        byte[] body = request.body();
+        if (!KvLimits.valueFits(body.length) || !KvLimits.valueFits(prev.map(p -> p.getBytes(StandardCharsets.UTF_8).length).orElse(0))) {
+            throw new BadRequest(Reply.error(413, "value_too_large", "values are at most " + KvLimits.MAX_VALUE_BYTES + " bytes"));
+        }
+        Bytes value = Bytes.wrap(body);
+        KvCommand command = prev.<KvCommand>map(p -> new KvCommand.PutIf(key, Bytes.utf8(p), value))
+                .orElseGet(() -> new KvCommand.Put(key, value));
+        return submit(request, command);
+    }
+
+    private CompletableFuture<Reply> delete(KvRequest request, Bytes key) {
+        if (request.body().length > 0) throw new BadRequest(Reply.error(400, "bad_request", "DELETE takes no body"));
+        return submit(request, new KvCommand.Delete(key));
+    }
+
+    private CompletableFuture<Reply> submit(KvRequest request, KvCommand command) {
+        // Client-Id/Request-Seq are checked now and take effect once RaftServer has exactly-once sessions.
+        session(request);
+        return server.submit(command.encode()).handle((result, failure) -> {
+            if (failure != null) return failure(failure, request);
+            KvResult r = KvResult.decode(result);
+            if (r instanceof KvResult.Written w) return Reply.json(200, Json.obj("index", w.index()));
+            if (r instanceof KvResult.Deleted d) return Reply.json(200, Json.obj("deleted", d.existed()));
+            if (r instanceof KvResult.CompareFailed f) {
+                return Reply.json(412, Json.obj("error", "compare_failed", "current", f.current().map(Bytes::toUtf8)));
+            }
+            return Reply.error(500, "internal", ((KvResult.Rejected) r).reason());
+        });
+    }
+
+    /** The exactly-once session of a write, from the Client-Id and Request-Seq headers (both or neither). */
+    private static Optional<Session> session(KvRequest request) {
+        Optional<String> client = request.header("Client-Id");
+        Optional<String> seq = request.header("Request-Seq");
+        if (client.isEmpty() && seq.isEmpty()) return Optional.empty();
+        if (client.isEmpty() || seq.isEmpty()) {
+            throw new BadRequest(Reply.error(400, "bad_request", "Client-Id and Request-Seq go together"));
+        }
+        String id = client.get().trim();
+        if (id.isEmpty() || id.length() > 128) throw new BadRequest(Reply.error(400, "bad_request", "Client-Id must be 1-128 characters"));
+        try {
+            long n = Long.parseLong(seq.get().trim());
+            if (n < 1) throw new NumberFormatException();
+            return Optional.of(new Session(id, n));
+        } catch (NumberFormatException e) {
+            throw new BadRequest(Reply.error(400, "bad_request", "Request-Seq must be a positive integer"));
+        }
+    }
+
+    /** A Client-Id and the sequence number of one of its requests. */
+    record Session(String clientId, long sequence) {
+    }
+
+    /** Maps a failed Raft future to the HTTP contract. */
+    private Reply failure(Throwable t, KvRequest request) {
+        Throwable cause = t;
+        while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        if (cause instanceof NotLeaderException e) return notLeader(e.leader(), e.leaderEndpoint(), request);
+        if (cause instanceof BackpressureException) {
+            return Reply.error(503, "overloaded", cause.getMessage()).withHeader("Retry-After", "1");
+        }
+        if (cause instanceof OutcomeUnknownException) return Reply.error(504, "outcome_unknown", cause.getMessage());
+        if (cause instanceof TimeoutException) return Reply.error(504, "timeout", "the read was not served in time");
+        if (cause instanceof ServerClosedException) {
+            return Reply.error(503, "unavailable", cause.getMessage()).withHeader("Retry-After", "1");
+        }
+        LOG.warn("{}: {} {} failed", server.id(), request.method(), request.uri(), cause);
+        return Reply.error(500, "internal", cause.toString());
+    }
+
+    /** 307 to the leader's same URL when it is known, else 503: the client retries there. */
+    private static Reply notLeader(Optional<NodeId> leader, Optional<Endpoint> endpoint, KvRequest request) {
+        Reply body = Reply.json(leader.isPresent() && endpoint.isPresent() ? 307 : 503,
+                Json.obj("error", "not_leader", "leader", leader.map(NodeId::value)));
+        if (body.status() == 307) return body.withHeader("Location", "http://" + endpoint.get() + request.uri());
+        return body.withHeader("Retry-After", "1");
+    }
+
+    private Map<String, Object> status() {
+        ServerStatus s = server.status();
+        List<Object> members = new ArrayList<>();
+        for (Member m : cluster.members()) {
+            members.add(Json.obj("id", m.id().value(), "raft", m.raft().toString(), "http", m.http().toString(),
+                    "voter", true));
+        }
+        return Json.obj("id", s.id().value(), "role", s.role().name().toLowerCase(Locale.ROOT), "term", s.term(),
+                "leader", s.leader().map(NodeId::value), "commitIndex", s.commitIndex(),
+                "appliedIndex", s.appliedIndex(), "lastLogIndex", s.lastLogIndex(),
+                "snapshotIndex", s.snapshotIndex(), "members", members);
+    }
+
+    private static Member memberBody(byte[] body) {
+        Object parsed;
+        try {
+            parsed = Json.parse(new String(body, StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException e) {
+            throw new BadRequest(Reply.error(400, "malformed_json", e.getMessage()));
+        }
+        if (!(parsed instanceof Map<?, ?> m)) throw new BadRequest(Reply.error(400, "bad_request", "expected a JSON object"));
+        for (Object k : m.keySet()) {
+            if (!Set.of("id", "raft", "http", "voter").contains(k)) {
+                throw new BadRequest(Reply.error(400, "bad_request", "unknown field \"" + k + "\""));
+            }
+        }
+        String id = text(m, "id");
+        Object voter = m.containsKey("voter") ? m.get("voter") : Boolean.TRUE;
+        if (!(voter instanceof Boolean)) throw new BadRequest(Reply.error(400, "bad_request", "\"voter\" must be true or false"));
+        return new Member(nodeId(id), Endpoint.parse(text(m, "raft")), Endpoint.parse(text(m, "http")));
+    }
+
+    private static String text(Map<?, ?> m, String field) {
+        if (!(m.get(field) instanceof String s)) {
+            throw new BadRequest(Reply.error(400, "bad_request", "\"" + field + "\" must be a string"));
+        }
+        return s;
+    }
+
+    private static NodeId nodeId(String text) {
+        try {
+            return NodeId.of(text);
+        } catch (IllegalArgumentException e) {
+            throw new BadRequest(Reply.error(400, "bad_request", e.getMessage()));
+        }
+    }
+
+    private NodeId knownMember(String text) {
+        NodeId id = nodeId(text);
+        if (cluster.member(id).isEmpty()) throw new BadRequest(Reply.error(404, "no_such_member", id + " is not a member"));
+        return id;
+    }
+
+    private static byte[] key(String encoded) {
+        String key;
+        try {
+            key = Percent.decode(encoded, false);
+        } catch (IllegalArgumentException e) {
+            throw new BadRequest(Reply.error(400, "malformed_url", e.getMessage()));
+        }
+        try {
+            return KvLimits.checkKey(key);
+        } catch (IllegalArgumentException e) {
+            throw new BadRequest(Reply.error(400, key.isEmpty() ? "empty_key" : "key_too_large", e.getMessage()));
+        }
+    }
+
+    private static Map<String, String> params(KvRequest request, Set<String> allowed) {
+        Map<String, String> params;
+        try {
+            params = Percent.query(request.rawQuery());
+        } catch (IllegalArgumentException e) {
+            throw new BadRequest(Reply.error(400, "malformed_url", e.getMessage()));
+        }
+        for (String name : params.keySet()) {
+            if (!allowed.contains(name)) {
+                throw new BadRequest(Reply.error(400, "bad_request", "unknown query parameter '" + name + "'"
+                        + (allowed.isEmpty() ? "" : "; expected " + allowed)));
+            }
+        }
+        return params;
+    }
+
+    private static void allow(String method, String... allowed) {
+        for (String a : allowed) if (a.equals(method)) return;
+        throw new BadRequest(Reply.error(405, "method_not_allowed", method + " is not allowed here")
+                .withHeader("Allow", String.join(", ", allowed)));
+    }
+
+    private static CompletableFuture<Reply> notYet(String what) {
+        return done(Reply.error(501, "not_implemented", what));
+    }
+
+    private static CompletableFuture<Reply> done(Reply reply) {
+        return CompletableFuture.completedFuture(reply);
+    }
+
+    /** A request refused before it reached Raft, with the reply to send. */
+    private static final class BadRequest extends RuntimeException {
+        private final transient Reply reply;
+
+        BadRequest(Reply reply) {
+            super(null, null, false, false);
+            this.reply = reply;
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package dev.floe.raft.examples.kv;
+
+import dev.floe.raft.NodeId;
+import dev.floe.raft.server.RaftServer;
+import dev.floe.raft.server.RaftServerOptions;
+import dev.floe.raft.storage.FileStorage;
+import dev.floe.raft.storage.StorageOptions;
+import dev.floe.raft.transport.netty.NettyTransport;
+import dev.floe.raft.transport.netty.NettyTransportConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * One running raft-kv member: a {@link RaftServer} over a {@link FileStorage} directory and a
+ * {@link NettyTransport} on its raft address, a {@link KvStateMachine}, and a {@link KvHttpServer}
+ * on its http address. Starting on an existing directory recovers the member's term, vote and log.
+ *
+ * <p>{@link #start} blocks while the storage is read and the sockets are bound; {@link #close}
+ * stops HTTP first, then the Raft server (which closes the transport and the storage).
+ */
+public final class KvNode implements AutoCloseable {
+    /** raft-kv's Raft timing: 50 ms ticks, elections after 0.5-1 s of silence, 5 s request timeout. */
+    public static final RaftServerOptions DEFAULT_OPTIONS = RaftServerOptions.builder()
+            .tickInterval(Duration.ofMillis(50))
+            .electionTicks(10, 1)
+            .requestTimeout(Duration.ofSeconds(5))
+            .build();
+
+    private final Member self;
+    private final RaftServer server;
+    private final KvStateMachine machine;
+    private final KvHttpServer http;
+
+    private KvNode(Member self, RaftServer server, KvStateMachine machine, KvHttpServer http) {
+        this.self = self;
+        this.server = server;
+        this.machine = machine;
+        this.http = http;
+    }
+
+    /**
+     * Starts member {@code id} of {@code cluster} with its data in {@code dataDir} (created if missing).
+     *
+     * @throws IllegalArgumentException if {@code id} is not in the cluster
+     * @throws IOException              if the directory is unusable or locked, or a port cannot be bound
+     */
+    public static KvNode start(NodeId id, ClusterSpec cluster, Path dataDir, RaftServerOptions options) throws IOException {
+        Member self = cluster.member(id).orElseThrow(() -> new IllegalArgumentException(
+                "--id " + id + " is not in --cluster " + cluster));
+        Files.createDirectories(dataDir);
+        FileStorage storage = FileStorage.open(dataDir, StorageOptions.defaults());
+        NettyTransportConfig.Builder net = NettyTransportConfig.builder("raft-kv", id, self.raft());
+        for (Member m : cluster.members()) if (!m.id().equals(id)) net.peer(m.id(), m.raft());
+        KvStateMachine machine = new KvStateMachine();
+        RaftServer server = RaftServer.builder()
+                .id(id)
+                .members(cluster.httpEndpoints()) // what NotLeaderException names: the leader's HTTP address
+                .stateMachine(machine)
+                .storage(storage.logStorage(), storage.hardStateStore())
+                .closeWith(storage)
+                .transport(new NettyTransport(net.build()))
+                .options(options)
+                .build();
+        try {
+            server.start();
+        } catch (IOException | RuntimeException e) {
+            server.close();
+            throw new IOException("cannot start " + id + " (raft " + self.raft() + "): " + e.getMessage(), e);
+        }
+        KvHttpServer http = new KvHttpServer(id.value(), self.http(), new KvApi(server, machine, cluster));
+        try {
+            http.start();
+        } catch (IOException e) {
+            server.close();
+            throw e;
+        }
+        return new KvNode(self, server, machine, http);
+    }
+
+    public NodeId id() {
+        return self.id();
+    }
+
+    public Member member() {
+        return self;
+    }
+
+    /** The Raft server, for programs that use the library directly (the demo, tests). */
+    public RaftServer server() {
+        return server;
+    }
+
+    public KvStateMachine machine() {
+        return machine;
+    }
+
+    /** The base URL of this node's HTTP API, like {@code http://127.0.0.1:8001}. */
+    public String url() {
+        return "http://" + self.http();
+    }
+
+    @Override
+    public void close() {
+        http.close();
+        server.close();
+    }
+}
