@@ -63,6 +63,30 @@ final class RawClient implements AutoCloseable {
         }
     }
 
+    /** The next frame the node sends, waiting up to {@code timeout}. */
+    Frame readFrame(Duration timeout) throws IOException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        byte[] length = readFully(4, deadline);
+        return Frame.parseFrom(readFully(ByteBuffer.wrap(length).getInt(), deadline));
+    }
+
+    private byte[] readFully(int n, long deadline) throws IOException {
+        byte[] buf = new byte[n];
+        int at = 0;
+        InputStream in = socket.getInputStream();
+        while (at < n) {
+            if (System.nanoTime() > deadline) throw new IOException("timed out reading " + n + " bytes (" + at + " read)");
+            try {
+                int r = in.read(buf, at, n - at);
+                if (r < 0) throw new IOException("connection closed after " + at + " of " + n + " bytes");
+                at += r;
+            } catch (SocketTimeoutException e) {
+                // Nothing yet; poll again until the deadline.
+            }
+        }
+        return buf;
+    }
+
     static byte[] framed(byte[] body) {
         return ByteBuffer.allocate(4 + body.length).putInt(body.length).put(body).array();
     }

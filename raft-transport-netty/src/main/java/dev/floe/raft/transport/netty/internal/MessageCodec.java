@@ -166,6 +166,8 @@ public final class MessageCodec {
                             nonNegative(m.getReadIndex(), "read_index"), m.getSuccess());
                 }
                 case HANDSHAKE -> throw new WireException("unexpected handshake after the connection's handshake");
+                case CLIENT_HANDSHAKE, CLIENT_SUBMIT, CLIENT_QUERY, CLIENT_RESPONSE ->
+                        throw new WireException("client protocol frame (" + frame.getBodyCase() + ") on a peer connection");
                 case BODY_NOT_SET -> throw new WireException("frame carries no message (missing or unknown message type)");
             };
         } catch (IllegalArgumentException | NullPointerException e) {

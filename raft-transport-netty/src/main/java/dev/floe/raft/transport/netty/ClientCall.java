@@ -1,0 +1,34 @@
+package dev.floe.raft.transport.netty;
+
+import dev.floe.raft.Bytes;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One request of a {@link RaftClient} across its attempts. Fields other than the final ones are
+ * touched only by the client's event loop.
+ */
+final class ClientCall {
+    enum Kind { SUBMIT, QUERY }
+
+    final Kind kind;
+    final Bytes payload;
+    /** The command's number in the client's session (0 for a query); every retry carries it. */
+    final long sequence;
+    final CompletableFuture<Bytes> future = new CompletableFuture<>();
+
+    int attempts;
+    long requestId;
+    long deadlineNanos;
+    /** An attempt may have reached a leader's log: it was sent and never definitely refused. */
+    boolean maybeApplied;
+    /** Why the latest attempt was definitely not taken, when that is what happened. */
+    RuntimeException lastRefusal;
+    /** Why the latest attempt's outcome is unknown, when that is what happened. */
+    String lastUnknown;
+
+    ClientCall(Kind kind, Bytes payload, long sequence) {
+        this.kind = kind;
+        this.payload = payload;
+        this.sequence = sequence;
+    }
+}

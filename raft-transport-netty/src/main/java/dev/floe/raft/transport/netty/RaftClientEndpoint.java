@@ -1,0 +1,174 @@
+package dev.floe.raft.transport.netty;
+
+import dev.floe.raft.Endpoint;
+import dev.floe.raft.server.RaftServer;
+import dev.floe.raft.transport.netty.internal.ClientRequestHandler;
+import dev.floe.raft.transport.netty.internal.FrameDecoder;
+import dev.floe.raft.transport.netty.internal.IoSetup;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves the client protocol (docs/client-protocol.md) of one member on its own port, the "client
+ * address" the members advertise in {@code RaftServer.builder().members(...)}: decodes
+ * {@link RaftClient} requests, calls {@link RaftServer#submit} and {@link RaftServer#read}, and
+ * answers with the outcome, redirecting to the leader's client address when this member does not
+ * lead.
+ *
+ * <p>Responses on a connection leave in the order the server completes the requests (for commands:
+ * log order). A connection that breaks the protocol is closed with one log line; others are not
+ * affected.
+ *
+ * <p>Lifecycle: build, {@link #start()}, {@link #close()} once. The endpoint does not own the
+ * server: close the endpoint first, then the server (requests the endpoint still holds are then
+ * completed by the server and their answers dropped with the connection). Runs its own event-loop
+ * threads, {@code floe-client-endpoint-<id>}; thread-safe.
+ */
+public final class RaftClientEndpoint implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(RaftClientEndpoint.class);
+
+    private final String clusterId;
+    private final RaftServer server;
+    private final Endpoint listen;
+    private final int maxFrameBytes;
+    private final Duration handshakeTimeout;
+    private final int ioThreads;
+    private final boolean preferNative;
+    private final Set<Channel> accepted = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
+    private EventLoopGroup group;
+    private Channel channel;
+
+    private RaftClientEndpoint(Builder b) {
+        this.clusterId = b.clusterId;
+        this.server = b.server;
+        this.listen = b.listen;
+        this.maxFrameBytes = b.maxFrameBytes;
+        this.handshakeTimeout = b.handshakeTimeout;
+        this.ioThreads = b.ioThreads;
+        this.preferNative = b.preferNative;
+    }
+
+    /** A builder for the endpoint of {@code server} in cluster {@code clusterId}, listening on {@code listen} (port 0: any free port). */
+    public static Builder builder(String clusterId, RaftServer server, Endpoint listen) {
+        return new Builder(clusterId, server, listen);
+    }
+
+    /**
+     * Binds the port and starts accepting clients.
+     *
+     * @throws IllegalStateException when already started or closed
+     * @throws InterruptedException  when interrupted while binding
+     */
+    public synchronized RaftClientEndpoint start() throws InterruptedException {
+        if (group != null || closed) throw new IllegalStateException("endpoint already started or closed");
+        IoSetup io = IoSetup.choose(preferNative);
+        group = new MultiThreadIoEventLoopGroup(ioThreads,
+                new DefaultThreadFactory("floe-client-endpoint-" + server.id().value(), true), io.handlerFactory());
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(group)
+                .channel(io.serverChannel())
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.SO_KEEPALIVE, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        accepted.add(ch);
+                        ch.closeFuture().addListener(f -> accepted.remove(ch));
+                        ch.pipeline().addLast(new FrameDecoder(maxFrameBytes),
+                                new ClientRequestHandler(clusterId, server, maxFrameBytes, handshakeTimeout, () -> closed));
+                    }
+                });
+        try {
+            channel = bootstrap.bind(listen.host(), listen.port()).sync().channel();
+        } catch (InterruptedException | RuntimeException e) {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+            throw e;
+        }
+        log.info("{} serving clients on {} ({})", server.id(), channel.localAddress(), io.name());
+        return this;
+    }
+
+    /** Where clients connect (with the actual port when configured with port 0). */
+    public Endpoint localEndpoint() {
+        Channel c = channel;
+        if (c == null) throw new IllegalStateException("endpoint is not started");
+        return new Endpoint(listen.host(), ((InetSocketAddress) c.localAddress()).getPort());
+    }
+
+    /** Closes the port and every client connection and stops the threads (waits a few seconds at most). Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closed) return;
+        closed = true;
+        if (group == null) return;
+        channel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        accepted.forEach(ch -> ch.close().awaitUninterruptibly(2, TimeUnit.SECONDS));
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        log.info("{} client endpoint closed", server.id());
+    }
+
+    /** Settings of a {@link RaftClientEndpoint}; not thread-safe. */
+    public static final class Builder {
+        private final String clusterId;
+        private final RaftServer server;
+        private final Endpoint listen;
+        private int maxFrameBytes = NettyTransportConfig.DEFAULT_MAX_FRAME_BYTES;
+        private Duration handshakeTimeout = Duration.ofSeconds(5);
+        private int ioThreads = 1;
+        private boolean preferNative = true;
+
+        private Builder(String clusterId, RaftServer server, Endpoint listen) {
+            this.clusterId = Objects.requireNonNull(clusterId, "clusterId");
+            if (clusterId.isBlank()) throw new IllegalArgumentException("clusterId must not be blank");
+            this.server = Objects.requireNonNull(server, "server");
+            this.listen = Objects.requireNonNull(listen, "listen");
+        }
+
+        /** The largest request or response frame, length prefix excluded (default 16 MiB, at least 1 KiB). */
+        public Builder maxFrameBytes(int bytes) {
+            if (bytes < 1024) throw new IllegalArgumentException("maxFrameBytes must be at least 1024: " + bytes);
+            maxFrameBytes = bytes;
+            return this;
+        }
+
+        /** How long a new connection may stay silent before its handshake (default 5 s). */
+        public Builder handshakeTimeout(Duration timeout) {
+            if (timeout.isNegative() || timeout.isZero()) throw new IllegalArgumentException("handshakeTimeout must be positive");
+            handshakeTimeout = timeout;
+            return this;
+        }
+
+        /** Event-loop threads for client connections (default 1). */
+        public Builder ioThreads(int threads) {
+            if (threads < 1) throw new IllegalArgumentException("ioThreads must be positive: " + threads);
+            ioThreads = threads;
+            return this;
+        }
+
+        /** Use native epoll when available (default true). */
+        public Builder preferNative(boolean prefer) {
+            preferNative = prefer;
+            return this;
+        }
+
+        public RaftClientEndpoint build() {
+            return new RaftClientEndpoint(this);
+        }
+    }
+}

@@ -1,0 +1,122 @@
+package dev.floe.raft.transport.netty.internal;
+
+import dev.floe.raft.Bytes;
+import dev.floe.raft.transport.proto.ClientBackpressure;
+import dev.floe.raft.transport.proto.ClientError;
+import dev.floe.raft.transport.proto.ClientHandshake;
+import dev.floe.raft.transport.proto.ClientNotLeader;
+import dev.floe.raft.transport.proto.ClientOk;
+import dev.floe.raft.transport.proto.ClientOutcomeUnknown;
+import dev.floe.raft.transport.proto.ClientQuery;
+import dev.floe.raft.transport.proto.ClientResponse;
+import dev.floe.raft.transport.proto.ClientSubmit;
+import dev.floe.raft.transport.proto.Frame;
+
+/**
+ * The frames of the client protocol (docs/client-protocol.md): built here, and checked here when
+ * received, so that the endpoint and the client agree on every rule.
+ */
+public final class ClientFrames {
+    /** The client protocol version this build speaks and accepts. */
+    public static final int VERSION = 1;
+    /** The longest client id accepted, in characters. */
+    public static final int MAX_CLIENT_ID_CHARS = 128;
+
+    private ClientFrames() {
+    }
+
+    public static Frame handshake(String clusterId, String clientId) {
+        return Frame.newBuilder().setClientHandshake(ClientHandshake.newBuilder()
+                .setProtocolVersion(VERSION).setClusterId(clusterId).setClientId(clientId)).build();
+    }
+
+    public static Frame submit(long requestId, String clientId, long sequence, Bytes command) {
+        return Frame.newBuilder().setClientSubmit(ClientSubmit.newBuilder()
+                .setRequestId(requestId).setClientId(clientId).setSequence(sequence)
+                .setCommand(ByteStrings.of(command))).build();
+    }
+
+    public static Frame query(long requestId, Bytes query) {
+        return Frame.newBuilder().setClientQuery(ClientQuery.newBuilder()
+                .setRequestId(requestId).setQuery(ByteStrings.of(query))).build();
+    }
+
+    public static Frame ok(long requestId, Bytes result) {
+        return response(ClientResponse.newBuilder().setRequestId(requestId)
+                .setOk(ClientOk.newBuilder().setResult(ByteStrings.of(result))));
+    }
+
+    public static Frame notLeader(long requestId, ClientNotLeader notLeader) {
+        return response(ClientResponse.newBuilder().setRequestId(requestId).setNotLeader(notLeader));
+    }
+
+    public static Frame backpressure(long requestId, String message) {
+        return response(ClientResponse.newBuilder().setRequestId(requestId)
+                .setBackpressure(ClientBackpressure.newBuilder().setMessage(message)));
+    }
+
+    public static Frame outcomeUnknown(long requestId, String message) {
+        return response(ClientResponse.newBuilder().setRequestId(requestId)
+                .setOutcomeUnknown(ClientOutcomeUnknown.newBuilder().setMessage(message)));
+    }
+
+    public static Frame error(long requestId, String message) {
+        return response(ClientResponse.newBuilder().setRequestId(requestId)
+                .setError(ClientError.newBuilder().setMessage(message)));
+    }
+
+    private static Frame response(ClientResponse.Builder response) {
+        return Frame.newBuilder().setClientResponse(response).build();
+    }
+
+    /**
+     * The client id of an acceptable handshake for cluster {@code clusterId}.
+     *
+     * @throws WireException naming the reason otherwise
+     */
+    public static String acceptHandshake(Frame frame, String clusterId) throws WireException {
+        if (!frame.hasClientHandshake()) throw new WireException("first frame is not a client handshake (" + frame.getBodyCase() + ")");
+        ClientHandshake h = frame.getClientHandshake();
+        if (h.getProtocolVersion() != VERSION) {
+            throw new WireException("unsupported client protocol version " + Integer.toUnsignedString(h.getProtocolVersion())
+                    + " (this member speaks " + VERSION + ")");
+        }
+        if (!h.getClusterId().equals(clusterId)) {
+            throw new WireException("wrong cluster id '" + printable(h.getClusterId()) + "' (expected '" + clusterId + "')");
+        }
+        String clientId = h.getClientId();
+        if (clientId.isEmpty() || clientId.length() > MAX_CLIENT_ID_CHARS) {
+            throw new WireException("client id must have 1.." + MAX_CLIENT_ID_CHARS + " characters, got " + clientId.length());
+        }
+        return clientId;
+    }
+
+    /**
+     * Checks a request received after the handshake of {@code clientId}: a submit or a query with a
+     * non-zero request id, a submit of that session with a sequence number from 1.
+     *
+     * @throws WireException naming the violation
+     */
+    public static void checkRequest(Frame frame, String clientId) throws WireException {
+        switch (frame.getBodyCase()) {
+            case CLIENT_SUBMIT -> {
+                ClientSubmit s = frame.getClientSubmit();
+                if (s.getRequestId() == 0) throw new WireException("submit with request id 0");
+                if (!s.getClientId().equals(clientId)) {
+                    throw new WireException("submit for client '" + printable(s.getClientId()) + "' on the connection of '" + clientId + "'");
+                }
+                if (s.getSequence() == 0) throw new WireException("submit with sequence number 0");
+            }
+            case CLIENT_QUERY -> {
+                if (frame.getClientQuery().getRequestId() == 0) throw new WireException("query with request id 0");
+            }
+            default -> throw new WireException("unexpected " + frame.getBodyCase() + " frame from a client");
+        }
+    }
+
+    /** At most 64 characters of {@code text}, for log lines about untrusted input. */
+    static String printable(String text) {
+        String cut = text.length() > 64 ? text.substring(0, 64) + "…" : text;
+        return cut.replaceAll("\\p{Cntrl}", "?");
+    }
+}

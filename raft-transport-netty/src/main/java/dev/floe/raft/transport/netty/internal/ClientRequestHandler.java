@@ -1,0 +1,176 @@
+package dev.floe.raft.transport.netty.internal;
+
+import dev.floe.raft.BackpressureException;
+import dev.floe.raft.Bytes;
+import dev.floe.raft.NotLeaderException;
+import dev.floe.raft.OutcomeUnknownException;
+import dev.floe.raft.ServerClosedException;
+import dev.floe.raft.server.RaftServer;
+import dev.floe.raft.transport.proto.ClientNotLeader;
+import dev.floe.raft.transport.proto.Frame;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderException;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The last handler of a client connection on a member: checks the client handshake, hands each
+ * submit and query to the {@link RaftServer}, and answers each with one response carrying its
+ * request id, mapping the server's exceptions to protocol outcomes.
+ *
+ * <p>A refused handshake is answered with an error of request id 0 and the connection closed; any
+ * other violation (undecodable frame, wrong frame type, no handshake in time) closes the connection
+ * with exactly one log line. Nothing is thrown past this handler: other connections are unaffected.
+ */
+public final class ClientRequestHandler extends ChannelInboundHandlerAdapter {
+    private static final Logger log = LoggerFactory.getLogger(ClientRequestHandler.class);
+
+    private final String clusterId;
+    private final RaftServer server;
+    private final int maxFrameBytes;
+    private final Duration handshakeTimeout;
+    private final BooleanSupplier shuttingDown;
+    private String clientId;
+    private ResponseWriter writer;
+    private boolean closing;
+    private ScheduledFuture<?> handshakeTimer;
+
+    public ClientRequestHandler(String clusterId, RaftServer server, int maxFrameBytes, Duration handshakeTimeout,
+                                BooleanSupplier shuttingDown) {
+        this.clusterId = clusterId;
+        this.server = server;
+        this.maxFrameBytes = maxFrameBytes;
+        this.handshakeTimeout = handshakeTimeout;
+        this.shuttingDown = shuttingDown;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        writer = new ResponseWriter(ctx.channel(), maxFrameBytes);
+        handshakeTimer = ctx.executor().schedule(
+                () -> fail(ctx, "no client handshake within " + handshakeTimeout.toMillis() + " ms"),
+                handshakeTimeout.toNanos(), TimeUnit.NANOSECONDS);
+        super.channelActive(ctx);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        ByteBuf body = (ByteBuf) msg;
+        try {
+            if (closing) return;
+            Frame frame = FrameIo.parse(body);
+            if (clientId == null) {
+                handshake(ctx, frame);
+            } else {
+                ClientFrames.checkRequest(frame, clientId);
+                serve(frame);
+            }
+        } catch (WireException e) {
+            fail(ctx, e.getMessage());
+        } finally {
+            ReferenceCountUtil.release(body);
+        }
+    }
+
+    private void handshake(ChannelHandlerContext ctx, Frame frame) throws WireException {
+        if (!frame.hasClientHandshake()) throw new WireException("first frame is not a client handshake (" + frame.getBodyCase() + ")");
+        try {
+            clientId = ClientFrames.acceptHandshake(frame, clusterId);
+        } catch (WireException refused) {
+            // Told to the client too, so a misconfigured client fails with the reason instead of retrying.
+            closing = true;
+            handshakeTimer.cancel(false);
+            if (!shuttingDown.getAsBoolean()) {
+                log.warn("{}: refused client connection from {}: {}", server.id(), ctx.channel().remoteAddress(), refused.getMessage());
+            }
+            ctx.writeAndFlush(FrameIo.encode(ctx.alloc(), ClientFrames.error(0, "refused: " + refused.getMessage()), maxFrameBytes))
+                    .addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        handshakeTimer.cancel(false);
+        log.debug("{}: client {} connected from {}", server.id(), clientId, ctx.channel().remoteAddress());
+    }
+
+    private void serve(Frame frame) {
+        long requestId;
+        CompletableFuture<Bytes> future;
+        if (frame.hasClientSubmit()) {
+            var submit = frame.getClientSubmit();
+            requestId = submit.getRequestId();
+            // The session (client id, sequence) is checked and carried on the wire; the server does not dedupe yet.
+            future = server.submit(ByteStrings.toBytes(submit.getCommand()));
+        } else {
+            var query = frame.getClientQuery();
+            requestId = query.getRequestId();
+            future = server.read(ByteStrings.toBytes(query.getQuery()));
+        }
+        ResponseWriter out = writer;
+        future.whenComplete((result, error) -> out.offer(error == null
+                ? ClientFrames.ok(requestId, result)
+                : outcome(requestId, error)));
+    }
+
+    /** The response for a failed request: see the table in docs/client-protocol.md. */
+    private Frame outcome(long requestId, Throwable error) {
+        Throwable e = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        String message = e.getMessage() == null ? e.toString() : e.getMessage();
+        if (e instanceof NotLeaderException notLeader) {
+            ClientNotLeader.Builder b = ClientNotLeader.newBuilder().setMemberId(server.id().value()).setMessage(message);
+            notLeader.leader().ifPresent(l -> b.setLeaderId(l.value()));
+            notLeader.leaderEndpoint().ifPresent(ep -> b.setLeaderHost(ep.host()).setLeaderPort(ep.port()));
+            return ClientFrames.notLeader(requestId, b.build());
+        }
+        if (e instanceof ServerClosedException) {
+            // Not taken; this member cannot say who leads: the client tries another member.
+            return ClientFrames.notLeader(requestId, ClientNotLeader.newBuilder()
+                    .setMemberId(server.id().value()).setMessage(message).build());
+        }
+        if (e instanceof BackpressureException) return ClientFrames.backpressure(requestId, message);
+        if (e instanceof OutcomeUnknownException || e instanceof TimeoutException) {
+            return ClientFrames.outcomeUnknown(requestId, message);
+        }
+        return ClientFrames.error(requestId, message);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof DecoderException) {
+            fail(ctx, "bad frame: " + (cause.getMessage() != null ? cause.getMessage() : cause.toString()));
+        } else if (cause instanceof IOException) {
+            closing = true;
+            log.debug("{}: client connection from {} failed: {}", server.id(), ctx.channel().remoteAddress(), cause.getMessage());
+            ctx.close();
+        } else {
+            fail(ctx, "unexpected error: " + cause);
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        if (handshakeTimer != null) handshakeTimer.cancel(false);
+        super.channelInactive(ctx);
+    }
+
+    private void fail(ChannelHandlerContext ctx, String reason) {
+        if (closing) return;
+        closing = true;
+        if (handshakeTimer != null) handshakeTimer.cancel(false);
+        if (!shuttingDown.getAsBoolean()) {
+            log.warn("{}: closed client connection from {} ({}): {}", server.id(), ctx.channel().remoteAddress(),
+                    clientId == null ? "before handshake" : "client " + clientId, reason);
+        }
+        ctx.close();
+    }
+}
