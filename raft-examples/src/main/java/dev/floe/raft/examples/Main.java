@@ -30,6 +30,7 @@ public final class Main {
                 case "simulate" -> SimulateCommand.run(args, System.out);
                 case "node" -> NodeCommand.run(args, System.out);
                 case "demo" -> DemoCommand.run(args, System.out);
+                case "bench" -> BenchCommand.run(args, System.out);
                 default -> {
                     System.err.println("unknown command '" + argv[0] + "'");
                     System.err.print(USAGE);
