@@ -1,13 +1,18 @@
 package dev.floe.raft.server;
 
 import dev.floe.raft.Bytes;
+import dev.floe.raft.ClusterConfig;
 import dev.floe.raft.Entry;
 import dev.floe.raft.EntryType;
 import dev.floe.raft.NodeId;
 import dev.floe.raft.ServerClosedException;
+import dev.floe.raft.SnapshotMeta;
 import dev.floe.raft.StateMachine;
+import dev.floe.raft.core.ConfigEntry;
+import java.io.IOException;
 import java.util.List;
 import java.util.PriorityQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
@@ -20,6 +25,13 @@ import org.slf4j.LoggerFactory;
  * linearizable queries once the applied index reaches their read index. A slow state machine only
  * grows this thread's queue; the consensus thread keeps heartbeating, and refuses new proposals
  * once {@link #backlog()} passes the configured bound.
+ *
+ * <p>It also takes snapshots (Raft paper §7): when {@link SnapshotOptions} says one is due, or on
+ * request, it writes the state at its applied index — described by the term of the last applied
+ * entry and the configuration of the last applied CONFIG entry, which is exactly the configuration
+ * in force at that index — and then asks the consensus thread to compact the log. The consensus
+ * thread keeps running meanwhile; only applying waits. It restores the state machine from a
+ * snapshot the leader installed, in log order with the entries around it.
  *
  * <p>Futures are completed on this thread: a caller's dependent stage that is not {@code *Async}
  * runs here and delays applying, and one that blocks on another request of this server deadlocks.
@@ -39,6 +51,12 @@ final class Applier implements Runnable {
     private record Stop() implements Task {
     }
 
+    private record TakeSnapshot(CompletableFuture<Long> done) implements Task {
+    }
+
+    private record Install(SnapshotMeta meta) implements Task {
+    }
+
     private record WaitingQuery(long readIndex, long seq, PendingRead read) {
     }
 
@@ -54,13 +72,24 @@ final class Applier implements Runnable {
             (a, b) -> a.readIndex != b.readIndex ? Long.compare(a.readIndex, b.readIndex) : Long.compare(a.seq, b.seq));
     private long querySeq;
     private volatile long appliedIndex;
+    /** The term of the entry at appliedIndex (or of the snapshot that ends there). */
+    private long appliedTerm;
+    /** The configuration in force at appliedIndex: the last applied CONFIG entry's (thesis §4.1). */
+    private ClusterConfig appliedConfig;
+    private final LocalSnapshots snapshots;
+    /** Asks the consensus thread to compact the log up to a snapshot's index, then complete the future. */
+    private final BiConsumer<Long, CompletableFuture<Long>> compact;
 
-    Applier(NodeId id, StateMachine stateMachine, Proposals proposals, long appliedIndex,
-            BiConsumer<String, Throwable> fatal) {
+    Applier(NodeId id, StateMachine stateMachine, Proposals proposals, SnapshotMeta applied, LocalSnapshots snapshots,
+            BiConsumer<Long, CompletableFuture<Long>> compact, BiConsumer<String, Throwable> fatal) {
         this.id = id;
         this.stateMachine = stateMachine;
         this.proposals = proposals;
-        this.appliedIndex = appliedIndex;
+        this.appliedIndex = applied.lastIndex();
+        this.appliedTerm = applied.lastTerm();
+        this.appliedConfig = applied.config();
+        this.snapshots = snapshots;
+        this.compact = compact;
         this.fatal = fatal;
     }
 
@@ -73,6 +102,22 @@ final class Applier implements Runnable {
     /** Consensus thread: serve {@code read} once {@code readIndex} is applied. */
     void query(long readIndex, PendingRead read) {
         tasks.add(new Query(readIndex, read));
+    }
+
+    /** Consensus thread: restore the state machine from the stored snapshot {@code meta}, after the entries queued before. */
+    void install(SnapshotMeta meta) {
+        tasks.add(new Install(meta));
+    }
+
+    /** Any thread: take a snapshot at the applied index once the entries queued before are applied. */
+    CompletableFuture<Long> snapshotNow() {
+        CompletableFuture<Long> done = new CompletableFuture<>();
+        if (!snapshots.enabled()) {
+            done.completeExceptionally(new IllegalStateException(id + " was built without a snapshot store"));
+        } else {
+            tasks.add(new TakeSnapshot(done));
+        }
+        return done;
     }
 
     /** Asks the thread to stop after the task at hand; queued work is dropped (a restart re-applies). */
@@ -100,6 +145,10 @@ final class Applier implements Runnable {
                     applyAll(a.entries());
                 } else if (task instanceof Query q) {
                     waiting.add(new WaitingQuery(q.readIndex(), querySeq++, q.read()));
+                } else if (task instanceof TakeSnapshot t) {
+                    takeSnapshot(t.done());
+                } else if (task instanceof Install i) {
+                    restore(i.meta());
                 }
                 serveQueries();
             }
@@ -121,11 +170,48 @@ final class Applier implements Runnable {
                 throw new IllegalStateException("entry " + e.index() + " handed out to apply after " + appliedIndex);
             }
             Bytes result = e.type() == EntryType.COMMAND ? stateMachine.apply(e.index(), e.data()) : Bytes.EMPTY;
+            if (e.type() == EntryType.CONFIG) appliedConfig = ConfigEntry.decode(e.index(), e.data()).config();
             appliedIndex = e.index();
+            appliedTerm = e.term();
             backlog.decrementAndGet();
             proposals.applied(e, result);
+            if (snapshots.countApplied(e.sizeBytes())) takeSnapshot(new CompletableFuture<>());
         }
         LOG.trace("{} applied up to {}", id, appliedIndex);
+    }
+
+    /** Snapshots the state at the applied index, then has the consensus thread compact the log. */
+    private void takeSnapshot(CompletableFuture<Long> done) {
+        if (appliedIndex == snapshots.lastIndex() || appliedIndex == 0) {
+            done.complete(snapshots.lastIndex()); // nothing new to capture
+            return;
+        }
+        SnapshotMeta meta = new SnapshotMeta(appliedIndex, appliedTerm, appliedConfig);
+        try {
+            snapshots.take(meta, Bytes.EMPTY, stateMachine);
+        } catch (IOException | RuntimeException e) {
+            // The previous snapshot and the whole log stand: nothing is lost, compaction just waits.
+            LOG.error("{} could not take snapshot {}: {}", id, meta, e.toString(), e);
+            done.completeExceptionally(e);
+            return;
+        }
+        compact.accept(meta.lastIndex(), done); // completes done once the log is compacted
+    }
+
+    /** The leader's snapshot replaces the state machine (paper §7); the entries after it follow. */
+    private void restore(SnapshotMeta meta) {
+        if (meta.lastIndex() <= appliedIndex) {
+            throw new IllegalStateException("snapshot " + meta + " installed at or below applied index " + appliedIndex);
+        }
+        try {
+            snapshots.restore(meta, stateMachine);
+        } catch (IOException e) {
+            // The log was already reset to the snapshot: without its state this replica cannot continue.
+            throw new IllegalStateException(id + " cannot restore the installed snapshot " + meta, e);
+        }
+        appliedIndex = meta.lastIndex();
+        appliedTerm = meta.lastTerm();
+        appliedConfig = meta.config();
     }
 
     private void serveQueries() {

@@ -1,6 +1,7 @@
 package dev.floe.raft.server;
 
 import dev.floe.raft.BackpressureException;
+import dev.floe.raft.LogStorage;
 import dev.floe.raft.NodeId;
 import dev.floe.raft.NotLeaderException;
 import dev.floe.raft.OutcomeUnknownException;
@@ -12,6 +13,7 @@ import dev.floe.raft.core.ReadState;
 import dev.floe.raft.core.Ready;
 import dev.floe.raft.core.Role;
 import dev.floe.raft.message.Message;
+import java.io.IOException;
 import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.Executor;
@@ -54,6 +56,10 @@ final class ConsensusLoop implements Runnable {
     /** Completes futures with failures off this thread, so no caller's callback ever runs here. */
     private final Executor callbacks;
     private final BiConsumer<String, Throwable> fatal;
+    /** The log, for compaction: between two core calls, so the core never sees it shrink mid-call (paper §7). */
+    private final LogStorage log;
+    private final SnapshotTransfers transfers;
+    private final long keepEntries;
 
     private Role lastRole;
     private long lastTerm = -1;
@@ -62,7 +68,8 @@ final class ConsensusLoop implements Runnable {
     ConsensusLoop(RaftNode node, RaftServerOptions options, Transport transport, PersistPipeline persist,
                   Applier applier, Proposals proposals, LinkedBlockingQueue<Input> inputs, Queue<Pending> deadlines,
                   BiFunction<Optional<NodeId>, String, NotLeaderException> notLeader, StatusBoard statusBoard,
-                  Executor callbacks, BiConsumer<String, Throwable> fatal) {
+                  Executor callbacks, BiConsumer<String, Throwable> fatal, LogStorage log,
+                  SnapshotTransfers transfers, long keepEntries) {
         this.id = node.id();
         this.node = node;
         this.options = options;
@@ -76,6 +83,9 @@ final class ConsensusLoop implements Runnable {
         this.statusBoard = statusBoard;
         this.callbacks = callbacks;
         this.fatal = fatal;
+        this.log = log;
+        this.transfers = transfers;
+        this.keepEntries = keepEntries;
     }
 
     @Override
@@ -127,6 +137,11 @@ final class ConsensusLoop implements Runnable {
             propose(p.write());
         } else if (in instanceof Input.Read r) {
             if (!r.read().settled()) reads.request(node, r.read());
+        } else if (in instanceof Input.Compact c) {
+            compact(c.snapshotIndex());
+            complete(c.done(), c.snapshotIndex());
+        } else if (in instanceof Input.SnapshotSent s) {
+            node.reportSnapshot(s.peer(), s.success());
         }
     }
 
@@ -153,20 +168,14 @@ final class ConsensusLoop implements Runnable {
     }
 
     private void dispatch(Ready rd) {
-        if (rd.snapshot().isPresent()) {
-            // Applying entries after an uninstalled snapshot would make this replica diverge: stop loudly.
-            throw new IllegalStateException(id + " was sent snapshot " + rd.snapshot().get()
-                    + " but this server does not install snapshots yet");
-        }
-        for (NodeId peer : rd.snapshotTransfers()) {
-            // Never reached while the server does not compact its log; refuse rather than leave the core waiting.
-            LOG.warn("{} [term {}] cannot send a snapshot to {}: snapshots are not wired into the server yet", id, node.term(), peer);
-            node.reportSnapshot(peer, false);
-        }
+        for (NodeId peer : rd.snapshotTransfers()) transfers.start(peer, node.term());
         for (Message m : rd.messages()) send(m);
         if (rd.mustPersist() || !rd.messagesAfterPersist().isEmpty()) {
-            persist.submit(new PersistPipeline.Job(rd.hardState(), rd.entries(), rd.messagesAfterPersist()));
+            // Step 0: an installed snapshot resets the log before this Ready's entries are appended.
+            persist.submit(new PersistPipeline.Job(rd.snapshot(), rd.hardState(), rd.entries(), rd.messagesAfterPersist()));
         }
+        // Step 0 again: the state machine becomes the snapshot's state before the entries after it.
+        rd.snapshot().ifPresent(applier::install);
         if (!rd.committedEntries().isEmpty()) applier.apply(rd.committedEntries());
         reads.onReady(rd, new LinearizableReads.Outcome() {
             @Override
@@ -179,6 +188,24 @@ final class ConsensusLoop implements Runnable {
                 fail(read, notLeader.apply(rejection.leaderHint(), "no leader could confirm the read"));
             }
         });
+    }
+
+    /**
+     * The applier committed a snapshot at {@code snapshotIndex}: drop the log before it, keeping
+     * {@code keepEntries} so slightly lagging followers still catch up from the log (paper §7).
+     * The snapshot index is applied, hence committed and durable here, so nothing the core still
+     * needs for itself goes; a follower that needs more gets the snapshot.
+     */
+    private void compact(long snapshotIndex) {
+        long upTo = snapshotIndex - keepEntries;
+        if (upTo < log.firstIndex() || upTo > log.lastIndex()) return;
+        try {
+            log.compact(upTo);
+            LOG.info("{} [term {}] compacted its log up to {} (snapshot at {})", id, node.term(), upTo, snapshotIndex);
+        } catch (IOException | RuntimeException e) {
+            // Compaction only frees space; a failure leaves a longer log, which is still correct.
+            LOG.warn("{} [term {}] could not compact its log up to {}: {}", id, node.term(), upTo, e.toString());
+        }
     }
 
     private void send(Message m) {
@@ -211,6 +238,14 @@ final class ConsensusLoop implements Runnable {
         }
     }
 
+    private <T> void complete(java.util.concurrent.CompletableFuture<T> future, T value) {
+        try {
+            callbacks.execute(() -> future.complete(value));
+        } catch (RejectedExecutionException e) {
+            future.complete(value);
+        }
+    }
+
     private void fail(Pending request, Exception failure) {
         try {
             callbacks.execute(() -> request.future.completeExceptionally(failure));
@@ -223,6 +258,7 @@ final class ConsensusLoop implements Runnable {
         Role role = node.role();
         if (role != lastRole || node.term() != lastTerm || !node.leader().equals(lastLeader)) {
             LOG.info("{} [term {}] is {}, leader {}", id, node.term(), role, node.leader().map(NodeId::value).orElse("unknown"));
+            if (lastRole == Role.LEADER) transfers.cancelAll(); // reports from a past leadership are ignored anyway
             lastRole = role;
             lastTerm = node.term();
             lastLeader = node.leader();

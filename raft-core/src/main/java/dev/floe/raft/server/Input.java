@@ -24,6 +24,14 @@ sealed interface Input {
     record Persisted(long index, long term) implements Input {
     }
 
+    /** The applier committed a snapshot ending at {@code snapshotIndex}: compact the log behind it (paper §7). */
+    record Compact(long snapshotIndex, java.util.concurrent.CompletableFuture<Long> done) implements Input {
+    }
+
+    /** A snapshot transfer to {@code peer} ended: report it to the core. */
+    record SnapshotSent(dev.floe.raft.NodeId peer, boolean success) implements Input {
+    }
+
     /** Leave the loop: the server is closing. */
     record Stop() implements Input {
     }

@@ -5,6 +5,7 @@ import dev.floe.raft.HardState;
 import dev.floe.raft.HardStateStore;
 import dev.floe.raft.LogStorage;
 import dev.floe.raft.NodeId;
+import dev.floe.raft.SnapshotMeta;
 import dev.floe.raft.Transport;
 import dev.floe.raft.message.Message;
 import java.util.List;
@@ -34,8 +35,17 @@ import org.slf4j.LoggerFactory;
 final class PersistPipeline implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(PersistPipeline.class);
 
-    /** One Ready's share of work: what to write, and what to release once it is durable. */
-    record Job(Optional<HardState> hardState, List<Entry> entries, List<Message> messagesAfterPersist) {
+    /**
+     * One Ready's share of work: what to write, and what to release once it is durable.
+     *
+     * @param resetTo a snapshot the core installed: the log restarts after it (LogStorage#reset)
+     *                before this job's entries are appended (Ready ordering contract, step 0)
+     */
+    record Job(Optional<SnapshotMeta> resetTo, Optional<HardState> hardState, List<Entry> entries,
+               List<Message> messagesAfterPersist) {
+        Job(Optional<HardState> hardState, List<Entry> entries, List<Message> messagesAfterPersist) {
+            this(Optional.empty(), hardState, entries, messagesAfterPersist);
+        }
     }
 
     private static final Job STOP = new Job(Optional.empty(), List.of(), List.of());
@@ -92,6 +102,13 @@ final class PersistPipeline implements Runnable {
     }
 
     private void write(Job job) throws Exception {
+        if (job.resetTo().isPresent()) {
+            // Durable when it returns; the snapshot it stands on was committed to the store before
+            // the core saw it, so a crash in between restarts from that snapshot.
+            SnapshotMeta meta = job.resetTo().get();
+            log.reset(meta.lastIndex(), meta.lastTerm());
+            LOG.info("{} reset its log to snapshot {}", id, meta);
+        }
         if (job.hardState().isPresent()) hardStateStore.save(job.hardState().get());
         CompletableFuture<Void> durable = tail;
         if (!job.entries().isEmpty()) {

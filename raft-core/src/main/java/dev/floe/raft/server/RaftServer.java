@@ -11,10 +11,13 @@ import dev.floe.raft.NodeId;
 import dev.floe.raft.NotLeaderException;
 import dev.floe.raft.OutcomeUnknownException;
 import dev.floe.raft.ServerClosedException;
+import dev.floe.raft.SnapshotStore;
 import dev.floe.raft.StateMachine;
 import dev.floe.raft.Transport;
 import dev.floe.raft.core.RaftNode;
 import dev.floe.raft.message.Message;
+import dev.floe.raft.message.SnapshotRequest;
+import dev.floe.raft.message.SnapshotResponse;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -95,6 +98,10 @@ public final class RaftServer implements AutoCloseable {
     private final Transport transport;
     private final RaftServerOptions options;
     private final List<AutoCloseable> alsoClose;
+    private final Optional<SnapshotStore> snapshotStore;
+    private final SnapshotOptions snapshotOptions;
+    private SnapshotTransfers snapshotTransfers;
+    private SnapshotReceiver snapshotReceiver;
 
     private final LinkedBlockingQueue<Input> inputs = new LinkedBlockingQueue<>();
     private final ConcurrentLinkedQueue<Pending> deadlines = new ConcurrentLinkedQueue<>();
@@ -120,6 +127,8 @@ public final class RaftServer implements AutoCloseable {
         this.transport = b.transport;
         this.options = b.options;
         this.alsoClose = List.copyOf(b.alsoClose);
+        this.snapshotStore = Optional.ofNullable(b.snapshotStore);
+        this.snapshotOptions = b.snapshotOptions;
         this.statusBoard = new StatusBoard(id, members);
         this.proposals = new Proposals(detail -> notLeader(statusBoard.current().leader(), detail));
     }
@@ -149,17 +158,25 @@ public final class RaftServer implements AutoCloseable {
         synchronized (lifecycle) {
             if (state != State.NEW) throw new IllegalStateException("server " + id + " is " + state);
             HardState hardState = hardStateStore.load();
-            RaftNode node = RaftNode.create(options.toRaftOptions(), id, ClusterConfig.ofVoters(members.keySet()),
-                    hardState, log, 0, new SplittableRandom());
+            SnapshotRecovery.Result recovered = SnapshotRecovery.recover(id, snapshotStore, log, stateMachine,
+                    ClusterConfig.ofVoters(members.keySet()));
+            long snapshotIndex = recovered.applied().lastIndex();
+            RaftNode node = RaftNode.create(options.toRaftOptions(), id, recovered.applied().config(),
+                    hardState, log, snapshotIndex, new SplittableRandom());
             LOG.info("{} [term {}] starting with log [{}, {}], vote {}", id, hardState.term(), log.firstIndex(),
                     log.lastIndex(), hardState.votedFor().map(NodeId::value).orElse("-"));
             persist = new PersistPipeline(id, hardStateStore, log, transport, inputs::add, this::fatal,
                     options.shutdownTimeout().toMillis());
-            applier = new Applier(id, stateMachine, proposals, 0, this::fatal);
+            applier = new Applier(id, stateMachine, proposals, recovered.applied(),
+                    new LocalSnapshots(id, snapshotStore, snapshotOptions, snapshotIndex),
+                    (index, done) -> inputs.add(new Input.Compact(index, done)), this::fatal);
+            snapshotTransfers = new SnapshotTransfers(id, snapshotStore, transport, snapshotOptions, inputs::add);
+            snapshotReceiver = new SnapshotReceiver(id, snapshotStore, transport, done -> inputs.add(new Input.Received(done)));
             callbacks = Executors.newSingleThreadExecutor(r -> newThread("callbacks", r));
             ConsensusLoop loop = new ConsensusLoop(node, options, transport, persist, applier, proposals, inputs,
-                    deadlines, this::notLeader, statusBoard, callbacks, this::fatal);
-            statusBoard.publish(node.status(), 0);
+                    deadlines, this::notLeader, statusBoard, callbacks, this::fatal, log, snapshotTransfers,
+                    snapshotOptions.keepEntries());
+            statusBoard.publish(node.status(), snapshotIndex);
             boolean started = false;
             try {
                 transport.start(id, this::receive);
@@ -187,7 +204,30 @@ public final class RaftServer implements AutoCloseable {
 
     /** Transport threads: queue for the consensus thread. Cheap and thread-safe, as the transport requires. */
     private void receive(Message m) {
-        if (state == State.RUNNING) inputs.add(new Input.Received(m));
+        if (state != State.RUNNING) return;
+        // Snapshot chunks and their acknowledgements bypass the consensus thread (Ready step 7):
+        // only the final, verified chunk reaches the core, queued by the receiver.
+        if (m instanceof SnapshotResponse r) {
+            snapshotTransfers.onResponse(r);
+        } else if (m instanceof SnapshotRequest r) {
+            snapshotReceiver.onRequest(r);
+        } else {
+            inputs.add(new Input.Received(m));
+        }
+    }
+
+    /**
+     * Takes a snapshot of the state machine at its applied index (once the entries already handed
+     * to it are applied) and compacts the log behind it (Raft paper §7). The future completes with
+     * the snapshot's last index (the previous one's if nothing was applied since), or fails with
+     * {@link IllegalStateException} without a snapshot store, or with the store's
+     * {@link IOException}. Never blocks.
+     */
+    public CompletableFuture<Long> snapshotNow() {
+        if (state != State.RUNNING) {
+            return CompletableFuture.failedFuture(closedException("server " + id + " is " + state.name().toLowerCase()));
+        }
+        return applier.snapshotNow();
     }
 
     /**
@@ -288,6 +328,8 @@ public final class RaftServer implements AutoCloseable {
             if (started) {
                 inputs.add(new Input.Stop());
                 join(threads.get(0));
+                snapshotTransfers.cancelAll();
+                snapshotReceiver.close();
                 persist.stop();
                 join(threads.get(1)); // it waits up to shutdownTimeout for writes in flight, then exits
                 applier.stop();
@@ -308,6 +350,7 @@ public final class RaftServer implements AutoCloseable {
             closeQuietly("transport", transport);
             closeQuietly("log storage", log);
             closeQuietly("hard-state store", hardStateStore);
+            snapshotStore.ifPresent(s -> closeQuietly("snapshot store", s));
             for (AutoCloseable resource : alsoClose) closeQuietly(resource.getClass().getSimpleName(), resource);
             statusBoard.stopped(applier == null ? 0 : applier.appliedIndex());
             state = State.CLOSED;
@@ -351,8 +394,25 @@ public final class RaftServer implements AutoCloseable {
         private Transport transport;
         private RaftServerOptions options = RaftServerOptions.defaults();
         private final List<AutoCloseable> alsoClose = new ArrayList<>();
+        private SnapshotStore snapshotStore;
+        private SnapshotOptions snapshotOptions = SnapshotOptions.defaults();
 
         private Builder() {
+        }
+
+        /**
+         * Where snapshots are kept (Raft paper §7); the server closes it. Without one the server
+         * never snapshots or compacts, and cannot receive a snapshot: give every member one.
+         */
+        public Builder snapshotStore(SnapshotStore value) {
+            snapshotStore = Objects.requireNonNull(value, "snapshotStore");
+            return this;
+        }
+
+        /** When to snapshot and compact, and how to stream snapshots; {@link SnapshotOptions#defaults()} when not given. */
+        public Builder snapshotOptions(SnapshotOptions value) {
+            snapshotOptions = Objects.requireNonNull(value, "snapshotOptions");
+            return this;
         }
 
         /** This member's id; must be one of the {@link #members}. */

@@ -1,0 +1,74 @@
+package dev.floe.raft.server;
+
+import dev.floe.raft.Bytes;
+import dev.floe.raft.StateMachine;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+
+/**
+ * The layout of the data a server stores in a snapshot: a header, the server's own replicated
+ * state (the session table, thesis §6.3: it must travel with the state machine it deduplicates
+ * for), then the user's {@link StateMachine#writeSnapshot} stream.
+ *
+ * <pre>
+ *   int   magic "FLSS"
+ *   byte  format (1)
+ *   int   length of the server state, then its bytes
+ *   ...   the state machine's bytes, to the end
+ * </pre>
+ */
+final class ServerSnapshot {
+    private static final int MAGIC = 0x464c5353;
+    private static final int FORMAT = 1;
+    /** A server state larger than this in a snapshot is corruption, not data. */
+    private static final int MAX_SERVER_STATE = 1 << 30;
+
+    private ServerSnapshot() {
+    }
+
+    /** Writes the header, {@code serverState}, then the state machine's snapshot, to {@code out}. */
+    static void write(OutputStream out, Bytes serverState, StateMachine stateMachine) throws IOException {
+        DataOutputStream data = new DataOutputStream(out);
+        data.writeInt(MAGIC);
+        data.writeByte(FORMAT);
+        data.writeInt(serverState.size());
+        serverState.writeTo(data);
+        data.flush();
+        // The user may close the stream it is given; the caller still has to commit it.
+        stateMachine.writeSnapshot(new FilterOutputStream(out) {
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                out.write(b, off, len);
+            }
+
+            @Override
+            public void close() throws IOException {
+                out.flush();
+            }
+        });
+    }
+
+    /**
+     * Reads the header from {@code in}, restores the state machine from the rest of it, and
+     * returns the server state.
+     *
+     * @throws IOException when the stream is not a server snapshot
+     */
+    static Bytes restore(InputStream in, StateMachine stateMachine) throws IOException {
+        DataInputStream data = new DataInputStream(in);
+        int magic = data.readInt();
+        if (magic != MAGIC) throw new IOException("not a Floe server snapshot (magic " + Integer.toHexString(magic) + ")");
+        int format = data.readUnsignedByte();
+        if (format != FORMAT) throw new IOException("unknown server snapshot format " + format);
+        int size = data.readInt();
+        if (size < 0 || size > MAX_SERVER_STATE) throw new IOException("bad server state size " + size);
+        Bytes serverState = Bytes.wrap(data.readNBytes(size));
+        if (serverState.size() != size) throw new IOException("server snapshot truncated in its server state");
+        stateMachine.restoreSnapshot(in);
+        return serverState;
+    }
+}
