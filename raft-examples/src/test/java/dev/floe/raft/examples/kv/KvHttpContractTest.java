@@ -1,0 +1,249 @@
+package dev.floe.raft.examples.kv;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The HTTP contract of docs/raft-kv.md, over real HTTP, against a 3-node cluster in this JVM. */
+class KvHttpContractTest {
+    private static KvTestCluster cluster;
+    private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
+            .connectTimeout(Duration.ofSeconds(2)).build();
+
+    @BeforeAll
+    static void startCluster() throws IOException {
+        cluster = new KvTestCluster(3, KvTestCluster.fastOptions()).startAll();
+    }
+
+    /** The current leader's URL (leadership can move on a loaded machine, so each test asks). */
+    private static String leaderUrl() {
+        return cluster.url(cluster.awaitLeader().id().value());
+    }
+
+    private static String followerUrl() {
+        return cluster.url(cluster.follower().id().value());
+    }
+
+    /** Sends like {@link #send}, following 307s and waiting out 503s, for checks that are not about redirects. */
+    private HttpResponse<String> write(String method, String url, String body, String... headers) throws Exception {
+        return KvTestCluster.await(Duration.ofSeconds(10), method + " " + url, () -> {
+            try {
+                HttpResponse<String> r = send(method, url, body, headers);
+                for (int hops = 0; r.statusCode() == 307 && hops < 3; hops++) {
+                    r = send(method, r.headers().firstValue("Location").orElseThrow(), body, headers);
+                }
+                return r.statusCode() == 307 || r.statusCode() == 503 ? Optional.empty() : Optional.of(r);
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        });
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        if (cluster != null) cluster.close();
+    }
+
+    private HttpResponse<String> send(String method, String url, String body, String... headers) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
+                .method(method, body.isEmpty() ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (headers.length > 0) b.headers(headers);
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> json(HttpResponse<String> r) {
+        assertThat(r.headers().firstValue("Content-Type")).contains("application/json");
+        return (Map<String, Object>) Json.parse(r.body());
+    }
+
+    @Test
+    void putGetDeleteOnTheLeader() throws Exception {
+        String leader = leaderUrl();
+        String follower = followerUrl();
+        HttpResponse<String> put = write("PUT", leader + "/v1/kv/alpha", "one");
+        assertThat(put.statusCode()).isEqualTo(200);
+        assertThat(json(put).keySet()).containsExactly("index");
+        assertThat((Long) json(put).get("index")).isPositive();
+
+        HttpResponse<String> get = send("GET", leader + "/v1/kv/alpha", "");
+        assertThat(get.statusCode()).isEqualTo(200);
+        assertThat(get.body()).isEqualTo("one");
+
+        assertThat(json(write("DELETE", leader + "/v1/kv/alpha", ""))).isEqualTo(Map.of("deleted", true));
+        assertThat(json(write("DELETE", leader + "/v1/kv/alpha", ""))).isEqualTo(Map.of("deleted", false));
+        HttpResponse<String> gone = send("GET", leader + "/v1/kv/alpha", "");
+        assertThat(gone.statusCode()).isEqualTo(404);
+        assertThat(json(gone).get("error")).isEqualTo("key_not_found");
+    }
+
+    @Test
+    void urlEncodedKeysAndUtf8Values() throws Exception {
+        String leader = leaderUrl();
+        String follower = followerUrl();
+        String value = "grüße, 世界";
+        assertThat(write("PUT", leader + "/v1/kv/a%2Fb%20c%C3%A9", value).statusCode()).isEqualTo(200);
+        assertThat(send("GET", leader + "/v1/kv/a%2Fb%20c%C3%A9", "").body()).isEqualTo(value);
+        assertThat(send("GET", leader + "/v1/kv/a/b%20c%C3%A9", "").body()).isEqualTo(value); // '/' need not be escaped
+    }
+
+    @Test
+    void compareAndSet() throws Exception {
+        String leader = leaderUrl();
+        String follower = followerUrl();
+        write("PUT", leader + "/v1/kv/cas", "red");
+        HttpResponse<String> failed = write("PUT", leader + "/v1/kv/cas?prev=green", "blue");
+        assertThat(failed.statusCode()).isEqualTo(412);
+        assertThat(json(failed)).isEqualTo(Map.of("error", "compare_failed", "current", "red"));
+
+        HttpResponse<String> absent = write("PUT", leader + "/v1/kv/cas-absent?prev=x", "y");
+        assertThat(absent.statusCode()).isEqualTo(412);
+        assertThat(json(absent)).containsEntry("current", Optional.empty());
+
+        assertThat(write("PUT", leader + "/v1/kv/cas?prev=red", "blue").statusCode()).isEqualTo(200);
+        assertThat(send("GET", leader + "/v1/kv/cas", "").body()).isEqualTo("blue");
+    }
+
+    @Test
+    void followerRedirectsWritesToTheLeadersSameUrl() throws Exception {
+        String leader = leaderUrl();
+        String follower = followerUrl();
+        HttpResponse<String> r = send("PUT", follower + "/v1/kv/redirected?prev=x", "v");
+        assertThat(r.statusCode()).isEqualTo(307);
+        assertThat(r.headers().firstValue("Location")).contains(leader + "/v1/kv/redirected?prev=x");
+        String leaderId = cluster.awaitLeader().id().value();
+        assertThat(json(r)).isEqualTo(Map.of("error", "not_leader", "leader", leaderId));
+
+        HttpResponse<String> del = send("DELETE", follower + "/v1/kv/redirected", "");
+        assertThat(del.statusCode()).isEqualTo(307);
+        assertThat(send("PUT", r.headers().firstValue("Location").orElseThrow().replace("?prev=x", ""), "v").statusCode())
+                .isEqualTo(200);
+    }
+
+    @Test
+    void readsOnAFollowerAtEveryConsistency() throws Exception {
+        String leader = leaderUrl();
+        String follower = followerUrl();
+        int index = ((Long) json(write("PUT", leader + "/v1/kv/read-me", "fresh")).get("index")).intValue();
+        assertThat(send("GET", follower + "/v1/kv/read-me", "").body()).isEqualTo("fresh"); // linearizable: no redirect
+        assertThat(send("GET", follower + "/v1/kv/read-me?consistency=linearizable", "").body()).isEqualTo("fresh");
+        assertThat(send("GET", follower + "/v1/kv/read-me?consistency=lease", "").body()).isEqualTo("fresh");
+        KvTestCluster.await(Duration.ofSeconds(5), "the follower to apply " + index, () -> {
+            try {
+                HttpResponse<String> r = send("GET", follower + "/v1/kv/read-me?consistency=stale", "");
+                return r.statusCode() == 200 ? Optional.of(r.body()) : Optional.empty();
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        });
+        assertThat(send("GET", follower + "/v1/kv/nope?consistency=stale", "").statusCode()).isEqualTo(404);
+        assertThat(send("GET", follower + "/v1/kv/x?consistency=eventual", "").statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void statusHasExactlyTheDocumentedFields() throws Exception {
+        String leader = leaderUrl();
+        String follower = followerUrl();
+        for (String url : List.of(leader, follower)) {
+            HttpResponse<String> r = send("GET", url + "/v1/status", "");
+            assertThat(r.statusCode()).isEqualTo(200);
+            Map<String, Object> s = json(r);
+            assertThat(s.keySet()).containsExactly("id", "role", "term", "leader", "commitIndex", "appliedIndex",
+                    "lastLogIndex", "snapshotIndex", "members");
+            assertThat(s.get("role")).isEqualTo(url.equals(leader) ? "leader" : "follower");
+            assertThat(s.get("leader")).isEqualTo(cluster.awaitLeader().id().value());
+            List<?> members = (List<?>) s.get("members");
+            assertThat(members).hasSize(3);
+            @SuppressWarnings("unchecked")
+            Map<String, Object> first = (Map<String, Object>) members.get(0);
+            assertThat(first.keySet()).containsExactly("id", "raft", "http", "voter");
+            assertThat(first.get("http")).isEqualTo(cluster.url("n1").substring("http://".length()));
+        }
+    }
+
+    @Test
+    void sessionHeadersAreChecked() throws Exception {
+        String leader = leaderUrl();
+        String follower = followerUrl();
+        assertThat(write("PUT", leader + "/v1/kv/s", "1", "Client-Id", "c1", "Request-Seq", "1").statusCode()).isEqualTo(200);
+        HttpResponse<String> alone = write("PUT", leader + "/v1/kv/s", "1", "Client-Id", "c1");
+        assertThat(alone.statusCode()).isEqualTo(400);
+        assertThat(json(alone).get("error")).isEqualTo("bad_request");
+        assertThat(write("PUT", leader + "/v1/kv/s", "1", "Client-Id", "c1", "Request-Seq", "x").statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void badInputGets4xxWithAJsonErrorAndTheNodeKeepsServing() throws Exception {
+        String leader = leaderUrl();
+        String follower = followerUrl();
+        String big = "k".repeat(KvLimits.MAX_KEY_BYTES + 1);
+        assertError(write("PUT", leader + "/v1/kv/", "v"), 400, "empty_key");
+        assertError(send("PUT", leader + "/v1/kv", "v"), 400, "empty_key");
+        assertError(write("PUT", leader + "/v1/kv/" + big, "v"), 400, "key_too_large");
+        assertThat(write("PUT", leader + "/v1/kv/" + big.substring(1), "v").statusCode()).isEqualTo(200); // exactly the limit
+        assertError(write("PUT", leader + "/v1/kv/toolarge", "x".repeat(KvLimits.MAX_VALUE_BYTES + 1)), 413, "value_too_large");
+        assertThat(write("PUT", leader + "/v1/kv/max", "x".repeat(KvLimits.MAX_VALUE_BYTES)).statusCode()).isEqualTo(200);
+        assertRawError("GET /v1/kv/bad%zz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 400, "malformed_url");
+        assertError(send("GET", leader + "/v1/kv/bad%C3%28", ""), 400, "malformed_url"); // not UTF-8
+        assertRawError("GET /v1/kv/k?consistency=% HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 400, "malformed_url");
+        assertError(send("GET", leader + "/v1/kv/k?color=red", ""), 400, "bad_request");
+        assertError(send("GET", leader + "/v2/kv/k", ""), 404, "no_such_path");
+        assertError(send("GET", leader + "/", ""), 404, "no_such_path");
+        HttpResponse<String> post = send("POST", leader + "/v1/kv/k", "v");
+        assertError(post, 405, "method_not_allowed");
+        assertThat(post.headers().firstValue("Allow")).contains("GET, PUT, DELETE");
+        assertError(send("PUT", leader + "/v1/status", ""), 405, "method_not_allowed");
+        assertError(send("POST", leader + "/v1/members", "{\"id\":"), 400, "malformed_json");
+        assertError(send("POST", leader + "/v1/members", "[1,2]"), 400, "bad_request");
+        assertError(send("POST", leader + "/v1/members", "{\"id\":\"n4\",\"raft\":\"h:1\",\"http\":\"h:2\",\"voter\":\"yes\"}"), 400, "bad_request");
+        assertError(send("POST", leader + "/v1/members", "{\"id\":\"bad id\",\"raft\":\"h:1\",\"http\":\"h:2\"}"), 400, "bad_request");
+        assertError(send("POST", leader + "/v1/leader", ""), 400, "bad_request");
+        assertError(send("POST", leader + "/v1/leader?to=n9", ""), 404, "no_such_member");
+        assertRawError("GARBAGE\r\n\r\n", 400, "malformed_request");
+
+        assertThat(write("PUT", leader + "/v1/kv/after-bad-input", "still here").statusCode()).isEqualTo(200);
+        assertThat(send("GET", follower + "/v1/kv/after-bad-input", "").body()).isEqualTo("still here");
+    }
+
+    @Test
+    void membershipTransferAndSnapshotAnswer501UntilTheLibraryOffersThem() throws Exception {
+        String leader = leaderUrl();
+        String follower = followerUrl();
+        assertError(send("POST", leader + "/v1/members", "{\"id\":\"n4\",\"raft\":\"127.0.0.1:7004\",\"http\":\"127.0.0.1:8004\",\"voter\":false}"),
+                501, "not_implemented");
+        assertError(send("DELETE", leader + "/v1/members/n3", ""), 501, "not_implemented");
+        assertError(send("POST", leader + "/v1/leader?to=n2", ""), 501, "not_implemented");
+        assertError(send("POST", leader + "/v1/snapshot", ""), 501, "not_implemented");
+    }
+
+    private static void assertError(HttpResponse<String> r, int status, String error) {
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
+        assertThat(json(r).get("error")).isEqualTo(error);
+    }
+
+    /** Sends raw bytes (a request no HTTP client would produce) and checks the response by hand. */
+    private void assertRawError(String request, int status, String error) throws IOException {
+        URI uri = URI.create(leaderUrl());
+        try (Socket s = new Socket(uri.getHost(), uri.getPort())) {
+            s.setSoTimeout(5_000);
+            s.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            String response = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8); // the server closes
+            assertThat(response).startsWith("HTTP/1.1 " + status + " ").containsIgnoringCase("content-type: application/json");
+            Map<?, ?> body = (Map<?, ?>) Json.parse(response.substring(response.indexOf("\r\n\r\n") + 4));
+            assertThat(body.get("error")).isEqualTo(error);
+        }
+    }
+}

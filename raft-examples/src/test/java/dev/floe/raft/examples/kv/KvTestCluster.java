@@ -1,0 +1,127 @@
+package dev.floe.raft.examples.kv;
+
+import dev.floe.raft.NodeId;
+import dev.floe.raft.server.RaftServerOptions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/** raft-kv nodes in one JVM on loopback ports and temporary directories, with fast elections. */
+final class KvTestCluster implements AutoCloseable {
+    final ClusterSpec spec;
+    private final Path root;
+    private final RaftServerOptions options;
+    private final Map<NodeId, KvNode> nodes = new LinkedHashMap<>();
+
+    /** A cluster of {@code size} members, each with a directory under a fresh temporary one removed by {@link #close}. */
+    KvTestCluster(int size, RaftServerOptions options) {
+        try {
+            this.root = Files.createTempDirectory("kv-test-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        this.options = options;
+        List<Member> members = new ArrayList<>();
+        for (int i = 1; i <= size; i++) {
+            members.add(Member.parse("n" + i + "=127.0.0.1:" + freePort() + ":" + freePort()));
+        }
+        this.spec = new ClusterSpec(members);
+    }
+
+    static RaftServerOptions fastOptions() {
+        return RaftServerOptions.builder().tickInterval(Duration.ofMillis(50)).electionTicks(10, 1)
+                .requestTimeout(Duration.ofSeconds(3)).build();
+    }
+
+    static int freePort() {
+        try (ServerSocket s = new ServerSocket()) {
+            s.setReuseAddress(true);
+            s.bind(new InetSocketAddress("127.0.0.1", 0));
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    KvTestCluster start(String... ids) throws IOException {
+        for (String id : ids) {
+            NodeId n = NodeId.of(id);
+            nodes.put(n, KvNode.start(n, spec, root.resolve(id), options));
+        }
+        return this;
+    }
+
+    KvTestCluster startAll() throws IOException {
+        for (Member m : spec.members()) if (!nodes.containsKey(m.id())) start(m.id().value());
+        return this;
+    }
+
+    KvNode node(String id) {
+        return nodes.get(NodeId.of(id));
+    }
+
+    void stop(NodeId id) {
+        KvNode n = nodes.remove(id);
+        if (n != null) n.close();
+    }
+
+    String url(String id) {
+        return "http://" + spec.member(NodeId.of(id)).orElseThrow().http();
+    }
+
+    /** The leader every running node follows. */
+    KvNode awaitLeader() {
+        return await(Duration.ofSeconds(10), "a leader all running nodes agree on", () -> {
+            for (KvNode n : nodes.values()) {
+                if (n.server().status().isLeader() && nodes.values().stream()
+                        .allMatch(o -> o.server().status().leader().equals(Optional.of(n.id())))) {
+                    return Optional.of(n);
+                }
+            }
+            return Optional.empty();
+        });
+    }
+
+    /** A running node that is not the leader. */
+    KvNode follower() {
+        KvNode leader = awaitLeader();
+        return nodes.values().stream().filter(n -> n != leader).findFirst().orElseThrow();
+    }
+
+    static <T> T await(Duration timeout, String what, Supplier<Optional<T>> probe) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            Optional<T> v = probe.get();
+            if (v.isPresent()) return v.get();
+            if (System.nanoTime() - deadline > 0) throw new AssertionError("timed out after " + timeout + " waiting for " + what);
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted waiting for " + what);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        for (NodeId id : List.copyOf(nodes.keySet())) stop(id);
+        try (Stream<Path> files = Files.walk(root)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
