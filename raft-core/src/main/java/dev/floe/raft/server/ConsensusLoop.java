@@ -56,6 +56,8 @@ final class ConsensusLoop implements Runnable {
     /** Completes futures with failures off this thread, so no caller's callback ever runs here. */
     private final Executor callbacks;
     private final BiConsumer<String, Throwable> fatal;
+    /** Membership changes and leadership transfers; set once before the thread starts. */
+    private Membership membership;
     /** The log, for compaction: between two core calls, so the core never sees it shrink mid-call (paper §7). */
     private final LogStorage log;
     private final SnapshotTransfers transfers;
@@ -88,6 +90,11 @@ final class ConsensusLoop implements Runnable {
         this.keepEntries = keepEntries;
     }
 
+    /** Called once, before the thread starts (Thread.start orders it before run). */
+    void membership(Membership value) {
+        membership = value;
+    }
+
     @Override
     public void run() {
         long tickNanos = options.tickInterval().toNanos();
@@ -114,6 +121,7 @@ final class ConsensusLoop implements Runnable {
                     if (now - nextTick >= 0) nextTick = now + tickNanos;
                     expire(now);
                 }
+                membership.onPass(node, now);
                 if (node.hasReady()) dispatch(node.ready());
                 moreReady = node.hasReady();
                 publishStatus();
@@ -169,6 +177,7 @@ final class ConsensusLoop implements Runnable {
 
     private void dispatch(Ready rd) {
         for (NodeId peer : rd.snapshotTransfers()) transfers.start(peer, node.term());
+        membership.onReady(node, rd); // first: new members must be known to the transport before we send
         for (Message m : rd.messages()) send(m);
         if (rd.mustPersist() || !rd.messagesAfterPersist().isEmpty()) {
             // Step 0: an installed snapshot resets the log before this Ready's entries are appended.
@@ -275,5 +284,7 @@ final class ConsensusLoop implements Runnable {
         }
         inputs.clear();
         for (PendingRead r : reads.waiting()) fail(r, closed);
+        membership.close(closed, new OutcomeUnknownException("server " + id
+                + " closed before its membership change was known to be committed", closed));
     }
 }

@@ -6,7 +6,10 @@ import dev.floe.raft.ClusterConfig;
 import dev.floe.raft.Endpoint;
 import dev.floe.raft.HardState;
 import dev.floe.raft.HardStateStore;
+import dev.floe.raft.LeadershipTransferException;
 import dev.floe.raft.LogStorage;
+import dev.floe.raft.Member;
+import dev.floe.raft.MembershipChangeException;
 import dev.floe.raft.NodeId;
 import dev.floe.raft.NotLeaderException;
 import dev.floe.raft.OutcomeUnknownException;
@@ -20,6 +23,7 @@ import dev.floe.raft.message.SnapshotRequest;
 import dev.floe.raft.message.SnapshotResponse;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -91,7 +95,7 @@ public final class RaftServer implements AutoCloseable {
     private enum State { NEW, RUNNING, CLOSING, CLOSED }
 
     private final NodeId id;
-    private final Map<NodeId, Endpoint> members;
+    private final Membership membership;
     private final StateMachine stateMachine;
     private final LogStorage log;
     private final HardStateStore hardStateStore;
@@ -120,7 +124,7 @@ public final class RaftServer implements AutoCloseable {
 
     private RaftServer(Builder b) {
         this.id = b.id;
-        this.members = Map.copyOf(b.members);
+        this.membership = new Membership(b.id, b.bootstrapConfig(), b.addressBook());
         this.stateMachine = b.stateMachine;
         this.log = b.log;
         this.hardStateStore = b.hardStateStore;
@@ -129,7 +133,7 @@ public final class RaftServer implements AutoCloseable {
         this.alsoClose = List.copyOf(b.alsoClose);
         this.snapshotStore = Optional.ofNullable(b.snapshotStore);
         this.snapshotOptions = b.snapshotOptions;
-        this.statusBoard = new StatusBoard(id, members);
+        this.statusBoard = new StatusBoard(id, membership.clients());
         this.proposals = new Proposals(detail -> notLeader(statusBoard.current().leader(), detail));
     }
 
@@ -142,9 +146,12 @@ public final class RaftServer implements AutoCloseable {
         return id;
     }
 
-    /** The members and the addresses they serve clients on, as configured. */
+    /**
+     * The members of the configuration in force (voters and learners; see {@link ServerStatus#config()})
+     * and the addresses they serve clients on, where known. Changes as membership changes take effect.
+     */
     public Map<NodeId, Endpoint> members() {
-        return members;
+        return membership.clients();
     }
 
     /**
@@ -159,7 +166,7 @@ public final class RaftServer implements AutoCloseable {
             if (state != State.NEW) throw new IllegalStateException("server " + id + " is " + state);
             HardState hardState = hardStateStore.load();
             SnapshotRecovery.Result recovered = SnapshotRecovery.recover(id, snapshotStore, log, stateMachine,
-                    ClusterConfig.ofVoters(members.keySet()));
+                    membership.bootstrap());
             long snapshotIndex = recovered.applied().lastIndex();
             RaftNode node = RaftNode.create(options.toRaftOptions(), id, recovered.applied().config(),
                     hardState, log, snapshotIndex, new SplittableRandom());
@@ -176,6 +183,8 @@ public final class RaftServer implements AutoCloseable {
             ConsensusLoop loop = new ConsensusLoop(node, options, transport, persist, applier, proposals, inputs,
                     deadlines, this::notLeader, statusBoard, callbacks, this::fatal, log, snapshotTransfers,
                     snapshotOptions.keepEntries());
+            loop.membership(membership);
+            membership.start(node, log, transport, callbacks, this::notLeader, options, statusBoard);
             statusBoard.publish(node.status(), snapshotIndex);
             boolean started = false;
             try {
@@ -281,6 +290,105 @@ public final class RaftServer implements AutoCloseable {
         }
     }
 
+    // ------------------------------------------------------------------ membership (thesis §4, paper §6)
+
+    /**
+     * Adds {@code member} as a learner: it receives the log but never votes or counts toward a
+     * quorum (thesis §4.2.1). Completes with the committed configuration. Only the leader takes
+     * membership changes, one at a time; see {@link #changeMembers} for the failures.
+     */
+    public CompletableFuture<ClusterConfig> addLearner(Member member) {
+        Objects.requireNonNull(member, "member");
+        return membershipChange(new MembershipRequest.AddLearner(member.withVoter(false), false, new CompletableFuture<>()));
+    }
+
+    /**
+     * Makes learner {@code id} a voter once it has caught up with the leader's log (rounds shorter
+     * than an election timeout, thesis §4.2.1), so that the new voter does not stall commits.
+     * Fails with {@link MembershipChangeException.Reason#NOT_CAUGHT_UP} (it stays a learner) if it does
+     * not catch up within {@link RaftServerOptions#requestTimeout()} per round.
+     */
+    public CompletableFuture<ClusterConfig> promoteLearner(NodeId id) {
+        Objects.requireNonNull(id, "id");
+        return membershipChange(new MembershipRequest.Promote(id, new CompletableFuture<>()));
+    }
+
+    /**
+     * Adds a voter safely: first as a learner, then promoted once it caught up (the two steps of
+     * {@link #addLearner} and {@link #promoteLearner}, each a committed single-server change).
+     * Completes when the promotion is committed. If the promotion fails, {@code member} stays a learner.
+     */
+    public CompletableFuture<ClusterConfig> addVoter(Member member) {
+        Objects.requireNonNull(member, "member");
+        return membershipChange(new MembershipRequest.AddLearner(member.withVoter(true), true, new CompletableFuture<>()));
+    }
+
+    /**
+     * Removes voter or learner {@code id}; may be the leader itself, which keeps leading until the
+     * change commits and then steps down (thesis §4.2.2). The removed server is disconnected once
+     * the change commits; shut it down then.
+     */
+    public CompletableFuture<ClusterConfig> removeMember(NodeId id) {
+        Objects.requireNonNull(id, "id");
+        return membershipChange(new MembershipRequest.Remove(id, new CompletableFuture<>()));
+    }
+
+    /**
+     * Replaces the membership with exactly {@code voters} and {@code learners}. A change of at most
+     * one voter is made directly (thesis §4.1); anything larger goes through joint consensus (paper
+     * §6): decisions need majorities of both the old and the new voters until the leader, by
+     * itself, commits the new configuration. Completes with that final, committed configuration.
+     *
+     * <p>Every membership future completes, with the committed configuration or with:
+     * {@link NotLeaderException} (not taken, or overwritten before it committed: retry at the
+     * leader), {@link MembershipChangeException} ({@code CHANGE_IN_PROGRESS}: another change or a
+     * leadership transfer is not finished; {@code INVALID}: unknown id, duplicate id or address, no
+     * voter left, or nothing to change; {@code NOT_CAUGHT_UP}), {@link OutcomeUnknownException}
+     * (proposed but not known committed within {@link RaftServerOptions#requestTimeout()}: check
+     * {@link #status()}), or {@link ServerClosedException}. Requests are taken on the consensus
+     * thread's next pass; never blocks.
+     */
+    public CompletableFuture<ClusterConfig> changeMembers(Collection<Member> voters, Collection<Member> learners) {
+        Objects.requireNonNull(voters, "voters");
+        Objects.requireNonNull(learners, "learners");
+        List<Member> v = voters.stream().map(m -> m.withVoter(true)).toList();
+        List<Member> l = learners.stream().map(m -> m.withVoter(false)).toList();
+        return membershipChange(new MembershipRequest.Replace(v, l, new CompletableFuture<>()));
+    }
+
+    /**
+     * Hands leadership to voter {@code target} (thesis §3.10): this leader stops taking commands
+     * (they fail with {@link NotLeaderException}), brings the target up to date and tells it to
+     * start an election at once. Completes when this server has stepped down; fails with
+     * {@link LeadershipTransferException} ({@code ABORTED}) when the target did not take over within
+     * an election timeout (this server then leads on and takes commands again), or ({@code INVALID},
+     * {@code IN_PROGRESS}) when refused; with {@link NotLeaderException} on a follower.
+     */
+    public CompletableFuture<Void> transferLeadership(NodeId target) {
+        Objects.requireNonNull(target, "target");
+        MembershipRequest.Transfer request = new MembershipRequest.Transfer(target, new CompletableFuture<>());
+        submitMembership(request);
+        return request.future();
+    }
+
+    private CompletableFuture<ClusterConfig> membershipChange(MembershipRequest.Change request) {
+        submitMembership(request);
+        return request.future();
+    }
+
+    private void submitMembership(MembershipRequest request) {
+        intake.readLock().lock();
+        try {
+            if (state != State.RUNNING) {
+                request.future().completeExceptionally(closedException("server " + id + " is " + state.name().toLowerCase()));
+            } else {
+                membership.submit(request);
+            }
+        } finally {
+            intake.readLock().unlock();
+        }
+    }
+
     /** The latest status published by the consensus thread; any thread, never blocks. */
     public ServerStatus status() {
         return statusBoard.current();
@@ -288,7 +396,7 @@ public final class RaftServer implements AutoCloseable {
 
     private NotLeaderException notLeader(Optional<NodeId> leader, String detail) {
         Optional<NodeId> other = leader.filter(l -> !l.equals(id));
-        return new NotLeaderException(id, other, other.map(members::get), detail);
+        return new NotLeaderException(id, other, other.map(l -> membership.clients().get(l)), detail);
     }
 
     private ServerClosedException closedException(String message) {
@@ -346,6 +454,7 @@ public final class RaftServer implements AutoCloseable {
             ServerClosedException closed = closedException("server " + id + " closed before the command's outcome was known");
             proposals.failAll(new OutcomeUnknownException(closed.getMessage(), closed));
             for (Pending p : deadlines) p.future.completeExceptionally(closedException("server " + id + " closed"));
+            membership.failQueued(closedException("server " + id + " closed"));
             deadlines.clear();
             closeQuietly("transport", transport);
             closeQuietly("log storage", log);
@@ -388,6 +497,9 @@ public final class RaftServer implements AutoCloseable {
     public static final class Builder {
         private NodeId id;
         private Map<NodeId, Endpoint> members;
+        /** Present when built with {@link #members(Collection)}: raft addresses and roles too. */
+        private List<Member> memberList;
+        private boolean joining;
         private StateMachine stateMachine;
         private LogStorage log;
         private HardStateStore hardStateStore;
@@ -415,7 +527,7 @@ public final class RaftServer implements AutoCloseable {
             return this;
         }
 
-        /** This member's id; must be one of the {@link #members}. */
+        /** This member's id; must be one of the {@link #members}, unless it is {@link #joining()}. */
         public Builder id(NodeId value) {
             id = Objects.requireNonNull(value, "id");
             return this;
@@ -428,7 +540,48 @@ public final class RaftServer implements AutoCloseable {
          */
         public Builder members(Map<NodeId, Endpoint> value) {
             members = Map.copyOf(Objects.requireNonNull(value, "members"));
+            memberList = null;
             return this;
+        }
+
+        /**
+         * The initial members with both their addresses and roles: the server tells the transport
+         * where each one is ({@link Transport#addPeer}) and carries the addresses along with every
+         * membership change, so new members learn them from the log. For a server added to a
+         * running group, pass the group's <em>current</em> members and call {@link #joining()}.
+         * The log's latest configuration, when there is one, takes precedence (thesis §4.1).
+         */
+        public Builder members(Collection<Member> value) {
+            List<Member> list = List.copyOf(Objects.requireNonNull(value, "members"));
+            Map<NodeId, Endpoint> clients = new java.util.LinkedHashMap<>();
+            for (Member m : list) {
+                if (clients.put(m.id(), m.client()) != null) throw new IllegalArgumentException("duplicate member id " + m.id());
+            }
+            if (list.stream().noneMatch(Member::voter)) throw new IllegalArgumentException("members " + list + " include no voter");
+            memberList = list;
+            members = Map.copyOf(clients);
+            return this;
+        }
+
+        /**
+         * This server is new and not among the {@link #members}: it does not campaign, and waits for
+         * the leader to add it ({@link RaftServer#addLearner}, {@link RaftServer#addVoter}) and send it the log.
+         */
+        public Builder joining() {
+            joining = true;
+            return this;
+        }
+
+        ClusterConfig bootstrapConfig() {
+            if (memberList == null) return ClusterConfig.ofVoters(members.keySet());
+            java.util.TreeSet<NodeId> voters = new java.util.TreeSet<>();
+            java.util.TreeSet<NodeId> learners = new java.util.TreeSet<>();
+            for (Member m : memberList) (m.voter() ? voters : learners).add(m.id());
+            return new ClusterConfig(voters, new java.util.TreeSet<>(), learners);
+        }
+
+        MembershipBook addressBook() {
+            return memberList == null ? MembershipBook.ofClients(members) : MembershipBook.of(memberList);
         }
 
         /** The user's replicated service; see {@link StateMachine} for its threading contract. */
@@ -472,8 +625,12 @@ public final class RaftServer implements AutoCloseable {
             require(stateMachine, "stateMachine");
             require(log, "storage");
             require(transport, "transport");
-            if (!members.containsKey(id)) {
-                throw new IllegalStateException("members " + members.keySet() + " must include this server's id " + id);
+            if (joining && members.containsKey(id)) {
+                throw new IllegalStateException(id + " is among the members " + members.keySet() + ", so it is not joining");
+            }
+            if (!joining && !members.containsKey(id)) {
+                throw new IllegalStateException("members " + members.keySet() + " must include this server's id " + id
+                        + " (or call joining() for a new server waiting to be added)");
             }
             return new RaftServer(this);
         }

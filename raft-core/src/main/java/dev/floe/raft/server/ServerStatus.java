@@ -1,5 +1,6 @@
 package dev.floe.raft.server;
 
+import dev.floe.raft.ClusterConfig;
 import dev.floe.raft.Endpoint;
 import dev.floe.raft.NodeId;
 import java.util.Map;
@@ -17,17 +18,29 @@ import java.util.Optional;
  * @param appliedIndex  the highest index its state machine has applied
  * @param lastLogIndex  the last index in its log, durable or not
  * @param snapshotIndex the last index covered by a snapshot (the log starts after it); 0 without one
- * @param members       every member and the address it serves clients on
+ * @param members       every member of the configuration in force and the address it serves clients on (where known)
+ * @param config        the configuration in force: who votes, who is a learner, and during a joint
+ *                      change (paper §6) the outgoing voters
  * @param followers     on the leader, each other member's replication state; empty elsewhere
  * @param running       whether the server is started and not closed
  */
 public record ServerStatus(NodeId id, Role role, long term, Optional<NodeId> leader, long commitIndex,
-                           long appliedIndex, long lastLogIndex, long snapshotIndex, Map<NodeId, Endpoint> members,
+                           long appliedIndex, long lastLogIndex, long snapshotIndex, Map<NodeId, Endpoint> members, ClusterConfig config,
                            Map<NodeId, Follower> followers, boolean running) {
 
     public ServerStatus {
         members = Map.copyOf(members);
         followers = Map.copyOf(followers);
+    }
+
+    /** Whether {@code member} votes in the configuration in force (false for learners and non-members). */
+    public boolean isVoter(NodeId member) {
+        return config.isVoter(member);
+    }
+
+    /** Whether {@code member} is a learner: it receives the log, never votes (thesis §4.2.1). */
+    public boolean isLearner(NodeId member) {
+        return config.learners().contains(member);
     }
 
     /** Whether this member is the leader. */

@@ -1,5 +1,6 @@
 package dev.floe.raft.server;
 
+import dev.floe.raft.ClusterConfig;
 import dev.floe.raft.Endpoint;
 import dev.floe.raft.NodeId;
 import dev.floe.raft.core.Status;
@@ -12,17 +13,26 @@ import java.util.Optional;
  * one volatile reference, replaced after every pass. Readers never touch the core.
  */
 final class StatusBoard {
-    private final Map<NodeId, Endpoint> members;
+    /** The membership in force, set by the consensus thread when it changes. */
+    private volatile Map<NodeId, Endpoint> members;
+    private volatile ClusterConfig config;
     private volatile ServerStatus current;
 
     StatusBoard(NodeId id, Map<NodeId, Endpoint> members) {
         this.members = Map.copyOf(members);
+        this.config = ClusterConfig.ofVoters(members.keySet());
         this.current = new ServerStatus(id, ServerStatus.Role.FOLLOWER, 0, Optional.empty(), 0, 0, 0, 0,
-                this.members, Map.of(), false);
+                this.members, config, Map.of(), false);
     }
 
     ServerStatus current() {
         return current;
+    }
+
+    /** Consensus thread: the configuration in force and its members' client addresses changed. */
+    void membership(Map<NodeId, Endpoint> clients, ClusterConfig inForce) {
+        members = Map.copyOf(clients);
+        config = inForce;
     }
 
     /** Consensus thread: publishes the core's status and the applier's applied index. */
@@ -34,13 +44,13 @@ final class StatusBoard {
             }
         });
         current = new ServerStatus(core.id(), ServerStatus.Role.valueOf(core.role().name()), core.term(), core.leader(),
-                core.commitIndex(), appliedIndex, core.lastIndex(), core.snapshotIndex(), members, followers, true);
+                core.commitIndex(), appliedIndex, core.lastIndex(), core.snapshotIndex(), members, config, followers, true);
     }
 
     /** The server stopped: the last status, marked not running and no longer leading. */
     void stopped(long appliedIndex) {
         ServerStatus s = current;
         current = new ServerStatus(s.id(), ServerStatus.Role.FOLLOWER, s.term(), Optional.empty(), s.commitIndex(),
-                Math.max(appliedIndex, s.appliedIndex()), s.lastLogIndex(), s.snapshotIndex(), s.members(), Map.of(), false);
+                Math.max(appliedIndex, s.appliedIndex()), s.lastLogIndex(), s.snapshotIndex(), s.members(), s.config(), Map.of(), false);
     }
 }

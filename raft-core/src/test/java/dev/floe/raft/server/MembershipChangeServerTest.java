@@ -1,0 +1,194 @@
+package dev.floe.raft.server;
+
+import static dev.floe.raft.server.MembershipCluster.id;
+import static dev.floe.raft.server.MembershipCluster.member;
+import static dev.floe.raft.server.MembershipCluster.members;
+import static dev.floe.raft.server.MembershipCluster.write;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.floe.raft.Bytes;
+import dev.floe.raft.ClusterConfig;
+import dev.floe.raft.NodeId;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Growing, shrinking and replacing the members of running servers (thesis §4, paper §6). */
+class MembershipChangeServerTest {
+    private final MembershipCluster cluster = new MembershipCluster(MembershipCluster.FAST);
+
+    @AfterEach
+    void close() {
+        cluster.close();
+        Await.until(Duration.ofSeconds(5), "no floe- threads left", () -> Await.floeThreads().isEmpty());
+    }
+
+    @Test
+    void grow3To5WithLearnersPromotedAfterCatchUp_thesis4_2_1() throws Exception {
+        RaftServer leader = cluster.bootstrap(3).awaitLeader(List.of(id(1), id(2), id(3)));
+        List<String> written = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            write(leader, "c" + i);
+            written.add("c" + i);
+        }
+        // n4: learner first, promoted explicitly; n5: addVoter does both steps.
+        RaftServer n4 = cluster.startJoining(4, leader);
+        assertThat(n4.status().config().contains(id(4))).isFalse();
+        ClusterConfig withLearner = leader.addLearner(member(4)).get(10, TimeUnit.SECONDS);
+        assertThat(withLearner.learners()).containsExactly(id(4));
+        cluster.awaitCommands(List.of(id(4)), written);
+        assertThat(n4.status().isLearner(id(4))).isTrue();
+        assertThat(n4.status().role()).isEqualTo(ServerStatus.Role.FOLLOWER);
+        ClusterConfig four = leader.promoteLearner(id(4)).get(10, TimeUnit.SECONDS);
+        assertThat(four.voters()).containsExactly(id(1), id(2), id(3), id(4));
+
+        cluster.startJoining(5, leader);
+        ClusterConfig five = leader.addVoter(member(5)).get(10, TimeUnit.SECONDS);
+        assertThat(five).isEqualTo(ClusterConfig.ofVoters("n1", "n2", "n3", "n4", "n5"));
+        List<NodeId> all = List.of(id(1), id(2), id(3), id(4), id(5));
+        cluster.awaitConfig(all, five);
+        write(leader, "after");
+        written.add("after");
+        cluster.awaitCommands(all, written);
+
+        ServerStatus st = leader.status();
+        assertThat(st.members()).containsKeys(id(4), id(5));
+        assertThat(st.members().get(id(5))).isEqualTo(member(5).client());
+        assertThat(st.isVoter(id(5))).isTrue();
+        assertThat(st.followers()).containsKeys(id(4), id(5));
+        assertThat(cluster.server(id(5)).members()).isEqualTo(st.members());
+    }
+
+    @Test
+    void shrink5To3IncludingTheLeader_thesis4_2_2() throws Exception {
+        List<NodeId> five = List.of(id(1), id(2), id(3), id(4), id(5));
+        RaftServer leader = cluster.bootstrap(5).awaitLeader(five);
+        write(leader, "a");
+        NodeId oldLeader = leader.id();
+        ClusterConfig four = leader.removeMember(oldLeader).get(10, TimeUnit.SECONDS);
+        assertThat(four.voters()).hasSize(4).doesNotContain(oldLeader);
+        List<NodeId> rest = five.stream().filter(n -> !n.equals(oldLeader)).toList();
+        Await.until(Duration.ofSeconds(5), "the removed leader to step down", () -> !leader.status().isLeader());
+        RaftServer newLeader = cluster.awaitLeader(rest);
+        assertThat(leader.status().config().contains(oldLeader)).isFalse();
+
+        NodeId victim = rest.stream().filter(n -> !n.equals(newLeader.id())).findFirst().orElseThrow();
+        ClusterConfig three = newLeader.removeMember(victim).get(10, TimeUnit.SECONDS);
+        assertThat(three.voters()).hasSize(3).doesNotContain(oldLeader, victim);
+        write(newLeader, "b");
+        List<NodeId> remaining = List.copyOf(three.voters());
+        cluster.awaitCommands(remaining, List.of("a", "b"));
+        // The removed servers stay quiet: no election disturbs the three (PreVote, thesis §9.6).
+        long term = newLeader.status().term();
+        for (int i = 0; i < 5; i++) write(newLeader, "c" + i);
+        assertThat(newLeader.status().term()).isEqualTo(term);
+        assertThat(newLeader.status().isLeader()).isTrue();
+    }
+
+    @Test
+    void replaceAllThreeMembersOneByOneWhileAClientWrites() throws Exception {
+        RaftServer first = cluster.bootstrap(3).awaitLeader(List.of(id(1), id(2), id(3)));
+        List<String> acknowledged = Collections.synchronizedList(new ArrayList<>());
+        AtomicBoolean stop = new AtomicBoolean();
+        List<NodeId> everyone = List.of(id(1), id(2), id(3), id(4), id(5), id(6));
+        Thread client = new Thread(() -> {
+            int n = 0;
+            while (!stop.get()) {
+                RaftServer leader = everyone.stream().map(cluster::server)
+                        .filter(s -> s != null && s.status().isLeader()).findFirst().orElse(null);
+                if (leader == null) {
+                    Thread.onSpinWait();
+                    continue;
+                }
+                String command = "w" + n++;
+                try {
+                    leader.submit(Bytes.utf8(command)).get(5, TimeUnit.SECONDS);
+                    acknowledged.add(command);
+                } catch (Exception e) {
+                    // Not acknowledged: it may or may not be applied; only acknowledged writes must survive.
+                }
+            }
+        }, "membership-test-client");
+        client.start();
+        try {
+            for (int round = 0; round < 3; round++) {
+                int oldMember = round + 1;
+                int newMember = round + 4;
+                RaftServer leader = leaderOf(everyone);
+                cluster.startJoining(newMember, leader);
+                retryChange(() -> leaderOf(everyone).addVoter(member(newMember)).get(10, TimeUnit.SECONDS));
+                retryChange(() -> leaderOf(everyone).removeMember(id(oldMember)).get(10, TimeUnit.SECONDS));
+                int before = acknowledged.size();
+                Await.until(Duration.ofSeconds(10), "writes to go on after round " + round, () -> acknowledged.size() > before + 5);
+            }
+        } finally {
+            stop.set(true);
+            client.join(10_000);
+        }
+        List<NodeId> finalMembers = List.of(id(4), id(5), id(6));
+        ClusterConfig expected = ClusterConfig.ofVoters(finalMembers);
+        cluster.awaitConfig(finalMembers, expected);
+        assertThat(first.status().config()).isNotEqualTo(ClusterConfig.ofVoters("n1", "n2", "n3"));
+        List<String> snapshot = List.copyOf(acknowledged);
+        assertThat(snapshot.size()).isGreaterThan(20);
+        Await.until(Duration.ofSeconds(10), "the new members to apply every acknowledged write", () ->
+                finalMembers.stream().allMatch(n -> cluster.machine(n).commands().containsAll(snapshot)));
+        List<String> reference = cluster.machine(id(4)).commands();
+        for (NodeId n : finalMembers) {
+            List<String> cmds = cluster.machine(n).commands();
+            assertThat(cmds.subList(0, Math.min(cmds.size(), reference.size())))
+                    .isEqualTo(reference.subList(0, Math.min(cmds.size(), reference.size())));
+        }
+    }
+
+    @Test
+    void jointChangeReplacesSeveralMembersAtOnce_section6() throws Exception {
+        RaftServer leader = cluster.bootstrap(3).awaitLeader(List.of(id(1), id(2), id(3)));
+        write(leader, "before");
+        cluster.startJoining(4, leader);
+        cluster.startJoining(5, leader);
+        List<dev.floe.raft.Member> voters = new ArrayList<>(members(4, 5));
+        voters.add(member(leader.id()));
+        NodeId keep = leader.id();
+        ClusterConfig done = leader.changeMembers(voters, List.of()).get(10, TimeUnit.SECONDS);
+        assertThat(done.isJoint()).isFalse();
+        assertThat(done.voters()).containsExactlyInAnyOrder(keep, id(4), id(5));
+        List<NodeId> now = List.copyOf(done.voters());
+        cluster.awaitConfig(now, done);
+        RaftServer newLeader = cluster.awaitLeader(now);
+        write(newLeader, "after");
+        cluster.awaitCommands(now, List.of("before", "after"));
+        assertThat(Set.copyOf(newLeader.members().keySet())).isEqualTo(Set.copyOf(now));
+    }
+
+    private RaftServer leaderOf(List<NodeId> ids) {
+        return Await.value(Duration.ofSeconds(10), "a leader", () -> ids.stream().map(cluster::server)
+                .filter(s -> s != null && s.status().isLeader()).findFirst());
+    }
+
+    interface Change {
+        ClusterConfig run() throws Exception;
+    }
+
+    /** Retries a change refused because leadership moved or a previous change is still settling. */
+    private static void retryChange(Change change) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        while (true) {
+            try {
+                change.run();
+                return;
+            } catch (java.util.concurrent.ExecutionException e) {
+                boolean retriable = e.getCause() instanceof dev.floe.raft.NotLeaderException
+                        || e.getCause() instanceof dev.floe.raft.MembershipChangeException m
+                        && m.reason() == dev.floe.raft.MembershipChangeException.Reason.CHANGE_IN_PROGRESS;
+                if (!retriable || System.nanoTime() - deadline > 0) throw e;
+            }
+        }
+    }
+}
