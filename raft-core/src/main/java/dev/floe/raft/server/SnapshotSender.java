@@ -147,7 +147,7 @@ final class SnapshotSender implements Runnable {
                     in = snapshot.open();
                     position = 0;
                 }
-                position += skip(in, next - position);
+                position += skip(in, Math.min(next, size) - position); // next is size + 1 once done was sent
                 boolean sent = false;
                 while (next < size && next - ackedNow < window) {
                     int n = in.readNBytes(buffer, 0, (int) Math.min(buffer.length, size - next));
