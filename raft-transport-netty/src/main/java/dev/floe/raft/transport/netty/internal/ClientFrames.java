@@ -27,23 +27,23 @@ public final class ClientFrames {
 
     public static Frame handshake(String clusterId, String clientId) {
         return Frame.newBuilder().setClientHandshake(ClientHandshake.newBuilder()
-                .setProtocolVersion(VERSION).setClusterId(clusterId).setClientId(clientId)).build();
+                .setProtocolVersion(VERSION).setClusterId(clusterId).setClientId(clientId).build()).build();
     }
 
     public static Frame submit(long requestId, String clientId, long sequence, Bytes command) {
         return Frame.newBuilder().setClientSubmit(ClientSubmit.newBuilder()
                 .setRequestId(requestId).setClientId(clientId).setSequence(sequence)
-                .setCommand(ByteStrings.of(command))).build();
+                .setCommand(ByteStrings.of(command)).build()).build();
     }
 
     public static Frame query(long requestId, Bytes query) {
         return Frame.newBuilder().setClientQuery(ClientQuery.newBuilder()
-                .setRequestId(requestId).setQuery(ByteStrings.of(query))).build();
+                .setRequestId(requestId).setQuery(ByteStrings.of(query)).build()).build();
     }
 
     public static Frame ok(long requestId, Bytes result) {
         return response(ClientResponse.newBuilder().setRequestId(requestId)
-                .setOk(ClientOk.newBuilder().setResult(ByteStrings.of(result))));
+                .setOk(ClientOk.newBuilder().setResult(ByteStrings.of(result)).build()));
     }
 
     public static Frame notLeader(long requestId, ClientNotLeader notLeader) {
@@ -52,21 +52,22 @@ public final class ClientFrames {
 
     public static Frame backpressure(long requestId, String message) {
         return response(ClientResponse.newBuilder().setRequestId(requestId)
-                .setBackpressure(ClientBackpressure.newBuilder().setMessage(message)));
+                .setBackpressure(ClientBackpressure.newBuilder().setMessage(message).build()));
     }
 
     public static Frame outcomeUnknown(long requestId, String message) {
         return response(ClientResponse.newBuilder().setRequestId(requestId)
-                .setOutcomeUnknown(ClientOutcomeUnknown.newBuilder().setMessage(message)));
+                .setOutcomeUnknown(ClientOutcomeUnknown.newBuilder().setMessage(message).build()));
     }
 
     public static Frame error(long requestId, String message) {
         return response(ClientResponse.newBuilder().setRequestId(requestId)
-                .setError(ClientError.newBuilder().setMessage(message)));
+                .setError(ClientError.newBuilder().setMessage(message).build()));
     }
 
+    /** Inner messages are built before the envelope: nested builders cost a parent notification per setter. */
     private static Frame response(ClientResponse.Builder response) {
-        return Frame.newBuilder().setClientResponse(response).build();
+        return Frame.newBuilder().setClientResponse(response.build()).build();
     }
 
     /**

@@ -117,7 +117,7 @@ public final class ClientRequestHandler extends ChannelInboundHandlerAdapter {
             future = server.read(ByteStrings.toBytes(query.getQuery()));
         }
         ResponseWriter out = writer;
-        future.whenComplete((result, error) -> out.offer(error == null
+        future.whenComplete((result, error) -> out.offer(() -> error == null
                 ? ClientFrames.ok(requestId, result)
                 : outcome(requestId, error)));
     }

@@ -6,21 +6,23 @@ import io.netty.channel.Channel;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Writes frames on one connection from any thread, in the order {@link #offer} is called, and
  * flushes once per batch: completions arriving together (the server completes a batch of commands
- * at once) leave in one socket write. Frames are encoded on the event loop, so no buffer exists
- * outside it and a closed connection leaks nothing.
+ * at once) leave in one socket write. Frames are built and encoded on the event loop (the caller,
+ * often the server's applier, only queues), so no buffer exists outside it and a closed connection
+ * leaks nothing.
  */
 public final class ResponseWriter {
     private static final Logger log = LoggerFactory.getLogger(ResponseWriter.class);
 
     private final Channel channel;
     private final int maxFrameBytes;
-    private final Queue<Frame> queue = new ConcurrentLinkedQueue<>();
+    private final Queue<Supplier<Frame>> queue = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean scheduled = new AtomicBoolean();
 
     public ResponseWriter(Channel channel, int maxFrameBytes) {
@@ -28,8 +30,8 @@ public final class ResponseWriter {
         this.maxFrameBytes = maxFrameBytes;
     }
 
-    /** Queues {@code frame}; any thread, never blocks. Dropped when the connection is closed. */
-    public void offer(Frame frame) {
+    /** Queues the frame {@code frame} builds; any thread, never blocks. Dropped when the connection is closed. */
+    public void offer(Supplier<Frame> frame) {
         queue.add(frame);
         if (scheduled.compareAndSet(false, true)) {
             try {
@@ -45,11 +47,11 @@ public final class ResponseWriter {
         // Cleared before polling: a frame offered during the loop either is polled here or schedules again.
         scheduled.set(false);
         boolean wrote = false;
-        Frame frame;
+        Supplier<Frame> frame;
         while ((frame = queue.poll()) != null) {
             if (!channel.isActive()) continue;
             try {
-                ByteBuf buf = FrameIo.encode(channel.alloc(), frame, maxFrameBytes);
+                ByteBuf buf = FrameIo.encode(channel.alloc(), frame.get(), maxFrameBytes);
                 channel.write(buf, channel.voidPromise());
                 wrote = true;
             } catch (WireException e) {
