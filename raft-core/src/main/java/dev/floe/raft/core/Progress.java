@@ -24,6 +24,8 @@ final class Progress {
     boolean probeSent;
     /** In SNAPSHOT: the index of the snapshot being sent. */
     long pendingSnapshot;
+    /** {@link #match} when the previous heartbeat answer arrived, to tell a stalled pipeline from a busy one. */
+    long matchAtLastHeartbeat = -1;
     /** Heard from since the last CheckQuorum round (thesis §6.2). */
     boolean recentActive;
     /** Learners receive the log but never count toward a quorum; a promotion flips this. */

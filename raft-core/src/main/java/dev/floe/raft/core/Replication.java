@@ -224,9 +224,13 @@ final class Replication {
         pr.probeSent = false;
         // A lost AppendRequest would otherwise stall a full pipeline forever: make room for one.
         if (pr.state == Progress.State.REPLICATE && pr.inflights.isFull()) pr.inflights.freeFirst();
-        if (pr.match < log.lastIndex()) {
-            // An empty append at our last index makes a follower that lost messages reject and so
-            // reveal its real position.
+        boolean stalled = pr.match == pr.matchAtLastHeartbeat;
+        pr.matchAtLastHeartbeat = pr.match;
+        if (pr.match < log.lastIndex() && (pr.state != Progress.State.REPLICATE || stalled)) {
+            // The follower made no progress over a whole heartbeat interval: appends were probably
+            // lost. An empty append at our next index makes it reveal its real position (it rejects
+            // with a hint if it lacks entries). While acknowledgements still flow, entries are merely
+            // in flight and probing would only force a needless step back to PROBE.
             sendAppend(m.from(), pr, true);
         }
     }
