@@ -4,6 +4,7 @@ import dev.floe.raft.NodeId;
 import dev.floe.raft.examples.kv.ClusterSpec;
 import dev.floe.raft.examples.kv.KvNode;
 import dev.floe.raft.server.RaftServerOptions;
+import dev.floe.raft.server.SnapshotOptions;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -17,15 +18,18 @@ import java.util.concurrent.CountDownLatch;
  */
 final class NodeCommand {
     static final String USAGE = """
-              node --id N --data-dir DIR --cluster ID=HOST:RAFTPORT:HTTPPORT,... [--tick-ms 50]
-                  run one member of a raft-kv cluster; restarting with the same --data-dir recovers it
+              node --id N --data-dir DIR --cluster ID=HOST:RAFTPORT:HTTPPORT,... [--tick-ms 50] [--join]
+                   [--snapshot-every 10000] [--snapshot-keep 1000]
+                  run one member of a raft-kv cluster; restarting with the same --data-dir recovers it;
+                  --snapshot-every: snapshot after that many entries, keeping --snapshot-keep in the log;
+                  --join: a new member (listed in --cluster) waiting for POST /v1/members on the leader
             """;
 
     private NodeCommand() {
     }
 
     static int run(Args args, PrintStream out) throws InterruptedException {
-        args.only("--id", "--data-dir", "--cluster", "--tick-ms");
+        args.only("--id", "--data-dir", "--cluster", "--tick-ms", "--join", "--snapshot-every", "--snapshot-keep");
         NodeId id = NodeId.of(args.required("--id"));
         Path dir = Path.of(args.required("--data-dir"));
         ClusterSpec cluster = ClusterSpec.parse(args.required("--cluster"));
@@ -36,11 +40,15 @@ final class NodeCommand {
         int tickMs = args.intValue("--tick-ms", 50);
         if (tickMs < 1 || tickMs > 10_000) throw new IllegalArgumentException("--tick-ms must be 1-10000");
         RaftServerOptions options = KvNode.DEFAULT_OPTIONS.toBuilder().tickInterval(Duration.ofMillis(tickMs)).build();
+        long every = args.longValue("--snapshot-every", SnapshotOptions.defaults().afterEntries());
+        long keep = args.longValue("--snapshot-keep", SnapshotOptions.defaults().keepEntries());
+        if (every < 0 || keep < 0) throw new IllegalArgumentException("--snapshot-every and --snapshot-keep must not be negative");
+        SnapshotOptions snapshots = SnapshotOptions.defaults().withTriggers(every, SnapshotOptions.defaults().afterBytes(), keep);
         LogLevels.set("dev.floe.raft.core", "INFO"); // elections and leader changes, with node id and term
 
         KvNode node;
         try {
-            node = KvNode.start(id, cluster, dir, options);
+            node = KvNode.start(id, cluster, dir, options, snapshots, args.has("--join"));
         } catch (IOException e) {
             System.err.println("error: " + e.getMessage());
             return 1;

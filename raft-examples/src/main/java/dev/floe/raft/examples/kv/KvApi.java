@@ -2,6 +2,9 @@ package dev.floe.raft.examples.kv;
 
 import dev.floe.raft.BackpressureException;
 import dev.floe.raft.Bytes;
+import dev.floe.raft.ClusterConfig;
+import dev.floe.raft.LeadershipTransferException;
+import dev.floe.raft.MembershipChangeException;
 import dev.floe.raft.Endpoint;
 import dev.floe.raft.NodeId;
 import dev.floe.raft.NotLeaderException;
@@ -38,12 +41,13 @@ public final class KvApi {
 
     private final RaftServer server;
     private final KvStateMachine machine;
-    private final ClusterSpec cluster;
+    /** The raft address of every member this node has heard of: the initial ones and those added through it. */
+    private final Map<NodeId, Endpoint> raftAddresses = new java.util.concurrent.ConcurrentHashMap<>();
 
     public KvApi(RaftServer server, KvStateMachine machine, ClusterSpec cluster) {
         this.server = server;
         this.machine = machine;
-        this.cluster = cluster;
+        for (Member m : cluster.members()) raftAddresses.put(m.id(), m.raft());
     }
 
     /** The reply to {@code request}; never throws, never blocks. */
@@ -83,27 +87,35 @@ public final class KvApi {
             case MEMBERS -> {
                 allow(method, "POST");
                 params(request, Set.of());
-                Member member = memberBody(request.body());
-                return notYet("adding member " + member.id() + " waits on the membership API of RaftServer");
+                MemberBody body = memberBody(request.body());
+                dev.floe.raft.Member member = new dev.floe.raft.Member(body.member().id(), body.member().raft(),
+                        body.member().http(), body.voter());
+                raftAddresses.put(member.id(), member.raft());
+                CompletableFuture<ClusterConfig> change = body.voter() ? server.addVoter(member) : server.addLearner(member);
+                return change.handle((config, failure) -> failure != null ? failure(failure, request)
+                        : Reply.json(200, Json.obj("members", members())));
             }
             case "/v1/leader" -> {
                 allow(method, "POST");
                 String to = params(request, Set.of("to")).get("to");
                 if (to == null) throw new BadRequest(Reply.error(400, "bad_request", "?to=<member id> is required"));
                 NodeId target = knownMember(to);
-                return notYet("transferring leadership to " + target + " waits on RaftServer.transferLeadership");
+                return server.transferLeadership(target).handle((done, failure) -> failure != null
+                        ? failure(failure, request) : Reply.json(200, Json.obj("leader", target.value())));
             }
             case "/v1/snapshot" -> {
                 allow(method, "POST");
                 params(request, Set.of());
-                return notYet("taking a snapshot on demand waits on the snapshot API of RaftServer");
+                return server.snapshotNow().handle((index, failure) -> failure != null
+                        ? failure(failure, request) : Reply.json(200, Json.obj("snapshotIndex", index)));
             }
             default -> {
                 if (path.startsWith(MEMBERS + "/")) {
                     allow(method, "DELETE");
                     params(request, Set.of());
-                    NodeId id = nodeId(Percent.decode(path.substring(MEMBERS.length() + 1), false));
-                    return notYet("removing member " + id + " waits on the membership API of RaftServer");
+                    NodeId id = knownMember(Percent.decode(path.substring(MEMBERS.length() + 1), false));
+                    return server.removeMember(id).handle((config, failure) -> failure != null
+                            ? failure(failure, request) : Reply.json(200, Json.obj("members", members())));
                 }
                 return done(Reply.error(404, "no_such_path", "no resource at " + path + "; see /v1/kv/{key}, /v1/status"));
             }
@@ -195,6 +207,15 @@ public final class KvApi {
         if (cause instanceof BackpressureException) {
             return Reply.error(503, "overloaded", cause.getMessage()).withHeader("Retry-After", "1");
         }
+        if (cause instanceof MembershipChangeException e) {
+            return Reply.json(409, Json.obj("error", "membership_change_refused", "reason", e.reason().name().toLowerCase(Locale.ROOT),
+                    "detail", e.getMessage()));
+        }
+        if (cause instanceof LeadershipTransferException e) {
+            return Reply.json(409, Json.obj("error", "transfer_failed", "reason", e.reason().name().toLowerCase(Locale.ROOT),
+                    "detail", e.getMessage()));
+        }
+        if (cause instanceof IllegalStateException) return Reply.error(409, "conflict", cause.getMessage());
         if (cause instanceof OutcomeUnknownException) return Reply.error(504, "outcome_unknown", cause.getMessage());
         if (cause instanceof TimeoutException) return Reply.error(504, "timeout", "the read was not served in time");
         if (cause instanceof ServerClosedException) {
@@ -212,20 +233,31 @@ public final class KvApi {
         return body.withHeader("Retry-After", "1");
     }
 
-    private Map<String, Object> status() {
+    /** The members of the configuration in force, voters first, as {@code {"id","raft","http","voter"}}. */
+    private List<Object> members() {
         ServerStatus s = server.status();
         List<Object> members = new ArrayList<>();
-        for (Member m : cluster.members()) {
-            members.add(Json.obj("id", m.id().value(), "raft", m.raft().toString(), "http", m.http().toString(),
-                    "voter", true));
+        for (NodeId id : s.config().allMembers()) {
+            members.add(Json.obj("id", id.value(), "raft", Optional.ofNullable(raftAddresses.get(id)).map(Endpoint::toString),
+                    "http", Optional.ofNullable(s.members().get(id)).map(Endpoint::toString), "voter", s.isVoter(id)));
         }
+        return members;
+    }
+
+    private Map<String, Object> status() {
+        ServerStatus s = server.status();
+        List<Object> members = members();
         return Json.obj("id", s.id().value(), "role", s.role().name().toLowerCase(Locale.ROOT), "term", s.term(),
                 "leader", s.leader().map(NodeId::value), "commitIndex", s.commitIndex(),
                 "appliedIndex", s.appliedIndex(), "lastLogIndex", s.lastLogIndex(),
                 "snapshotIndex", s.snapshotIndex(), "members", members);
     }
 
-    private static Member memberBody(byte[] body) {
+    /** A parsed {@code POST /v1/members} body. */
+    private record MemberBody(Member member, boolean voter) {
+    }
+
+    private static MemberBody memberBody(byte[] body) {
         Object parsed;
         try {
             parsed = Json.parse(new String(body, StandardCharsets.UTF_8));
@@ -241,7 +273,12 @@ public final class KvApi {
         String id = text(m, "id");
         Object voter = m.containsKey("voter") ? m.get("voter") : Boolean.TRUE;
         if (!(voter instanceof Boolean)) throw new BadRequest(Reply.error(400, "bad_request", "\"voter\" must be true or false"));
-        return new Member(nodeId(id), Endpoint.parse(text(m, "raft")), Endpoint.parse(text(m, "http")));
+        try {
+            return new MemberBody(new Member(nodeId(id), Endpoint.parse(text(m, "raft")), Endpoint.parse(text(m, "http"))),
+                    (Boolean) voter);
+        } catch (IllegalArgumentException e) {
+            throw new BadRequest(Reply.error(400, "bad_request", e.getMessage()));
+        }
     }
 
     private static String text(Map<?, ?> m, String field) {
@@ -261,7 +298,7 @@ public final class KvApi {
 
     private NodeId knownMember(String text) {
         NodeId id = nodeId(text);
-        if (cluster.member(id).isEmpty()) throw new BadRequest(Reply.error(404, "no_such_member", id + " is not a member"));
+        if (!server.status().config().contains(id)) throw new BadRequest(Reply.error(404, "no_such_member", id + " is not a member"));
         return id;
     }
 
@@ -299,10 +336,6 @@ public final class KvApi {
         for (String a : allowed) if (a.equals(method)) return;
         throw new BadRequest(Reply.error(405, "method_not_allowed", method + " is not allowed here")
                 .withHeader("Allow", String.join(", ", allowed)));
-    }
-
-    private static CompletableFuture<Reply> notYet(String what) {
-        return done(Reply.error(501, "not_implemented", what));
     }
 
     private static CompletableFuture<Reply> done(Reply reply) {

@@ -3,6 +3,7 @@ package dev.floe.raft.examples.kv;
 import dev.floe.raft.NodeId;
 import dev.floe.raft.server.RaftServer;
 import dev.floe.raft.server.RaftServerOptions;
+import dev.floe.raft.server.SnapshotOptions;
 import dev.floe.raft.storage.FileStorage;
 import dev.floe.raft.storage.StorageOptions;
 import dev.floe.raft.transport.netty.NettyTransport;
@@ -47,6 +48,17 @@ public final class KvNode implements AutoCloseable {
      * @throws IOException              if the directory is unusable or locked, or a port cannot be bound
      */
     public static KvNode start(NodeId id, ClusterSpec cluster, Path dataDir, RaftServerOptions options) throws IOException {
+        return start(id, cluster, dataDir, options, SnapshotOptions.defaults(), false);
+    }
+
+    /**
+     * Like {@link #start(NodeId, ClusterSpec, Path, RaftServerOptions)}, with when to snapshot and
+     * compact the log (the snapshot is the whole map, see {@link KvStateMachine}); with {@code joining}, this
+     * member is new to a running cluster: {@code cluster} lists the current members plus this one,
+     * and it waits to be added ({@code POST /v1/members} on the leader) instead of campaigning.
+     */
+    public static KvNode start(NodeId id, ClusterSpec cluster, Path dataDir, RaftServerOptions options,
+                               SnapshotOptions snapshots, boolean joining) throws IOException {
         Member self = cluster.member(id).orElseThrow(() -> new IllegalArgumentException(
                 "--id " + id + " is not in --cluster " + cluster));
         Files.createDirectories(dataDir);
@@ -54,15 +66,22 @@ public final class KvNode implements AutoCloseable {
         NettyTransportConfig.Builder net = NettyTransportConfig.builder("raft-kv", id, self.raft());
         for (Member m : cluster.members()) if (!m.id().equals(id)) net.peer(m.id(), m.raft());
         KvStateMachine machine = new KvStateMachine();
-        RaftServer server = RaftServer.builder()
+        // Each member's client address is its HTTP address: what NotLeaderException names as the leader's.
+        java.util.List<dev.floe.raft.Member> members = cluster.members().stream()
+                .filter(m -> !joining || !m.id().equals(id))
+                .map(m -> dev.floe.raft.Member.voter(m.id(), m.raft(), m.http())).toList();
+        RaftServer.Builder builder = RaftServer.builder()
                 .id(id)
-                .members(cluster.httpEndpoints()) // what NotLeaderException names: the leader's HTTP address
+                .members(members)
                 .stateMachine(machine)
                 .storage(storage.logStorage(), storage.hardStateStore())
+                .snapshotStore(storage.snapshotStore())
+                .snapshotOptions(snapshots)
                 .closeWith(storage)
                 .transport(new NettyTransport(net.build()))
-                .options(options)
-                .build();
+                .options(options);
+        if (joining) builder.joining();
+        RaftServer server = builder.build();
         try {
             server.start();
         } catch (IOException | RuntimeException e) {

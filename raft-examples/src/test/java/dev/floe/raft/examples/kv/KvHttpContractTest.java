@@ -219,14 +219,32 @@ class KvHttpContractTest {
     }
 
     @Test
-    void membershipTransferAndSnapshotAnswer501UntilTheLibraryOffersThem() throws Exception {
+    void snapshotMembershipAndLeadershipTransfer() throws Exception {
         String leader = leaderUrl();
-        String follower = followerUrl();
-        assertError(send("POST", leader + "/v1/members", "{\"id\":\"n4\",\"raft\":\"127.0.0.1:7004\",\"http\":\"127.0.0.1:8004\",\"voter\":false}"),
-                501, "not_implemented");
-        assertError(send("DELETE", leader + "/v1/members/n3", ""), 501, "not_implemented");
-        assertError(send("POST", leader + "/v1/leader?to=n2", ""), 501, "not_implemented");
-        assertError(send("POST", leader + "/v1/snapshot", ""), 501, "not_implemented");
+        write("PUT", leader + "/v1/kv/snap", "shot");
+        HttpResponse<String> snap = send("POST", leader + "/v1/snapshot", "");
+        assertThat(snap.statusCode()).as(snap.body()).isEqualTo(200);
+        assertThat((Long) json(snap).get("snapshotIndex")).isPositive();
+
+        HttpResponse<String> added = write("POST", leader + "/v1/members",
+                "{\"id\":\"n9\",\"raft\":\"127.0.0.1:" + KvTestCluster.freePort() + "\",\"http\":\"127.0.0.1:9\",\"voter\":false}");
+        assertThat(added.statusCode()).as(added.body()).isEqualTo(200);
+        assertThat(added.body()).contains("{\"id\":\"n9\",\"raft\":\"127.0.0.1:").contains("\"http\":\"127.0.0.1:9\",\"voter\":false}");
+        HttpResponse<String> again = write("POST", leader + "/v1/members",
+                "{\"id\":\"n9\",\"raft\":\"127.0.0.1:1\",\"http\":\"127.0.0.1:2\",\"voter\":false}");
+        assertError(again, 409, "membership_change_refused");
+        HttpResponse<String> removed = write("DELETE", leader + "/v1/members/n9", "");
+        assertThat(removed.statusCode()).as(removed.body()).isEqualTo(200);
+        assertThat(removed.body()).doesNotContain("n9");
+        assertError(send("DELETE", leader + "/v1/members/n9", ""), 404, "no_such_member");
+
+        String from = cluster.awaitLeader().id().value();
+        String to = from.equals("n1") ? "n2" : "n1";
+        HttpResponse<String> moved = write("POST", leader + "/v1/leader?to=" + to, "");
+        assertThat(moved.statusCode()).as(moved.body()).isEqualTo(200);
+        assertThat(json(moved)).isEqualTo(Map.of("leader", to));
+        KvTestCluster.await(Duration.ofSeconds(10), to + " to lead", () ->
+                cluster.awaitLeader().id().value().equals(to) ? Optional.of(true) : Optional.empty());
     }
 
     private static void assertError(HttpResponse<String> r, int status, String error) {
