@@ -77,11 +77,14 @@ final class Applier implements Runnable {
     /** The configuration in force at appliedIndex: the last applied CONFIG entry's (thesis §4.1). */
     private ClusterConfig appliedConfig;
     private final LocalSnapshots snapshots;
+    /** Exactly-once sessions (thesis §6.3): replicated state, saved in snapshots before the user's state. */
+    private final SessionTable sessions;
     /** Asks the consensus thread to compact the log up to a snapshot's index, then complete the future. */
     private final BiConsumer<Long, CompletableFuture<Long>> compact;
 
     Applier(NodeId id, StateMachine stateMachine, Proposals proposals, SnapshotMeta applied, LocalSnapshots snapshots,
-            BiConsumer<Long, CompletableFuture<Long>> compact, BiConsumer<String, Throwable> fatal) {
+            SessionTable sessions, BiConsumer<Long, CompletableFuture<Long>> compact, BiConsumer<String, Throwable> fatal) {
+        this.sessions = sessions;
         this.id = id;
         this.stateMachine = stateMachine;
         this.proposals = proposals;
@@ -169,12 +172,29 @@ final class Applier implements Runnable {
                 // Committed entries come in order, once each; a gap or repeat means the core is broken.
                 throw new IllegalStateException("entry " + e.index() + " handed out to apply after " + appliedIndex);
             }
-            Bytes result = e.type() == EntryType.COMMAND ? stateMachine.apply(e.index(), e.data()) : Bytes.EMPTY;
+            Bytes result = Bytes.EMPTY;
+            RuntimeException refused = null;
+            if (e.type() == EntryType.COMMAND) {
+                SessionEnvelope command = SessionEnvelope.decode(e.index(), e.data());
+                if (command instanceof SessionEnvelope.Plain p) {
+                    result = stateMachine.apply(e.index(), p.command());
+                } else if (command instanceof SessionEnvelope.Session s) {
+                    SessionTable.Outcome outcome = sessions.apply(s.clientId(), s.sequence(), s.leaderMillis(),
+                            () -> stateMachine.apply(e.index(), s.command()));
+                    if (outcome instanceof SessionTable.Outcome.Applied a) result = a.response();
+                    if (outcome instanceof SessionTable.Outcome.Duplicate d) result = d.response();
+                    if (outcome instanceof SessionTable.Outcome.Refused r) refused = r.reason();
+                }
+            }
             if (e.type() == EntryType.CONFIG) appliedConfig = ConfigEntry.decode(e.index(), e.data()).config();
             appliedIndex = e.index();
             appliedTerm = e.term();
             backlog.decrementAndGet();
-            proposals.applied(e, result);
+            if (refused == null) {
+                proposals.applied(e, result);
+            } else {
+                proposals.refused(e, refused);
+            }
             if (snapshots.countApplied(e.sizeBytes())) takeSnapshot(new CompletableFuture<>());
         }
         LOG.trace("{} applied up to {}", id, appliedIndex);
@@ -188,7 +208,7 @@ final class Applier implements Runnable {
         }
         SnapshotMeta meta = new SnapshotMeta(appliedIndex, appliedTerm, appliedConfig);
         try {
-            snapshots.take(meta, Bytes.EMPTY, stateMachine);
+            snapshots.take(meta, sessions.encode(), stateMachine);
         } catch (IOException | RuntimeException e) {
             // The previous snapshot and the whole log stand: nothing is lost, compaction just waits.
             LOG.error("{} could not take snapshot {}: {}", id, meta, e.toString(), e);
@@ -204,7 +224,7 @@ final class Applier implements Runnable {
             throw new IllegalStateException("snapshot " + meta + " installed at or below applied index " + appliedIndex);
         }
         try {
-            snapshots.restore(meta, stateMachine);
+            sessions.restore(snapshots.restore(meta, stateMachine));
         } catch (IOException e) {
             // The log was already reset to the snapshot: without its state this replica cannot continue.
             throw new IllegalStateException(id + " cannot restore the installed snapshot " + meta, e);

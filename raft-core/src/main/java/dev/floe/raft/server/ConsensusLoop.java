@@ -145,6 +145,8 @@ final class ConsensusLoop implements Runnable {
             propose(p.write());
         } else if (in instanceof Input.Read r) {
             if (!r.read().settled()) reads.request(node, r.read());
+        } else if (in instanceof Input.StaleRead r) {
+            if (!r.read().settled()) applier.query(0, r.read()); // whatever is applied now
         } else if (in instanceof Input.Compact c) {
             compact(c.snapshotIndex());
             complete(c.done(), c.snapshotIndex());
@@ -281,6 +283,7 @@ final class ConsensusLoop implements Runnable {
         for (Input in : inputs) {
             if (in instanceof Input.Propose p) fail(p.write(), closed);
             if (in instanceof Input.Read r) fail(r.read(), closed);
+            if (in instanceof Input.StaleRead r) fail(r.read(), closed);
         }
         inputs.clear();
         for (PendingRead r : reads.waiting()) fail(r, closed);

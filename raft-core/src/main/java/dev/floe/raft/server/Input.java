@@ -20,6 +20,10 @@ sealed interface Input {
     record Read(PendingRead read) implements Input {
     }
 
+    /** A query from {@code read(query, STALE)}: serve from the local state machine as it is. */
+    record StaleRead(PendingRead read) implements Input {
+    }
+
     /** The persist pipeline made the log durable up to {@code index}, whose entry had {@code term}. */
     record Persisted(long index, long term) implements Input {
     }

@@ -57,6 +57,20 @@ final class Proposals {
         }
     }
 
+    /**
+     * Applier thread: {@code entry} was applied but its command was refused ({@code failure}), for
+     * example a session command from an expired session; the state machine did not see it.
+     */
+    void refused(Entry entry, RuntimeException failure) {
+        PendingWrite write = byIndex.remove(entry.index());
+        if (write == null) return;
+        if (write.term == entry.term()) {
+            write.future.completeExceptionally(failure);
+        } else {
+            applied(entry, Bytes.EMPTY); // not our command: the displaced-command rule applies
+        }
+    }
+
     /** Consensus thread: {@code write} timed out; forget it. */
     void forget(PendingWrite write) {
         if (write.proposed()) byIndex.remove(write.index, write);

@@ -13,7 +13,9 @@ import dev.floe.raft.MembershipChangeException;
 import dev.floe.raft.NodeId;
 import dev.floe.raft.NotLeaderException;
 import dev.floe.raft.OutcomeUnknownException;
+import dev.floe.raft.ReadConsistency;
 import dev.floe.raft.ServerClosedException;
+import dev.floe.raft.SessionExpiredException;
 import dev.floe.raft.SnapshotStore;
 import dev.floe.raft.StateMachine;
 import dev.floe.raft.Transport;
@@ -104,6 +106,7 @@ public final class RaftServer implements AutoCloseable {
     private final List<AutoCloseable> alsoClose;
     private final Optional<SnapshotStore> snapshotStore;
     private final SnapshotOptions snapshotOptions;
+    private final java.time.Duration sessionExpiry;
     private SnapshotTransfers snapshotTransfers;
     private SnapshotReceiver snapshotReceiver;
 
@@ -133,6 +136,7 @@ public final class RaftServer implements AutoCloseable {
         this.alsoClose = List.copyOf(b.alsoClose);
         this.snapshotStore = Optional.ofNullable(b.snapshotStore);
         this.snapshotOptions = b.snapshotOptions;
+        this.sessionExpiry = b.sessionExpiry;
         this.statusBoard = new StatusBoard(id, membership.clients());
         this.proposals = new Proposals(detail -> notLeader(statusBoard.current().leader(), detail));
     }
@@ -174,8 +178,10 @@ public final class RaftServer implements AutoCloseable {
                     log.lastIndex(), hardState.votedFor().map(NodeId::value).orElse("-"));
             persist = new PersistPipeline(id, hardStateStore, log, transport, inputs::add, this::fatal,
                     options.shutdownTimeout().toMillis());
+            SessionTable sessions = new SessionTable(sessionExpiry.toMillis());
+            sessions.restore(recovered.serverState());
             applier = new Applier(id, stateMachine, proposals, recovered.applied(),
-                    new LocalSnapshots(id, snapshotStore, snapshotOptions, snapshotIndex),
+                    new LocalSnapshots(id, snapshotStore, snapshotOptions, snapshotIndex), sessions,
                     (index, done) -> inputs.add(new Input.Compact(index, done)), this::fatal);
             snapshotTransfers = new SnapshotTransfers(id, snapshotStore, transport, snapshotOptions, inputs::add);
             snapshotReceiver = new SnapshotReceiver(id, snapshotStore, transport, done -> inputs.add(new Input.Received(done)));
@@ -247,7 +253,30 @@ public final class RaftServer implements AutoCloseable {
      */
     public CompletableFuture<Bytes> submit(Bytes command) {
         Objects.requireNonNull(command, "command");
-        PendingWrite write = new PendingWrite(command, deadline());
+        PendingWrite write = new PendingWrite(SessionEnvelope.plain(command), deadline());
+        enqueue(write, new Input.Propose(write));
+        return write.future;
+    }
+
+    /**
+     * Proposes {@code command} as number {@code sequence} of client {@code clientId}'s session
+     * (thesis §6.3): applied at most once however often it is retried, here or at another leader.
+     * A retry of the client's latest command completes with the response kept from when it was
+     * applied; the state machine does not see it again. Sessions start at sequence 1 (which
+     * registers them) and expire after {@link Builder#sessionExpiry} of inactivity in log time;
+     * then the future fails with {@link SessionExpiredException} and nothing is applied. A client
+     * keeps one command outstanding and numbers them upwards; an older sequence than its latest
+     * fails with {@link IllegalArgumentException}. Otherwise fails like {@link #submit(Bytes)}, and
+     * after {@link OutcomeUnknownException} or {@link NotLeaderException} the client simply retries
+     * the same (client, sequence). Never blocks.
+     */
+    public CompletableFuture<Bytes> submit(String clientId, long sequence, Bytes command) {
+        Objects.requireNonNull(clientId, "clientId");
+        Objects.requireNonNull(command, "command");
+        if (sequence < 1) throw new IllegalArgumentException("sequence numbers start at 1: " + sequence);
+        // The leader's clock becomes log time for session expiry; replicas use the largest stamp seen.
+        Bytes envelope = SessionEnvelope.session(clientId, sequence, System.currentTimeMillis(), command);
+        PendingWrite write = new PendingWrite(envelope, deadline());
         enqueue(write, new Input.Propose(write));
         return write.future;
     }
@@ -259,9 +288,20 @@ public final class RaftServer implements AutoCloseable {
      * Writes nothing to the log. Never blocks.
      */
     public CompletableFuture<Bytes> read(Bytes query) {
+        return read(query, ReadConsistency.LINEARIZABLE);
+    }
+
+    /**
+     * Answers {@code query} from the state machine with the given consistency (thesis §6.4; see
+     * {@link ReadConsistency} for what each promises): {@code LINEARIZABLE} as {@link #read(Bytes)};
+     * {@code LEASE} currently the same (the core has no lease API yet); {@code STALE} at once from
+     * this member's state machine, on any member, without asking the leader. Never blocks.
+     */
+    public CompletableFuture<Bytes> read(Bytes query, ReadConsistency consistency) {
         Objects.requireNonNull(query, "query");
+        Objects.requireNonNull(consistency, "consistency");
         PendingRead read = new PendingRead(query, deadline());
-        enqueue(read, new Input.Read(read));
+        enqueue(read, consistency == ReadConsistency.STALE ? new Input.StaleRead(read) : new Input.Read(read));
         return read.future;
     }
 
@@ -508,6 +548,7 @@ public final class RaftServer implements AutoCloseable {
         private final List<AutoCloseable> alsoClose = new ArrayList<>();
         private SnapshotStore snapshotStore;
         private SnapshotOptions snapshotOptions = SnapshotOptions.defaults();
+        private java.time.Duration sessionExpiry = java.time.Duration.ofHours(1);
 
         private Builder() {
         }
@@ -518,6 +559,18 @@ public final class RaftServer implements AutoCloseable {
          */
         public Builder snapshotStore(SnapshotStore value) {
             snapshotStore = Objects.requireNonNull(value, "snapshotStore");
+            return this;
+        }
+
+        /**
+         * How long a client session of {@link RaftServer#submit(String, long, Bytes)} may stay idle
+         * before it expires, in log time (the leaders' clocks as stamped into the log; default 1 h).
+         * Every member must use the same value.
+         */
+        public Builder sessionExpiry(java.time.Duration value) {
+            Objects.requireNonNull(value, "sessionExpiry");
+            if (value.isNegative() || value.isZero()) throw new IllegalArgumentException("sessionExpiry must be positive: " + value);
+            sessionExpiry = value;
             return this;
         }
 

@@ -29,6 +29,8 @@ final class SnapshotCluster implements AutoCloseable {
     private final Map<NodeId, RaftServer> servers = new LinkedHashMap<>();
     private final RaftServerOptions options;
     private final SnapshotOptions snapshotOptions;
+    /** Session expiry every member is built with. */
+    Duration sessionExpiry = Duration.ofHours(1);
 
     SnapshotCluster(int size, RaftServerOptions options, SnapshotOptions snapshotOptions) {
         this.options = options;
@@ -57,6 +59,7 @@ final class SnapshotCluster implements AutoCloseable {
                 .storage(logs.get(id), hardStates.get(id))
                 .snapshotStore(snapshots.get(id))
                 .snapshotOptions(snapshotOptions)
+                .sessionExpiry(sessionExpiry)
                 .transport(network.transport(id))
                 .options(options)
                 .build();

@@ -1,0 +1,31 @@
+package dev.floe.raft;
+
+/**
+ * A command submitted in a client session (thesis §6.3) was refused because the session expired:
+ * the client was inactive longer than the configured session expiry, measured in log time (the
+ * leaders' clocks stamped into the log, so every replica decides the same). The command was
+ * <b>not</b> applied. The server no longer knows which of the client's earlier commands were
+ * applied, so the client cannot safely retry them; it must start a new session (a new client id)
+ * and reconcile its state, for example with a read.
+ */
+public final class SessionExpiredException extends RuntimeException {
+    private final String clientId;
+    private final long sequence;
+
+    public SessionExpiredException(String clientId, long sequence, String detail) {
+        super("session of client '" + clientId + "' expired; command " + sequence + " was not applied (" + detail + ")",
+                null, false, false);
+        this.clientId = clientId;
+        this.sequence = sequence;
+    }
+
+    /** The client whose session expired. */
+    public String clientId() {
+        return clientId;
+    }
+
+    /** The sequence number of the refused command. */
+    public long sequence() {
+        return sequence;
+    }
+}
