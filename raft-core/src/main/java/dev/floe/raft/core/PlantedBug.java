@@ -15,7 +15,9 @@ enum PlantedBug {
     /** A vote is answered before it is durable (the grant goes out with the unpersisted messages). */
     ANSWER_VOTE_BEFORE_PERSIST,
     /** The leader answers a read with its commit index without confirming it still leads (a stale read). */
-    READ_WITHOUT_QUORUM_CHECK;
+    READ_WITHOUT_QUORUM_CHECK,
+    /** The leader's read lease never expires (a deposed leader keeps serving lease reads). */
+    LEASE_NEVER_EXPIRES;
 
     private static volatile Set<PlantedBug> enabled = EnumSet.noneOf(PlantedBug.class);
 

@@ -26,6 +26,8 @@ final class Progress {
     long pendingSnapshot;
     /** {@link #match} when the previous heartbeat answer arrived, to tell a stalled pipeline from a busy one. */
     long matchAtLastHeartbeat = -1;
+    /** Send tick of the newest heartbeat round this follower answered (the lease, thesis §6.4.1). */
+    long leaseAckTick = Long.MIN_VALUE / 2;
     /** Heard from since the last CheckQuorum round (thesis §6.2). */
     boolean recentActive;
     /** Learners receive the log but never count toward a quorum; a promotion flips this. */

@@ -74,6 +74,9 @@ public final class RaftNode {
     /** Randomized in [T, 2T) at every reset so split votes resolve (Raft paper §5.2). */
     private int randomizedElectionTimeout;
 
+    /** Ticks since this process started, up to an election timeout (for lease reads' startup quiet). */
+    private int ticksSinceStart;
+
     /** Votes in the current (pre-)campaign. */
     private final Set<NodeId> votesGranted = new TreeSet<>();
     private final Set<NodeId> votesRejected = new TreeSet<>();
@@ -167,6 +170,7 @@ public final class RaftNode {
     }
 
     private void tickElection() {
+        if (ticksSinceStart < options.electionTicks()) ticksSinceStart++;
         electionElapsed++;
         if (isPromotable() && electionElapsed >= randomizedElectionTimeout) {
             electionElapsed = 0;
@@ -177,6 +181,7 @@ public final class RaftNode {
     private void tickLeader() {
         heartbeatElapsed++;
         electionElapsed++;
+        replication.tick();
         if (transferTarget.isPresent() && ++transferElapsed >= options.electionTicks()) {
             LOG.info("{} [term {}] aborts the leadership transfer to {}: it did not take over within an election timeout", id, term, transferTarget.get());
             transferResult = Optional.of(new TransferResult(transferTarget.get(), false));
@@ -196,7 +201,7 @@ public final class RaftNode {
         }
         if (heartbeatElapsed >= options.heartbeatTicks()) {
             heartbeatElapsed = 0;
-            replication.broadcastHeartbeat(replication.reads().currentRound());
+            replication.broadcastHeartbeat();
         }
     }
 
@@ -439,7 +444,29 @@ public final class RaftNode {
             // A leader ignores challengers only while a quorum answered it within the last election timeout.
             return replication.leaseValid;
         }
+        if (options.leaseReads() && ticksSinceStart < options.electionTicks()) {
+            // We may have acknowledged a leader's lease just before a restart: honour it blindly.
+            return true;
+        }
         return leader.isPresent() && electionElapsed < options.electionTicks();
+    }
+
+    /**
+     * A lease read (thesis §6.4.1): if this node leads and a quorum acknowledged its heartbeats
+     * recently enough that no other leader can exist yet, the commit index, which a query may use
+     * once applied, without a heartbeat round. Empty otherwise (use {@link #readIndex}). Requires
+     * {@link RaftOptions#leaseReads()}; rests on bounded clock drift (see there). Not during a
+     * leadership transfer (the target may campaign inside the lease) or before the leader's first
+     * commit in its term.
+     */
+    public java.util.OptionalLong leaseReadIndex() {
+        if (!options.leaseReads() || role != Role.LEADER || transferTarget.isPresent()) return java.util.OptionalLong.empty();
+        if (log.term(log.committed()) != term) return java.util.OptionalLong.empty();
+        long age = replication.ticks() - replication.leaseStart();
+        if (age >= options.electionTicks() - options.leaseMarginTicks() && !bugs.contains(PlantedBug.LEASE_NEVER_EXPIRES)) {
+            return java.util.OptionalLong.empty();
+        }
+        return java.util.OptionalLong.of(log.committed());
     }
 
     private void handleVoteRequest(VoteRequest m) {

@@ -17,19 +17,40 @@ package dev.floe.raft.core;
  * @param maxUncommittedBytes proposals are refused with backpressure while this many bytes of
  *                            proposals are appended but not committed
  * @param maxApplyBytes       upper bound for the committed entries handed out by one {@link Ready}
+ * @param leaseReads          allow {@link RaftNode#leaseReadIndex()} (thesis §6.4.1). It rests on
+ *                            bounded clock drift: every member's tick must not run more than
+ *                            {@code leaseMarginTicks} per election timeout slower than the leader's.
+ *                            With it on, a freshly started member also refuses votes for its first
+ *                            election timeout, since it cannot know whether it promised a lease before
+ *                            a restart.
+ * @param leaseMarginTicks    how much shorter than an election timeout a lease is, for clock drift
  */
 public record RaftOptions(int electionTicks, int heartbeatTicks, boolean preVote, boolean checkQuorum,
                           long maxMessageBytes, int maxInflightMessages, long maxInflightBytes,
-                          long maxUncommittedBytes, long maxApplyBytes) {
+                          long maxUncommittedBytes, long maxApplyBytes, boolean leaseReads, int leaseMarginTicks) {
 
-    /** Defaults for a LAN: T = 10 ticks, heartbeat every tick, PreVote and CheckQuorum on. */
+    /** Defaults for a LAN: T = 10 ticks, heartbeat every tick, PreVote and CheckQuorum on, no lease reads. */
     public static final RaftOptions DEFAULTS = new RaftOptions(10, 1, true, true,
-            1 << 20, 256, 32L << 20, 64L << 20, 4L << 20);
+            1 << 20, 256, 32L << 20, 64L << 20, 4L << 20, false, 2);
+
+    /** The options without lease reads (the form before lease reads existed). */
+    public RaftOptions(int electionTicks, int heartbeatTicks, boolean preVote, boolean checkQuorum,
+                       long maxMessageBytes, int maxInflightMessages, long maxInflightBytes,
+                       long maxUncommittedBytes, long maxApplyBytes) {
+        this(electionTicks, heartbeatTicks, preVote, checkQuorum, maxMessageBytes, maxInflightMessages, maxInflightBytes,
+                maxUncommittedBytes, maxApplyBytes, false, 2);
+    }
 
     public RaftOptions {
         if (electionTicks < 2) throw new IllegalArgumentException("electionTicks must be >= 2");
         if (heartbeatTicks < 1 || heartbeatTicks >= electionTicks) {
             throw new IllegalArgumentException("heartbeatTicks must be in [1, electionTicks)");
+        }
+        if (leaseMarginTicks < 0 || leaseMarginTicks >= electionTicks) {
+            throw new IllegalArgumentException("leaseMarginTicks must be in [0, electionTicks)");
+        }
+        if (leaseReads && !checkQuorum) {
+            throw new IllegalArgumentException("lease reads need checkQuorum (a leader must step down when its lease cannot be renewed)");
         }
         if (maxMessageBytes < 1 || maxInflightMessages < 1 || maxInflightBytes < 1 || maxUncommittedBytes < 1 || maxApplyBytes < 1) {
             throw new IllegalArgumentException("limits must be positive");
@@ -38,26 +59,31 @@ public record RaftOptions(int electionTicks, int heartbeatTicks, boolean preVote
 
     public RaftOptions withElectionTicks(int ticks, int heartbeat) {
         return new RaftOptions(ticks, heartbeat, preVote, checkQuorum, maxMessageBytes, maxInflightMessages,
-                maxInflightBytes, maxUncommittedBytes, maxApplyBytes);
+                maxInflightBytes, maxUncommittedBytes, maxApplyBytes, leaseReads, leaseMarginTicks);
     }
 
     public RaftOptions withPreVote(boolean on) {
         return new RaftOptions(electionTicks, heartbeatTicks, on, checkQuorum, maxMessageBytes, maxInflightMessages,
-                maxInflightBytes, maxUncommittedBytes, maxApplyBytes);
+                maxInflightBytes, maxUncommittedBytes, maxApplyBytes, leaseReads, leaseMarginTicks);
     }
 
     public RaftOptions withCheckQuorum(boolean on) {
         return new RaftOptions(electionTicks, heartbeatTicks, preVote, on, maxMessageBytes, maxInflightMessages,
-                maxInflightBytes, maxUncommittedBytes, maxApplyBytes);
+                maxInflightBytes, maxUncommittedBytes, maxApplyBytes, leaseReads, leaseMarginTicks);
     }
 
     public RaftOptions withFlowControl(long messageBytes, int inflightMessages, long inflightBytes) {
         return new RaftOptions(electionTicks, heartbeatTicks, preVote, checkQuorum, messageBytes, inflightMessages,
-                inflightBytes, maxUncommittedBytes, maxApplyBytes);
+                inflightBytes, maxUncommittedBytes, maxApplyBytes, leaseReads, leaseMarginTicks);
     }
 
     public RaftOptions withMaxUncommittedBytes(long bytes) {
         return new RaftOptions(electionTicks, heartbeatTicks, preVote, checkQuorum, maxMessageBytes, maxInflightMessages,
-                maxInflightBytes, bytes, maxApplyBytes);
+                maxInflightBytes, bytes, maxApplyBytes, leaseReads, leaseMarginTicks);
+    }
+
+    public RaftOptions withLeaseReads(boolean on) {
+        return new RaftOptions(electionTicks, heartbeatTicks, preVote, checkQuorum, maxMessageBytes, maxInflightMessages,
+                maxInflightBytes, maxUncommittedBytes, maxApplyBytes, on, leaseMarginTicks);
     }
 }

@@ -29,13 +29,13 @@ final class ReadIndexQueue {
     private long lastContext;
     private boolean roundPending;
 
-    /** Registers a read; returns the round it waits for. */
+    /**
+     * Registers a read. It waits for the next heartbeat round: one sent after it arrived. Every
+     * round has a fresh number, so any answered round at or above the read's confirms it.
+     */
     void add(long requestId, Optional<NodeId> origin, long commitIndex) {
-        if (!roundPending) {
-            lastContext++;
-            roundPending = true;
-        }
-        pending.addLast(new PendingRead(requestId, origin, commitIndex, lastContext));
+        roundPending = true;
+        pending.addLast(new PendingRead(requestId, origin, commitIndex, lastContext + 1));
     }
 
     /** A read that must wait until the leader's term has a committed entry. */
@@ -50,19 +50,15 @@ final class ReadIndexQueue {
         return out;
     }
 
-    /** The round to put on the next heartbeat broadcast, if reads wait for one; 0 otherwise. */
-    long takeRoundToSend() {
-        roundPending = false;
-        return pending.isEmpty() ? 0 : lastContext;
-    }
-
+    /** Whether reads wait for a round that has not been sent yet. */
     boolean hasRoundToSend() {
         return roundPending;
     }
 
-    /** The round to piggyback on a periodic heartbeat (resends a lost round); 0 when no read waits. */
-    long currentRound() {
-        return pending.isEmpty() ? 0 : lastContext;
+    /** Numbers the next heartbeat round (every broadcast gets one, periodic or for reads). */
+    long nextRound() {
+        roundPending = false;
+        return ++lastContext;
     }
 
     /** Records {@code voter}'s answer to round {@code context}. */

@@ -34,6 +34,12 @@ final class Replication {
      * election): while it holds, the leader disregards disruptive vote requests (thesis §4.2.3).
      */
     boolean leaseValid = true;
+    /** Ticks since this node became leader. */
+    private long ticks;
+    private static final int ROUND_HISTORY = 64;
+    /** Send tick of recent heartbeat rounds, by round number modulo the history size. */
+    private final long[] roundSentAt = new long[ROUND_HISTORY];
+    private final long[] roundNumbers = new long[ROUND_HISTORY];
 
     Replication(RaftNode node, RaftLog log, RaftOptions options) {
         this.node = node;
@@ -113,7 +119,7 @@ final class Replication {
         commitPending = false;
         if (reads.hasRoundToSend()) {
             // One heartbeat round confirms leadership for every read registered since the last one.
-            broadcastHeartbeat(reads.takeRoundToSend());
+            broadcastHeartbeat();
         }
     }
 
@@ -160,12 +166,41 @@ final class Replication {
         return true;
     }
 
-    /** Heartbeats to every member (Raft paper §5.2), each with the commit index capped at its match. */
-    void broadcastHeartbeat(long readContext) {
+    /**
+     * Heartbeats to every member (Raft paper §5.2), each with the commit index capped at its match,
+     * numbered as a new round: answers to it confirm pending reads and renew the lease.
+     */
+    void broadcastHeartbeat() {
+        long round = reads.nextRound();
+        roundSentAt[(int) (round % ROUND_HISTORY)] = ticks;
+        roundNumbers[(int) (round % ROUND_HISTORY)] = round;
         for (Map.Entry<NodeId, Progress> e : progress.entrySet()) {
             long commit = Math.min(e.getValue().match, log.committed());
-            node.send(new HeartbeatRequest(node.id(), e.getKey(), node.term(), commit, readContext));
+            node.send(new HeartbeatRequest(node.id(), e.getKey(), node.term(), commit, round));
         }
+    }
+
+    /** One leader tick (for lease bookkeeping). */
+    void tick() {
+        ticks++;
+    }
+
+    /**
+     * The tick at which the lease started by the quorum's acknowledgements began: the send time of
+     * the newest round that a quorum of voters (both halves if joint) has answered, the leader
+     * counting itself as of now (thesis §6.4.1). Send times only: a follower heard us no earlier.
+     */
+    long leaseStart() {
+        NodeId self = node.id();
+        return Quorum.jointCommittedIndex(node.config().voters(), node.config().votersOutgoing(), id -> {
+            if (id.equals(self)) return ticks;
+            Progress pr = progress.get(id);
+            return pr == null ? Long.MIN_VALUE / 2 : pr.leaseAckTick;
+        });
+    }
+
+    long ticks() {
+        return ticks;
     }
 
     void onAppendResponse(AppendResponse m) {
@@ -220,7 +255,11 @@ final class Replication {
         Progress pr = progress.get(m.from());
         if (pr == null) return;
         pr.recentActive = true;
-        if (m.readContext() > 0) confirmReads(m.from(), m.readContext());
+        if (m.readContext() > 0) {
+            int slot = (int) (m.readContext() % ROUND_HISTORY);
+            if (roundNumbers[slot] == m.readContext()) pr.leaseAckTick = Math.max(pr.leaseAckTick, roundSentAt[slot]);
+            confirmReads(m.from(), m.readContext());
+        }
         pr.probeSent = false;
         // A lost AppendRequest would otherwise stall a full pipeline forever: make room for one.
         if (pr.state == Progress.State.REPLICATE && pr.inflights.isFull()) pr.inflights.freeFirst();

@@ -41,7 +41,8 @@ public record SimConfig(long seed, int nodes, int faultTicks, int healTicks, int
      * AppendRequest, so replication splits) and, for a quarter of the seeds each, PreVote or
      * CheckQuorum off, so the runs cover the paths the defaults avoid; a quarter are storms; and
      * how often nodes snapshot and compact (never, or about every 20, 60 or 200 entries); and for
-     * half the seeds, membership changes and leadership transfers with two spare processes.
+     * half the seeds, membership changes and leadership transfers with two spare processes; and for
+     * half of those with CheckQuorum, lease reads.
      */
     public static SimConfig standard(long seed) {
         SplittableRandom shape = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + 17);
@@ -57,7 +58,10 @@ public record SimConfig(long seed, int nodes, int faultTicks, int healTicks, int
         // A membership change still in flight when faults stop must finish first, and may move
         // leadership (a removed leader steps down): such runs get more time to settle.
         int healTicks = spares > 0 ? 500 : 300;
-        if (shape.nextInt(4) == 0) {
+        boolean storm = shape.nextInt(4) == 0;
+        // Half the runs with CheckQuorum serve some reads from the leader's lease (thesis §6.4.1).
+        if (options.checkQuorum() && shape.nextBoolean()) options = options.withLeaseReads(true);
+        if (storm) {
             // A storm: faults four times as often, more stalled and duplicated messages.
             return new SimConfig(seed, nodes, 2000, healTicks, 250, 3, 2, 0.05, 0.10, 30, maxDisk, 12, 0.05, 400, snapshotEvery, spares, options);
         }

@@ -17,6 +17,7 @@ public final class SimStats {
     public long duplicateApplications;
     public long readsCompleted;
     public long readsRejected;
+    public long leaseReads;
     public long snapshots;
     public long snapshotsSent;
     public long configChanges;
@@ -51,6 +52,7 @@ public final class SimStats {
         s.duplicateApplications = duplicateApplications;
         s.readsCompleted = readsCompleted;
         s.readsRejected = readsRejected;
+        s.leaseReads = leaseReads;
         s.snapshots = snapshots;
         s.snapshotsSent = snapshotsSent;
         s.configChanges = configChanges;

@@ -419,6 +419,13 @@ public final class Simulation {
                 new dev.floe.raft.message.TimeoutNow(n.id, n.id, r.requestId), "");
         if (!n.up) return;
         n.pendingReads.put(r.requestId, r);
+        java.util.OptionalLong lease = n.raft.leaseReadIndex();
+        if (lease.isPresent() && random.nextBoolean()) {
+            // A lease read: no heartbeat round, the leader's lease vouches for its commit index.
+            stats.leaseReads++;
+            onReadState(n, new ReadState.Ready(r.requestId, lease.getAsLong()));
+            return;
+        }
         n.raft.readIndex(r.requestId);
         drain(n);
     }

@@ -51,6 +51,13 @@ class PlantedBugTest {
         assertThat(v.property()).isEqualTo("Linearizable reads");
     }
 
+    @Test
+    void aReadLeaseThatNeverExpiresBreaksLinearizability_thesis6_4_1() {
+        InvariantViolation v = firstViolationWith(PlantedBug.LEASE_NEVER_EXPIRES).orElseThrow(
+                () -> new AssertionError("no seed caught a lease that never expires"));
+        assertThat(v.property()).isEqualTo("Linearizable reads");
+    }
+
     private static Optional<InvariantViolation> firstViolationWith(PlantedBug bug) {
         PlantedBug.enableOnly(EnumSet.of(bug));
         for (long seed = 1; seed <= MAX_SEEDS; seed++) {

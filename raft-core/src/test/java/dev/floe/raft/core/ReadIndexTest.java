@@ -98,4 +98,57 @@ class ReadIndexTest {
         assertThat(readStates(c, "n1")).containsExactly(new ReadState.Ready(3, c.node("n1").commitIndex()));
         assertThat(c.node("n1").leader()).contains(N1);
     }
+
+    private static final RaftOptions LEASE = TestCluster.OPTIONS.withLeaseReads(true);
+
+    /** With lease reads, members refuse votes for their first election timeout: let n2 and n3 live through it. */
+    private static void passStartupQuiet(TestCluster c) {
+        for (int i = 0; i < LEASE.electionTicks(); i++) {
+            c.node("n2").tick();
+            c.node("n3").tick();
+        }
+        c.drainAll();
+        c.inFlight.clear();
+    }
+
+    @Test
+    void leaseReadNeedsNoHeartbeatRoundWhileAQuorumAnsweredRecently_thesis6_4_1() {
+        TestCluster c = new TestCluster(3, LEASE);
+        passStartupQuiet(c);
+        c.elect("n1");
+        assertThat(c.node("n1").leaseReadIndex()).as("no acknowledged heartbeat yet").isEmpty();
+        c.tickAll(2, m -> false);
+        assertThat(c.node("n1").leaseReadIndex()).hasValue(c.node("n1").commitIndex());
+        // Cut off: the lease runs out before an election timeout could let anyone else lead.
+        int ticks = 0;
+        while (c.node("n1").leaseReadIndex().isPresent()) {
+            c.tickAll(1, isolating("n1"));
+            ticks++;
+        }
+        assertThat(ticks).isLessThanOrEqualTo(LEASE.electionTicks() - LEASE.leaseMarginTicks());
+    }
+
+    @Test
+    void noLeaseReadsDuringALeadershipTransferOrWhenDisabled_thesis6_4_1() {
+        TestCluster c = new TestCluster(3, LEASE);
+        passStartupQuiet(c);
+        c.elect("n1");
+        c.tickAll(2, m -> false);
+        assertThat(c.node("n1").leaseReadIndex()).isPresent();
+        c.node("n1").transferLeadership(NodeId.of("n2"));
+        assertThat(c.node("n1").leaseReadIndex()).isEmpty();
+
+        TestCluster d = new TestCluster(3);
+        d.elect("n1");
+        d.tickAll(2, m -> false);
+        assertThat(d.node("n1").leaseReadIndex()).isEmpty();
+    }
+
+    @Test
+    void withLeaseReadsAFreshlyStartedNodeRefusesVotesForAnElectionTimeout_thesis6_4_1() {
+        TestCluster c = new TestCluster(3, LEASE);
+        RaftNode n2 = c.node("n2");
+        n2.step(new dev.floe.raft.message.VoteRequest(N1, NodeId.of("n2"), 5, 0, 0, false, false));
+        assertThat(n2.term()).as("it may have promised a lease before restarting").isZero();
+    }
 }

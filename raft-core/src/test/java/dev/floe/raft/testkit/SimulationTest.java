@@ -31,6 +31,7 @@ class SimulationTest {
         AtomicLong commands = new AtomicLong();
         AtomicLong faults = new AtomicLong();
         AtomicLong reads = new AtomicLong();
+        AtomicLong leaseReads = new AtomicLong();
         AtomicLong snapshots = new AtomicLong();
         AtomicLong snapshotsSent = new AtomicLong();
         AtomicLong configChanges = new AtomicLong();
@@ -45,6 +46,7 @@ class SimulationTest {
                 commands.addAndGet(r.commandsCommitted());
                 faults.addAndGet(r.stats().faults());
                 reads.addAndGet(r.stats().readsCompleted);
+                leaseReads.addAndGet(r.stats().leaseReads);
                 snapshots.addAndGet(r.stats().snapshots);
                 snapshotsSent.addAndGet(r.stats().snapshotsSent);
                 configChanges.addAndGet(r.stats().configChanges);
@@ -55,10 +57,10 @@ class SimulationTest {
         });
         long millis = (System.nanoTime() - start) / 1_000_000;
         System.out.printf("simulation: %d seeds (%d..%d), %d node-ticks, %d events, %d faults, %d commands committed, "
-                        + "%d linearizable reads, %d snapshots taken, %d snapshots sent, %d membership changes, "
+                        + "%d linearizable reads (%d from a lease), %d snapshots taken, %d snapshots sent, %d membership changes, "
                         + "%d leadership transfers, %d ms%n",
                 seeds, first, first + seeds - 1, ticks.get(), events.get(), faults.get(), commands.get(), reads.get(),
-                snapshots.get(), snapshotsSent.get(), configChanges.get(), transfers.get(), millis);
+                leaseReads.get(), snapshots.get(), snapshotsSent.get(), configChanges.get(), transfers.get(), millis);
         List<String> reports = new ArrayList<>();
         for (InvariantViolation v : failures) reports.add(v.getMessage());
         assertThat(reports).as("seeds that broke a Raft property").isEmpty();
