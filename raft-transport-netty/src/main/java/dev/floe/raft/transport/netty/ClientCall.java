@@ -12,8 +12,11 @@ final class ClientCall {
 
     final Kind kind;
     final Bytes payload;
-    /** The command's number in the client's session (0 for a query); every retry carries it. */
-    final long sequence;
+    /**
+     * The command's number in the client's session, assigned by the event loop at its first attempt
+     * (so numbers follow send order); 0 for a query and before that. Every retry carries it.
+     */
+    long sequence;
     final CompletableFuture<Bytes> future = new CompletableFuture<>();
 
     int attempts;
@@ -26,9 +29,8 @@ final class ClientCall {
     /** Why the latest attempt's outcome is unknown, when that is what happened. */
     String lastUnknown;
 
-    ClientCall(Kind kind, Bytes payload, long sequence) {
+    ClientCall(Kind kind, Bytes payload) {
         this.kind = kind;
         this.payload = payload;
-        this.sequence = sequence;
     }
 }

@@ -62,6 +62,9 @@ final class ClientDispatcher {
     private final java.util.Set<ClientCall> delayed = new java.util.HashSet<>();
     private Endpoint target;
     private long nextRequestId = 1;
+    private long nextSequence = 1;
+    /** Sequence numbers of the commands not completed yet: the lowest is sent with every submit. */
+    private final java.util.TreeSet<Long> openSequences = new java.util.TreeSet<>();
     private boolean closed;
 
     ClientDispatcher(RaftClient.Settings settings, EventLoop loop, Bootstrap bootstrap, AtomicInteger outstanding) {
@@ -104,6 +107,10 @@ final class ClientDispatcher {
             finish(call, null, closedError(call));
             return;
         }
+        if (call.kind == ClientCall.Kind.SUBMIT && call.sequence == 0) {
+            call.sequence = nextSequence++;
+            openSequences.add(call.sequence);
+        }
         call.attempts++;
         ClientConnection conn = connectionTo(target);
         if (conn.ready) {
@@ -117,7 +124,7 @@ final class ClientDispatcher {
         call.requestId = nextRequestId++;
         call.deadlineNanos = System.nanoTime() + settings.requestTimeout().toNanos();
         Frame frame = call.kind == ClientCall.Kind.SUBMIT
-                ? ClientFrames.submit(call.requestId, settings.clientId(), call.sequence, call.payload)
+                ? ClientFrames.submit(call.requestId, settings.clientId(), call.sequence, openSequences.first(), call.payload)
                 : ClientFrames.query(call.requestId, call.payload);
         ByteBuf buf;
         try {
@@ -354,6 +361,7 @@ final class ClientDispatcher {
     private void finish(ClientCall call, Bytes result, Throwable error) {
         // Released before completing, so a caller that submits again from the callback finds room.
         outstanding.decrementAndGet();
+        if (call.sequence != 0) openSequences.remove(call.sequence);
         if (error == null) {
             call.future.complete(result);
         } else {

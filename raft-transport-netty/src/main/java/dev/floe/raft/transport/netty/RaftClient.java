@@ -78,7 +78,6 @@ public final class RaftClient implements AutoCloseable {
     private final EventLoop loop;
     private final ClientDispatcher dispatcher;
     private final AtomicInteger outstanding = new AtomicInteger();
-    private final AtomicLong sequence = new AtomicLong();
     private volatile boolean closed;
 
     private RaftClient(Settings settings, Duration connectTimeout, boolean preferNative) {
@@ -129,7 +128,7 @@ public final class RaftClient implements AutoCloseable {
             return CompletableFuture.failedFuture(new BackpressureException(
                     "client " + settings.clientId() + " already has " + settings.maxOutstanding() + " requests outstanding"));
         }
-        ClientCall call = new ClientCall(kind, payload, kind == ClientCall.Kind.SUBMIT ? sequence.incrementAndGet() : 0);
+        ClientCall call = new ClientCall(kind, payload);
         dispatcher.enqueue(call);
         return call.future;
     }

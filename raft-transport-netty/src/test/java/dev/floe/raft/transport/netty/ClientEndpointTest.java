@@ -43,7 +43,7 @@ class ClientEndpointTest {
     void aFollowerRedirectsASubmitToTheLeadersClientEndpoint() throws Exception {
         NodeId follower = cluster.aFollower(leader);
         try (RawClient raw = connect(follower, "redirected")) {
-            raw.sendFrame(ClientFrames.submit(7, "redirected", 1, Bytes.utf8("x")));
+            raw.sendFrame(ClientFrames.submit(7, "redirected", 1, 0, Bytes.utf8("x")));
             ClientResponse response = raw.readFrame(Duration.ofSeconds(5)).getClientResponse();
 
             assertThat(response.getRequestId()).isEqualTo(7);
@@ -63,7 +63,7 @@ class ClientEndpointTest {
             // Every request in one write: the member must keep them all outstanding at once.
             ByteArrayOutputStream all = new ByteArrayOutputStream();
             for (int i = 1; i <= count; i++) {
-                all.write(RawClient.framed(ClientFrames.submit(i, "pipeline", i, Bytes.utf8("cmd-" + i)).toByteArray()));
+                all.write(RawClient.framed(ClientFrames.submit(i, "pipeline", i, 0, Bytes.utf8("cmd-" + i)).toByteArray()));
             }
             assertThat(raw.send(all.toByteArray())).isTrue();
 
@@ -110,7 +110,7 @@ class ClientEndpointTest {
             garbage.send(RawClient.framed(new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff}));
             peerFrame.sendFrame(Frame.newBuilder().setTimeoutNow(
                     dev.floe.raft.transport.proto.TimeoutNow.newBuilder().setTerm(1)).build());
-            wrongSession.sendFrame(ClientFrames.submit(1, "session-b", 1, Bytes.utf8("x")));
+            wrongSession.sendFrame(ClientFrames.submit(1, "session-b", 1, 0, Bytes.utf8("x")));
 
             assertThat(garbage.awaitClosed(Duration.ofSeconds(5))).isTrue();
             assertThat(peerFrame.awaitClosed(Duration.ofSeconds(5))).isTrue();
@@ -124,7 +124,7 @@ class ClientEndpointTest {
                     .allMatch(l -> l.contains("session-b"));
 
             // The well-behaved connection on the same member still works.
-            good.sendFrame(ClientFrames.submit(1, "good", 1, Bytes.utf8("still fine")));
+            good.sendFrame(ClientFrames.submit(1, "good", 1, 0, Bytes.utf8("still fine")));
             assertThat(good.readFrame(Duration.ofSeconds(5)).getClientResponse().hasOk()).isTrue();
         }
     }

@@ -18,10 +18,10 @@ import org.junit.jupiter.api.Test;
 class RaftClientRetryTest {
 
     @Test
-    void aRetryCarriesTheSameClientIdAndSequenceNumber() throws Exception {
+    void aRetryCarriesTheSameClientIdAndSequenceNumberAndTheLowestOutstandingOne() throws Exception {
         try (FakeMember member = new FakeMember();
              RaftClient client = RaftClient.builder("c").clientId("session-1").members(List.of(member.endpoint())).build()) {
-            client.submit(Bytes.utf8("first")); // sequence 1, left unanswered
+            CompletableFuture<Bytes> first = client.submit(Bytes.utf8("first"));
             CompletableFuture<Bytes> second = client.submit(Bytes.utf8("second"));
             member.accept();
 
@@ -32,11 +32,17 @@ class RaftClientRetryTest {
             ClientSubmit b = member.read().getClientSubmit();
             assertThat(a.getSequence()).isEqualTo(1);
             assertThat(b.getSequence()).isEqualTo(2);
+            assertThat(a.getLowestOutstandingSequence()).isEqualTo(1);
+            assertThat(b.getLowestOutstandingSequence()).isEqualTo(1);
 
+            member.write(ClientFrames.ok(a.getRequestId(), Bytes.utf8("one")));
+            assertThat(first.get(5, TimeUnit.SECONDS).toUtf8()).isEqualTo("one");
             member.write(ClientFrames.outcomeUnknown(b.getRequestId(), "timed out on the member"));
             ClientSubmit retry = member.read().getClientSubmit();
             assertThat(retry.getClientId()).isEqualTo("session-1");
             assertThat(retry.getSequence()).isEqualTo(2);
+            // Sequence 1 is answered: the member may forget its response (thesis §6.3).
+            assertThat(retry.getLowestOutstandingSequence()).isEqualTo(2);
             assertThat(retry.getRequestId()).isNotEqualTo(b.getRequestId());
             assertThat(retry.getCommand().toStringUtf8()).isEqualTo("second");
 

@@ -30,9 +30,10 @@ public final class ClientFrames {
                 .setProtocolVersion(VERSION).setClusterId(clusterId).setClientId(clientId).build()).build();
     }
 
-    public static Frame submit(long requestId, String clientId, long sequence, Bytes command) {
+    public static Frame submit(long requestId, String clientId, long sequence, long lowestOutstanding, Bytes command) {
         return Frame.newBuilder().setClientSubmit(ClientSubmit.newBuilder()
                 .setRequestId(requestId).setClientId(clientId).setSequence(sequence)
+                .setLowestOutstandingSequence(lowestOutstanding)
                 .setCommand(ByteStrings.of(command)).build()).build();
     }
 
@@ -107,6 +108,10 @@ public final class ClientFrames {
                     throw new WireException("submit for client '" + printable(s.getClientId()) + "' on the connection of '" + clientId + "'");
                 }
                 if (s.getSequence() == 0) throw new WireException("submit with sequence number 0");
+                if (Long.compareUnsigned(s.getLowestOutstandingSequence(), s.getSequence()) > 0) {
+                    throw new WireException("submit " + Long.toUnsignedString(s.getSequence()) + " claims lowest outstanding sequence "
+                            + Long.toUnsignedString(s.getLowestOutstandingSequence()));
+                }
             }
             case CLIENT_QUERY -> {
                 if (frame.getClientQuery().getRequestId() == 0) throw new WireException("query with request id 0");
