@@ -167,6 +167,30 @@ class MembershipChangeServerTest {
         assertThat(Set.copyOf(newLeader.members().keySet())).isEqualTo(Set.copyOf(now));
     }
 
+    @Test
+    void aMemberAddedLaterRestartsFromItsLogAsAVoter_thesis4_1() throws Exception {
+        RaftServer leader = cluster.bootstrap(3).awaitLeader(List.of(id(1), id(2), id(3)));
+        List<dev.floe.raft.Member> founders = members(1, 2, 3);
+        cluster.startJoining(4, leader);
+        ClusterConfig four = leader.addVoter(member(4)).get(10, TimeUnit.SECONDS);
+        write(leader, "x");
+        List<NodeId> all = List.of(id(1), id(2), id(3), id(4));
+        cluster.awaitCommands(all, List.of("x"));
+        // Restarted with the same (now stale) builder arguments: the configuration in its log wins.
+        cluster.stop(id(4));
+        RaftServer again = cluster.start(4, founders, true);
+        assertThat(again.status().config()).isEqualTo(four);
+        assertThat(again.members()).containsKey(id(4));
+        // It is a voter again: with one founder down, commits need its acknowledgement (3 of 4).
+        RaftServer current = cluster.awaitLeader(all);
+        NodeId down = all.stream().filter(n -> !n.equals(current.id()) && !n.equals(id(4))).findFirst().orElseThrow();
+        cluster.stop(down);
+        write(current, "y");
+        List<NodeId> up = all.stream().filter(n -> !n.equals(down)).toList();
+        cluster.awaitCommands(up, List.of("x", "y"));
+        assertThat(again.status().isVoter(id(4))).isTrue();
+    }
+
     private RaftServer leaderOf(List<NodeId> ids) {
         return Await.value(Duration.ofSeconds(10), "a leader", () -> ids.stream().map(cluster::server)
                 .filter(s -> s != null && s.status().isLeader()).findFirst());
