@@ -29,10 +29,13 @@ final class StatusBoard {
         return current;
     }
 
-    /** Consensus thread: the configuration in force and its members' client addresses changed. */
+    /** Consensus thread (or the constructing thread before start): the configuration in force and its members' client addresses changed. */
     void membership(Map<NodeId, Endpoint> clients, ClusterConfig inForce) {
         members = Map.copyOf(clients);
         config = inForce;
+        ServerStatus s = current;
+        current = new ServerStatus(s.id(), s.role(), s.term(), s.leader(), s.commitIndex(), s.appliedIndex(),
+                s.lastLogIndex(), s.snapshotIndex(), members, inForce, s.followers(), s.running());
     }
 
     /** Consensus thread: publishes the core's status and the applier's applied index. */

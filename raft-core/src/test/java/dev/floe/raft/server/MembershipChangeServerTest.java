@@ -191,6 +191,27 @@ class MembershipChangeServerTest {
         assertThat(again.status().isVoter(id(4))).isTrue();
     }
 
+    @Test
+    void rolesAndAddressesGivenToTheBuilderShowInStatusBeforeStart() {
+        List<dev.floe.raft.Member> given = List.of(member(1), member(2), member(3).withVoter(false));
+        try (RaftServer s = RaftServer.builder().id(id(1)).members(given).stateMachine(new RecordingStateMachine())
+                .storage(new dev.floe.raft.testkit.MemoryLogStorage(), new dev.floe.raft.testkit.MemoryHardStateStore())
+                .transport(cluster.network.transport(id(1))).options(MembershipCluster.FAST).build()) {
+            assertThat(s.status().isVoter(id(2))).isTrue();
+            assertThat(s.status().isLearner(id(3))).isTrue();
+            assertThat(s.members()).containsEntry(id(3), member(3).client());
+        }
+        // A server outside the members must say it is joining; one inside must not.
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> RaftServer.builder().id(id(4)).members(given)
+                        .stateMachine(new RecordingStateMachine()).storage(new dev.floe.raft.testkit.MemoryLogStorage(),
+                                new dev.floe.raft.testkit.MemoryHardStateStore()).transport(cluster.network.transport(id(4))).build())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("joining()");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> RaftServer.builder().id(id(1)).members(given).joining()
+                        .stateMachine(new RecordingStateMachine()).storage(new dev.floe.raft.testkit.MemoryLogStorage(),
+                                new dev.floe.raft.testkit.MemoryHardStateStore()).transport(cluster.network.transport(id(1))).build())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("not joining");
+    }
+
     private RaftServer leaderOf(List<NodeId> ids) {
         return Await.value(Duration.ofSeconds(10), "a leader", () -> ids.stream().map(cluster::server)
                 .filter(s -> s != null && s.status().isLeader()).findFirst());
