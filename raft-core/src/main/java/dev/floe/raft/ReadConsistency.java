@@ -15,9 +15,10 @@ public enum ReadConsistency {
      * Lease-based (thesis §6.4.1): the leader answers without a heartbeat round while a quorum has
      * heard from it within an election timeout minus a clock-drift margin; linearizable only if
      * clocks drift by less than that margin (no server's clock runs that much slower or faster than
-     * another's over an election timeout, and no process pause is longer). Floe currently serves
-     * these reads exactly like {@link #LINEARIZABLE}, which is always safe, until the core exposes
-     * a lease (see docs/snapshots-reads-sessions.md).
+     * another's over an election timeout, and no process pause is longer). Served from the lease
+     * only when lease reads are switched on ({@code RaftServerOptions.leaseReads}) and the lease
+     * holds; otherwise (leases off, a follower, a lease that lapsed, a new leader before its first
+     * commit, a leadership transfer in progress) exactly like {@link #LINEARIZABLE}.
      */
     LEASE,
     /**

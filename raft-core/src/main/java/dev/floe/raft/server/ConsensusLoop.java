@@ -145,6 +145,16 @@ final class ConsensusLoop implements Runnable {
             propose(p.write());
         } else if (in instanceof Input.Read r) {
             if (!r.read().settled()) reads.request(node, r.read());
+        } else if (in instanceof Input.LeaseRead r) {
+            if (!r.read().settled()) {
+                // Thesis §6.4.1: within its lease the leader's commit index needs no heartbeat round.
+                java.util.OptionalLong lease = node.leaseReadIndex();
+                if (lease.isPresent()) {
+                    applier.query(lease.getAsLong(), r.read());
+                } else {
+                    reads.request(node, r.read()); // a follower, no lease, or leases off: ReadIndex
+                }
+            }
         } else if (in instanceof Input.StaleRead r) {
             if (!r.read().settled()) applier.query(0, r.read()); // whatever is applied now
         } else if (in instanceof Input.Compact c) {
@@ -284,6 +294,7 @@ final class ConsensusLoop implements Runnable {
             if (in instanceof Input.Propose p) fail(p.write(), closed);
             if (in instanceof Input.Read r) fail(r.read(), closed);
             if (in instanceof Input.StaleRead r) fail(r.read(), closed);
+            if (in instanceof Input.LeaseRead r) fail(r.read(), closed);
         }
         inputs.clear();
         for (PendingRead r : reads.waiting()) fail(r, closed);

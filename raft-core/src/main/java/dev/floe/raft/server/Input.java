@@ -20,6 +20,10 @@ sealed interface Input {
     record Read(PendingRead read) implements Input {
     }
 
+    /** A query from {@code read(query, LEASE)}: served from the leader's lease if it has one, else by ReadIndex. */
+    record LeaseRead(PendingRead read) implements Input {
+    }
+
     /** A query from {@code read(query, STALE)}: serve from the local state machine as it is. */
     record StaleRead(PendingRead read) implements Input {
     }

@@ -295,14 +295,20 @@ public final class RaftServer implements AutoCloseable {
     /**
      * Answers {@code query} from the state machine with the given consistency (thesis §6.4; see
      * {@link ReadConsistency} for what each promises): {@code LINEARIZABLE} as {@link #read(Bytes)};
-     * {@code LEASE} currently the same (the core has no lease API yet); {@code STALE} at once from
+     * {@code LEASE} from the leader's lease without a heartbeat round when
+     * {@link RaftServerOptions#leaseReads()} is on and the lease holds, otherwise as
+     * {@code LINEARIZABLE} (so always on a follower); {@code STALE} at once from
      * this member's state machine, on any member, without asking the leader. Never blocks.
      */
     public CompletableFuture<Bytes> read(Bytes query, ReadConsistency consistency) {
         Objects.requireNonNull(query, "query");
         Objects.requireNonNull(consistency, "consistency");
         PendingRead read = new PendingRead(query, deadline());
-        enqueue(read, consistency == ReadConsistency.STALE ? new Input.StaleRead(read) : new Input.Read(read));
+        enqueue(read, switch (consistency) {
+            case LINEARIZABLE -> new Input.Read(read);
+            case LEASE -> new Input.LeaseRead(read);
+            case STALE -> new Input.StaleRead(read);
+        });
         return read.future;
     }
 

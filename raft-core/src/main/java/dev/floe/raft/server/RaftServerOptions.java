@@ -31,12 +31,19 @@ import java.util.Objects;
  *                            fail at once with backpressure (default 10 000)
  * @param shutdownTimeout     how long {@code close()} waits for each thread and for writes in
  *                            flight to finish (default 5 s)
+ * @param leaseReads          serve {@code read(query, LEASE)} on the leader from its lease, without a
+ *                            heartbeat round (thesis §6.4.1; default off, and then LEASE reads are
+ *                            ReadIndex reads). Rests on bounded clock drift: no member's clock may run
+ *                            {@code leaseMarginTicks} per election timeout slower than the leader's.
+ *                            Needs {@code checkQuorum}; a restarted member then refuses votes for its
+ *                            first election timeout
+ * @param leaseMarginTicks    how much shorter than an election timeout the lease is (default 2)
  */
 public record RaftServerOptions(Duration tickInterval, int electionTicks, int heartbeatTicks, boolean preVote,
                                 boolean checkQuorum, long maxMessageBytes, int maxInflightMessages,
                                 long maxInflightBytes, long maxUncommittedBytes, long maxApplyBatchBytes,
                                 int maxApplyBacklog, Duration requestTimeout, int maxPendingRequests,
-                                Duration shutdownTimeout) {
+                                Duration shutdownTimeout, boolean leaseReads, int leaseMarginTicks) {
 
     public RaftServerOptions {
         requirePositive(tickInterval, "tickInterval");
@@ -47,7 +54,7 @@ public record RaftServerOptions(Duration tickInterval, int electionTicks, int he
         // The core validates the rest; fail here, at construction, rather than at start(). (In a
         // compact constructor the fields are not assigned yet, so pass the parameters.)
         new RaftOptions(electionTicks, heartbeatTicks, preVote, checkQuorum, maxMessageBytes, maxInflightMessages,
-                maxInflightBytes, maxUncommittedBytes, maxApplyBatchBytes);
+                maxInflightBytes, maxUncommittedBytes, maxApplyBatchBytes, leaseReads, leaseMarginTicks);
     }
 
     /** The defaults (see the parameter descriptions). */
@@ -76,13 +83,15 @@ public record RaftServerOptions(Duration tickInterval, int electionTicks, int he
         b.requestTimeout = requestTimeout;
         b.maxPendingRequests = maxPendingRequests;
         b.shutdownTimeout = shutdownTimeout;
+        b.leaseReads = leaseReads;
+        b.leaseMarginTicks = leaseMarginTicks;
         return b;
     }
 
     /** The consensus core's share of these options. */
     public RaftOptions toRaftOptions() {
         return new RaftOptions(electionTicks, heartbeatTicks, preVote, checkQuorum, maxMessageBytes,
-                maxInflightMessages, maxInflightBytes, maxUncommittedBytes, maxApplyBatchBytes);
+                maxInflightMessages, maxInflightBytes, maxUncommittedBytes, maxApplyBatchBytes, leaseReads, leaseMarginTicks);
     }
 
     private static void requirePositive(Duration d, String name) {
@@ -106,8 +115,17 @@ public record RaftServerOptions(Duration tickInterval, int electionTicks, int he
         private Duration requestTimeout = Duration.ofSeconds(5);
         private int maxPendingRequests = 10_000;
         private Duration shutdownTimeout = Duration.ofSeconds(5);
+        private boolean leaseReads = RaftOptions.DEFAULTS.leaseReads();
+        private int leaseMarginTicks = RaftOptions.DEFAULTS.leaseMarginTicks();
 
         private Builder() {
+        }
+
+        /** Lease reads on or off, and the clock-drift margin in ticks (see the record's description). */
+        public Builder leaseReads(boolean on, int marginTicks) {
+            leaseReads = on;
+            leaseMarginTicks = marginTicks;
+            return this;
         }
 
         public Builder tickInterval(Duration value) {
@@ -174,7 +192,7 @@ public record RaftServerOptions(Duration tickInterval, int electionTicks, int he
         public RaftServerOptions build() {
             return new RaftServerOptions(tickInterval, electionTicks, heartbeatTicks, preVote, checkQuorum,
                     maxMessageBytes, maxInflightMessages, maxInflightBytes, maxUncommittedBytes, maxApplyBatchBytes,
-                    maxApplyBacklog, requestTimeout, maxPendingRequests, shutdownTimeout);
+                    maxApplyBacklog, requestTimeout, maxPendingRequests, shutdownTimeout, leaseReads, leaseMarginTicks);
         }
     }
 }

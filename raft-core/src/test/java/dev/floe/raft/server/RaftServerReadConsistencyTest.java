@@ -1,10 +1,14 @@
 package dev.floe.raft.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.floe.raft.Bytes;
 import dev.floe.raft.NodeId;
 import dev.floe.raft.ReadConsistency;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -47,6 +51,48 @@ class RaftServerReadConsistencyTest {
                     assertThat(read(c.server(id), ReadConsistency.LEASE)).isEqualTo(Integer.toString(round));
                 }
             }
+        }
+    }
+
+    /** 50 ms ticks: a lease of (10 - 2) ticks = 400 ms, long enough to read in after a cut. */
+    private static final RaftServerOptions LEASES = RaftServerOptions.builder()
+            .tickInterval(Duration.ofMillis(50))
+            .electionTicks(10, 1)
+            .leaseReads(true, 2)
+            .requestTimeout(Duration.ofSeconds(2))
+            .build();
+
+    @Test
+    void aLeaseReadNeedsNoHeartbeatRoundWhileTheLeaseHolds_thesis6_4_1() throws Exception {
+        try (SnapshotCluster c = new SnapshotCluster(3, LEASES, SnapshotOptions.defaults()).startAll()) {
+            RaftServer leader = c.awaitLeader();
+            submit(leader, 3);
+            assertThat(read(leader, ReadConsistency.LEASE)).isEqualTo("3");
+            // Cut the leader off: no heartbeat round can complete any more.
+            c.network.isolate(leader.id());
+            CompletableFuture<Bytes> lease = leader.read(Bytes.utf8("count"), ReadConsistency.LEASE);
+            CompletableFuture<Bytes> readIndex = leader.read(Bytes.utf8("count"), ReadConsistency.LINEARIZABLE);
+            assertThat(lease.get(2, TimeUnit.SECONDS).toUtf8()).isEqualTo("3");
+            // The ReadIndex read needs a quorum's heartbeat acknowledgements, which never come.
+            assertThatThrownBy(() -> readIndex.get(5, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class);
+        }
+    }
+
+    @Test
+    void aCutOffLeaderNeverServesAStaleLeaseReadOnceANewLeaderWrote_thesis6_4_1() throws Exception {
+        try (SnapshotCluster c = new SnapshotCluster(3, LEASES, SnapshotOptions.defaults()).startAll()) {
+            RaftServer old = c.awaitLeader();
+            submit(old, 2);
+            c.network.isolate(old.id());
+            // The others elect a new leader (only once the old lease lapsed: they ignore votes
+            // within it, thesis 4.2.3) and complete a write the old leader never sees.
+            RaftServer next = Await.value(Duration.ofSeconds(10), "a new leader among the others",
+                    () -> c.members.keySet().stream().filter(id -> !id.equals(old.id())).map(c::server)
+                            .filter(s -> s.status().isLeader()).findFirst());
+            submit(next, 1);
+            // A read that started after that write completed must see it: the old leader must refuse.
+            assertThatThrownBy(() -> read(old, ReadConsistency.LEASE)).isInstanceOf(ExecutionException.class);
+            assertThat(read(next, ReadConsistency.LEASE)).isEqualTo("3");
         }
     }
 }
