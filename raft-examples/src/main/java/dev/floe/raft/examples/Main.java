@@ -9,7 +9,7 @@ public final class Main {
             usage: java -jar raft-kv.jar <command> [options]
 
             commands:
-            """ + NodeCommand.USAGE + DemoCommand.USAGE + """
+            """ + NodeCommand.USAGE + DemoCommand.USAGE + BenchCommand.USAGE + """
               simulate [--seed N] [--nodes 5] [--seconds 30] [--pace-ms 200]
                   watch a simulated Raft cluster run under faults (deterministic per seed)
             """;
