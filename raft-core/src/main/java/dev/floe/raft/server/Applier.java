@@ -76,14 +76,17 @@ final class Applier implements Runnable {
     private long appliedTerm;
     /** The configuration in force at appliedIndex: the last applied CONFIG entry's (thesis §4.1). */
     private ClusterConfig appliedConfig;
+    /** The context of that configuration's entry (the members' addresses), kept in snapshots. */
+    private Bytes appliedConfigContext;
     private final LocalSnapshots snapshots;
     /** Exactly-once sessions (thesis §6.3): replicated state, saved in snapshots before the user's state. */
     private final SessionTable sessions;
     /** Asks the consensus thread to compact the log up to a snapshot's index, then complete the future. */
     private final BiConsumer<Long, CompletableFuture<Long>> compact;
 
-    Applier(NodeId id, StateMachine stateMachine, Proposals proposals, SnapshotMeta applied, LocalSnapshots snapshots,
-            SessionTable sessions, BiConsumer<Long, CompletableFuture<Long>> compact, BiConsumer<String, Throwable> fatal) {
+    Applier(NodeId id, StateMachine stateMachine, Proposals proposals, SnapshotMeta applied, Bytes configContext,
+            LocalSnapshots snapshots, SessionTable sessions, BiConsumer<Long, CompletableFuture<Long>> compact,
+            BiConsumer<String, Throwable> fatal) {
         this.sessions = sessions;
         this.id = id;
         this.stateMachine = stateMachine;
@@ -91,6 +94,7 @@ final class Applier implements Runnable {
         this.appliedIndex = applied.lastIndex();
         this.appliedTerm = applied.lastTerm();
         this.appliedConfig = applied.config();
+        this.appliedConfigContext = configContext;
         this.snapshots = snapshots;
         this.compact = compact;
         this.fatal = fatal;
@@ -186,7 +190,11 @@ final class Applier implements Runnable {
                     if (outcome instanceof SessionTable.Outcome.Refused r) refused = r.reason();
                 }
             }
-            if (e.type() == EntryType.CONFIG) appliedConfig = ConfigEntry.decode(e.index(), e.data()).config();
+            if (e.type() == EntryType.CONFIG) {
+                ConfigEntry config = ConfigEntry.decode(e.index(), e.data());
+                appliedConfig = config.config();
+                appliedConfigContext = config.context();
+            }
             appliedIndex = e.index();
             appliedTerm = e.term();
             backlog.decrementAndGet();
@@ -208,7 +216,7 @@ final class Applier implements Runnable {
         }
         SnapshotMeta meta = new SnapshotMeta(appliedIndex, appliedTerm, appliedConfig);
         try {
-            snapshots.take(meta, sessions.encode(), stateMachine);
+            snapshots.take(meta, new ServerSnapshot.ServerState(sessions.encode(), appliedConfigContext), stateMachine);
         } catch (IOException | RuntimeException e) {
             // The previous snapshot and the whole log stand: nothing is lost, compaction just waits.
             LOG.error("{} could not take snapshot {}: {}", id, meta, e.toString(), e);
@@ -224,7 +232,9 @@ final class Applier implements Runnable {
             throw new IllegalStateException("snapshot " + meta + " installed at or below applied index " + appliedIndex);
         }
         try {
-            sessions.restore(snapshots.restore(meta, stateMachine));
+            ServerSnapshot.ServerState state = snapshots.restore(meta, stateMachine);
+            sessions.restore(state.sessions());
+            appliedConfigContext = state.configContext();
         } catch (IOException e) {
             // The log was already reset to the snapshot: without its state this replica cannot continue.
             throw new IllegalStateException(id + " cannot restore the installed snapshot " + meta, e);

@@ -56,7 +56,8 @@ final class LocalSnapshots {
      * the previous snapshot stands, and the counters restart so a failing store is not retried at
      * every entry.
      */
-    SnapshotStore.Snapshot take(SnapshotMeta meta, Bytes serverState, StateMachine stateMachine) throws IOException {
+    SnapshotStore.Snapshot take(SnapshotMeta meta, ServerSnapshot.ServerState serverState, StateMachine stateMachine)
+            throws IOException {
         SnapshotStore s = store.orElseThrow(() -> new IllegalStateException(id + " has no snapshot store"));
         entriesSince = 0;
         bytesSince = 0;
@@ -83,13 +84,13 @@ final class LocalSnapshots {
      *
      * @throws IOException when the store does not hold that snapshot or it cannot be read
      */
-    Bytes restore(SnapshotMeta meta, StateMachine stateMachine) throws IOException {
+    ServerSnapshot.ServerState restore(SnapshotMeta meta, StateMachine stateMachine) throws IOException {
         SnapshotStore s = store.orElseThrow(() -> new IOException(id + " has no snapshot store to restore " + meta + " from"));
         SnapshotStore.Snapshot snap = s.latest().orElseThrow(() -> new IOException(id + " holds no snapshot, expected " + meta));
         if (snap.meta().lastIndex() != meta.lastIndex() || snap.meta().lastTerm() != meta.lastTerm()) {
             throw new IOException(id + " holds snapshot " + snap.meta() + " but must restore " + meta);
         }
-        Bytes serverState;
+        ServerSnapshot.ServerState serverState;
         try (InputStream in = snap.open()) {
             serverState = ServerSnapshot.restore(in, stateMachine);
         }

@@ -180,8 +180,8 @@ public final class RaftServer implements AutoCloseable {
             persist = new PersistPipeline(id, hardStateStore, log, transport, inputs::add, this::fatal,
                     options.shutdownTimeout().toMillis());
             SessionTable sessions = new SessionTable(sessionExpiry.toMillis());
-            sessions.restore(recovered.serverState());
-            applier = new Applier(id, stateMachine, proposals, recovered.applied(),
+            sessions.restore(recovered.serverState().sessions());
+            applier = new Applier(id, stateMachine, proposals, recovered.applied(), recovered.serverState().configContext(),
                     new LocalSnapshots(id, snapshotStore, snapshotOptions, snapshotIndex), sessions,
                     (index, done) -> inputs.add(new Input.Compact(index, done)), this::fatal);
             snapshotTransfers = new SnapshotTransfers(id, snapshotStore, transport, snapshotOptions, inputs::add);

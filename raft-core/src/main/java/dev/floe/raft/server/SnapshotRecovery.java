@@ -1,6 +1,5 @@
 package dev.floe.raft.server;
 
-import dev.floe.raft.Bytes;
 import dev.floe.raft.ClusterConfig;
 import dev.floe.raft.LogStorage;
 import dev.floe.raft.NodeId;
@@ -25,7 +24,7 @@ final class SnapshotRecovery {
      * @param applied     the index, term and configuration the state machine starts at
      * @param serverState the server's own state that travelled in the snapshot (empty without one)
      */
-    record Result(SnapshotMeta applied, Bytes serverState) {
+    record Result(SnapshotMeta applied, ServerSnapshot.ServerState serverState) {
     }
 
     private SnapshotRecovery() {
@@ -40,10 +39,10 @@ final class SnapshotRecovery {
     static Result recover(NodeId id, Optional<SnapshotStore> store, LogStorage log, StateMachine stateMachine,
                           ClusterConfig bootstrap) throws IOException {
         Optional<SnapshotStore.Snapshot> latest = store.isPresent() ? store.get().latest() : Optional.empty();
-        if (latest.isEmpty()) return new Result(new SnapshotMeta(0, 0, bootstrap), Bytes.EMPTY);
+        if (latest.isEmpty()) return new Result(new SnapshotMeta(0, 0, bootstrap), ServerSnapshot.ServerState.EMPTY);
         SnapshotStore.Snapshot snap = latest.get();
         SnapshotMeta meta = snap.meta();
-        Bytes serverState;
+        ServerSnapshot.ServerState serverState;
         try (InputStream in = snap.open()) {
             serverState = ServerSnapshot.restore(in, stateMachine);
         }
