@@ -88,8 +88,15 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Restart</h2>
  * {@link #start()} recovers the term, the vote and the log from the storage and rejoins; the state
- * machine must start empty, and every committed entry is applied to it again, from index 1, once
- * the member learns the commit index from the leader.
+ * machine must start empty. With a {@link Builder#snapshotStore snapshot store}, it is first restored
+ * from the newest snapshot (with the client sessions), and only the committed entries after it are
+ * applied again; without one, every committed entry is, from index 1, once the member learns the
+ * commit index from the leader.
+ *
+ * <h2>Snapshots, reads, sessions</h2>
+ * Snapshots and log compaction ({@link #snapshotNow()}, {@link SnapshotOptions}), the read options
+ * ({@link #read(Bytes, ReadConsistency)}) and exactly-once sessions
+ * ({@link #submit(String, long, Bytes)}) are described in {@code docs/snapshots-reads-sessions.md}.
  */
 public final class RaftServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RaftServer.class);
