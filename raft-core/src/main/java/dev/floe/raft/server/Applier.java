@@ -183,7 +183,7 @@ final class Applier implements Runnable {
                 if (command instanceof SessionEnvelope.Plain p) {
                     result = stateMachine.apply(e.index(), p.command());
                 } else if (command instanceof SessionEnvelope.Session s) {
-                    SessionTable.Outcome outcome = sessions.apply(s.clientId(), s.sequence(), s.leaderMillis(),
+                    SessionTable.Outcome outcome = sessions.apply(s.clientId(), s.sequence(), s.lowestOutstanding(), s.leaderMillis(),
                             () -> stateMachine.apply(e.index(), s.command()));
                     if (outcome instanceof SessionTable.Outcome.Applied a) result = a.response();
                     if (outcome instanceof SessionTable.Outcome.Duplicate d) result = d.response();

@@ -267,23 +267,36 @@ public final class RaftServer implements AutoCloseable {
     }
 
     /**
-     * Proposes {@code command} as number {@code sequence} of client {@code clientId}'s session
-     * (thesis §6.3): applied at most once however often it is retried, here or at another leader.
-     * A retry of the client's latest command completes with the response kept from when it was
-     * applied; the state machine does not see it again. Sessions start at sequence 1 (which
-     * registers them) and expire after {@link Builder#sessionExpiry} of inactivity in log time;
-     * then the future fails with {@link SessionExpiredException} and nothing is applied. A client
-     * keeps one command outstanding and numbers them upwards; an older sequence than its latest
-     * fails with {@link IllegalArgumentException}. Otherwise fails like {@link #submit(Bytes)}, and
-     * after {@link OutcomeUnknownException} or {@link NotLeaderException} the client simply retries
-     * the same (client, sequence). Never blocks.
+     * {@link #submit(String, long, long, Bytes)} for a client with one command outstanding: every
+     * response below {@code sequence} was received.
      */
     public CompletableFuture<Bytes> submit(String clientId, long sequence, Bytes command) {
+        return submit(clientId, sequence, sequence, command);
+    }
+
+    /**
+     * Proposes {@code command} as number {@code sequence} of client {@code clientId}'s session
+     * (thesis §6.3): applied at most once however often it is retried, here or at another leader.
+     * The client numbers its commands 1, 2, 3, ... and may pipeline them; {@code lowestOutstanding}
+     * is the lowest sequence whose response it still waits for. A retry of an applied command
+     * completes with the response kept from when it was applied; the state machine does not see it
+     * again. A session registers with its first command (sent with {@code lowestOutstanding} 1) and
+     * expires after {@link Builder#sessionExpiry} of inactivity in log time; then the future fails
+     * with {@link SessionExpiredException} and nothing is applied. A sequence below a
+     * {@code lowestOutstanding} the client sent before fails with {@link IllegalArgumentException}.
+     * Otherwise fails like {@link #submit(Bytes)}, and after {@link OutcomeUnknownException} or
+     * {@link NotLeaderException} the client simply retries the same (client, sequence). Never blocks.
+     *
+     * @throws IllegalArgumentException unless {@code 1 <= lowestOutstanding <= sequence}
+     */
+    public CompletableFuture<Bytes> submit(String clientId, long sequence, long lowestOutstanding, Bytes command) {
         Objects.requireNonNull(clientId, "clientId");
         Objects.requireNonNull(command, "command");
-        if (sequence < 1) throw new IllegalArgumentException("sequence numbers start at 1: " + sequence);
+        if (lowestOutstanding < 1 || lowestOutstanding > sequence) {
+            throw new IllegalArgumentException("need 1 <= lowestOutstanding <= sequence: " + lowestOutstanding + ", " + sequence);
+        }
         // The leader's clock becomes log time for session expiry; replicas use the largest stamp seen.
-        Bytes envelope = SessionEnvelope.session(clientId, sequence, System.currentTimeMillis(), command);
+        Bytes envelope = SessionEnvelope.session(clientId, sequence, lowestOutstanding, System.currentTimeMillis(), command);
         PendingWrite write = new PendingWrite(envelope, deadline());
         enqueue(write, new Input.Propose(write));
         return write.future;

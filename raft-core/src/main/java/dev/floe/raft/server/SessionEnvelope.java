@@ -11,8 +11,9 @@ import java.io.UncheckedIOException;
 /**
  * How the server stores a command in a COMMAND log entry: a one-byte tag, then either the user's
  * command as is ({@link #PLAIN}) or a session envelope ({@link #SESSION}, thesis §6.3): the client
- * id, its sequence number, the leader's clock when it proposed the command (log time for session
- * expiry), then the command. Every command carries the tag so that no user command can be
+ * id, its sequence number, the lowest sequence it still waits for (every response below it was
+ * received), the leader's clock when it proposed the command (log time for session expiry), then
+ * the command. Every command carries the tag so that no user command can be
  * mistaken for an envelope.
  */
 sealed interface SessionEnvelope {
@@ -24,7 +25,8 @@ sealed interface SessionEnvelope {
     }
 
     /** A command of {@code clientId}'s session, number {@code sequence}, stamped {@code leaderMillis}. */
-    record Session(String clientId, long sequence, long leaderMillis, Bytes command) implements SessionEnvelope {
+    record Session(String clientId, long sequence, long lowestOutstanding, long leaderMillis, Bytes command)
+            implements SessionEnvelope {
     }
 
     static Bytes plain(Bytes command) {
@@ -34,13 +36,14 @@ sealed interface SessionEnvelope {
         return Bytes.wrap(out);
     }
 
-    static Bytes session(String clientId, long sequence, long leaderMillis, Bytes command) {
+    static Bytes session(String clientId, long sequence, long lowestOutstanding, long leaderMillis, Bytes command) {
         try {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream(command.size() + clientId.length() + 32);
             DataOutputStream out = new DataOutputStream(bytes);
             out.writeByte(SESSION);
             out.writeUTF(clientId);
             out.writeLong(sequence);
+            out.writeLong(lowestOutstanding);
             out.writeLong(leaderMillis);
             command.writeTo(out);
             out.flush();
@@ -65,9 +68,10 @@ sealed interface SessionEnvelope {
             DataInputStream in = new DataInputStream(bytes);
             String clientId = in.readUTF();
             long sequence = in.readLong();
+            long lowestOutstanding = in.readLong();
             long millis = in.readLong();
             int offset = raw.length - bytes.available();
-            return new Session(clientId, sequence, millis, Bytes.wrap(raw, offset, raw.length - offset));
+            return new Session(clientId, sequence, lowestOutstanding, millis, Bytes.wrap(raw, offset, raw.length - offset));
         } catch (IOException e) {
             throw new IllegalStateException("command entry " + index + " has a truncated session envelope", e);
         }

@@ -15,9 +15,18 @@ import java.util.function.Supplier;
 
 /**
  * Exactly-once client sessions (thesis §6.3), part of the replicated state: for each client, the
- * last sequence number applied and its response, so a retried command is answered from here and
- * not applied twice. Applier thread only; saved into and restored from snapshots with the state
- * machine it guards.
+ * responses of its applied commands that it may still retry, so a retried command is answered from
+ * here and not applied twice. Applier thread only; saved into and restored from snapshots with the
+ * state machine it guards.
+ *
+ * <h2>The response window</h2>
+ * A client numbers its commands 1, 2, 3, ... and sends with each the lowest sequence it still waits
+ * for ({@code lowestOutstanding}): it has the responses of everything below, so the table forgets
+ * them. The table keeps the response of every applied sequence from {@code lowestKept} (the highest
+ * {@code lowestOutstanding} seen) up. Hence for a sequence at or above {@code lowestKept}, "applied"
+ * is exactly "has a kept response", even when pipelined commands reach the log out of order (a
+ * retry after a redirect may land after newer commands). At most {@link #MAX_KEPT} responses are
+ * kept per client; beyond that the oldest are dropped and {@code lowestKept} rises.
  *
  * <h2>Log time</h2>
  * Expiry must be decided identically on every replica, so it never reads a local clock: the leader
@@ -27,22 +36,27 @@ import java.util.function.Supplier;
  *
  * <h2>Rules</h2>
  * <ul>
- *   <li>A client's first command (sequence 1) registers its session implicitly.</li>
- *   <li>A sequence above the last applied one is new: it is applied and its response kept.</li>
- *   <li>The last applied sequence again is a retry: answered with the kept response, not applied.</li>
- *   <li>A lower sequence was applied long ago and its response is gone: refused (a client keeps one
- *       command outstanding, so it never retries an older one).</li>
- *   <li>An expired client, or an unknown client whose sequence is above 1 (its session expired and
- *       was forgotten), is refused with {@link SessionExpiredException}: the command is not applied.
- *       Expired ids are remembered for {@link #TOMBSTONE_EXPIRIES} expiry periods.</li>
+ *   <li>An unknown client whose {@code lowestOutstanding} is 1 (it never received a response) registers.</li>
+ *   <li>A sequence with a kept response is a retry: answered with it, not applied.</li>
+ *   <li>A sequence below {@code lowestKept} was acknowledged by the client itself: refused.</li>
+ *   <li>Any other sequence is new: applied, its response kept.</li>
+ *   <li>An expired client, or an unknown client that already received responses
+ *       ({@code lowestOutstanding > 1}: its session expired and was forgotten), is refused with
+ *       {@link SessionExpiredException}; nothing is applied. Expired ids are remembered for
+ *       {@link #TOMBSTONE_EXPIRIES} expiry periods.</li>
  * </ul>
  */
 final class SessionTable {
     /** How many expiry periods an expired client id is remembered, so that even its first command is refused. */
     static final int TOMBSTONE_EXPIRIES = 16;
+    /** Responses kept per client at most: the deepest pipeline a client may run safely. */
+    static final int MAX_KEPT = 10_000;
     private static final int FORMAT = 1;
 
-    private record Session(long lastSequence, Bytes lastResponse, long lastActiveMillis) {
+    private static final class Session {
+        final TreeMap<Long, Bytes> responses = new TreeMap<>();
+        long lowestKept = 1;
+        long lastActiveMillis;
     }
 
     /** What became of a session command. */
@@ -71,10 +85,11 @@ final class SessionTable {
     }
 
     /**
-     * Applies session command {@code sequence} of {@code clientId}, stamped {@code leaderMillis}:
-     * {@code apply} runs the state machine, only for a new command.
+     * Applies session command {@code sequence} of {@code clientId}, sent while the client waited for
+     * nothing below {@code lowestOutstanding}, stamped {@code leaderMillis}: {@code apply} runs the
+     * state machine, only for a new command.
      */
-    Outcome apply(String clientId, long sequence, long leaderMillis, Supplier<Bytes> apply) {
+    Outcome apply(String clientId, long sequence, long lowestOutstanding, long leaderMillis, Supplier<Bytes> apply) {
         clockMillis = Math.max(clockMillis, leaderMillis);
         expireIdle();
         Session s = sessions.get(clientId);
@@ -83,26 +98,37 @@ final class SessionTable {
                 return new Outcome.Refused(new SessionExpiredException(clientId, sequence,
                         "inactive for more than " + expiryMillis + " ms of log time"));
             }
-            if (sequence != 1) {
+            if (lowestOutstanding != 1) {
                 return new Outcome.Refused(new SessionExpiredException(clientId, sequence,
-                        "no session is known for it; sessions start at sequence 1"));
+                        "no session is known for it, and it already received responses"));
             }
-        } else if (sequence == s.lastSequence()) {
-            sessions.put(clientId, new Session(s.lastSequence(), s.lastResponse(), clockMillis));
-            return new Outcome.Duplicate(s.lastResponse());
-        } else if (sequence < s.lastSequence()) {
+            s = new Session();
+            sessions.put(clientId, s);
+        }
+        s.lastActiveMillis = clockMillis;
+        if (lowestOutstanding > s.lowestKept) {
+            s.lowestKept = lowestOutstanding;
+            s.responses.headMap(lowestOutstanding).clear(); // the client has these responses
+        }
+        Bytes kept = s.responses.get(sequence);
+        if (kept != null) return new Outcome.Duplicate(kept);
+        if (sequence < s.lowestKept) {
             return new Outcome.Refused(new IllegalArgumentException("command " + sequence + " of client '" + clientId
-                    + "' was applied before command " + s.lastSequence() + "; its response is no longer kept"));
+                    + "' is below the lowest outstanding sequence " + s.lowestKept + " the client reported"));
         }
         Bytes response = apply.get();
-        sessions.put(clientId, new Session(sequence, response, clockMillis));
+        s.responses.put(sequence, response);
+        if (s.responses.size() > MAX_KEPT) {
+            s.lowestKept = s.responses.firstKey() + 1;
+            s.responses.pollFirstEntry();
+        }
         return new Outcome.Applied(response);
     }
 
     private void expireIdle() {
         for (Iterator<Map.Entry<String, Session>> it = sessions.entrySet().iterator(); it.hasNext(); ) {
             Map.Entry<String, Session> e = it.next();
-            if (clockMillis - e.getValue().lastActiveMillis() > expiryMillis) {
+            if (clockMillis - e.getValue().lastActiveMillis > expiryMillis) {
                 expired.put(e.getKey(), clockMillis);
                 it.remove();
             }
@@ -123,11 +149,16 @@ final class SessionTable {
             out.writeLong(clockMillis);
             out.writeInt(sessions.size());
             for (Map.Entry<String, Session> e : sessions.entrySet()) {
+                Session s = e.getValue();
                 out.writeUTF(e.getKey());
-                out.writeLong(e.getValue().lastSequence());
-                out.writeLong(e.getValue().lastActiveMillis());
-                out.writeInt(e.getValue().lastResponse().size());
-                e.getValue().lastResponse().writeTo(out);
+                out.writeLong(s.lowestKept);
+                out.writeLong(s.lastActiveMillis);
+                out.writeInt(s.responses.size());
+                for (Map.Entry<Long, Bytes> r : s.responses.entrySet()) {
+                    out.writeLong(r.getKey());
+                    out.writeInt(r.getValue().size());
+                    r.getValue().writeTo(out);
+                }
             }
             out.writeInt(expired.size());
             for (Map.Entry<String, Long> e : expired.entrySet()) {
@@ -154,11 +185,18 @@ final class SessionTable {
         int n = in.readInt();
         for (int i = 0; i < n; i++) {
             String id = in.readUTF();
-            long seq = in.readLong();
-            long active = in.readLong();
-            int size = in.readInt();
-            if (size < 0 || size > data.size()) throw new IOException("bad response size " + size + " for client " + id);
-            sessions.put(id, new Session(seq, Bytes.wrap(in.readNBytes(size)), active));
+            Session s = new Session();
+            s.lowestKept = in.readLong();
+            s.lastActiveMillis = in.readLong();
+            int kept = in.readInt();
+            if (kept < 0 || kept > MAX_KEPT) throw new IOException("bad response count " + kept + " for client " + id);
+            for (int j = 0; j < kept; j++) {
+                long seq = in.readLong();
+                int size = in.readInt();
+                if (size < 0 || size > data.size()) throw new IOException("bad response size " + size + " for client " + id);
+                s.responses.put(seq, Bytes.wrap(in.readNBytes(size)));
+            }
+            sessions.put(id, s);
         }
         int m = in.readInt();
         for (int i = 0; i < m; i++) expired.put(in.readUTF(), in.readLong());

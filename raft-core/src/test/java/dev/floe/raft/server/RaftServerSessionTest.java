@@ -104,4 +104,22 @@ class RaftServerSessionTest {
             for (NodeId id : c.members.keySet()) assertThat(c.machine(id).commands()).isEqualTo(expected);
         }
     }
+
+    @Test
+    void pipelinedCommandsAndTheirRetriesApplyOnceEach_thesis6_3() throws Exception {
+        try (SnapshotCluster c = new SnapshotCluster(3, LocalCluster.FAST, SnapshotOptions.defaults()).startAll()) {
+            RaftServer leader = c.awaitLeader();
+            List<CompletableFuture<Bytes>> first = new java.util.ArrayList<>();
+            for (long seq = 1; seq <= 5; seq++) first.add(leader.submit("pipe", seq, 1, Bytes.utf8("p" + seq)));
+            for (CompletableFuture<Bytes> f : first) f.get(5, TimeUnit.SECONDS);
+            // Retries of commands still outstanding for the client, in any order: answered, not applied.
+            assertThat(leader.submit("pipe", 4, 1, Bytes.utf8("p4")).get(5, TimeUnit.SECONDS)).isEqualTo(first.get(3).get());
+            assertThat(leader.submit("pipe", 1, 1, Bytes.utf8("p1")).get(5, TimeUnit.SECONDS)).isEqualTo(first.get(0).get());
+            assertThat(leader.submit("pipe", 6, 6, Bytes.utf8("p6")).get(5, TimeUnit.SECONDS).toUtf8()).isEqualTo("6");
+            for (NodeId id : c.members.keySet()) c.awaitCommands(id, 6);
+            for (NodeId id : c.members.keySet()) {
+                assertThat(c.machine(id).commands()).containsExactly("p1", "p2", "p3", "p4", "p5", "p6");
+            }
+        }
+    }
 }
