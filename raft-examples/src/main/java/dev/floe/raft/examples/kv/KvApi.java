@@ -8,6 +8,8 @@ import dev.floe.raft.MembershipChangeException;
 import dev.floe.raft.Endpoint;
 import dev.floe.raft.NodeId;
 import dev.floe.raft.NotLeaderException;
+import dev.floe.raft.ReadConsistency;
+import dev.floe.raft.SessionExpiredException;
 import dev.floe.raft.OutcomeUnknownException;
 import dev.floe.raft.ServerClosedException;
 import dev.floe.raft.server.RaftServer;
@@ -128,9 +130,11 @@ public final class KvApi {
             case "stale" -> {
                 return done(lookupReply(machine.localGet(key)));
             }
-            // A lease read is served as a linearizable one until RaftServer offers read consistency levels.
             case "linearizable", "lease" -> {
-                return server.read(key).handle((answer, failure) -> failure != null
+                // A lease read skips the heartbeat round while the leader's lease holds (thesis §6.4.1),
+                // and falls back to ReadIndex otherwise; both are linearizable under bounded clock drift.
+                ReadConsistency level = consistency.equals("lease") ? ReadConsistency.LEASE : ReadConsistency.LINEARIZABLE;
+                return server.read(key, level).handle((answer, failure) -> failure != null
                         ? failure(failure, request) : lookupReply(KvStateMachine.decodeLookup(answer)));
             }
             default -> throw new BadRequest(Reply.error(400, "bad_request",
@@ -160,9 +164,15 @@ public final class KvApi {
     }
 
     private CompletableFuture<Reply> submit(KvRequest request, KvCommand command) {
-        // Client-Id/Request-Seq are checked now and take effect once RaftServer has exactly-once sessions.
-        session(request);
-        return server.submit(command.encode()).handle((result, failure) -> {
+        // With Client-Id and Request-Seq the write goes through Floe's exactly-once sessions (thesis
+        // §6.3): a retry of the same pair is applied at most once and answered with the first result.
+        // Responses are kept from sequence 1 on (up to the server's window), so a client may retry
+        // any of its recent requests, in any order.
+        Optional<Session> session = session(request);
+        CompletableFuture<Bytes> written = session.isPresent()
+                ? server.submit(session.get().clientId(), session.get().sequence(), 1, command.encode())
+                : server.submit(command.encode());
+        return written.handle((result, failure) -> {
             if (failure != null) return failure(failure, request);
             KvResult r = KvResult.decode(result);
             if (r instanceof KvResult.Written w) return Reply.json(200, Json.obj("index", w.index()));
@@ -215,6 +225,7 @@ public final class KvApi {
             return Reply.json(409, Json.obj("error", "transfer_failed", "reason", e.reason().name().toLowerCase(Locale.ROOT),
                     "detail", e.getMessage()));
         }
+        if (cause instanceof SessionExpiredException) return Reply.error(409, "session_expired", cause.getMessage());
         if (cause instanceof IllegalStateException) return Reply.error(409, "conflict", cause.getMessage());
         if (cause instanceof OutcomeUnknownException) return Reply.error(504, "outcome_unknown", cause.getMessage());
         if (cause instanceof TimeoutException) return Reply.error(504, "timeout", "the read was not served in time");

@@ -22,11 +22,15 @@ import java.time.Duration;
  * stops HTTP first, then the Raft server (which closes the transport and the storage).
  */
 public final class KvNode implements AutoCloseable {
-    /** raft-kv's Raft timing: 50 ms ticks, elections after 0.5-1 s of silence, 5 s request timeout. */
+    /**
+     * raft-kv's Raft timing: 50 ms ticks, elections after 0.5-1 s of silence, 5 s request timeout;
+     * lease reads on for {@code ?consistency=lease}, with a 2-tick (100 ms) margin for clock drift.
+     */
     public static final RaftServerOptions DEFAULT_OPTIONS = RaftServerOptions.builder()
             .tickInterval(Duration.ofMillis(50))
             .electionTicks(10, 1)
             .requestTimeout(Duration.ofSeconds(5))
+            .leaseReads(true, 2)
             .build();
 
     private final Member self;

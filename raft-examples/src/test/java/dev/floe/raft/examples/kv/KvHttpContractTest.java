@@ -186,6 +186,26 @@ class KvHttpContractTest {
     }
 
     @Test
+    void aRetriedWriteWithTheSameClientIdAndSeqIsAppliedOnceAndGetsItsFirstResult() throws Exception {
+        String leader = leaderUrl();
+        HttpResponse<String> first = write("PUT", leader + "/v1/kv/once", "v1", "Client-Id", "retrier", "Request-Seq", "1");
+        assertThat(first.statusCode()).isEqualTo(200);
+        HttpResponse<String> second = write("PUT", leader + "/v1/kv/once", "v2", "Client-Id", "retrier", "Request-Seq", "2");
+        assertThat(second.statusCode()).isEqualTo(200);
+        // Both retried, out of order, with different bodies: each gets its first answer, nothing is applied again.
+        HttpResponse<String> retryOfFirst = write("PUT", leader + "/v1/kv/once", "other", "Client-Id", "retrier", "Request-Seq", "1");
+        assertThat(retryOfFirst.statusCode()).isEqualTo(200);
+        assertThat(json(retryOfFirst)).isEqualTo(json(first));
+        HttpResponse<String> retryOfSecond = write("PUT", leader + "/v1/kv/once", "other", "Client-Id", "retrier", "Request-Seq", "2");
+        assertThat(json(retryOfSecond)).isEqualTo(json(second));
+        assertThat(send("GET", leader + "/v1/kv/once", "").body()).isEqualTo("v2");
+        // Another client with the same sequence number is a different command.
+        HttpResponse<String> otherClient = write("PUT", leader + "/v1/kv/once", "v3", "Client-Id", "someone-else", "Request-Seq", "1");
+        assertThat((Long) json(otherClient).get("index")).isGreaterThan((Long) json(second).get("index"));
+        assertThat(send("GET", leader + "/v1/kv/once?consistency=lease", "").body()).isEqualTo("v3");
+    }
+
+    @Test
     void badInputGets4xxWithAJsonErrorAndTheNodeKeepsServing() throws Exception {
         String leader = leaderUrl();
         String follower = followerUrl();

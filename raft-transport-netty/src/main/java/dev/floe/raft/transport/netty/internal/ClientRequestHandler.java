@@ -109,8 +109,8 @@ public final class ClientRequestHandler extends ChannelInboundHandlerAdapter {
         if (frame.hasClientSubmit()) {
             var submit = frame.getClientSubmit();
             requestId = submit.getRequestId();
-            // The session (client id, sequence) is checked and carried on the wire; the server does not dedupe yet.
-            future = server.submit(ByteStrings.toBytes(submit.getCommand()));
+            future = submit(submit.getClientId(), submit.getSequence(), submit.getLowestOutstandingSequence(),
+                    ByteStrings.toBytes(submit.getCommand()));
         } else {
             var query = frame.getClientQuery();
             requestId = query.getRequestId();
@@ -120,6 +120,21 @@ public final class ClientRequestHandler extends ChannelInboundHandlerAdapter {
         future.whenComplete((result, error) -> out.offer(() -> error == null
                 ? ClientFrames.ok(requestId, result)
                 : outcome(requestId, error)));
+    }
+
+    /**
+     * A command with a session (client id and sequence) goes through the server's exactly-once
+     * sessions (thesis §6.3), so a retry after a timeout or a leader change is applied at most once
+     * and answered with the first result; without one it is a plain submit.
+     */
+    private CompletableFuture<Bytes> submit(String clientId, long sequence, long lowestOutstanding, Bytes command) {
+        if (clientId.isEmpty() || sequence == 0) return server.submit(command);
+        long lowest = lowestOutstanding == 0 ? sequence : Math.min(lowestOutstanding, sequence);
+        try {
+            return server.submit(clientId, sequence, lowest, command);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     /** The response for a failed request: see the table in docs/client-protocol.md. */
