@@ -85,6 +85,14 @@ final class Membership {
     }
 
     /**
+     * Before {@link #start}: the addresses that travelled in the snapshot the server restarts from
+     * (the CONFIG entries that carried them may be compacted away).
+     */
+    void restoreFromSnapshot(ConfigEntry snapshotConfig) {
+        book = book.merge(decode(snapshotConfig), snapshotConfig.config());
+    }
+
+    /**
      * Before the transport starts: recovers the address book from the CONFIG entries in the log
      * (the latest configuration wins, thesis §4.1), tells the transport where the members are, and
      * publishes the membership.

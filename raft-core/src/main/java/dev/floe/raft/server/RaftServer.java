@@ -19,6 +19,7 @@ import dev.floe.raft.SessionExpiredException;
 import dev.floe.raft.SnapshotStore;
 import dev.floe.raft.StateMachine;
 import dev.floe.raft.Transport;
+import dev.floe.raft.core.ConfigEntry;
 import dev.floe.raft.core.RaftNode;
 import dev.floe.raft.message.Message;
 import dev.floe.raft.message.SnapshotRequest;
@@ -198,6 +199,8 @@ public final class RaftServer implements AutoCloseable {
                     deadlines, this::notLeader, statusBoard, callbacks, this::fatal, log, snapshotTransfers,
                     snapshotOptions.keepEntries());
             loop.membership(membership);
+            membership.restoreFromSnapshot(new ConfigEntry(snapshotIndex, recovered.applied().config(),
+                    recovered.serverState().configContext()));
             membership.start(node, log, transport, callbacks, this::notLeader, options, statusBoard);
             statusBoard.publish(node.status(), snapshotIndex);
             boolean started = false;
