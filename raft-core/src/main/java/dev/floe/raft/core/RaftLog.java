@@ -61,6 +61,8 @@ final class RaftLog {
      */
     private long installedIndex;
     private long installedTerm;
+    /** Committed entries are handed out for applying only up to here (the caller's apply window). */
+    private long applyLimit = Long.MAX_VALUE;
 
     RaftLog(LogReader durable, long appliedIndex) {
         this.durable = durable;
@@ -249,14 +251,19 @@ final class RaftLog {
         committed = index;
     }
 
+    /** Bounds the entries handed out for applying to those at or below {@code index}. */
+    void limitApply(long index) {
+        applyLimit = index;
+    }
+
     /** Whether committed entries are durable here and not yet handed out for applying. */
     boolean hasEntriesToApply() {
-        return applying < Math.min(committed, durableIndex());
+        return applying < Math.min(Math.min(committed, durableIndex()), applyLimit);
     }
 
     /** Committed, locally durable entries not yet handed out for applying, up to {@code maxBytes}. */
     List<Entry> takeEntriesToApply(long maxBytes) {
-        long to = Math.min(committed, durableIndex());
+        long to = Math.min(Math.min(committed, durableIndex()), applyLimit);
         if (applying >= to) return List.of();
         List<Entry> out = durable.entries(applying + 1, to + 1, maxBytes);
         applying = out.get(out.size() - 1).index();

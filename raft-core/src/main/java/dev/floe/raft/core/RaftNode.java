@@ -769,6 +769,16 @@ public final class RaftNode {
                 || (replication != null && replication.hasPendingBroadcast());
     }
 
+    /**
+     * Flow control for applying: committed entries are handed out in {@link Ready#committedEntries()}
+     * only up to {@code maxIndex} (for example the state machine's applied index plus a backlog
+     * bound), so a slow state machine cannot make the caller queue an unbounded number of entries.
+     * Unlimited by default. Commitment and replication are not affected.
+     */
+    public void limitApply(long maxIndex) {
+        log.limitApply(maxIndex);
+    }
+
     /** Hands out the next batch of work; see {@link Ready} for what the caller must do, in which order. */
     public Ready ready() {
         if (replication != null) replication.flush();

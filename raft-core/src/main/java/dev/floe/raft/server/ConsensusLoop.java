@@ -122,6 +122,9 @@ final class ConsensusLoop implements Runnable {
                     expire(now);
                 }
                 membership.onPass(node, now);
+                // Hand the applier at most maxApplyBacklog entries beyond what it applied, on
+                // followers too (the leader also refuses new proposals beyond that backlog).
+                node.limitApply(applier.appliedIndex() + options.maxApplyBacklog());
                 if (node.hasReady()) dispatch(node.ready());
                 moreReady = node.hasReady();
                 publishStatus();
@@ -167,9 +170,11 @@ final class ConsensusLoop implements Runnable {
 
     private void propose(PendingWrite write) {
         if (write.settled()) return; // timed out while queued
-        if (applier.backlog() > options.maxApplyBacklog()) {
+        // Committed but not yet applied, whether already handed to the applier or held back by limitApply.
+        long waiting = node.commitIndex() - applier.appliedIndex();
+        if (waiting > options.maxApplyBacklog()) {
             fail(write, new BackpressureException(
-                    id + " has " + applier.backlog() + " committed entries waiting for the state machine; retry later"));
+                    id + " has " + waiting + " committed entries waiting for the state machine; retry later"));
             return;
         }
         ProposeResult result = node.propose(write.command);

@@ -135,6 +135,24 @@ class ProposalAndDurabilityTest {
     }
 
     @Test
+    void limitApplyBoundsTheCommittedEntriesHandedOutWithoutSlowingCommitment() {
+        TestCluster c = new TestCluster(3);
+        c.elect("n1");
+        RaftNode n2 = c.node("n2");
+        n2.limitApply(3);
+        for (int i = 0; i < 10; i++) c.node("n1").propose(cmd("x" + i));
+        c.deliverAll();
+        assertThat(n2.commitIndex()).isEqualTo(11);
+        assertThat(c.member("n2").applied).extracting(Entry::index).containsExactly(1L, 2L, 3L);
+        n2.limitApply(8);
+        c.drain("n2");
+        assertThat(c.member("n2").applied).hasSize(8);
+        n2.limitApply(Long.MAX_VALUE);
+        c.drain("n2");
+        assertThat(c.member("n2").applied).extracting(Entry::index).endsWith(11L);
+    }
+
+    @Test
     void messagesEntriesAndReadiesPrintReadably() {
         TestCluster c = new TestCluster(3);
         c.elect("n1");
