@@ -142,6 +142,10 @@ final class ConsensusLoop implements Runnable {
     private void handle(Input in) {
         if (in instanceof Input.Received r) {
             node.step(r.message());
+        } else if (in instanceof Input.SnapshotReceived s) {
+            dev.floe.raft.SnapshotMeta meta = s.finalChunk().meta();
+            membership.restoreFromSnapshot(new dev.floe.raft.core.ConfigEntry(meta.lastIndex(), meta.config(), s.configContext()));
+            node.step(s.finalChunk());
         } else if (in instanceof Input.Persisted p) {
             node.persisted(p.index(), p.term());
         } else if (in instanceof Input.Propose p) {

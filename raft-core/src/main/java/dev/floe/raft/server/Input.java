@@ -12,6 +12,14 @@ sealed interface Input {
     record Received(Message message) implements Input {
     }
 
+    /**
+     * A snapshot received from the leader, stored and verified: the final chunk to step into the core,
+     * and the member addresses that travelled in it (the CONFIG entries that carried them may be
+     * compacted away, and a transport only talks to members it knows).
+     */
+    record SnapshotReceived(dev.floe.raft.message.SnapshotRequest finalChunk, dev.floe.raft.Bytes configContext) implements Input {
+    }
+
     /** A command from {@code submit}, to propose. */
     record Propose(PendingWrite write) implements Input {
     }

@@ -193,7 +193,8 @@ public final class RaftServer implements AutoCloseable {
                     new LocalSnapshots(id, snapshotStore, snapshotOptions, snapshotIndex), sessions,
                     (index, done) -> inputs.add(new Input.Compact(index, done)), this::fatal);
             snapshotTransfers = new SnapshotTransfers(id, snapshotStore, transport, snapshotOptions, inputs::add);
-            snapshotReceiver = new SnapshotReceiver(id, snapshotStore, transport, done -> inputs.add(new Input.Received(done)));
+            snapshotReceiver = new SnapshotReceiver(id, snapshotStore, transport,
+                    (done, configContext) -> inputs.add(new Input.SnapshotReceived(done, configContext)));
             callbacks = Executors.newSingleThreadExecutor(r -> newThread("callbacks", r));
             ConsensusLoop loop = new ConsensusLoop(node, options, transport, persist, applier, proposals, inputs,
                     deadlines, this::notLeader, statusBoard, callbacks, this::fatal, log, snapshotTransfers,

@@ -69,6 +69,18 @@ final class ServerSnapshot {
      * @throws IOException when the stream is not a server snapshot
      */
     static ServerState restore(InputStream in, StateMachine stateMachine) throws IOException {
+        ServerState state = readServerState(in);
+        stateMachine.restoreSnapshot(in);
+        return state;
+    }
+
+    /**
+     * Reads only the header and the server state from {@code in}, leaving the stream at the state
+     * machine's part.
+     *
+     * @throws IOException when the stream is not a server snapshot
+     */
+    static ServerState readServerState(InputStream in) throws IOException {
         DataInputStream data = new DataInputStream(in);
         int magic = data.readInt();
         if (magic != MAGIC) throw new IOException("not a Floe server snapshot (magic " + Integer.toHexString(magic) + ")");
@@ -76,7 +88,6 @@ final class ServerSnapshot {
         if (format != FORMAT) throw new IOException("unknown server snapshot format " + format);
         Bytes sessions = readPart(data, "session table");
         Bytes configContext = readPart(data, "configuration context");
-        stateMachine.restoreSnapshot(in);
         return new ServerState(sessions, configContext);
     }
 

@@ -1,5 +1,6 @@
 package dev.floe.raft.server;
 
+import dev.floe.raft.Bytes;
 import dev.floe.raft.NodeId;
 import dev.floe.raft.SnapshotMeta;
 import dev.floe.raft.SnapshotStore;
@@ -11,7 +12,7 @@ import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 import java.util.zip.CRC32C;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,7 +41,7 @@ final class SnapshotReceiver {
     private final Optional<SnapshotStore> store;
     private final Transport transport;
     /** Queues the verified done chunk for the consensus thread. */
-    private final Consumer<SnapshotRequest> stepIntoCore;
+    private final BiConsumer<SnapshotRequest, Bytes> stepIntoCore;
     private final ExecutorService thread;
 
     // Receiver thread only.
@@ -52,7 +53,7 @@ final class SnapshotReceiver {
     private Key completed;
     private long completedSize;
 
-    SnapshotReceiver(NodeId self, Optional<SnapshotStore> store, Transport transport, Consumer<SnapshotRequest> stepIntoCore) {
+    SnapshotReceiver(NodeId self, Optional<SnapshotStore> store, Transport transport, BiConsumer<SnapshotRequest, Bytes> stepIntoCore) {
         this.self = self;
         this.store = store;
         this.transport = transport;
@@ -125,13 +126,18 @@ final class SnapshotReceiver {
                 respond(m, 0, false);
                 return;
             }
-            writer.commit();
+            SnapshotStore.Snapshot stored = writer.commit();
             writer = null;
             current = null;
             completed = key;
             completedSize = expected;
             LOG.info("{} [term {}] stored snapshot {} ({} bytes) from {}", self, m.term(), m.meta(), expected, m.from());
-            stepIntoCore.accept(m);
+            // The member addresses travel in the snapshot; read them back here, off the consensus thread.
+            Bytes configContext;
+            try (java.io.InputStream in = stored.open()) {
+                configContext = ServerSnapshot.readServerState(in).configContext();
+            }
+            stepIntoCore.accept(m, configContext);
             respond(m, expected + 1, true);
         } catch (IOException | RuntimeException e) {
             LOG.warn("{} could not store snapshot {} from {}: {}", self, m.meta(), m.from(), e.toString());
