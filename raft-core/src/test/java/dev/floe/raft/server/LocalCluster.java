@@ -1,5 +1,6 @@
 package dev.floe.raft.server;
 
+import dev.floe.raft.testkit.Await;
 import dev.floe.raft.LogStorage;
 import dev.floe.raft.NodeId;
 import dev.floe.raft.testkit.LocalNetwork;

@@ -1,5 +1,6 @@
 package dev.floe.raft.server;
 
+import dev.floe.raft.testkit.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,5 +1,6 @@
 package dev.floe.raft.server;
 
+import dev.floe.raft.testkit.Await;
 import dev.floe.raft.Bytes;
 import dev.floe.raft.ClusterConfig;
 import dev.floe.raft.Endpoint;

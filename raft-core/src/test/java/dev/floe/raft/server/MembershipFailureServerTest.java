@@ -1,5 +1,6 @@
 package dev.floe.raft.server;
 
+import dev.floe.raft.testkit.Await;
 import static dev.floe.raft.server.MembershipCluster.id;
 import static dev.floe.raft.server.MembershipCluster.member;
 import static dev.floe.raft.server.MembershipCluster.members;

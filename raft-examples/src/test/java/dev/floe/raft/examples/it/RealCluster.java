@@ -14,6 +14,7 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
+import dev.floe.raft.testkit.Await;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -128,18 +129,7 @@ final class RealCluster implements AutoCloseable {
     }
 
     static <T> T await(Duration timeout, String what, Supplier<Optional<T>> probe) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            Optional<T> v = probe.get();
-            if (v.isPresent()) return v.get();
-            if (System.nanoTime() - deadline > 0) throw new AssertionError("timed out after " + timeout + " waiting for " + what);
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted waiting for " + what);
-            }
-        }
+        return Await.value(timeout, what, probe);
     }
 
     static List<String> floeThreads() {

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
+import dev.floe.raft.testkit.Await;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -101,18 +102,7 @@ final class KvTestCluster implements AutoCloseable {
     }
 
     static <T> T await(Duration timeout, String what, Supplier<Optional<T>> probe) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            Optional<T> v = probe.get();
-            if (v.isPresent()) return v.get();
-            if (System.nanoTime() - deadline > 0) throw new AssertionError("timed out after " + timeout + " waiting for " + what);
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted waiting for " + what);
-            }
-        }
+        return Await.value(timeout, what, probe);
     }
 
     @Override

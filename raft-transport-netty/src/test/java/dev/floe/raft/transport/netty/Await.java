@@ -1,38 +1,21 @@
 package dev.floe.raft.transport.netty;
 
 import java.time.Duration;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
-/** Bounded waits by polling: tests never sleep a fixed time to wait for something. */
+/** This module's argument order for the shared poller, {@link dev.floe.raft.testkit.Await}. */
 final class Await {
     private Await() {
     }
 
     static void until(String what, Duration timeout, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) throw new AssertionError("timed out after " + timeout + " waiting for " + what);
-            pause();
-        }
+        dev.floe.raft.testkit.Await.until(timeout, what, condition);
     }
 
+    /** Polls until {@code supplier} returns non-null. */
     static <T> T value(String what, Duration timeout, Supplier<T> supplier) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        T value;
-        while ((value = supplier.get()) == null) {
-            if (System.nanoTime() > deadline) throw new AssertionError("timed out after " + timeout + " waiting for " + what);
-            pause();
-        }
-        return value;
-    }
-
-    private static void pause() {
-        try {
-            Thread.sleep(5);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
-        }
+        return dev.floe.raft.testkit.Await.value(timeout, what, () -> Optional.ofNullable(supplier.get()));
     }
 }
