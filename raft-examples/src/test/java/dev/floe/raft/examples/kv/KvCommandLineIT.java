@@ -38,10 +38,34 @@ class KvCommandLineIT {
 
     @Test
     void demoNarratesAndFindsNoLostWrite() throws Exception {
-        int base = 20_000 + ThreadLocalRandom.current().nextInt(20_000);
+        int base = freeDemoBasePort();
         Run r = run("demo", "--base-port", Integer.toString(base), "--exit-after-narration");
         assertThat(r.exit()).as(r.output()).isZero();
         assertThat(r.output()).contains("http://127.0.0.1:" + base, "new leader:", "No acknowledged write was lost");
+    }
+
+    /**
+     * A base port whose three HTTP ports and three raft ports (1000 below) are free now, chosen
+     * below Linux's ephemeral range (32768+) so outgoing connections cannot take them meanwhile.
+     */
+    private static int freeDemoBasePort() {
+        for (int attempt = 0; attempt < 50; attempt++) {
+            int base = 11_000 + ThreadLocalRandom.current().nextInt(20_000);
+            if (allFree(base - 1000, base - 999, base - 998, base, base + 1, base + 2)) return base;
+        }
+        throw new AssertionError("no free port range for the demo");
+    }
+
+    private static boolean allFree(int... ports) {
+        for (int port : ports) {
+            try (ServerSocket s = new ServerSocket()) {
+                s.setReuseAddress(true);
+                s.bind(new InetSocketAddress("127.0.0.1", port));
+            } catch (java.io.IOException e) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Test
