@@ -6,7 +6,7 @@ import dev.floe.raft.storage.*;
 import dev.floe.raft.transport.netty.*;
 import java.io.*;
 import java.nio.file.Path;
-import java.util.Map;
+import java.util.List;
 
 /** The README's example: a replicated counter on files and sockets, one call per member. */
 public final class CounterExample {
@@ -23,14 +23,19 @@ public final class CounterExample {
         public void restoreSnapshot(InputStream in) throws IOException { value = new DataInputStream(in).readLong(); }
     }
 
-    /** Starts member {@code id} of the cluster whose members listen on {@code addresses}. */
-    public static RaftServer start(NodeId id, Path dir, Map<NodeId, Endpoint> addresses) throws IOException {
+    /**
+     * Starts member {@code id} of a cluster described once, member by member: each {@link Member} names
+     * the address the members use among themselves ({@code raft}) and the one it serves clients on
+     * ({@code client}, where a {@link NotLeaderException} sends callers). The server tells the
+     * transport where its peers are.
+     */
+    public static RaftServer start(NodeId id, Path dir, List<Member> members) throws IOException {
+        Member self = members.stream().filter(m -> m.id().equals(id)).findFirst().orElseThrow();
         FileStorage storage = FileStorage.open(dir, StorageOptions.defaults());
-        NettyTransportConfig.Builder net = NettyTransportConfig.builder("counter", id, addresses.get(id));
-        addresses.forEach((peer, at) -> { if (!peer.equals(id)) net.peer(peer, at); });
-        RaftServer server = RaftServer.builder().id(id).members(addresses).stateMachine(new Counter())
+        RaftServer server = RaftServer.builder().id(id).members(members).stateMachine(new Counter())
                 .storage(storage.logStorage(), storage.hardStateStore()).closeWith(storage)
-                .transport(new NettyTransport(net.build())).build();
+                .transport(new NettyTransport(NettyTransportConfig.builder("counter", id, self.raft()).build()))
+                .build();
         server.start();
         return server;
     }
