@@ -13,14 +13,14 @@ import java.io.IOException;
 import java.util.List;
 import java.util.PriorityQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The applier thread: the only thread that calls the user's {@link StateMachine}. It applies
+ * The applier activity (its own thread in production): the only one that calls the user's {@link StateMachine}. It applies
  * committed entries in log order, answers the commands this member proposed, and serves
  * linearizable queries once the applied index reaches their read index. A slow state machine only
  * grows this thread's queue; the consensus thread keeps heartbeating, and refuses new proposals
@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * <p>Futures are completed on this thread: a caller's dependent stage that is not {@code *Async}
  * runs here and delays applying, and one that blocks on another request of this server deadlocks.
  */
-final class Applier implements Runnable {
+final class Applier implements Scheduler.Task {
     private static final Logger LOG = LoggerFactory.getLogger(Applier.class);
 
     private sealed interface Task {
@@ -65,7 +65,9 @@ final class Applier implements Runnable {
     private final Proposals proposals;
     /** Called once if the state machine throws: the server must stop rather than diverge. */
     private final BiConsumer<String, Throwable> fatal;
-    private final LinkedBlockingQueue<Task> tasks = new LinkedBlockingQueue<>();
+    private final ConcurrentLinkedQueue<Task> tasks = new ConcurrentLinkedQueue<>();
+    /** Set once the activity runs: every queued task wakes it. */
+    private Scheduler.Activity activity;
     /** Entries handed over and not yet applied. */
     private final AtomicLong backlog = new AtomicLong();
     private final PriorityQueue<WaitingQuery> waiting = new PriorityQueue<>(
@@ -103,17 +105,17 @@ final class Applier implements Runnable {
     /** Consensus thread: queues committed entries, in log order. */
     void apply(List<Entry> entries) {
         backlog.addAndGet(entries.size());
-        tasks.add(new Apply(entries));
+        enqueue(new Apply(entries));
     }
 
     /** Consensus thread: serve {@code read} once {@code readIndex} is applied. */
     void query(long readIndex, PendingRead read) {
-        tasks.add(new Query(readIndex, read));
+        enqueue(new Query(readIndex, read));
     }
 
     /** Consensus thread: restore the state machine from the stored snapshot {@code meta}, after the entries queued before. */
     void install(SnapshotMeta meta) {
-        tasks.add(new Install(meta));
+        enqueue(new Install(meta));
     }
 
     /** Any thread: take a snapshot at the applied index once the entries queued before are applied. */
@@ -122,14 +124,25 @@ final class Applier implements Runnable {
         if (!snapshots.enabled()) {
             done.completeExceptionally(new IllegalStateException(id + " was built without a snapshot store"));
         } else {
-            tasks.add(new TakeSnapshot(done));
+            enqueue(new TakeSnapshot(done));
         }
         return done;
     }
 
     /** Asks the thread to stop after the task at hand; queued work is dropped (a restart re-applies). */
     void stop() {
-        tasks.add(new Stop());
+        enqueue(new Stop());
+    }
+
+    /** Starts the applier's activity; before anything is queued. */
+    Scheduler.Activity start(Scheduler scheduler, String name) {
+        activity = scheduler.start(name, this);
+        return activity;
+    }
+
+    private void enqueue(Task task) {
+        tasks.add(task);
+        activity.wake();
     }
 
     /** The highest index applied to the state machine. Any thread. */
@@ -142,12 +155,15 @@ final class Applier implements Runnable {
         return backlog.get();
     }
 
+    /** Runs the queued tasks in order; {@link Scheduler#DONE} after a stop or a failure. */
     @Override
-    public void run() {
+    public long run() {
         try {
-            while (true) {
-                Task task = tasks.take();
-                if (task instanceof Stop) break;
+            for (Task task; (task = tasks.poll()) != null; ) {
+                if (task instanceof Stop) {
+                    failWaiting();
+                    return Scheduler.DONE;
+                }
                 if (task instanceof Apply a) {
                     applyAll(a.entries());
                 } else if (task instanceof Query q) {
@@ -159,15 +175,18 @@ final class Applier implements Runnable {
                 }
                 serveQueries();
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            return Scheduler.IDLE;
         } catch (RuntimeException | Error e) {
             fatal.accept("the state machine failed at index " + (appliedIndex + 1), e);
-        } finally {
-            ServerClosedException closed = new ServerClosedException("server " + id + " closed before the query was served");
-            for (WaitingQuery q : waiting) q.read().future.completeExceptionally(closed);
-            waiting.clear();
+            failWaiting();
+            return Scheduler.DONE;
         }
+    }
+
+    private void failWaiting() {
+        ServerClosedException closed = new ServerClosedException("server " + id + " closed before the query was served");
+        for (WaitingQuery q : waiting) q.read().future.completeExceptionally(closed);
+        waiting.clear();
     }
 
     private void applyAll(List<Entry> entries) {

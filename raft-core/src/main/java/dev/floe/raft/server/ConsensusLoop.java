@@ -17,9 +17,7 @@ import java.io.IOException;
 import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.Executor;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
@@ -27,15 +25,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The consensus thread: the only code that touches the {@link RaftNode}. Each pass it drains its
- * input queue (messages, proposals, reads, durability notifications) into the core, ticks the core
- * when a tick interval has passed on {@link System#nanoTime()}, then takes <b>one</b>
+ * The consensus activity (its own thread in production): the only code that touches the
+ * {@link RaftNode}. Each pass it drains its input queue (messages, proposals, reads, durability
+ * notifications) into the core, ticks the core when a tick interval has passed on the
+ * {@link Clock}, then takes <b>one</b>
  * {@link Ready} — so proposals that arrived together become one log append and one replication
  * round — and dispatches it without blocking: messages to {@link Transport#send}, writes to the
  * {@link PersistPipeline}, committed entries to the {@link Applier}. Then it publishes a fresh
  * {@link ServerStatus} and expires requests past their deadline.
  */
-final class ConsensusLoop implements Runnable {
+final class ConsensusLoop implements Scheduler.Task {
     private static final Logger LOG = LoggerFactory.getLogger(ConsensusLoop.class);
     /** Inputs handled per pass at most, so one Ready (and one append) stays bounded. */
     private static final int MAX_INPUTS_PER_PASS = 4096;
@@ -48,7 +47,12 @@ final class ConsensusLoop implements Runnable {
     private final Applier applier;
     private final Proposals proposals;
     private final LinearizableReads reads = new LinearizableReads();
-    private final LinkedBlockingQueue<Input> inputs;
+    private final InputQueue inputs;
+    private final Clock clock;
+    private final long tickNanos;
+    private boolean started;
+    /** Clock time of the next tick. */
+    private long nextTick;
     /** Every unanswered request in submission order, hence (nearly) in deadline order. */
     private final Queue<Pending> deadlines;
     private final BiFunction<Optional<NodeId>, String, NotLeaderException> notLeader;
@@ -68,10 +72,10 @@ final class ConsensusLoop implements Runnable {
     private Optional<NodeId> lastLeader = Optional.empty();
 
     ConsensusLoop(RaftNode node, RaftServerOptions options, Transport transport, PersistPipeline persist,
-                  Applier applier, Proposals proposals, LinkedBlockingQueue<Input> inputs, Queue<Pending> deadlines,
+                  Applier applier, Proposals proposals, InputQueue inputs, Queue<Pending> deadlines,
                   BiFunction<Optional<NodeId>, String, NotLeaderException> notLeader, StatusBoard statusBoard,
                   Executor callbacks, BiConsumer<String, Throwable> fatal, LogStorage log,
-                  SnapshotTransfers transfers, long keepEntries) {
+                  SnapshotTransfers transfers, long keepEntries, Clock clock) {
         this.id = node.id();
         this.node = node;
         this.options = options;
@@ -88,54 +92,57 @@ final class ConsensusLoop implements Runnable {
         this.log = log;
         this.transfers = transfers;
         this.keepEntries = keepEntries;
+        this.clock = clock;
+        this.tickNanos = options.tickInterval().toNanos();
     }
 
-    /** Called once, before the thread starts (Thread.start orders it before run). */
+    /** Called once, before the loop's activity starts. */
     void membership(Membership value) {
         membership = value;
     }
 
+    /**
+     * One pass, as a {@link Scheduler.Task}: returns when to run again unless woken (at once while
+     * inputs or a Ready are left, else at the next tick), or {@link Scheduler#DONE} once stopped.
+     */
     @Override
-    public void run() {
-        long tickNanos = options.tickInterval().toNanos();
-        long nextTick = System.nanoTime() + tickNanos;
-        boolean moreReady = false;
-        boolean running = true;
+    public long run() {
         try {
-            while (running) {
-                long now = System.nanoTime();
-                Input in = inputs.poll(moreReady ? 0 : Math.max(0, nextTick - now), TimeUnit.NANOSECONDS);
-                for (int handled = 0; in != null; in = ++handled < MAX_INPUTS_PER_PASS ? inputs.poll() : null) {
-                    if (in instanceof Input.Stop) {
-                        running = false;
-                        break;
-                    }
-                    handle(in);
-                }
-                now = System.nanoTime();
-                if (now - nextTick >= 0) {
-                    node.tick();
-                    nextTick += tickNanos;
-                    // After a stall (GC, overload) skip the missed ticks instead of replaying them in a
-                    // burst: a burst would expire election timers at once and depose a healthy leader.
-                    if (now - nextTick >= 0) nextTick = now + tickNanos;
-                    expire(now);
-                }
-                membership.onPass(node, now);
-                // Hand the applier at most maxApplyBacklog entries beyond what it applied, on
-                // followers too (the leader also refuses new proposals beyond that backlog).
-                node.limitApply(applier.appliedIndex() + options.maxApplyBacklog());
-                if (node.hasReady()) dispatch(node.ready());
-                moreReady = node.hasReady();
-                publishStatus();
+            long now = clock.nanoTime();
+            if (!started) {
+                started = true;
+                nextTick = now + tickNanos;
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            Input in = inputs.poll();
+            for (int handled = 0; in != null; in = ++handled < MAX_INPUTS_PER_PASS ? inputs.poll() : null) {
+                if (in instanceof Input.Stop) {
+                    failUnhandled();
+                    return Scheduler.DONE;
+                }
+                handle(in);
+            }
+            now = clock.nanoTime();
+            if (now - nextTick >= 0) {
+                node.tick();
+                nextTick += tickNanos;
+                // After a stall (GC, overload) skip the missed ticks instead of replaying them in a
+                // burst: a burst would expire election timers at once and depose a healthy leader.
+                if (now - nextTick >= 0) nextTick = now + tickNanos;
+                expire(now);
+            }
+            membership.onPass(node, now);
+            // Hand the applier at most maxApplyBacklog entries beyond what it applied, on
+            // followers too (the leader also refuses new proposals beyond that backlog).
+            node.limitApply(applier.appliedIndex() + options.maxApplyBacklog());
+            if (node.hasReady()) dispatch(node.ready());
+            boolean moreReady = node.hasReady();
+            publishStatus();
+            return moreReady || !inputs.isEmpty() ? now : nextTick;
         } catch (RuntimeException | Error e) {
             // The core refused an input or broke an invariant: continuing could corrupt the log.
             fatal.accept("the consensus thread failed", e);
-        } finally {
             failUnhandled();
+            return Scheduler.DONE;
         }
     }
 
@@ -299,13 +306,12 @@ final class ConsensusLoop implements Runnable {
     /** On exit: requests the loop took but will never finish. Commands already in the log are left to the server. */
     private void failUnhandled() {
         ServerClosedException closed = new ServerClosedException("server " + id + " closed before taking the request");
-        for (Input in : inputs) {
+        for (Input in : inputs.drain()) {
             if (in instanceof Input.Propose p) fail(p.write(), closed);
             if (in instanceof Input.Read r) fail(r.read(), closed);
             if (in instanceof Input.StaleRead r) fail(r.read(), closed);
             if (in instanceof Input.LeaseRead r) fail(r.read(), closed);
         }
-        inputs.clear();
         for (PendingRead r : reads.waiting()) fail(r, closed);
         membership.close(closed, new OutcomeUnknownException("server " + id
                 + " closed before its membership change was known to be committed", closed));

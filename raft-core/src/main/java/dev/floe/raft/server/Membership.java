@@ -53,6 +53,7 @@ final class Membership {
     private MembershipPeers peers;
     private TransferTracker transfers;
     private StatusBoard statusBoard;
+    private Clock clock;
     private MembershipChange active;
     /** Whether a configuration in force ever included this server (a joining one replays older ones first). */
     private boolean wasMember;
@@ -99,8 +100,9 @@ final class Membership {
      */
     void start(RaftNode node, LogReader log, Transport transport, Executor executor,
                BiFunction<Optional<NodeId>, String, NotLeaderException> notLeader, RaftServerOptions opts,
-               StatusBoard board) {
+               StatusBoard board, Clock clock) {
         this.options = opts;
+        this.clock = clock;
         this.callbacks = new MembershipCallbacks(executor, notLeader);
         this.peers = new MembershipPeers(self, transport);
         this.transfers = new TransferTracker(callbacks);
@@ -275,7 +277,7 @@ final class Membership {
                         + " of term " + c.term + " was replaced by an entry of term " + entryTerm + " before it committed, so it was not applied"));
             } else if (ce.config().isJoint()) {
                 c.phase = MembershipChange.Phase.LEAVING_JOINT;
-                c.deadline = System.nanoTime() + options.requestTimeout().toNanos();
+                c.deadline = clock.nanoTime() + options.requestTimeout().toNanos();
             } else {
                 done(c, ce.config());
             }

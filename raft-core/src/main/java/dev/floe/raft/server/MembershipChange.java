@@ -28,7 +28,7 @@ final class MembershipChange {
     NodeId learner;
     long index;
     long term;
-    /** System.nanoTime() after which a proposed change fails as outcome unknown. */
+    /** Clock time after which a proposed change fails as outcome unknown. */
     long deadline;
     long roundTarget;
     long roundStart;

@@ -5,7 +5,7 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * A request from {@code submit} or {@code read} that has not been answered: its future, and the
- * {@link System#nanoTime()} deadline after which it fails. Its future is completed exactly once,
+ * {@link Clock#nanoTime()} deadline after which it fails. Its future is completed exactly once,
  * by whichever of apply, rejection, timeout or shutdown comes first.
  */
 abstract sealed class Pending permits PendingWrite, PendingRead {

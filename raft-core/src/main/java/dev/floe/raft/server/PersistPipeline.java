@@ -11,16 +11,15 @@ import dev.floe.raft.message.Message;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The persist thread: makes each Ready's hard state and entries durable, in Ready order, and only
+ * The persist activity (its own thread in production): makes each Ready's hard state and entries durable, in Ready order, and only
  * then releases what waited for them (the ordering contract on {@code dev.floe.raft.core.Ready}).
  *
  * <p>For each job it saves the hard state (a synchronous, durable write — the reason this runs off
@@ -32,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * every earlier write is durable. They run on the storage's completion thread: sending and queueing
  * never block.
  */
-final class PersistPipeline implements Runnable {
+final class PersistPipeline implements Scheduler.Task {
     private static final Logger LOG = LoggerFactory.getLogger(PersistPipeline.class);
 
     /**
@@ -48,8 +47,6 @@ final class PersistPipeline implements Runnable {
         }
     }
 
-    private static final Job STOP = new Job(Optional.empty(), List.of(), List.of());
-
     private final NodeId id;
     private final HardStateStore hardStateStore;
     private final LogStorage log;
@@ -57,48 +54,73 @@ final class PersistPipeline implements Runnable {
     /** Posts "durable up to (index, term)" back to the consensus thread. */
     private final Consumer<Input> consensus;
     private final BiConsumer<String, Throwable> fatal;
-    private final LinkedBlockingQueue<Job> jobs = new LinkedBlockingQueue<>();
-    /** Completes when every job taken so far is durable and released. Persist thread only. */
+    private final ConcurrentLinkedQueue<Job> jobs = new ConcurrentLinkedQueue<>();
+    /** Completes when every job taken so far is durable and released. Persist activity only. */
     private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
-    private final long drainTimeoutMillis;
+    private final Clock clock;
+    private final long drainTimeoutNanos;
+    /** Set once the activity runs: {@link #submit} wakes it. */
+    private Scheduler.Activity activity;
+    private volatile boolean stopping;
+    /** Clock time after which a stopping pipeline stops waiting for writes in flight; persist activity only. */
+    private long drainDeadline;
+    private boolean draining;
+    private boolean failed;
 
     PersistPipeline(NodeId id, HardStateStore hardStateStore, LogStorage log, Transport transport,
-                    Consumer<Input> consensus, BiConsumer<String, Throwable> fatal, long drainTimeoutMillis) {
+                    Consumer<Input> consensus, BiConsumer<String, Throwable> fatal, long drainTimeoutMillis, Clock clock) {
         this.id = id;
         this.hardStateStore = hardStateStore;
         this.log = log;
         this.transport = transport;
         this.consensus = consensus;
         this.fatal = fatal;
-        this.drainTimeoutMillis = drainTimeoutMillis;
+        this.drainTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(drainTimeoutMillis);
+        this.clock = clock;
+    }
+
+    /** Starts the pipeline's activity; before any {@link #submit}. */
+    Scheduler.Activity start(Scheduler scheduler, String name) {
+        activity = scheduler.start(name, this);
+        return activity;
     }
 
     /** Consensus thread: queues one Ready's writes. */
     void submit(Job job) {
         jobs.add(job);
+        activity.wake();
     }
 
-    /** Asks the thread to finish the queued jobs, wait (bounded) for them to be durable, and exit. */
+    /** Asks the activity to finish the queued jobs, wait (bounded) for them to be durable, and finish. */
     void stop() {
-        jobs.add(STOP);
+        stopping = true;
+        activity.wake();
     }
 
+    /** Writes the queued jobs; once stopping, waits (polling, bounded) for the writes in flight. */
     @Override
-    public void run() {
+    public long run() {
+        if (failed) return Scheduler.DONE;
+        boolean stop = stopping; // read first: jobs queued before stop() are still written
         try {
-            while (true) {
-                Job job = jobs.take();
-                if (job == STOP) break;
-                write(job);
-            }
-            tail.get(drainTimeoutMillis, TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            LOG.warn("{} closing with log writes still not durable after {} ms", id, drainTimeoutMillis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            for (Job job; (job = jobs.poll()) != null; ) write(job);
         } catch (Exception | Error e) {
+            failed = true;
             fatal.accept("the log or hard state could not be made durable", e);
+            return Scheduler.DONE;
         }
+        if (!stop) return Scheduler.IDLE;
+        long now = clock.nanoTime();
+        if (!draining) {
+            draining = true;
+            drainDeadline = now + drainTimeoutNanos;
+        }
+        if (tail.isDone()) return Scheduler.DONE;
+        if (now - drainDeadline >= 0) {
+            LOG.warn("{} closing with log writes still not durable after {} ms", id, drainTimeoutNanos / 1_000_000);
+            return Scheduler.DONE;
+        }
+        return now + Math.min(TimeUnit.MILLISECONDS.toNanos(1), drainDeadline - now);
     }
 
     private void write(Job job) throws Exception {

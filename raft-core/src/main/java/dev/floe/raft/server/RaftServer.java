@@ -31,13 +31,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -64,13 +59,17 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <h2>Threads</h2>
- * Each server runs four daemon threads of its own, named after its id: {@code floe-<id>-consensus}
- * owns the consensus core, ticks it from {@link System#nanoTime()} and never blocks on disk, network
+ * Each server runs a few activities on its {@link Scheduler}; by default ({@link Scheduler#threads()})
+ * each is a daemon thread of its own, named after the server's id: {@code floe-<id>-consensus}
+ * owns the consensus core, ticks it from the {@link Clock} and never blocks on disk, network
  * or user code; {@code floe-<id>-persist} saves the hard state and appends to the log
  * (asynchronously, group-committed by the storage); {@code floe-<id>-apply} runs the
  * {@link StateMachine} and completes futures with results; {@code floe-<id>-callbacks} completes
- * futures with refusals and timeouts. The transport and the storage may run threads of their own.
- * All public methods are thread-safe and never block, except {@link #start()} and {@link #close()}.
+ * futures with refusals and timeouts; {@code floe-<id>-snapshot-in} and
+ * {@code floe-<id>-snapshot-to-<peer>} move snapshots. The transport and the storage may run threads
+ * of their own. A simulator runs the same activities on one thread in simulated time
+ * ({@link Builder#runtime}). All public methods are thread-safe and never block, except
+ * {@link #start()} and {@link #close()}.
  * A caller's dependent stage that is not {@code *Async} runs on the thread that completes the
  * future: keep it short, and never block on this server from it.
  *
@@ -118,7 +117,7 @@ public final class RaftServer implements AutoCloseable {
     private SnapshotTransfers snapshotTransfers;
     private SnapshotReceiver snapshotReceiver;
 
-    private final LinkedBlockingQueue<Input> inputs = new LinkedBlockingQueue<>();
+    private final InputQueue inputs = new InputQueue();
     private final ConcurrentLinkedQueue<Pending> deadlines = new ConcurrentLinkedQueue<>();
     private final AtomicInteger pendingRequests = new AtomicInteger();
     private final StatusBoard statusBoard;
@@ -128,10 +127,15 @@ public final class RaftServer implements AutoCloseable {
     private final Object lifecycle = new Object();
     private final AtomicReference<Throwable> fatalCause = new AtomicReference<>();
     private volatile State state = State.NEW;
-    private final List<Thread> threads = new ArrayList<>();
+    /** Where the server's activities run, and the time they run on (the runtime SPI). */
+    private final Scheduler scheduler;
+    private final Clock clock;
+    private Scheduler.Activity consensusActivity;
+    private Scheduler.Activity persistActivity;
+    private Scheduler.Activity applierActivity;
     private PersistPipeline persist;
     private Applier applier;
-    private ExecutorService callbacks;
+    private SerialExecutor callbacks;
 
     private RaftServer(Builder b) {
         this.id = b.id;
@@ -145,6 +149,8 @@ public final class RaftServer implements AutoCloseable {
         this.snapshotStore = Optional.ofNullable(b.snapshotStore);
         this.snapshotOptions = b.snapshotOptions;
         this.sessionExpiry = b.sessionExpiry;
+        this.scheduler = b.scheduler;
+        this.clock = b.clock;
         this.statusBoard = new StatusBoard(id, membership.clients());
         statusBoard.membership(membership.clients(), membership.config()); // learners shown as such before start
         this.proposals = new Proposals(detail -> notLeader(statusBoard.current().leader(), detail));
@@ -182,28 +188,32 @@ public final class RaftServer implements AutoCloseable {
                     membership.bootstrap());
             long snapshotIndex = recovered.applied().lastIndex();
             RaftNode node = RaftNode.create(options.toRaftOptions(), id, recovered.applied().config(),
-                    hardState, log, snapshotIndex, new SplittableRandom());
+                    hardState, log, snapshotIndex, scheduler.newRandom());
             LOG.info("{} [term {}] starting with log [{}, {}], vote {}", id, hardState.term(), log.firstIndex(),
                     log.lastIndex(), hardState.votedFor().map(NodeId::value).orElse("-"));
             persist = new PersistPipeline(id, hardStateStore, log, transport, inputs::add, this::fatal,
-                    options.shutdownTimeout().toMillis());
+                    options.shutdownTimeout().toMillis(), clock);
             SessionTable sessions = new SessionTable(sessionExpiry.toMillis());
             sessions.restore(recovered.serverState().sessions());
             applier = new Applier(id, stateMachine, proposals, recovered.applied(), recovered.serverState().configContext(),
                     new LocalSnapshots(id, snapshotStore, snapshotOptions, snapshotIndex), sessions,
                     (index, done) -> inputs.add(new Input.Compact(index, done)), this::fatal);
-            snapshotTransfers = new SnapshotTransfers(id, snapshotStore, transport, snapshotOptions, inputs::add);
-            snapshotReceiver = new SnapshotReceiver(id, snapshotStore, transport,
-                    (done, configContext) -> inputs.add(new Input.SnapshotReceived(done, configContext)));
-            callbacks = Executors.newSingleThreadExecutor(r -> newThread("callbacks", r));
+            // The activities start waiting for work; the consensus loop, which gives them work, last.
+            callbacks = new SerialExecutor(scheduler, threadName("callbacks"));
+            snapshotTransfers = new SnapshotTransfers(id, snapshotStore, transport, snapshotOptions, inputs::add,
+                    scheduler, clock);
             ConsensusLoop loop = new ConsensusLoop(node, options, transport, persist, applier, proposals, inputs,
                     deadlines, this::notLeader, statusBoard, callbacks, this::fatal, log, snapshotTransfers,
-                    snapshotOptions.keepEntries());
-            loop.membership(membership);
+                    snapshotOptions.keepEntries(), clock);
             membership.restoreFromSnapshot(new ConfigEntry(snapshotIndex, recovered.applied().config(),
                     recovered.serverState().configContext()));
-            membership.start(node, log, transport, callbacks, this::notLeader, options, statusBoard);
             statusBoard.publish(node.status(), snapshotIndex);
+            loop.membership(membership);
+            membership.start(node, log, transport, callbacks, this::notLeader, options, statusBoard, clock);
+            snapshotReceiver = new SnapshotReceiver(id, snapshotStore, transport,
+                    (done, configContext) -> inputs.add(new Input.SnapshotReceived(done, configContext)), scheduler);
+            persistActivity = persist.start(scheduler, threadName("persist"));
+            applierActivity = applier.start(scheduler, threadName("apply"));
             boolean started = false;
             try {
                 transport.start(id, this::receive);
@@ -213,20 +223,21 @@ public final class RaftServer implements AutoCloseable {
             } catch (Exception e) {
                 throw new IOException("transport of " + id + " failed to start: " + e.getMessage(), e);
             } finally {
-                if (!started) callbacks.shutdown();
+                if (!started) {
+                    callbacks.shutdown();
+                    snapshotReceiver.close();
+                    persist.stop();
+                    applier.stop();
+                }
             }
-            threads.add(newThread("consensus", loop));
-            threads.add(newThread("persist", persist));
-            threads.add(newThread("apply", applier));
             state = State.RUNNING;
-            threads.forEach(Thread::start);
+            consensusActivity = scheduler.start(threadName("consensus"), loop);
+            inputs.consumer(consensusActivity);
         }
     }
 
-    private Thread newThread(String role, Runnable body) {
-        Thread t = new Thread(body, "floe-" + id.value() + "-" + role);
-        t.setDaemon(true);
-        return t;
+    private String threadName(String role) {
+        return "floe-" + id.value() + "-" + role;
     }
 
     /** Transport threads: queue for the consensus thread. Cheap and thread-safe, as the transport requires. */
@@ -300,7 +311,7 @@ public final class RaftServer implements AutoCloseable {
             throw new IllegalArgumentException("need 1 <= lowestOutstanding <= sequence: " + lowestOutstanding + ", " + sequence);
         }
         // The leader's clock becomes log time for session expiry; replicas use the largest stamp seen.
-        Bytes envelope = SessionEnvelope.session(clientId, sequence, lowestOutstanding, System.currentTimeMillis(), command);
+        Bytes envelope = SessionEnvelope.session(clientId, sequence, lowestOutstanding, clock.currentTimeMillis(), command);
         PendingWrite write = new PendingWrite(envelope, deadline());
         enqueue(write, new Input.Propose(write));
         return write.future;
@@ -337,7 +348,7 @@ public final class RaftServer implements AutoCloseable {
     }
 
     private long deadline() {
-        return System.nanoTime() + options.requestTimeout().toNanos();
+        return clock.nanoTime() + options.requestTimeout().toNanos();
     }
 
     private void enqueue(Pending request, Input input) {
@@ -480,8 +491,10 @@ public final class RaftServer implements AutoCloseable {
     private void fatal(String what, Throwable cause) {
         if (!fatalCause.compareAndSet(null, cause)) return;
         LOG.error("{} stops: {}", id, what, cause);
-        Thread stopper = newThread("shutdown", this::close);
-        stopper.start();
+        scheduler.start(threadName("shutdown"), () -> {
+            close();
+            return Scheduler.DONE;
+        });
     }
 
     /**
@@ -506,16 +519,16 @@ public final class RaftServer implements AutoCloseable {
             LOG.info("{} closing", id);
             if (started) {
                 inputs.add(new Input.Stop());
-                join(threads.get(0));
+                await("consensus", consensusActivity);
                 snapshotTransfers.cancelAll();
                 snapshotReceiver.close();
                 persist.stop();
-                join(threads.get(1)); // it waits up to shutdownTimeout for writes in flight, then exits
+                await("persist", persistActivity); // it waits up to shutdownTimeout for writes in flight, then finishes
                 applier.stop();
-                join(threads.get(2));
+                await("apply", applierActivity);
                 callbacks.shutdown();
                 try {
-                    if (!callbacks.awaitTermination(options.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+                    if (!callbacks.awaitTermination(options.shutdownTimeout().toMillis())) {
                         LOG.warn("{}: callbacks did not finish within {}", id, options.shutdownTimeout());
                     }
                 } catch (InterruptedException e) {
@@ -538,15 +551,11 @@ public final class RaftServer implements AutoCloseable {
         }
     }
 
-    private void join(Thread t) {
-        if (t == Thread.currentThread()) return;
+    private void await(String role, Scheduler.Activity activity) {
         try {
-            // A little beyond shutdownTimeout, so a thread that waits that long itself can still finish.
-            t.join(options.shutdownTimeout().toMillis() + 1_000);
-            if (t.isAlive()) {
-                LOG.warn("{}: thread {} did not stop within {}; interrupting it", id, t.getName(), options.shutdownTimeout());
-                t.interrupt();
-                t.join(options.shutdownTimeout().toMillis());
+            // A little beyond shutdownTimeout, so an activity that waits that long itself can still finish.
+            if (!activity.awaitDone(options.shutdownTimeout().toMillis() + 1_000)) {
+                LOG.warn("{}: activity {} did not stop within {}", id, role, options.shutdownTimeout());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -580,8 +589,22 @@ public final class RaftServer implements AutoCloseable {
         private SnapshotStore snapshotStore;
         private SnapshotOptions snapshotOptions = SnapshotOptions.defaults();
         private java.time.Duration sessionExpiry = java.time.Duration.ofHours(1);
+        private Scheduler scheduler = Scheduler.threads();
+        private Clock clock = Clock.system();
 
         private Builder() {
+        }
+
+        /**
+         * The runtime SPI: where the server's activities run and the time they run on. Production
+         * keeps the defaults, {@link Scheduler#threads()} and {@link Clock#system()}; a
+         * deterministic simulator (raft-testkit) passes its own, so that it runs this very server
+         * single-threaded in simulated time.
+         */
+        public Builder runtime(Scheduler value, Clock time) {
+            scheduler = Objects.requireNonNull(value, "scheduler");
+            clock = Objects.requireNonNull(time, "clock");
+            return this;
         }
 
         /**

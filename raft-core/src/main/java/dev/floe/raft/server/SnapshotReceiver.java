@@ -9,8 +9,6 @@ import dev.floe.raft.message.SnapshotRequest;
 import dev.floe.raft.message.SnapshotResponse;
 import java.io.IOException;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.BiConsumer;
 import java.util.zip.CRC32C;
@@ -42,7 +40,7 @@ final class SnapshotReceiver {
     private final Transport transport;
     /** Queues the verified done chunk for the consensus thread. */
     private final BiConsumer<SnapshotRequest, Bytes> stepIntoCore;
-    private final ExecutorService thread;
+    private final SerialExecutor thread;
 
     // Receiver thread only.
     private long highestTerm;
@@ -53,16 +51,13 @@ final class SnapshotReceiver {
     private Key completed;
     private long completedSize;
 
-    SnapshotReceiver(NodeId self, Optional<SnapshotStore> store, Transport transport, BiConsumer<SnapshotRequest, Bytes> stepIntoCore) {
+    SnapshotReceiver(NodeId self, Optional<SnapshotStore> store, Transport transport, BiConsumer<SnapshotRequest, Bytes> stepIntoCore,
+                     Scheduler scheduler) {
         this.self = self;
         this.store = store;
         this.transport = transport;
         this.stepIntoCore = stepIntoCore;
-        this.thread = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "floe-" + self.value() + "-snapshot-in");
-            t.setDaemon(true);
-            return t;
-        });
+        this.thread = new SerialExecutor(scheduler, "floe-" + self.value() + "-snapshot-in");
     }
 
     /** Transport thread: queue a chunk. */
@@ -76,7 +71,11 @@ final class SnapshotReceiver {
 
     /** Discards a transfer in progress and stops the thread. */
     void close() {
-        thread.execute(this::abort);
+        try {
+            thread.execute(this::abort);
+        } catch (RejectedExecutionException e) {
+            return; // closed already
+        }
         thread.shutdown();
     }
 

@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The leader's outgoing snapshot transfers (Ready ordering contract, step 7): at most one
- * {@link SnapshotSender} per follower, each on its own thread, started by the consensus thread and
+ * {@link SnapshotSender} per follower, each an activity of its own, started by the consensus thread and
  * reporting back to it through {@link Input.SnapshotSent}, which the consensus thread turns into
  * {@code RaftNode.reportSnapshot}. Acknowledgements from transport threads are routed here, never
  * through the consensus thread.
@@ -28,9 +28,13 @@ final class SnapshotTransfers {
     private final SnapshotOptions options;
     private final Consumer<Input> consensus;
     private final Map<NodeId, SnapshotSender> active = new ConcurrentHashMap<>();
+    private final Scheduler scheduler;
+    private final Clock clock;
 
     SnapshotTransfers(NodeId self, Optional<SnapshotStore> store, Transport transport, SnapshotOptions options,
-                      Consumer<Input> consensus) {
+                      Consumer<Input> consensus, Scheduler scheduler, Clock clock) {
+        this.scheduler = scheduler;
+        this.clock = clock;
         this.self = self;
         this.store = store;
         this.transport = transport;
@@ -56,11 +60,9 @@ final class SnapshotTransfers {
             consensus.accept(new Input.SnapshotSent(peer, false));
             return;
         }
-        SnapshotSender sender = new SnapshotSender(self, peer, term, latest.get(), transport, options, this::finished);
+        SnapshotSender sender = new SnapshotSender(self, peer, term, latest.get(), transport, options, this::finished, clock);
         active.put(peer, sender);
-        Thread t = new Thread(sender, "floe-" + self.value() + "-snapshot-to-" + peer.value());
-        t.setDaemon(true);
-        t.start();
+        sender.start(scheduler);
     }
 
     private void finished(NodeId peer, boolean success) {
