@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -61,6 +62,9 @@ final class PersistPipeline implements Runnable {
     /** Completes when every job taken so far is durable and released. Persist thread only. */
     private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
     private final long drainTimeoutMillis;
+    /** Hard states submitted (consensus thread only) and saved durably (written by the persist thread). */
+    private long hardStatesSubmitted;
+    private final AtomicLong hardStatesSaved = new AtomicLong();
 
     PersistPipeline(NodeId id, HardStateStore hardStateStore, LogStorage log, Transport transport,
                     Consumer<Input> consensus, BiConsumer<String, Throwable> fatal, long drainTimeoutMillis) {
@@ -75,7 +79,17 @@ final class PersistPipeline implements Runnable {
 
     /** Consensus thread: queues one Ready's writes. */
     void submit(Job job) {
+        if (job.hardState().isPresent()) hardStatesSubmitted++;
         jobs.add(job);
+    }
+
+    /**
+     * Consensus thread: whether a hard state submitted earlier is not durable yet. While one is in
+     * flight, even a Ready's {@code messages()} wait for it (Ready ordering contract, step 1): no
+     * message may carry a term this node could forget in a crash.
+     */
+    boolean hardStatePending() {
+        return hardStatesSaved.get() < hardStatesSubmitted;
     }
 
     /** Asks the thread to finish the queued jobs, wait (bounded) for them to be durable, and exit. */
@@ -109,7 +123,10 @@ final class PersistPipeline implements Runnable {
             log.reset(meta.lastIndex(), meta.lastTerm());
             LOG.info("{} reset its log to snapshot {}", id, meta);
         }
-        if (job.hardState().isPresent()) hardStateStore.save(job.hardState().get());
+        if (job.hardState().isPresent()) {
+            hardStateStore.save(job.hardState().get());
+            hardStatesSaved.incrementAndGet();
+        }
         CompletableFuture<Void> durable = tail;
         if (!job.entries().isEmpty()) {
             // Appends complete in call order (LogStorage contract); combining with the tail also
