@@ -785,6 +785,18 @@ public final class RaftNode {
         HardState hs = currentHardState();
         Optional<HardState> changed = hs.equals(lastReadyHardState) ? Optional.empty() : Optional.of(hs);
         lastReadyHardState = hs;
+        if (changed.isPresent() && !messages.isEmpty() && !bugs.contains(PlantedBug.ANSWER_VOTE_BEFORE_PERSIST)) {
+            // No message may carry a term (or follow a vote) that is not durable yet (Figure 2:
+            // persist before responding; etcd/raft README: "no messages be sent until the latest
+            // HardState has been persisted"). Otherwise a single voter that wins at once sends
+            // appends of a term it may forget in a crash, and leads that term again with other
+            // entries at the same index and term. The leader's parallel write (thesis §10.2.1)
+            // stays for every Ready whose hard state is unchanged.
+            messages.addAll(messagesAfterPersist);
+            messagesAfterPersist.clear();
+            messagesAfterPersist.addAll(messages);
+            messages.clear();
+        }
         Ready rd = new Ready(changed, log.takeEntriesToPersist(), messages, messagesAfterPersist,
                 log.takeEntriesToApply(options.maxApplyBytes()), readStates, installedSnapshot, snapshotTransfers,
                 configChanged, transferResult);

@@ -18,10 +18,15 @@ import java.util.Optional;
  *       persisting {@link #entries()}, and restore the state machine from it before applying
  *       {@link #committedEntries()} (which all follow it). The acknowledgement to the leader is in
  *       {@link #messagesAfterPersist()}, so it leaves only once the reset is durable.</li>
- *   <li>{@link #messages()} may be sent at once, before or while anything is persisted. They are
- *       the leader's AppendRequests, heartbeats, snapshots and TimeoutNow, which promise nothing
- *       about the sender's disk: the leader writes its log in parallel with replicating it
- *       (thesis §10.2.1) and counts itself toward a majority only once durable.</li>
+ *   <li>{@link #messages()} may be sent while this Ready's entries are being persisted, but only
+ *       once the hard state of every earlier Ready is durable (a caller that pipelines Readies
+ *       holds them back until then). They are the leader's AppendRequests, heartbeats, snapshots
+ *       and TimeoutNow, which promise nothing about the sender's log: the leader writes its log in
+ *       parallel with replicating it (thesis §10.2.1) and counts itself toward a majority only once
+ *       durable. No message may carry a term or follow a vote that is not yet durable (Figure 2;
+ *       etcd/raft's README: "no messages be sent until the latest HardState has been persisted"),
+ *       so a Ready that has a {@link #hardState()} has no {@code messages()}: they are all in
+ *       {@link #messagesAfterPersist()}.</li>
  *   <li>{@link #hardState()} (if present) and {@link #entries()} (if any) must be made durable, in
  *       the order the Readies were produced. If the first entry's index is at or below what the
  *       log already holds, the log's suffix from that index is replaced (the core decided it

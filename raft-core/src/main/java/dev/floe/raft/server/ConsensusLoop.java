@@ -14,6 +14,8 @@ import dev.floe.raft.core.Ready;
 import dev.floe.raft.core.Role;
 import dev.floe.raft.message.Message;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.Executor;
@@ -206,10 +208,18 @@ final class ConsensusLoop implements Scheduler.Task {
     private void dispatch(Ready rd) {
         for (NodeId peer : rd.snapshotTransfers()) transfers.start(peer, node.term());
         membership.onReady(node, rd); // first: new members must be known to the transport before we send
-        for (Message m : rd.messages()) send(m);
-        if (rd.mustPersist() || !rd.messagesAfterPersist().isEmpty()) {
+        List<Message> afterPersist = rd.messagesAfterPersist();
+        if (!rd.messages().isEmpty() && persist.hardStatePending()) {
+            // Step 1: an earlier Ready's term or vote is still on its way to disk; nothing we send
+            // may carry it before it is durable, so these wait in line with the writes.
+            afterPersist = new ArrayList<>(rd.messages());
+            afterPersist.addAll(rd.messagesAfterPersist());
+        } else {
+            for (Message m : rd.messages()) send(m);
+        }
+        if (rd.mustPersist() || !afterPersist.isEmpty()) {
             // Step 0: an installed snapshot resets the log before this Ready's entries are appended.
-            persist.submit(new PersistPipeline.Job(rd.snapshot(), rd.hardState(), rd.entries(), rd.messagesAfterPersist()));
+            persist.submit(new PersistPipeline.Job(rd.snapshot(), rd.hardState(), rd.entries(), afterPersist));
         }
         // Step 0 again: the state machine becomes the snapshot's state before the entries after it.
         rd.snapshot().ifPresent(applier::install);

@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -66,6 +67,9 @@ final class PersistPipeline implements Scheduler.Task {
     private long drainDeadline;
     private boolean draining;
     private boolean failed;
+    /** Hard states submitted (consensus thread only) and saved durably (written by the persist activity). */
+    private long hardStatesSubmitted;
+    private final AtomicLong hardStatesSaved = new AtomicLong();
 
     PersistPipeline(NodeId id, HardStateStore hardStateStore, LogStorage log, Transport transport,
                     Consumer<Input> consensus, BiConsumer<String, Throwable> fatal, long drainTimeoutMillis, Clock clock) {
@@ -87,8 +91,18 @@ final class PersistPipeline implements Scheduler.Task {
 
     /** Consensus thread: queues one Ready's writes. */
     void submit(Job job) {
+        if (job.hardState().isPresent()) hardStatesSubmitted++;
         jobs.add(job);
         activity.wake();
+    }
+
+    /**
+     * Consensus thread: whether a hard state submitted earlier is not durable yet. While one is in
+     * flight, even a Ready's {@code messages()} wait for it (Ready ordering contract, step 1): no
+     * message may carry a term this node could forget in a crash.
+     */
+    boolean hardStatePending() {
+        return hardStatesSaved.get() < hardStatesSubmitted;
     }
 
     /** Asks the activity to finish the queued jobs, wait (bounded) for them to be durable, and finish. */
@@ -131,7 +145,10 @@ final class PersistPipeline implements Scheduler.Task {
             log.reset(meta.lastIndex(), meta.lastTerm());
             LOG.info("{} reset its log to snapshot {}", id, meta);
         }
-        if (job.hardState().isPresent()) hardStateStore.save(job.hardState().get());
+        if (job.hardState().isPresent()) {
+            hardStateStore.save(job.hardState().get());
+            hardStatesSaved.incrementAndGet();
+        }
         CompletableFuture<Void> durable = tail;
         if (!job.entries().isEmpty()) {
             // Appends complete in call order (LogStorage contract); combining with the tail also

@@ -41,7 +41,8 @@ class ReplicationTest {
         RaftNode n2 = c.node("n2");
         // prev (2, term 1) does not match our (2, term 2)
         n2.step(new AppendRequest(N1, N2, 3, 2, 1, entries(3, 3), 0));
-        List<Message> out = n2.ready().messages();
+        // Term 3 is new here, so the answer waits until it is durable.
+        List<Message> out = n2.ready().messagesAfterPersist();
         assertThat(out).hasSize(1);
         AppendResponse r = (AppendResponse) out.get(0);
         assertThat(r.success()).isFalse();

@@ -53,15 +53,24 @@ final class TestCluster {
 
     /** {@code size} processes, of which the first {@code voters} form the initial configuration. */
     TestCluster(int size, int voters, RaftOptions options) {
+        this(ClusterConfig.ofVoters(java.util.Arrays.copyOf(names(size), voters)), options, names(size));
+    }
+
+    /** Processes {@code ids}, all starting from configuration {@code config} (which may name learners). */
+    TestCluster(ClusterConfig config, RaftOptions options, String... ids) {
         this.options = options;
-        String[] ids = new String[size];
-        for (int i = 0; i < size; i++) ids[i] = "n" + (i + 1);
-        this.config = ClusterConfig.ofVoters(java.util.Arrays.copyOf(ids, voters));
+        this.config = config;
         for (String id : ids) {
             Member m = new Member(NodeId.of(id), new MemoryLogStorage());
             members.put(m.id, m);
             start(m);
         }
+    }
+
+    private static String[] names(int size) {
+        String[] ids = new String[size];
+        for (int i = 0; i < size; i++) ids[i] = "n" + (i + 1);
+        return ids;
     }
 
     /** Gives member {@code id} a pre-existing durable log (for log-repair scenarios); call before anything runs. */
