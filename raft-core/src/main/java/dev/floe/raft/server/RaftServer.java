@@ -127,6 +127,9 @@ public final class RaftServer implements AutoCloseable {
     private final ReentrantReadWriteLock intake = new ReentrantReadWriteLock();
     private final Object lifecycle = new Object();
     private final AtomicReference<Throwable> fatalCause = new AtomicReference<>();
+    /** Set once, with {@link #fatalCause}, when a thread of ours hits a fatal error. */
+    private volatile ServerHealth failure;
+    private final java.util.function.Consumer<ServerHealth> onFatal;
     private volatile State state = State.NEW;
     private final List<Thread> threads = new ArrayList<>();
     private PersistPipeline persist;
@@ -145,6 +148,7 @@ public final class RaftServer implements AutoCloseable {
         this.snapshotStore = Optional.ofNullable(b.snapshotStore);
         this.snapshotOptions = b.snapshotOptions;
         this.sessionExpiry = b.sessionExpiry;
+        this.onFatal = b.onFatal;
         this.statusBoard = new StatusBoard(id, membership.clients());
         statusBoard.membership(membership.clients(), membership.config()); // learners shown as such before start
         this.proposals = new Proposals(detail -> notLeader(statusBoard.current().leader(), detail));
@@ -460,6 +464,21 @@ public final class RaftServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether this server is serving, repairing, or stopped and why (see {@link ServerHealth}); any
+     * thread, never blocks. After a fatal error it says {@code STOPPED} with the cause at once,
+     * while the server is still closing.
+     */
+    public ServerHealth health() {
+        ServerHealth failed = failure;
+        if (failed != null) return failed;
+        return switch (state) {
+            case NEW -> ServerHealth.of(ServerHealth.State.NEW);
+            case RUNNING -> ServerHealth.of(ServerHealth.State.RUNNING);
+            case CLOSING, CLOSED -> ServerHealth.of(ServerHealth.State.STOPPED);
+        };
+    }
+
     /** The latest status published by the consensus thread; any thread, never blocks. */
     public ServerStatus status() {
         return statusBoard.current();
@@ -476,11 +495,25 @@ public final class RaftServer implements AutoCloseable {
                 : new ServerClosedException(message + " after a fatal error: " + cause, cause);
     }
 
-    /** A thread of ours hit an error the server cannot continue after: stop, from a fresh thread. */
+    /**
+     * A thread of ours hit an error the server cannot continue after: stop, from a fresh thread, then
+     * tell the {@link Builder#onFatal} hook.
+     */
     private void fatal(String what, Throwable cause) {
+        // A storage future's failure arrives wrapped; the health names the storage's own error.
+        if (cause instanceof java.util.concurrent.CompletionException && cause.getCause() != null) cause = cause.getCause();
         if (!fatalCause.compareAndSet(null, cause)) return;
+        ServerHealth failed = ServerHealth.failed(what, cause);
+        failure = failed;
         LOG.error("{} stops: {}", id, what, cause);
-        Thread stopper = newThread("shutdown", this::close);
+        Thread stopper = newThread("shutdown", () -> {
+            close();
+            try {
+                onFatal.accept(failed);
+            } catch (RuntimeException e) {
+                LOG.warn("{}: the onFatal hook failed", id, e);
+            }
+        });
         stopper.start();
     }
 
@@ -580,8 +613,21 @@ public final class RaftServer implements AutoCloseable {
         private SnapshotStore snapshotStore;
         private SnapshotOptions snapshotOptions = SnapshotOptions.defaults();
         private java.time.Duration sessionExpiry = java.time.Duration.ofHours(1);
+        private java.util.function.Consumer<ServerHealth> onFatal = health -> { };
 
         private Builder() {
+        }
+
+        /**
+         * Called once, on a thread of the server's, after the server stopped by itself because of a
+         * fatal error (a failed log or hard-state write, a state machine that threw, a broken
+         * invariant) and finished closing; it gets the {@link RaftServer#health()} with the cause.
+         * A process that embeds one server typically logs it and exits with a non-zero status, so
+         * its supervisor restarts it from its directory. Not called for {@link RaftServer#close()}.
+         */
+        public Builder onFatal(java.util.function.Consumer<ServerHealth> hook) {
+            onFatal = Objects.requireNonNull(hook, "hook");
+            return this;
         }
 
         /**
