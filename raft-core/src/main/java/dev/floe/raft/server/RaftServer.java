@@ -474,7 +474,7 @@ public final class RaftServer implements AutoCloseable {
         if (failed != null) return failed;
         return switch (state) {
             case NEW -> ServerHealth.of(ServerHealth.State.NEW);
-            case RUNNING -> ServerHealth.of(ServerHealth.State.RUNNING);
+            case RUNNING -> statusBoard.repairing() ? ServerHealth.repairing() : ServerHealth.of(ServerHealth.State.RUNNING);
             case CLOSING, CLOSED -> ServerHealth.of(ServerHealth.State.STOPPED);
         };
     }

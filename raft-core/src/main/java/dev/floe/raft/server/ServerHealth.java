@@ -35,6 +35,11 @@ public record ServerHealth(State state, Optional<String> problem, Optional<Throw
         return new ServerHealth(state, Optional.empty(), Optional.empty());
     }
 
+    static ServerHealth repairing() {
+        return new ServerHealth(State.REPAIRING, Optional.of("its durable state was damaged or older than what it had promised;"
+                + " it does not vote until it has caught up with the leader"), Optional.empty());
+    }
+
     static ServerHealth failed(String what, Throwable cause) {
         return new ServerHealth(State.STOPPED, Optional.of(what + ": " + cause), Optional.of(cause));
     }
