@@ -4,11 +4,19 @@ import java.util.Optional;
 
 /**
  * The small state Raft must keep on stable storage besides the log (Raft paper, Figure 2):
- * the latest term this node has seen and whom it voted for in that term.
+ * the latest term this node has seen and whom it voted for in that term; and whether the node is
+ * {@code repairing}: its durable state was found damaged or older than what it had promised, so it
+ * must not vote or campaign until it has caught up with a leader (see
+ * {@code docs/operations.md}, "storage faults and recovery"). A store must keep all three.
  */
-public record HardState(long term, Optional<NodeId> votedFor) {
+public record HardState(long term, Optional<NodeId> votedFor, boolean repairing) {
     /** The state of a node that has never run. */
     public static final HardState INITIAL = new HardState(0, Optional.empty());
+
+    /** A hard state of a node that is not repairing. */
+    public HardState(long term, Optional<NodeId> votedFor) {
+        this(term, votedFor, false);
+    }
 
     public HardState {
         if (term < 0) throw new IllegalArgumentException("term must be >= 0: " + term);
@@ -17,6 +25,6 @@ public record HardState(long term, Optional<NodeId> votedFor) {
 
     @Override
     public String toString() {
-        return "HardState{term=" + term + ", vote=" + votedFor.map(NodeId::value).orElse("-") + "}";
+        return "HardState{term=" + term + ", vote=" + votedFor.map(NodeId::value).orElse("-") + (repairing ? ", repairing" : "") + "}";
     }
 }

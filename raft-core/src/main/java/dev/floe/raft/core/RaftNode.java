@@ -64,6 +64,8 @@ public final class RaftNode {
     private long term;
     private Optional<NodeId> votedFor;
     private HardState lastReadyHardState;
+    /** Present while this node repairs damaged durable state: it does not vote until caught up. */
+    private final Repair repair;
 
     private Role role = Role.FOLLOWER;
     private Optional<NodeId> leader = Optional.empty();
@@ -109,6 +111,9 @@ public final class RaftNode {
         this.configs = new ConfigHistory(new ConfigEntry(log.snapshotIndex(), config, Bytes.EMPTY));
         loadConfigsFromLog();
         this.config = configs.current().config();
+        // A sole voter has no one to repair from; it carries on with what it has.
+        boolean soleVoter = config.voters().equals(Set.of(id)) && config.votersOutgoing().isEmpty();
+        this.repair = new Repair(hardState.repairing() && !soleVoter);
         this.log.listener(new RaftLog.Listener() {
             @Override
             public void truncatedFrom(long index) {
@@ -122,6 +127,10 @@ public final class RaftNode {
             }
         });
         resetElectionTimer();
+        if (repair.active()) {
+            LOG.warn("{} [term {}] is repairing its durable state: it will not vote or campaign until it has caught up with a leader",
+                    id, term);
+        }
     }
 
     /** A restarted node's membership is the latest configuration in its log (thesis §4.1). */
@@ -475,7 +484,7 @@ public final class RaftNode {
         boolean canVote = votedFor.equals(Optional.of(m.from()))
                 || (votedFor.isEmpty() && leader.isEmpty())
                 || (m.preVote() && m.term() > term);
-        if (canVote && log.isUpToDate(m.lastLogIndex(), m.lastLogTerm())) {
+        if (canVote && !repair.active() && log.isUpToDate(m.lastLogIndex(), m.lastLogTerm())) {
             LOG.debug("{} [term {}] grants {} to {}", id, term, m.preVote() ? "pre-vote" : "vote", m.from());
             VoteResponse grant = new VoteResponse(id, m.from(), m.preVote() ? m.term() : term, m.preVote(), true);
             if (!m.preVote()) {
@@ -520,23 +529,35 @@ public final class RaftNode {
         if (m instanceof AppendRequest ar) {
             electionElapsed = 0;
             followLeader(ar.from());
+            repair.heardLeaderCommit(ar.leaderCommit());
             handleAppend(ar);
+            maybeFinishRepair();
         } else if (m instanceof HeartbeatRequest hb) {
             electionElapsed = 0;
             followLeader(hb.from());
             // The leader caps the commit index at what it knows we hold, so this never passes our log.
             log.commitTo(Math.min(hb.commit(), log.lastIndex()));
             send(new HeartbeatResponse(id, hb.from(), term, hb.readContext()));
+            maybeFinishRepair();
         } else if (m instanceof SnapshotRequest sr) {
             electionElapsed = 0;
             followLeader(sr.from());
             handleSnapshot(sr);
+            maybeFinishRepair();
         } else if (m instanceof TimeoutNow) {
             if (isPromotable()) {
                 LOG.info("{} [term {}] received TimeoutNow from {}: campaigning at once", id, term, m.from());
                 campaign(Campaign.TRANSFER);
             }
         }
+    }
+
+    /** A repairing follower that caught up with its leader votes again (see {@link Repair}). */
+    private void maybeFinishRepair() {
+        if (!repair.finishIfCaughtUp(log.committed(), log.term(log.committed()), term)) return;
+        if (votedFor.isEmpty()) votedFor = leader;
+        LOG.info("{} [term {}] finished repairing: caught up with leader {} to commit index {} (target {}); it votes again",
+                id, term, leader.map(NodeId::value).orElse("unknown"), log.committed(), repair.target());
     }
 
     /**
@@ -672,6 +693,7 @@ public final class RaftNode {
      * that the change can commit (thesis §4.2.2, a leader may manage a configuration without itself).
      */
     private boolean isPromotable() {
+        if (repair.active()) return false; // a repairing member never campaigns (see Repair)
         return config.isVoter(id) || configs.atOrBefore(log.committed()).config().isVoter(id);
     }
 
@@ -879,7 +901,7 @@ public final class RaftNode {
     }
 
     private HardState currentHardState() {
-        return new HardState(term, votedFor);
+        return new HardState(term, votedFor, repair.active());
     }
 
     /** A snapshot of this node's state, for monitoring and tests. */
@@ -892,7 +914,7 @@ public final class RaftNode {
             }
         }
         return new Status(id, role, term, leader, log.committed(), log.applying(), log.lastIndex(), log.durableIndex(),
-                log.snapshotIndex(), Collections.unmodifiableMap(followers));
+                log.snapshotIndex(), Collections.unmodifiableMap(followers), repair.active());
     }
 
     @Override

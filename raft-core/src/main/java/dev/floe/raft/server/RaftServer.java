@@ -126,6 +126,9 @@ public final class RaftServer implements AutoCloseable {
     private final ReentrantReadWriteLock intake = new ReentrantReadWriteLock();
     private final Object lifecycle = new Object();
     private final AtomicReference<Throwable> fatalCause = new AtomicReference<>();
+    /** Set once, with {@link #fatalCause}, when a thread of ours hits a fatal error. */
+    private volatile ServerHealth failure;
+    private final java.util.function.Consumer<ServerHealth> onFatal;
     private volatile State state = State.NEW;
     /** Where the server's activities run, and the time they run on (the runtime SPI). */
     private final Scheduler scheduler;
@@ -151,6 +154,7 @@ public final class RaftServer implements AutoCloseable {
         this.sessionExpiry = b.sessionExpiry;
         this.scheduler = b.scheduler;
         this.clock = b.clock;
+        this.onFatal = b.onFatal;
         this.statusBoard = new StatusBoard(id, membership.clients());
         statusBoard.membership(membership.clients(), membership.config()); // learners shown as such before start
         this.proposals = new Proposals(detail -> notLeader(statusBoard.current().leader(), detail));
@@ -471,6 +475,21 @@ public final class RaftServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether this server is serving, repairing, or stopped and why (see {@link ServerHealth}); any
+     * thread, never blocks. After a fatal error it says {@code STOPPED} with the cause at once,
+     * while the server is still closing.
+     */
+    public ServerHealth health() {
+        ServerHealth failed = failure;
+        if (failed != null) return failed;
+        return switch (state) {
+            case NEW -> ServerHealth.of(ServerHealth.State.NEW);
+            case RUNNING -> statusBoard.repairing() ? ServerHealth.repairing() : ServerHealth.of(ServerHealth.State.RUNNING);
+            case CLOSING, CLOSED -> ServerHealth.of(ServerHealth.State.STOPPED);
+        };
+    }
+
     /** The latest status published by the consensus thread; any thread, never blocks. */
     public ServerStatus status() {
         return statusBoard.current();
@@ -487,12 +506,24 @@ public final class RaftServer implements AutoCloseable {
                 : new ServerClosedException(message + " after a fatal error: " + cause, cause);
     }
 
-    /** A thread of ours hit an error the server cannot continue after: stop, from a fresh thread. */
+    /**
+     * A thread of ours hit an error the server cannot continue after: stop, from a fresh thread, then
+     * tell the {@link Builder#onFatal} hook.
+     */
     private void fatal(String what, Throwable cause) {
+        // A storage future's failure arrives wrapped; the health names the storage's own error.
+        if (cause instanceof java.util.concurrent.CompletionException && cause.getCause() != null) cause = cause.getCause();
         if (!fatalCause.compareAndSet(null, cause)) return;
+        ServerHealth failed = ServerHealth.failed(what, cause);
+        failure = failed;
         LOG.error("{} stops: {}", id, what, cause);
         scheduler.start(threadName("shutdown"), () -> {
             close();
+            try {
+                onFatal.accept(failed);
+            } catch (RuntimeException e) {
+                LOG.warn("{}: the onFatal hook failed", id, e);
+            }
             return Scheduler.DONE;
         });
     }
@@ -591,6 +622,7 @@ public final class RaftServer implements AutoCloseable {
         private java.time.Duration sessionExpiry = java.time.Duration.ofHours(1);
         private Scheduler scheduler = Scheduler.threads();
         private Clock clock = Clock.system();
+        private java.util.function.Consumer<ServerHealth> onFatal = health -> { };
 
         private Builder() {
         }
@@ -604,6 +636,18 @@ public final class RaftServer implements AutoCloseable {
         public Builder runtime(Scheduler value, Clock time) {
             scheduler = Objects.requireNonNull(value, "scheduler");
             clock = Objects.requireNonNull(time, "clock");
+            return this;
+        }
+
+        /**
+         * Called once, on a thread of the server's, after the server stopped by itself because of a
+         * fatal error (a failed log or hard-state write, a state machine that threw, a broken
+         * invariant) and finished closing; it gets the {@link RaftServer#health()} with the cause.
+         * A process that embeds one server typically logs it and exits with a non-zero status, so
+         * its supervisor restarts it from its directory. Not called for {@link RaftServer#close()}.
+         */
+        public Builder onFatal(java.util.function.Consumer<ServerHealth> hook) {
+            onFatal = Objects.requireNonNull(hook, "hook");
             return this;
         }
 

@@ -17,6 +17,7 @@ final class StatusBoard {
     private volatile Map<NodeId, Endpoint> members;
     private volatile ClusterConfig config;
     private volatile ServerStatus current;
+    private volatile boolean repairing;
 
     StatusBoard(NodeId id, Map<NodeId, Endpoint> members) {
         this.members = Map.copyOf(members);
@@ -38,8 +39,14 @@ final class StatusBoard {
                 s.lastLogIndex(), s.snapshotIndex(), members, inForce, s.followers(), s.running());
     }
 
+    /** Whether the core repairs damaged durable state (and so does not vote). */
+    boolean repairing() {
+        return repairing;
+    }
+
     /** Consensus thread: publishes the core's status and the applier's applied index. */
     void publish(Status core, long appliedIndex) {
+        repairing = core.repairing();
         Map<NodeId, ServerStatus.Follower> followers = new LinkedHashMap<>();
         core.followers().forEach((peer, f) -> {
             if (!peer.equals(core.id())) {

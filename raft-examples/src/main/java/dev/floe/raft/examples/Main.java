@@ -9,7 +9,7 @@ public final class Main {
             usage: java -jar raft-kv.jar <command> [options]
 
             commands:
-            """ + NodeCommand.USAGE + DemoCommand.USAGE + BenchCommand.USAGE + """
+            """ + NodeCommand.USAGE + RepairCommand.USAGE + DemoCommand.USAGE + BenchCommand.USAGE + """
               simulate [--seed N] [--nodes 5] [--seconds 30] [--pace-ms 200]
                   watch a simulated Raft cluster run under faults (deterministic per seed)
             """;
@@ -29,6 +29,7 @@ public final class Main {
             code = switch (argv[0]) {
                 case "simulate" -> SimulateCommand.run(args, System.out);
                 case "node" -> NodeCommand.run(args, System.out);
+                case "repair" -> RepairCommand.run(args, System.out);
                 case "demo" -> DemoCommand.run(args, System.out);
                 case "bench" -> BenchCommand.run(args, System.out);
                 default -> {

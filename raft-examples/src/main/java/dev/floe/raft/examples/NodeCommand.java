@@ -9,7 +9,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * {@code raft-kv.jar node --id n1 --data-dir DIR --cluster n1=127.0.0.1:7001:8001,...}: one raft-kv
@@ -24,6 +24,9 @@ final class NodeCommand {
                   --snapshot-every: snapshot after that many entries, keeping --snapshot-keep in the log;
                   --join: a new member (listed in --cluster) waiting for POST /v1/members on the leader
             """;
+
+    /** The exit status after a fatal error while running. */
+    static final int FATAL_EXIT = 1;
 
     private NodeCommand() {
     }
@@ -55,12 +58,23 @@ final class NodeCommand {
         }
         out.println("raft-kv " + id + " serving " + node.url() + " (raft " + node.member().raft() + ", data " + dir.toAbsolutePath() + ")");
         out.flush();
-        CountDownLatch stopped = new CountDownLatch(1);
+        CompletableFuture<Integer> exit = new CompletableFuture<>();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             node.close();
-            stopped.countDown();
+            exit.complete(0);
         }, "raft-kv-shutdown"));
-        stopped.await();
-        return 0;
+        // A fatal error (a disk write failed, say) stopped the member: say why and exit non-zero, so
+        // that a supervisor (systemd, Kubernetes) restarts it from its data directory.
+        node.fatal().thenAccept(health -> {
+            System.err.println("error: raft-kv " + id + " stopped after a fatal error: " + health.problem().orElse("unknown")
+                    + "; exiting with status " + FATAL_EXIT + " so that a supervisor restarts it");
+            System.err.flush();
+            exit.complete(FATAL_EXIT);
+        });
+        try {
+            return exit.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

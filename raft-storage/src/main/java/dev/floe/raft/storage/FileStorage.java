@@ -1,14 +1,20 @@
 package dev.floe.raft.storage;
 
+import dev.floe.raft.HardState;
 import dev.floe.raft.HardStateStore;
 import dev.floe.raft.LogStorage;
+import dev.floe.raft.SnapshotMeta;
 import dev.floe.raft.SnapshotStore;
 import dev.floe.raft.storage.internal.DirectoryLock;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Optional;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Everything one Raft node of one group keeps on disk, under one locked directory:
@@ -17,23 +23,40 @@ import java.util.Set;
  * dir/hardstate      current term and vote ({@link FileHardStateStore})
  * dir/log/           the log segments ({@link FileLogStorage})
  * dir/snapshots/     the snapshots ({@link FileSnapshotStore})
+ * dir/hardstate.damaged  a hard-state file that failed its checksum, kept for analysis
  * </pre>
  * {@link #close()} closes the three stores and releases the lock.
+ *
+ * <p>{@link #open} checks that the hard state still vouches for the log ({@link DurableStateCheck}):
+ * a hard-state file that is missing next to a non-empty log, damaged, or older than the log is
+ * replaced by one that makes the member repair ({@link HardState#repairing()}: no vote until it has
+ * caught up with a leader), with a WARN naming the file. Damage in the log itself that a crash
+ * cannot explain refuses the open, saying what to do.
  */
 public final class FileStorage implements AutoCloseable {
     /** The names Floe writes directly under the directory; anything else makes it foreign. */
-    private static final Set<String> OURS = Set.of("floe.lock", "hardstate", "hardstate.tmp", "log", "snapshots");
+    private static final Set<String> OURS = Set.of("floe.lock", "hardstate", "hardstate.tmp", "hardstate.damaged", "log", "snapshots");
+    private static final Logger LOG = LoggerFactory.getLogger(FileStorage.class);
+    /** What to do about a log damaged beyond what a crash explains (two %s: the directory). */
+    private static final String LOG_DAMAGE_ADVICE = "Floe does not guess which entries were there. If the other members are"
+            + " healthy, repair this member from them: stop it, move %s aside (keep it for analysis), create it again empty,"
+            + " mark it for repair (FileStorage.markForRepair; raft-kv: `java -jar raft-kv.jar repair --data-dir %s`) and"
+            + " start it: it receives the log or a snapshot from the leader and does not vote until it has caught up."
+            + " See docs/operations.md, storage faults and recovery";
 
     private final DirectoryLock lock;
     private final FileLogStorage log;
     private final FileHardStateStore hardState;
     private final FileSnapshotStore snapshots;
+    private final Optional<String> repairReason;
 
-    private FileStorage(DirectoryLock lock, FileLogStorage log, FileHardStateStore hardState, FileSnapshotStore snapshots) {
+    private FileStorage(DirectoryLock lock, FileLogStorage log, FileHardStateStore hardState, FileSnapshotStore snapshots,
+                        Optional<String> repairReason) {
         this.lock = lock;
         this.log = log;
         this.hardState = hardState;
         this.snapshots = snapshots;
+        this.repairReason = repairReason;
     }
 
     /**
@@ -55,16 +78,64 @@ public final class FileStorage implements AutoCloseable {
         FileLogStorage log = null;
         try {
             FileHardStateStore hardState = new FileHardStateStore(dir.resolve("hardstate"), options.syncPolicy());
-            hardState.load();
+            Optional<HardState> loaded = Optional.empty();
+            Optional<String> problem = Optional.empty();
+            try {
+                if (Files.exists(hardState.file())) loaded = Optional.of(hardState.load());
+            } catch (StorageCorruptionException e) {
+                // A damaged hard state is a lost one: keep it for analysis and repair (no guessing of votes).
+                Files.move(hardState.file(), dir.resolve("hardstate.damaged"), StandardCopyOption.REPLACE_EXISTING);
+                problem = Optional.of(e.getMessage() + " (moved to hardstate.damaged)");
+            }
             FileSnapshotStore snapshots = new FileSnapshotStore(dir.resolve("snapshots"), options.syncPolicy(), options.snapshotsRetained());
-            snapshots.latest();
-            log = FileLogStorage.open(dir.resolve("log"), options);
-            return new FileStorage(lock, log, hardState, snapshots);
+            Optional<SnapshotMeta> snapshot = snapshots.latest().map(SnapshotStore.Snapshot::meta);
+            try {
+                log = FileLogStorage.open(dir.resolve("log"), options);
+            } catch (StorageCorruptionException e) {
+                throw e.withAdvice(LOG_DAMAGE_ADVICE.formatted(dir, dir));
+            }
+            long logTerm = log.term(log.lastIndex());
+            if (problem.isEmpty()) {
+                problem = DurableStateCheck.problem(hardState.file(), loaded, log.firstIndex(), log.lastIndex(), logTerm, snapshot);
+            }
+            if (problem.isPresent()) {
+                HardState repairing = DurableStateCheck.repairing(loaded, logTerm, snapshot);
+                hardState.save(repairing);
+                LOG.warn("{}: {}; the votes it recorded may be lost, so this member starts repairing at term {}: it will not vote or"
+                        + " campaign until it has caught up with a leader (docs/operations.md, storage faults and recovery)",
+                        dir, problem.get(), repairing.term());
+            } else if (loaded.map(HardState::repairing).orElse(false)) {
+                problem = Optional.of("a repair started earlier is not finished");
+                LOG.warn("{}: {}; this member will not vote or campaign until it has caught up with a leader", dir, problem.get());
+            }
+            return new FileStorage(lock, log, hardState, snapshots, problem);
         } catch (IOException | RuntimeException e) {
             if (log != null) log.close();
             lock.close();
             throw e;
         }
+    }
+
+    /**
+     * Marks the member in {@code dir} for repair (creating the directory if needed): from its next
+     * start it does not vote or campaign until it has caught up with a leader. For a member whose
+     * directory was restored from a backup or an old copy, or replaced by an empty one after damage
+     * (see {@code docs/operations.md}, "storage faults and recovery"). The member must be stopped.
+     */
+    public static void markForRepair(Path dir, StorageOptions options) throws IOException {
+        try (FileStorage storage = open(dir, options)) {
+            HardState hs = storage.hardState.load();
+            storage.hardState.save(new HardState(hs.term(), hs.votedFor(), true));
+        }
+        LOG.warn("{}: marked for repair: the member will not vote or campaign until it has caught up with a leader", dir);
+    }
+
+    /**
+     * Why {@link #open} found this member's durable state damaged or older than what it promised,
+     * or that a repair is unfinished; empty when neither. While present the member repairs.
+     */
+    public Optional<String> repairReason() {
+        return repairReason;
     }
 
     /** The log. */

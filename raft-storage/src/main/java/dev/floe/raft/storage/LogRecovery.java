@@ -89,7 +89,7 @@ final class LogRecovery {
                     }
                     if (scan.torn()) {
                         long cut = scan.fileSize() - scan.endOffset();
-                        LOG.warn("{}: cutting a torn tail of {} bytes at offset {} ({}); entries from index {} on were never acknowledged as durable",
+                        LOG.warn("{}: cutting a torn tail of {} bytes at offset {} ({}); entries from index {} on were cut; they were not acknowledged by this member",
                                 f.path(), cut, scan.endOffset(), scan.tornReason(), scan.lastIndex() + 1);
                         channel.truncate(scan.endOffset());
                         FileOps.force(channel, options.syncPolicy());

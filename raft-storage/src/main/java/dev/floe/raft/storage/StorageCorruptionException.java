@@ -20,6 +20,17 @@ public final class StorageCorruptionException extends IOException {
         this.offset = offset;
     }
 
+    private StorageCorruptionException(StorageCorruptionException problem, String advice) {
+        super(problem.getMessage() + ". " + advice, problem);
+        this.file = problem.file;
+        this.offset = problem.offset;
+    }
+
+    /** The same damage, with what the operator should do appended to the message. */
+    public StorageCorruptionException withAdvice(String advice) {
+        return new StorageCorruptionException(this, advice);
+    }
+
     /** The damaged file. */
     public Path file() {
         return file;

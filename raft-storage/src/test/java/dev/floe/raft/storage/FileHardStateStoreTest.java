@@ -34,6 +34,25 @@ class FileHardStateStoreTest {
     }
 
     @Test
+    void theRepairFlagIsKept() throws IOException {
+        Path file = dir.resolve("hardstate");
+        new FileHardStateStore(file, SyncPolicy.FSYNC).save(new HardState(6, Optional.of(NodeId.of("n3")), true));
+        assertThat(new FileHardStateStore(file, SyncPolicy.FSYNC).load()).isEqualTo(new HardState(6, Optional.of(NodeId.of("n3")), true));
+    }
+
+    @Test
+    void aVersion1FileWithoutFlagsStillLoads() throws IOException {
+        java.nio.ByteBuffer v1 = java.nio.ByteBuffer.allocate(4 + 4 + 8 + 2 + 2 + 4);
+        v1.putInt(0x464C4853).putInt(1).putLong(9).putShort((short) 2).put("n2".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(v1.array(), 0, v1.position());
+        v1.putInt((int) crc.getValue());
+        Path file = dir.resolve("hardstate");
+        Files.write(file, v1.array());
+        assertThat(new FileHardStateStore(file, SyncPolicy.FSYNC).load()).isEqualTo(new HardState(9, Optional.of(NodeId.of("n2"))));
+    }
+
+    @Test
     void anInterruptedSaveLeavesThePreviousState() throws IOException {
         Path file = dir.resolve("hardstate");
         new FileHardStateStore(file, SyncPolicy.FSYNC).save(new HardState(7, Optional.of(NodeId.of("n1"))));

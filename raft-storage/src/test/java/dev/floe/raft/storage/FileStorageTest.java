@@ -58,14 +58,92 @@ class FileStorageTest {
     }
 
     @Test
-    void aCorruptHardStateRefusesToStart() throws IOException {
-        try (FileStorage storage = FileStorage.open(dir, TestEntries.fast())) {
-            storage.hardState().save(new HardState(1, Optional.empty()));
-        }
+    void aCorruptHardStateIsKeptAsideAndTheMemberRepairsAtTheLogsTerm() throws Exception {
+        writeLog(3, 5);
         LogRecoveryTest.flipByte(dir.resolve("hardstate"), 9);
-        assertThatThrownBy(() -> FileStorage.open(dir, TestEntries.fast())).isInstanceOf(StorageCorruptionException.class);
-        // The failed open released the lock.
+        try (FileStorage storage = FileStorage.open(dir, TestEntries.fast())) {
+            assertThat(storage.repairReason()).get().asString().contains("hardstate").contains("checksum");
+            assertThat(storage.hardState().load()).isEqualTo(new HardState(3, Optional.empty(), true));
+            assertThat(storage.log().lastIndex()).isEqualTo(5);
+        }
+        assertThat(dir.resolve("hardstate.damaged")).exists();
+    }
+
+    @Test
+    void aMissingHardStateNextToALogMakesTheMemberRepairInsteadOfStartingAtTermZeroWithoutAVote() throws Exception {
+        writeLog(4, 5);
         Files.delete(dir.resolve("hardstate"));
-        FileStorage.open(dir, TestEntries.fast()).close();
+        try (FileStorage storage = FileStorage.open(dir, TestEntries.fast())) {
+            assertThat(storage.repairReason()).get().asString().contains("missing").contains("[1, 5]").contains("last term 4");
+            assertThat(storage.hardState().load()).isEqualTo(new HardState(4, Optional.empty(), true));
+        }
+    }
+
+    @Test
+    void aHardStateOlderThanTheLogMakesTheMemberRepair() throws Exception {
+        writeLog(4, 5);
+        try (FileStorage storage = FileStorage.open(dir, TestEntries.fast())) {
+            storage.hardState().save(new HardState(2, Optional.of(NodeId.of("n2")))); // as restored from an old copy
+        }
+        try (FileStorage storage = FileStorage.open(dir, TestEntries.fast())) {
+            assertThat(storage.repairReason()).get().asString().contains("says term 2").contains("has term 4");
+            assertThat(storage.hardState().load()).isEqualTo(new HardState(4, Optional.empty(), true));
+        }
+    }
+
+    @Test
+    void aConsistentDirectoryAndANewOneNeedNoRepair() throws Exception {
+        try (FileStorage storage = FileStorage.open(dir.resolve("new"), TestEntries.fast())) {
+            assertThat(storage.repairReason()).isEmpty();
+        }
+        dir = dir.resolve("used");
+        writeLog(4, 5);
+        try (FileStorage storage = FileStorage.open(dir, TestEntries.fast())) {
+            assertThat(storage.repairReason()).isEmpty();
+            assertThat(storage.hardState().load().repairing()).isFalse();
+        }
+    }
+
+    @Test
+    void aMarkForRepairKeepsTermAndVoteAndLastsUntilTheMemberSavesItsEnd() throws Exception {
+        Path empty = dir.resolve("replaced-disk");
+        FileStorage.markForRepair(empty, TestEntries.fast());
+        try (FileStorage storage = FileStorage.open(empty, TestEntries.fast())) {
+            assertThat(storage.repairReason()).get().asString().contains("not finished");
+            assertThat(storage.hardState().load()).isEqualTo(new HardState(0, Optional.empty(), true));
+            storage.hardState().save(new HardState(7, Optional.of(NodeId.of("n1")))); // what the core saves when caught up
+        }
+        try (FileStorage storage = FileStorage.open(empty, TestEntries.fast())) {
+            assertThat(storage.repairReason()).isEmpty();
+        }
+    }
+
+    @Test
+    void aDamagedClosedSegmentRefusesToStartNamingTheFileTheOffsetAndWhatToDo() throws Exception {
+        StorageOptions small = TestEntries.fast().toBuilder().segmentBytes(1024).build();
+        try (FileStorage storage = FileStorage.open(dir, small)) {
+            storage.hardState().save(new HardState(1, Optional.empty()));
+            for (int i = 0; i < 40; i += 4) storage.log().append(TestEntries.range(1, 1 + i, 4, 40)).get(10, TimeUnit.SECONDS);
+        }
+        Path closed;
+        try (var files = Files.list(dir.resolve("log"))) {
+            closed = files.filter(f -> f.getFileName().toString().matches("log-.*-.*") && !f.toString().endsWith(".open")).sorted()
+                    .findFirst().orElseThrow();
+        }
+        LogRecoveryTest.flipByte(closed, 100);
+        assertThatThrownBy(() -> FileStorage.open(dir, small))
+                .isInstanceOfSatisfying(StorageCorruptionException.class, e -> assertThat(e.file()).isEqualTo(closed))
+                .hasMessageContaining(closed.toString()).hasMessageContaining("at offset ")
+                .hasMessageContaining("move " + dir + " aside").hasMessageContaining("repair --data-dir " + dir);
+        // The failed open released the lock and left the hard state as it was.
+        FileStorage.open(dir.resolve("other"), small).close();
+        assertThat(new FileHardStateStore(dir.resolve("hardstate"), SyncPolicy.NONE).load().repairing()).isFalse();
+    }
+
+    private void writeLog(long term, int entries) throws Exception {
+        try (FileStorage storage = FileStorage.open(dir, TestEntries.fast())) {
+            storage.hardState().save(new HardState(term, Optional.of(NodeId.of("n1"))));
+            storage.log().append(TestEntries.range(term, 1, entries, 10)).get(10, TimeUnit.SECONDS);
+        }
     }
 }

@@ -13,6 +13,7 @@ import dev.floe.raft.SessionExpiredException;
 import dev.floe.raft.OutcomeUnknownException;
 import dev.floe.raft.ServerClosedException;
 import dev.floe.raft.server.RaftServer;
+import dev.floe.raft.server.ServerHealth;
 import dev.floe.raft.server.ServerStatus;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -257,11 +258,13 @@ public final class KvApi {
 
     private Map<String, Object> status() {
         ServerStatus s = server.status();
+        ServerHealth health = server.health();
         List<Object> members = members();
         return Json.obj("id", s.id().value(), "role", s.role().name().toLowerCase(Locale.ROOT), "term", s.term(),
                 "leader", s.leader().map(NodeId::value), "commitIndex", s.commitIndex(),
                 "appliedIndex", s.appliedIndex(), "lastLogIndex", s.lastLogIndex(),
-                "snapshotIndex", s.snapshotIndex(), "members", members);
+                "snapshotIndex", s.snapshotIndex(), "members", members,
+                "health", health.state().name().toLowerCase(Locale.ROOT), "problem", health.problem());
     }
 
     /** A parsed {@code POST /v1/members} body. */

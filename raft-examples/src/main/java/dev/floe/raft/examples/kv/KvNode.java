@@ -3,6 +3,7 @@ package dev.floe.raft.examples.kv;
 import dev.floe.raft.NodeId;
 import dev.floe.raft.server.RaftServer;
 import dev.floe.raft.server.RaftServerOptions;
+import dev.floe.raft.server.ServerHealth;
 import dev.floe.raft.server.SnapshotOptions;
 import dev.floe.raft.storage.FileStorage;
 import dev.floe.raft.storage.StorageOptions;
@@ -37,12 +38,15 @@ public final class KvNode implements AutoCloseable {
     private final RaftServer server;
     private final KvStateMachine machine;
     private final KvHttpServer http;
+    private final java.util.concurrent.CompletableFuture<ServerHealth> fatal;
 
-    private KvNode(Member self, RaftServer server, KvStateMachine machine, KvHttpServer http) {
+    private KvNode(Member self, RaftServer server, KvStateMachine machine, KvHttpServer http,
+                   java.util.concurrent.CompletableFuture<ServerHealth> fatal) {
         this.self = self;
         this.server = server;
         this.machine = machine;
         this.http = http;
+        this.fatal = fatal;
     }
 
     /**
@@ -67,6 +71,7 @@ public final class KvNode implements AutoCloseable {
                 "--id " + id + " is not in --cluster " + cluster));
         Files.createDirectories(dataDir);
         FileStorage storage = FileStorage.open(dataDir, StorageOptions.defaults());
+        java.util.concurrent.CompletableFuture<ServerHealth> fatal = new java.util.concurrent.CompletableFuture<>();
         NettyTransportConfig.Builder net = NettyTransportConfig.builder("raft-kv", id, self.raft());
         for (Member m : cluster.members()) if (!m.id().equals(id)) net.peer(m.id(), m.raft());
         KvStateMachine machine = new KvStateMachine();
@@ -83,7 +88,8 @@ public final class KvNode implements AutoCloseable {
                 .snapshotOptions(snapshots)
                 .closeWith(storage)
                 .transport(new NettyTransport(net.build()))
-                .options(options);
+                .options(options)
+                .onFatal(fatal::complete);
         if (joining) builder.joining();
         RaftServer server = builder.build();
         try {
@@ -99,7 +105,7 @@ public final class KvNode implements AutoCloseable {
             server.close();
             throw e;
         }
-        return new KvNode(self, server, machine, http);
+        return new KvNode(self, server, machine, http, fatal);
     }
 
     public NodeId id() {
@@ -113,6 +119,15 @@ public final class KvNode implements AutoCloseable {
     /** The Raft server, for programs that use the library directly (the demo, tests). */
     public RaftServer server() {
         return server;
+    }
+
+    /**
+     * Completes when the Raft server stopped by itself after a fatal error (a failed disk write, for
+     * example), with its health naming the cause; the node then no longer serves and its process
+     * should exit so that a supervisor restarts it.
+     */
+    public java.util.concurrent.CompletableFuture<ServerHealth> fatal() {
+        return fatal;
     }
 
     public KvStateMachine machine() {

@@ -162,7 +162,9 @@ class KvHttpContractTest {
             assertThat(r.statusCode()).isEqualTo(200);
             Map<String, Object> s = json(r);
             assertThat(s.keySet()).containsExactly("id", "role", "term", "leader", "commitIndex", "appliedIndex",
-                    "lastLogIndex", "snapshotIndex", "members");
+                    "lastLogIndex", "snapshotIndex", "members", "health", "problem");
+            assertThat(s.get("health")).isEqualTo("running");
+            assertThat(s.get("problem")).isEqualTo(java.util.Optional.empty()); // JSON null
             assertThat(s.get("role")).isEqualTo(url.equals(leader) ? "leader" : "follower");
             assertThat(s.get("leader")).isEqualTo(cluster.awaitLeader().id().value());
             List<?> members = (List<?>) s.get("members");
