@@ -62,6 +62,7 @@ final class ConsensusLoop implements Runnable {
     private final LogStorage log;
     private final SnapshotTransfers transfers;
     private final long keepEntries;
+    private final EventReporter events;
 
     private Role lastRole;
     private long lastTerm = -1;
@@ -71,7 +72,7 @@ final class ConsensusLoop implements Runnable {
                   Applier applier, Proposals proposals, LinkedBlockingQueue<Input> inputs, Queue<Pending> deadlines,
                   BiFunction<Optional<NodeId>, String, NotLeaderException> notLeader, StatusBoard statusBoard,
                   Executor callbacks, BiConsumer<String, Throwable> fatal, LogStorage log,
-                  SnapshotTransfers transfers, long keepEntries) {
+                  SnapshotTransfers transfers, long keepEntries, EventReporter events) {
         this.id = node.id();
         this.node = node;
         this.options = options;
@@ -88,6 +89,7 @@ final class ConsensusLoop implements Runnable {
         this.log = log;
         this.transfers = transfers;
         this.keepEntries = keepEntries;
+        this.events = events;
     }
 
     /** Called once, before the thread starts (Thread.start orders it before run). */
@@ -177,6 +179,7 @@ final class ConsensusLoop implements Runnable {
         // Committed but not yet applied, whether already handed to the applier or held back by limitApply.
         long waiting = node.commitIndex() - applier.appliedIndex();
         if (waiting > options.maxApplyBacklog()) {
+            events.refused(RaftEvent.RefusalReason.APPLY_BACKLOG);
             fail(write, new BackpressureException(
                     id + " has " + waiting + " committed entries waiting for the state machine; retry later"));
             return;
@@ -185,6 +188,7 @@ final class ConsensusLoop implements Runnable {
         if (result instanceof ProposeResult.Accepted a) {
             proposals.register(write, a.index(), a.term()).ifPresent(old -> fail(old, Proposals.displacedFailure(old)));
         } else if (result instanceof ProposeResult.Rejected r) {
+            events.refused(RefusalReasons.of(r.reason()));
             fail(write, switch (r.reason()) {
                 case NOT_LEADER -> notLeader.apply(r.leaderHint(), "command refused");
                 case LEADERSHIP_TRANSFER -> notLeader.apply(r.leaderHint(), "leadership is being transferred");
@@ -294,6 +298,7 @@ final class ConsensusLoop implements Runnable {
             lastLeader = node.leader();
         }
         statusBoard.publish(node.status(), applier.appliedIndex());
+        events.published(statusBoard.current());
     }
 
     /** On exit: requests the loop took but will never finish. Commands already in the log are left to the server. */

@@ -24,15 +24,17 @@ final class LocalSnapshots {
     private final NodeId id;
     private final Optional<SnapshotStore> store;
     private final SnapshotOptions options;
+    private final EventReporter events;
     private long lastIndex;
     private long entriesSince;
     private long bytesSince;
 
-    LocalSnapshots(NodeId id, Optional<SnapshotStore> store, SnapshotOptions options, long lastIndex) {
+    LocalSnapshots(NodeId id, Optional<SnapshotStore> store, SnapshotOptions options, long lastIndex, EventReporter events) {
         this.id = id;
         this.store = store;
         this.options = options;
         this.lastIndex = lastIndex;
+        this.events = events;
     }
 
     boolean enabled() {
@@ -71,6 +73,7 @@ final class LocalSnapshots {
             lastIndex = Math.max(lastIndex, meta.lastIndex());
             LOG.info("{} took snapshot {} ({} bytes) in {} ms", id, meta, done.sizeBytes(),
                     (System.nanoTime() - started) / 1_000_000);
+            events.snapshotTaken(meta.lastIndex(), done.sizeBytes(), System.nanoTime() - started);
             return done;
         } catch (IOException | RuntimeException e) {
             writer.abort();
@@ -91,6 +94,7 @@ final class LocalSnapshots {
             throw new IOException(id + " holds snapshot " + snap.meta() + " but must restore " + meta);
         }
         ServerSnapshot.ServerState serverState;
+        long started = System.nanoTime();
         try (InputStream in = snap.open()) {
             serverState = ServerSnapshot.restore(in, stateMachine);
         }
@@ -98,6 +102,7 @@ final class LocalSnapshots {
         entriesSince = 0;
         bytesSince = 0;
         LOG.info("{} restored its state machine from snapshot {} ({} bytes)", id, meta, snap.sizeBytes());
+        events.snapshotInstalled(meta.lastIndex(), snap.sizeBytes(), System.nanoTime() - started);
         return serverState;
     }
 }

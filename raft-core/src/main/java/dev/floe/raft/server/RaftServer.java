@@ -117,6 +117,7 @@ public final class RaftServer implements AutoCloseable {
     private final java.time.Duration sessionExpiry;
     private SnapshotTransfers snapshotTransfers;
     private SnapshotReceiver snapshotReceiver;
+    private final EventReporter events;
 
     private final LinkedBlockingQueue<Input> inputs = new LinkedBlockingQueue<>();
     private final ConcurrentLinkedQueue<Pending> deadlines = new ConcurrentLinkedQueue<>();
@@ -145,6 +146,7 @@ public final class RaftServer implements AutoCloseable {
         this.snapshotStore = Optional.ofNullable(b.snapshotStore);
         this.snapshotOptions = b.snapshotOptions;
         this.sessionExpiry = b.sessionExpiry;
+        this.events = new EventReporter(id, b.listeners);
         this.statusBoard = new StatusBoard(id, membership.clients());
         statusBoard.membership(membership.clients(), membership.config()); // learners shown as such before start
         this.proposals = new Proposals(detail -> notLeader(statusBoard.current().leader(), detail));
@@ -190,15 +192,15 @@ public final class RaftServer implements AutoCloseable {
             SessionTable sessions = new SessionTable(sessionExpiry.toMillis());
             sessions.restore(recovered.serverState().sessions());
             applier = new Applier(id, stateMachine, proposals, recovered.applied(), recovered.serverState().configContext(),
-                    new LocalSnapshots(id, snapshotStore, snapshotOptions, snapshotIndex), sessions,
+                    new LocalSnapshots(id, snapshotStore, snapshotOptions, snapshotIndex, events), sessions,
                     (index, done) -> inputs.add(new Input.Compact(index, done)), this::fatal);
-            snapshotTransfers = new SnapshotTransfers(id, snapshotStore, transport, snapshotOptions, inputs::add);
-            snapshotReceiver = new SnapshotReceiver(id, snapshotStore, transport,
+            snapshotTransfers = new SnapshotTransfers(id, snapshotStore, transport, snapshotOptions, inputs::add, events);
+            snapshotReceiver = new SnapshotReceiver(id, snapshotStore, transport, events,
                     (done, configContext) -> inputs.add(new Input.SnapshotReceived(done, configContext)));
             callbacks = Executors.newSingleThreadExecutor(r -> newThread("callbacks", r));
             ConsensusLoop loop = new ConsensusLoop(node, options, transport, persist, applier, proposals, inputs,
                     deadlines, this::notLeader, statusBoard, callbacks, this::fatal, log, snapshotTransfers,
-                    snapshotOptions.keepEntries());
+                    snapshotOptions.keepEntries(), events);
             loop.membership(membership);
             membership.restoreFromSnapshot(new ConfigEntry(snapshotIndex, recovered.applied().config(),
                     recovered.serverState().configContext()));
@@ -239,6 +241,7 @@ public final class RaftServer implements AutoCloseable {
         } else if (m instanceof SnapshotRequest r) {
             snapshotReceiver.onRequest(r);
         } else {
+            if (m instanceof dev.floe.raft.message.TimeoutNow) events.transferRequested();
             inputs.add(new Input.Received(m));
         }
     }
@@ -480,6 +483,7 @@ public final class RaftServer implements AutoCloseable {
     private void fatal(String what, Throwable cause) {
         if (!fatalCause.compareAndSet(null, cause)) return;
         LOG.error("{} stops: {}", id, what, cause);
+        events.fatal(what, cause);
         Thread stopper = newThread("shutdown", this::close);
         stopper.start();
     }
@@ -580,8 +584,19 @@ public final class RaftServer implements AutoCloseable {
         private SnapshotStore snapshotStore;
         private SnapshotOptions snapshotOptions = SnapshotOptions.defaults();
         private java.time.Duration sessionExpiry = java.time.Duration.ofHours(1);
+        private final List<RaftListener> listeners = new ArrayList<>();
 
         private Builder() {
+        }
+
+        /**
+         * Adds a listener for the server's {@link RaftEvent}s (role and leader changes, elections,
+         * membership, snapshots, catch-up, fatal errors, a report every second); call again for more.
+         * See {@link RaftListener} for its threading contract.
+         */
+        public Builder listener(RaftListener value) {
+            listeners.add(Objects.requireNonNull(value, "listener"));
+            return this;
         }
 
         /**

@@ -43,6 +43,7 @@ final class SnapshotReceiver {
     /** Queues the verified done chunk for the consensus thread. */
     private final BiConsumer<SnapshotRequest, Bytes> stepIntoCore;
     private final ExecutorService thread;
+    private final EventReporter events;
 
     // Receiver thread only.
     private long highestTerm;
@@ -52,8 +53,11 @@ final class SnapshotReceiver {
     private final CRC32C crc = new CRC32C();
     private Key completed;
     private long completedSize;
+    private SnapshotProgress progress;
 
-    SnapshotReceiver(NodeId self, Optional<SnapshotStore> store, Transport transport, BiConsumer<SnapshotRequest, Bytes> stepIntoCore) {
+    SnapshotReceiver(NodeId self, Optional<SnapshotStore> store, Transport transport, EventReporter events,
+                     BiConsumer<SnapshotRequest, Bytes> stepIntoCore) {
+        this.events = events;
         this.self = self;
         this.store = store;
         this.transport = transport;
@@ -104,6 +108,8 @@ final class SnapshotReceiver {
                 writer = store.get().begin(m.meta());
                 expected = 0;
                 crc.reset();
+                progress = events.transfer(m.from(), RaftEvent.Direction.RECEIVING, m.meta().lastIndex(),
+                        m.term(), -1);
             }
             if (m.offset() != expected) {
                 respond(m, expected, false); // a gap or a duplicate: continue from what we hold
@@ -114,6 +120,7 @@ final class SnapshotReceiver {
                 writer.write(data);
                 crc.update(data);
                 expected += data.length;
+                progress.progress(expected);
             }
             if (!m.done()) {
                 respond(m, expected, true);
@@ -131,6 +138,8 @@ final class SnapshotReceiver {
             current = null;
             completed = key;
             completedSize = expected;
+            progress.finished(true, expected);
+            progress = null;
             LOG.info("{} [term {}] stored snapshot {} ({} bytes) from {}", self, m.term(), m.meta(), expected, m.from());
             // The member addresses travel in the snapshot; read them back here, off the consensus thread.
             Bytes configContext;
@@ -148,6 +157,8 @@ final class SnapshotReceiver {
 
     private void abort() {
         if (writer != null) writer.abort();
+        if (progress != null) progress.finished(false, expected);
+        progress = null;
         writer = null;
         current = null;
     }

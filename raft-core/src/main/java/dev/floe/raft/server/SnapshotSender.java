@@ -37,6 +37,7 @@ final class SnapshotSender implements Runnable {
     private final Transport transport;
     private final SnapshotOptions options;
     private final BiConsumer<NodeId, Boolean> report;
+    private final EventReporter events;
 
     // Guarded by this: what the acknowledgements say.
     private long acked;
@@ -52,7 +53,7 @@ final class SnapshotSender implements Runnable {
     private long maxUnackedBytes;
 
     SnapshotSender(NodeId self, NodeId peer, long term, SnapshotStore.Snapshot snapshot, Transport transport,
-                   SnapshotOptions options, BiConsumer<NodeId, Boolean> report) {
+                   SnapshotOptions options, BiConsumer<NodeId, Boolean> report, EventReporter events) {
         this.self = self;
         this.peer = peer;
         this.term = term;
@@ -60,6 +61,7 @@ final class SnapshotSender implements Runnable {
         this.transport = transport;
         this.options = options;
         this.report = report;
+        this.events = events;
     }
 
     NodeId peer() {
@@ -97,16 +99,21 @@ final class SnapshotSender implements Runnable {
     @Override
     public void run() {
         boolean ok = false;
+        SnapshotProgress progress = events.transfer(peer, RaftEvent.Direction.SENDING, snapshot.meta().lastIndex(), term,
+                snapshot.sizeBytes());
         try {
-            ok = transfer();
+            ok = transfer(progress);
         } catch (IOException | RuntimeException e) {
             LOG.warn("{} [term {}] snapshot {} to {} failed: {}", self, term, snapshot.meta(), peer, e.toString());
         } finally {
+            synchronized (this) {
+                progress.finished(ok, Math.min(acked, snapshot.sizeBytes()));
+            }
             report.accept(peer, ok);
         }
     }
 
-    private boolean transfer() throws IOException {
+    private boolean transfer(SnapshotProgress progress) throws IOException {
         long size = snapshot.sizeBytes();
         long window = (long) options.chunkBytes() * options.windowChunks();
         long retransmitNanos = options.retransmitAfter().toNanos();
@@ -142,6 +149,7 @@ final class SnapshotSender implements Runnable {
                     }
                     ackedNow = acked;
                 }
+                progress.progress(Math.min(ackedNow, size));
                 if (next < position) { // go back: reopen, the stream cannot seek
                     in.close();
                     in = snapshot.open();

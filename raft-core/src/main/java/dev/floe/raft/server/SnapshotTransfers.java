@@ -27,15 +27,17 @@ final class SnapshotTransfers {
     private final Transport transport;
     private final SnapshotOptions options;
     private final Consumer<Input> consensus;
+    private final EventReporter events;
     private final Map<NodeId, SnapshotSender> active = new ConcurrentHashMap<>();
 
     SnapshotTransfers(NodeId self, Optional<SnapshotStore> store, Transport transport, SnapshotOptions options,
-                      Consumer<Input> consensus) {
+                      Consumer<Input> consensus, EventReporter events) {
         this.self = self;
         this.store = store;
         this.transport = transport;
         this.options = options;
         this.consensus = consensus;
+        this.events = events;
     }
 
     /**
@@ -56,7 +58,7 @@ final class SnapshotTransfers {
             consensus.accept(new Input.SnapshotSent(peer, false));
             return;
         }
-        SnapshotSender sender = new SnapshotSender(self, peer, term, latest.get(), transport, options, this::finished);
+        SnapshotSender sender = new SnapshotSender(self, peer, term, latest.get(), transport, options, this::finished, events);
         active.put(peer, sender);
         Thread t = new Thread(sender, "floe-" + self.value() + "-snapshot-to-" + peer.value());
         t.setDaemon(true);
