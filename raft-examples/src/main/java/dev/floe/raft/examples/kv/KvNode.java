@@ -37,12 +37,14 @@ public final class KvNode implements AutoCloseable {
     private final RaftServer server;
     private final KvStateMachine machine;
     private final KvHttpServer http;
+    private final NodeMetrics metrics;
 
-    private KvNode(Member self, RaftServer server, KvStateMachine machine, KvHttpServer http) {
+    private KvNode(Member self, RaftServer server, KvStateMachine machine, KvHttpServer http, NodeMetrics metrics) {
         this.self = self;
         this.server = server;
         this.machine = machine;
         this.http = http;
+        this.metrics = metrics;
     }
 
     /**
@@ -70,6 +72,11 @@ public final class KvNode implements AutoCloseable {
         NettyTransportConfig.Builder net = NettyTransportConfig.builder("raft-kv", id, self.raft());
         for (Member m : cluster.members()) if (!m.id().equals(id)) net.peer(m.id(), m.raft());
         KvStateMachine machine = new KvStateMachine();
+        NettyTransport transport = new NettyTransport(net.build());
+        NodeMetrics metrics = new NodeMetrics(id);
+        metrics.floe().transport(transport);
+        if (storage.logStorage() instanceof dev.floe.raft.storage.FileLogStorage log) metrics.floe().storage(log);
+        KvEvents events = new KvEvents();
         // Each member's client address is its HTTP address: what NotLeaderException names as the leader's.
         java.util.List<dev.floe.raft.Member> members = cluster.members().stream()
                 .filter(m -> !joining || !m.id().equals(id))
@@ -82,7 +89,9 @@ public final class KvNode implements AutoCloseable {
                 .snapshotStore(storage.snapshotStore())
                 .snapshotOptions(snapshots)
                 .closeWith(storage)
-                .transport(new NettyTransport(net.build()))
+                .transport(transport)
+                .listener(metrics.floe())
+                .listener(events)
                 .options(options);
         if (joining) builder.joining();
         RaftServer server = builder.build();
@@ -90,16 +99,19 @@ public final class KvNode implements AutoCloseable {
             server.start();
         } catch (IOException | RuntimeException e) {
             server.close();
+            metrics.close();
             throw new IOException("cannot start " + id + " (raft " + self.raft() + "): " + e.getMessage(), e);
         }
-        KvHttpServer http = new KvHttpServer(id.value(), self.http(), new KvApi(server, machine, cluster));
+        KvHttpServer http = new KvHttpServer(id.value(), self.http(),
+                new KvApi(server, machine, cluster, new OpsApi(server, events, metrics)));
         try {
             http.start();
         } catch (IOException e) {
             server.close();
+            metrics.close();
             throw e;
         }
-        return new KvNode(self, server, machine, http);
+        return new KvNode(self, server, machine, http, metrics);
     }
 
     public NodeId id() {
@@ -128,5 +140,6 @@ public final class KvNode implements AutoCloseable {
     public void close() {
         http.close();
         server.close();
+        metrics.close();
     }
 }
