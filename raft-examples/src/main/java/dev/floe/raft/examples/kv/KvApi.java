@@ -118,6 +118,14 @@ public final class KvApi {
                         ? failure(failure, request) : Reply.json(200, Json.obj("snapshotIndex", index)));
             }
             default -> {
+                if (path.startsWith(MEMBERS + "/") && path.endsWith("/promote")) {
+                    allow(method, "POST");
+                    params(request, Set.of());
+                    String encoded = path.substring(MEMBERS.length() + 1, path.length() - "/promote".length());
+                    NodeId id = knownMember(Percent.decode(encoded, false));
+                    return server.promoteLearner(id).handle((config, failure) -> failure != null
+                            ? failure(failure, request) : Reply.json(200, Json.obj("members", members())));
+                }
                 if (path.startsWith(MEMBERS + "/")) {
                     allow(method, "DELETE");
                     params(request, Set.of());

@@ -14,7 +14,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -172,39 +171,5 @@ final class OpsApi {
 
     private static <T> CompletableFuture<T> done(T value) {
         return CompletableFuture.completedFuture(value);
-    }
-
-    /** Orders members and merges their events for the cluster view. */
-    static final class ClusterView {
-        private ClusterView() {
-        }
-
-        /**
-         * The view of {@code members} (each a {@code /v1/node} plus {@code reachable}): the leader
-         * (the reachable member leading in the highest term), each member's lag behind the
-         * leader's commit, and every member's events merged, newest first.
-         */
-        static Map<String, Object> of(String self, List<Map<String, Object>> members) {
-            Optional<Map<String, Object>> leader = members.stream()
-                    .filter(m -> Boolean.TRUE.equals(m.get("reachable")) && "leader".equals(m.get("role")))
-                    .max(Comparator.comparingLong(m -> ((Number) m.get("term")).longValue()));
-            long leaderCommit = leader.map(l -> ((Number) l.get("commitIndex")).longValue()).orElse(-1L);
-            List<Map<String, Object>> events = new ArrayList<>();
-            for (Map<String, Object> m : members) {
-                if (Boolean.TRUE.equals(m.get("reachable"))) {
-                    if (leaderCommit >= 0) m.put("lag", Math.max(0, leaderCommit - ((Number) m.get("appliedIndex")).longValue()));
-                    for (Object e : (List<?>) m.getOrDefault("events", List.of())) {
-                        @SuppressWarnings("unchecked")
-                        Map<String, Object> event = (Map<String, Object>) e;
-                        events.add(event);
-                    }
-                    m.remove("events");
-                }
-            }
-            events.sort(Comparator.comparingLong((Map<String, Object> e) -> ((Number) e.get("time")).longValue()).reversed());
-            return Json.obj("self", self, "leader", leader.map(l -> l.get("id")), "leaderCommitIndex",
-                    leaderCommit < 0 ? Optional.empty() : leaderCommit, "members", members,
-                    "events", events.subList(0, Math.min(events.size(), KvEvents.KEPT)));
-        }
     }
 }
