@@ -68,6 +68,7 @@ final class ConsensusLoop implements Scheduler.Task {
     private final LogStorage log;
     private final SnapshotTransfers transfers;
     private final long keepEntries;
+    private final EventReporter events;
 
     private Role lastRole;
     private long lastTerm = -1;
@@ -77,7 +78,7 @@ final class ConsensusLoop implements Scheduler.Task {
                   Applier applier, Proposals proposals, InputQueue inputs, Queue<Pending> deadlines,
                   BiFunction<Optional<NodeId>, String, NotLeaderException> notLeader, StatusBoard statusBoard,
                   Executor callbacks, BiConsumer<String, Throwable> fatal, LogStorage log,
-                  SnapshotTransfers transfers, long keepEntries, Clock clock) {
+                  SnapshotTransfers transfers, long keepEntries, Clock clock, EventReporter events) {
         this.id = node.id();
         this.node = node;
         this.options = options;
@@ -96,6 +97,7 @@ final class ConsensusLoop implements Scheduler.Task {
         this.keepEntries = keepEntries;
         this.clock = clock;
         this.tickNanos = options.tickInterval().toNanos();
+        this.events = events;
     }
 
     /** Called once, before the loop's activity starts. */
@@ -186,6 +188,7 @@ final class ConsensusLoop implements Scheduler.Task {
         // Committed but not yet applied, whether already handed to the applier or held back by limitApply.
         long waiting = node.commitIndex() - applier.appliedIndex();
         if (waiting > options.maxApplyBacklog()) {
+            events.refused(RaftEvent.RefusalReason.APPLY_BACKLOG);
             fail(write, new BackpressureException(
                     id + " has " + waiting + " committed entries waiting for the state machine; retry later"));
             return;
@@ -194,6 +197,7 @@ final class ConsensusLoop implements Scheduler.Task {
         if (result instanceof ProposeResult.Accepted a) {
             proposals.register(write, a.index(), a.term()).ifPresent(old -> fail(old, Proposals.displacedFailure(old)));
         } else if (result instanceof ProposeResult.Rejected r) {
+            events.refused(RefusalReasons.of(r.reason()));
             fail(write, switch (r.reason()) {
                 case NOT_LEADER -> notLeader.apply(r.leaderHint(), "command refused");
                 case LEADERSHIP_TRANSFER -> notLeader.apply(r.leaderHint(), "leadership is being transferred");
@@ -311,6 +315,7 @@ final class ConsensusLoop implements Scheduler.Task {
             lastLeader = node.leader();
         }
         statusBoard.publish(node.status(), applier.appliedIndex());
+        events.published(statusBoard.current());
     }
 
     /** On exit: requests the loop took but will never finish. Commands already in the log are left to the server. */

@@ -24,15 +24,17 @@ final class LocalSnapshots {
     private final NodeId id;
     private final Optional<SnapshotStore> store;
     private final SnapshotOptions options;
+    private final EventReporter events;
     private long lastIndex;
     private long entriesSince;
     private long bytesSince;
 
-    LocalSnapshots(NodeId id, Optional<SnapshotStore> store, SnapshotOptions options, long lastIndex) {
+    LocalSnapshots(NodeId id, Optional<SnapshotStore> store, SnapshotOptions options, long lastIndex, EventReporter events) {
         this.id = id;
         this.store = store;
         this.options = options;
         this.lastIndex = lastIndex;
+        this.events = events;
     }
 
     boolean enabled() {
@@ -61,7 +63,7 @@ final class LocalSnapshots {
         SnapshotStore s = store.orElseThrow(() -> new IllegalStateException(id + " has no snapshot store"));
         entriesSince = 0;
         bytesSince = 0;
-        long started = System.nanoTime();
+        long started = events.clock().nanoTime();
         SnapshotStore.Writer writer = s.begin(meta);
         try {
             OutputStream out = new BufferedOutputStream(writer, 64 << 10);
@@ -70,7 +72,8 @@ final class LocalSnapshots {
             SnapshotStore.Snapshot done = writer.commit();
             lastIndex = Math.max(lastIndex, meta.lastIndex());
             LOG.info("{} took snapshot {} ({} bytes) in {} ms", id, meta, done.sizeBytes(),
-                    (System.nanoTime() - started) / 1_000_000);
+                    (events.clock().nanoTime() - started) / 1_000_000);
+            events.snapshotTaken(meta.lastIndex(), done.sizeBytes(), events.clock().nanoTime() - started);
             return done;
         } catch (IOException | RuntimeException e) {
             writer.abort();
@@ -91,6 +94,7 @@ final class LocalSnapshots {
             throw new IOException(id + " holds snapshot " + snap.meta() + " but must restore " + meta);
         }
         ServerSnapshot.ServerState serverState;
+        long started = events.clock().nanoTime();
         try (InputStream in = snap.open()) {
             serverState = ServerSnapshot.restore(in, stateMachine);
         }
@@ -98,6 +102,7 @@ final class LocalSnapshots {
         entriesSince = 0;
         bytesSince = 0;
         LOG.info("{} restored its state machine from snapshot {} ({} bytes)", id, meta, snap.sizeBytes());
+        events.snapshotInstalled(meta.lastIndex(), snap.sizeBytes(), events.clock().nanoTime() - started);
         return serverState;
     }
 }

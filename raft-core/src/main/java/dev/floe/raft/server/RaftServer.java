@@ -116,6 +116,7 @@ public final class RaftServer implements AutoCloseable {
     private final java.time.Duration sessionExpiry;
     private SnapshotTransfers snapshotTransfers;
     private SnapshotReceiver snapshotReceiver;
+    private final EventReporter events;
 
     private final InputQueue inputs = new InputQueue();
     private final ConcurrentLinkedQueue<Pending> deadlines = new ConcurrentLinkedQueue<>();
@@ -155,6 +156,7 @@ public final class RaftServer implements AutoCloseable {
         this.scheduler = b.scheduler;
         this.clock = b.clock;
         this.onFatal = b.onFatal;
+        this.events = new EventReporter(id, b.listeners, b.clock);
         this.statusBoard = new StatusBoard(id, membership.clients());
         statusBoard.membership(membership.clients(), membership.config()); // learners shown as such before start
         this.proposals = new Proposals(detail -> notLeader(statusBoard.current().leader(), detail));
@@ -200,21 +202,21 @@ public final class RaftServer implements AutoCloseable {
             SessionTable sessions = new SessionTable(sessionExpiry.toMillis());
             sessions.restore(recovered.serverState().sessions());
             applier = new Applier(id, stateMachine, proposals, recovered.applied(), recovered.serverState().configContext(),
-                    new LocalSnapshots(id, snapshotStore, snapshotOptions, snapshotIndex), sessions,
+                    new LocalSnapshots(id, snapshotStore, snapshotOptions, snapshotIndex, events), sessions,
                     (index, done) -> inputs.add(new Input.Compact(index, done)), this::fatal);
             // The activities start waiting for work; the consensus loop, which gives them work, last.
             callbacks = new SerialExecutor(scheduler, threadName("callbacks"));
             snapshotTransfers = new SnapshotTransfers(id, snapshotStore, transport, snapshotOptions, inputs::add,
-                    scheduler, clock);
+                    scheduler, clock, events);
             ConsensusLoop loop = new ConsensusLoop(node, options, transport, persist, applier, proposals, inputs,
                     deadlines, this::notLeader, statusBoard, callbacks, this::fatal, log, snapshotTransfers,
-                    snapshotOptions.keepEntries(), clock);
+                    snapshotOptions.keepEntries(), clock, events);
             membership.restoreFromSnapshot(new ConfigEntry(snapshotIndex, recovered.applied().config(),
                     recovered.serverState().configContext()));
             statusBoard.publish(node.status(), snapshotIndex);
             loop.membership(membership);
             membership.start(node, log, transport, callbacks, this::notLeader, options, statusBoard, clock);
-            snapshotReceiver = new SnapshotReceiver(id, snapshotStore, transport,
+            snapshotReceiver = new SnapshotReceiver(id, snapshotStore, transport, events,
                     (done, configContext) -> inputs.add(new Input.SnapshotReceived(done, configContext)), scheduler);
             persistActivity = persist.start(scheduler, threadName("persist"));
             applierActivity = applier.start(scheduler, threadName("apply"));
@@ -254,6 +256,7 @@ public final class RaftServer implements AutoCloseable {
         } else if (m instanceof SnapshotRequest r) {
             snapshotReceiver.onRequest(r);
         } else {
+            if (m instanceof dev.floe.raft.message.TimeoutNow) events.transferRequested();
             inputs.add(new Input.Received(m));
         }
     }
@@ -517,6 +520,7 @@ public final class RaftServer implements AutoCloseable {
         ServerHealth failed = ServerHealth.failed(what, cause);
         failure = failed;
         LOG.error("{} stops: {}", id, what, cause);
+        events.fatal(what, cause);
         scheduler.start(threadName("shutdown"), () -> {
             close();
             try {
@@ -623,6 +627,7 @@ public final class RaftServer implements AutoCloseable {
         private Scheduler scheduler = Scheduler.threads();
         private Clock clock = Clock.system();
         private java.util.function.Consumer<ServerHealth> onFatal = health -> { };
+        private final List<RaftListener> listeners = new ArrayList<>();
 
         private Builder() {
         }
@@ -648,6 +653,16 @@ public final class RaftServer implements AutoCloseable {
          */
         public Builder onFatal(java.util.function.Consumer<ServerHealth> hook) {
             onFatal = Objects.requireNonNull(hook, "hook");
+            return this;
+        }
+
+        /**
+         * Adds a listener for the server's {@link RaftEvent}s (role and leader changes, elections,
+         * membership, snapshots, catch-up, fatal errors, a report every second); call again for more.
+         * See {@link RaftListener} for its threading contract.
+         */
+        public Builder listener(RaftListener value) {
+            listeners.add(Objects.requireNonNull(value, "listener"));
             return this;
         }
 

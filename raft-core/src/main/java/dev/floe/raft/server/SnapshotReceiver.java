@@ -41,6 +41,7 @@ final class SnapshotReceiver {
     /** Queues the verified done chunk for the consensus thread. */
     private final BiConsumer<SnapshotRequest, Bytes> stepIntoCore;
     private final SerialExecutor thread;
+    private final EventReporter events;
 
     // Receiver thread only.
     private long highestTerm;
@@ -50,9 +51,11 @@ final class SnapshotReceiver {
     private final CRC32C crc = new CRC32C();
     private Key completed;
     private long completedSize;
+    private SnapshotProgress progress;
 
-    SnapshotReceiver(NodeId self, Optional<SnapshotStore> store, Transport transport, BiConsumer<SnapshotRequest, Bytes> stepIntoCore,
-                     Scheduler scheduler) {
+    SnapshotReceiver(NodeId self, Optional<SnapshotStore> store, Transport transport, EventReporter events,
+                     BiConsumer<SnapshotRequest, Bytes> stepIntoCore, Scheduler scheduler) {
+        this.events = events;
         this.self = self;
         this.store = store;
         this.transport = transport;
@@ -103,6 +106,8 @@ final class SnapshotReceiver {
                 writer = store.get().begin(m.meta());
                 expected = 0;
                 crc.reset();
+                progress = events.transfer(m.from(), RaftEvent.Direction.RECEIVING, m.meta().lastIndex(),
+                        m.term(), -1);
             }
             if (m.offset() != expected) {
                 respond(m, expected, false); // a gap or a duplicate: continue from what we hold
@@ -113,6 +118,7 @@ final class SnapshotReceiver {
                 writer.write(data);
                 crc.update(data);
                 expected += data.length;
+                progress.progress(expected);
             }
             if (!m.done()) {
                 respond(m, expected, true);
@@ -130,6 +136,8 @@ final class SnapshotReceiver {
             current = null;
             completed = key;
             completedSize = expected;
+            progress.finished(true, expected);
+            progress = null;
             LOG.info("{} [term {}] stored snapshot {} ({} bytes) from {}", self, m.term(), m.meta(), expected, m.from());
             // The member addresses travel in the snapshot; read them back here, off the consensus thread.
             Bytes configContext;
@@ -147,6 +155,8 @@ final class SnapshotReceiver {
 
     private void abort() {
         if (writer != null) writer.abort();
+        if (progress != null) progress.finished(false, expected);
+        progress = null;
         writer = null;
         current = null;
     }

@@ -40,6 +40,7 @@ final class SnapshotSender implements Scheduler.Task {
     private final SnapshotOptions options;
     private final BiConsumer<NodeId, Boolean> report;
     private final Clock clock;
+    private final EventReporter events;
     /** Set when the activity starts: acknowledgements and cancellation wake it. */
     private volatile Scheduler.Activity activity;
 
@@ -62,9 +63,11 @@ final class SnapshotSender implements Scheduler.Task {
     private long next;     // next offset to send
     private byte[] buffer;
     private long started;
+    private SnapshotProgress progress;
 
     SnapshotSender(NodeId self, NodeId peer, long term, SnapshotStore.Snapshot snapshot, Transport transport,
-                   SnapshotOptions options, BiConsumer<NodeId, Boolean> report, Clock clock) {
+                   SnapshotOptions options, BiConsumer<NodeId, Boolean> report, Clock clock,
+                   EventReporter events) {
         this.self = self;
         this.peer = peer;
         this.term = term;
@@ -73,6 +76,7 @@ final class SnapshotSender implements Scheduler.Task {
         this.options = options;
         this.report = report;
         this.clock = clock;
+        this.events = events;
         this.lastAckNanos = clock.nanoTime();
         this.lastProgressNanos = lastAckNanos;
     }
@@ -132,6 +136,8 @@ final class SnapshotSender implements Scheduler.Task {
             if (in == null) {
                 started = clock.nanoTime();
                 LOG.info("{} [term {}] sends snapshot {} ({} bytes) to {}", self, term, snapshot.meta(), snapshot.sizeBytes(), peer);
+                progress = events.transfer(peer, RaftEvent.Direction.SENDING, snapshot.meta().lastIndex(), term,
+                        snapshot.sizeBytes());
                 in = snapshot.open();
                 buffer = new byte[options.chunkBytes()];
             }
@@ -146,6 +152,11 @@ final class SnapshotSender implements Scheduler.Task {
             outcome = false;
         }
         closeStream();
+        if (progress != null) {
+            synchronized (this) {
+                progress.finished(outcome, Math.min(acked, snapshot.sizeBytes()));
+            }
+        }
         report.accept(peer, outcome);
         return Scheduler.DONE;
     }
@@ -178,6 +189,7 @@ final class SnapshotSender implements Scheduler.Task {
             }
             ackedNow = acked;
         }
+        progress.progress(Math.min(ackedNow, size));
         if (next < position) { // go back: reopen, the stream cannot seek
             in.close();
             in = snapshot.open();

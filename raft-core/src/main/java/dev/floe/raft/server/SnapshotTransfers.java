@@ -27,12 +27,13 @@ final class SnapshotTransfers {
     private final Transport transport;
     private final SnapshotOptions options;
     private final Consumer<Input> consensus;
+    private final EventReporter events;
     private final Map<NodeId, SnapshotSender> active = new ConcurrentHashMap<>();
     private final Scheduler scheduler;
     private final Clock clock;
 
     SnapshotTransfers(NodeId self, Optional<SnapshotStore> store, Transport transport, SnapshotOptions options,
-                      Consumer<Input> consensus, Scheduler scheduler, Clock clock) {
+                      Consumer<Input> consensus, Scheduler scheduler, Clock clock, EventReporter events) {
         this.scheduler = scheduler;
         this.clock = clock;
         this.self = self;
@@ -40,6 +41,7 @@ final class SnapshotTransfers {
         this.transport = transport;
         this.options = options;
         this.consensus = consensus;
+        this.events = events;
     }
 
     /**
@@ -60,7 +62,7 @@ final class SnapshotTransfers {
             consensus.accept(new Input.SnapshotSent(peer, false));
             return;
         }
-        SnapshotSender sender = new SnapshotSender(self, peer, term, latest.get(), transport, options, this::finished, clock);
+        SnapshotSender sender = new SnapshotSender(self, peer, term, latest.get(), transport, options, this::finished, clock, events);
         active.put(peer, sender);
         sender.start(scheduler);
     }

@@ -29,6 +29,8 @@ abstract class ServerCluster<M extends StateMachine, C extends ServerCluster<M, 
     final Map<NodeId, MemoryHardStateStore> hardStates = new LinkedHashMap<>();
     final Map<NodeId, M> machines = new LinkedHashMap<>();
     final Map<NodeId, RaftServer> servers = new LinkedHashMap<>();
+    /** What each member reported, across restarts. */
+    final Map<NodeId, RecordingListener> events = new LinkedHashMap<>();
     final RaftServerOptions options;
 
     ServerCluster(int size, RaftServerOptions options) {
@@ -64,6 +66,7 @@ abstract class ServerCluster<M extends StateMachine, C extends ServerCluster<M, 
                 .members(members)
                 .stateMachine(machine)
                 .transport(network.transport(id))
+                .listener(events.computeIfAbsent(id, k -> new RecordingListener()))
                 .options(options), id)
                 .build();
         try {

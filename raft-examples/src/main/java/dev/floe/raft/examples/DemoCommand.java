@@ -16,7 +16,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code raft-kv.jar demo}: three raft-kv members in this process on real files and sockets, a
@@ -25,11 +28,6 @@ import java.util.concurrent.CountDownLatch;
  * then serving until Ctrl-C. Exit code 1 if a check of the narration fails.
  */
 final class DemoCommand {
-    static final String USAGE = """
-              demo [--base-port 8001] [--data-dir DIR] [--exit-after-narration]
-                  three raft-kv members in one process, HTTP on 127.0.0.1:BASE..BASE+2
-                  (raft on BASE-1000..), a narrated run, then serving until Ctrl-C
-            """;
     private static final Duration WAIT = Duration.ofSeconds(15);
 
     private final PrintStream out;
@@ -44,11 +42,29 @@ final class DemoCommand {
         this.dataDir = dataDir;
     }
 
-    static int run(Args args, PrintStream out) throws Exception {
-        args.only("--base-port", "--data-dir", "--exit-after-narration");
-        int base = args.intValue("--base-port", 8001);
+    /** The picocli face of the demo: its options, then {@link #run}. */
+    @Command(name = "demo", mixinStandardHelpOptions = true, versionProvider = Version.class,
+            description = {"Three raft-kv members in one process, HTTP on 127.0.0.1:BASE..BASE+2 (raft on BASE-1000..),",
+                "a narrated run, then serving until Ctrl-C. Exit code 1 if a check of the narration fails."})
+    static final class Cli implements Callable<Integer> {
+        @Option(names = "--base-port", defaultValue = "8001", paramLabel = "PORT", description = "first HTTP port (default ${DEFAULT-VALUE})")
+        int base;
+
+        @Option(names = "--data-dir", paramLabel = "DIR", description = "where the members keep their data (default: a new temporary directory)")
+        Path dataDir;
+
+        @Option(names = "--exit-after-narration", description = "stop after the narrated run instead of serving")
+        boolean exitAfterNarration;
+
+        @Override
+        public Integer call() throws Exception {
+            return run(base, dataDir, exitAfterNarration, System.out);
+        }
+    }
+
+    static int run(int base, Path dataDirOrNull, boolean exitAfterNarration, PrintStream out) throws Exception {
         if (base < 2025 || base > 65530) throw new IllegalArgumentException("--base-port must be 2025-65530 (raft ports are 1000 below)");
-        Path dir = args.has("--data-dir") ? Path.of(args.required("--data-dir")) : Files.createTempDirectory("raft-kv-demo-");
+        Path dir = dataDirOrNull != null ? dataDirOrNull : Files.createTempDirectory("raft-kv-demo-");
         List<Member> members = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             members.add(Member.parse("n" + (i + 1) + "=127.0.0.1:" + (base - 1000 + i) + ":" + (base + i)));
@@ -70,7 +86,7 @@ final class DemoCommand {
             demo.closeAll();
             return 1;
         }
-        if (args.has("--exit-after-narration") || !ok) {
+        if (exitAfterNarration || !ok) {
             Runtime.getRuntime().removeShutdownHook(hook);
             demo.closeAll();
             return ok ? 0 : 1;
@@ -82,6 +98,7 @@ final class DemoCommand {
         out.println("  curl -L -X PUT --data 'hello' " + url + "/v1/kv/greeting     # -L follows it");
         out.println("  curl " + url + "/v1/kv/greeting");
         out.println("  curl " + url + "/v1/status");
+        out.println("  open " + url + "/ui                       # the live cluster page");
         out.println("Press Ctrl-C to stop. Data stays in " + dir.toAbsolutePath());
         out.flush();
         stopped.await();

@@ -1,48 +1,55 @@
 package dev.floe.raft.examples;
 
-import java.util.Arrays;
-import java.util.List;
+import dev.floe.raft.examples.admin.AdminCommand;
+import java.io.PrintWriter;
+import picocli.AutoComplete;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
-/** Entry point of {@code raft-kv.jar}: dispatches to a sub-command. */
-public final class Main {
-    private static final String USAGE = """
-            usage: java -jar raft-kv.jar <command> [options]
+/**
+ * Entry point of {@code raft-kv.jar}: the sub-commands on picocli, with {@code --help} on each,
+ * {@code --version}, a bash/zsh completion script ({@code generate-completion}) and exit codes 0
+ * (ok), 1 (runtime failure) and 2 (usage error).
+ */
+@Command(name = "raft-kv", mixinStandardHelpOptions = true, versionProvider = Version.class,
+        description = "Floe's replicated key-value store and tools.",
+        subcommands = {NodeCommand.class, RepairCommand.class, DemoCommand.Cli.class, AdminCommand.class, BenchCommand.class, SimulateCommand.class,
+                CommandLine.HelpCommand.class, AutoComplete.GenerateCompletion.class},
+        footer = {"", "Exit codes: 0 ok, 1 runtime failure, 2 usage error. See docs/raft-kv.md and docs/operations.md."})
+public final class Main implements Runnable {
+    /** Exit code of a usage error (picocli's default too). */
+    public static final int USAGE = 2;
+    /** Exit code of a runtime failure. */
+    public static final int FAILURE = 1;
 
-            commands:
-            """ + NodeCommand.USAGE + RepairCommand.USAGE + DemoCommand.USAGE + BenchCommand.USAGE + """
-              simulate [--seed N] [--nodes 5] [--seconds 30] [--pace-ms 200]
-                  watch a simulated Raft cluster run under faults (deterministic per seed)
-            """;
+    @Spec
+    private CommandSpec spec;
 
-    private Main() {
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "a sub-command is required");
     }
 
-    public static void main(String[] argv) throws Exception {
-        if (argv.length == 0 || argv[0].equals("--help") || argv[0].equals("-h") || argv[0].equals("help")) {
-            System.out.print(USAGE);
-            System.exit(argv.length == 0 ? 2 : 0);
-        }
-        List<String> rest = Arrays.asList(argv).subList(1, argv.length);
-        int code;
-        try {
-            Args args = new Args(rest);
-            code = switch (argv[0]) {
-                case "simulate" -> SimulateCommand.run(args, System.out);
-                case "node" -> NodeCommand.run(args, System.out);
-                case "repair" -> RepairCommand.run(args, System.out);
-                case "demo" -> DemoCommand.run(args, System.out);
-                case "bench" -> BenchCommand.run(args, System.out);
-                default -> {
-                    System.err.println("unknown command '" + argv[0] + "'");
-                    System.err.print(USAGE);
-                    yield 2;
-                }
-            };
-        } catch (IllegalArgumentException e) {
-            System.err.println("error: " + e.getMessage());
-            System.err.print(USAGE);
-            code = 2;
-        }
-        System.exit(code);
+    /** The configured command line, for {@link #main} and for tests that run it in-process. */
+    public static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new Main());
+        cli.getSubcommands().get("generate-completion").getCommandSpec().usageMessage().hidden(false);
+        cli.setExecutionExceptionHandler((e, commandLine, parsed) -> {
+            PrintWriter err = commandLine.getErr();
+            if (e instanceof IllegalArgumentException) { // a value picocli could not check: a usage error
+                err.println("error: " + e.getMessage());
+                err.println("Try '" + commandLine.getCommandSpec().qualifiedName() + " --help' for more information.");
+                return USAGE;
+            }
+            err.println("error: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+            return FAILURE;
+        });
+        return cli;
+    }
+
+    public static void main(String[] argv) {
+        System.exit(commandLine().execute(argv));
     }
 }

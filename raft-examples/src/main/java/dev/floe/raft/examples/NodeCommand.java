@@ -6,58 +6,71 @@ import dev.floe.raft.examples.kv.KvNode;
 import dev.floe.raft.server.RaftServerOptions;
 import dev.floe.raft.server.SnapshotOptions;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code raft-kv.jar node --id n1 --data-dir DIR --cluster n1=127.0.0.1:7001:8001,...}: one raft-kv
  * member per process, serving HTTP until the process is stopped (SIGINT/SIGTERM close it cleanly;
  * SIGKILL is survived through the data directory).
  */
-final class NodeCommand {
-    static final String USAGE = """
-              node --id N --data-dir DIR --cluster ID=HOST:RAFTPORT:HTTPPORT,... [--tick-ms 50] [--join]
-                   [--snapshot-every 10000] [--snapshot-keep 1000]
-                  run one member of a raft-kv cluster; restarting with the same --data-dir recovers it;
-                  --snapshot-every: snapshot after that many entries, keeping --snapshot-keep in the log;
-                  --join: a new member (listed in --cluster) waiting for POST /v1/members on the leader
-            """;
+@Command(name = "node", mixinStandardHelpOptions = true, versionProvider = Version.class,
+        description = {"Run one member of a raft-kv cluster; restarting with the same --data-dir recovers it.",
+            "Serves the key-value API, /metrics, /health and the /ui page on its HTTP address."})
+final class NodeCommand implements Callable<Integer> {
+    @Option(names = "--id", required = true, paramLabel = "ID", description = "this member's id, one of --cluster")
+    String id;
 
-    /** The exit status after a fatal error while running. */
-    static final int FATAL_EXIT = 1;
+    @Option(names = "--data-dir", required = true, paramLabel = "DIR", description = "where the log, term/vote and snapshots live")
+    Path dataDir;
 
-    private NodeCommand() {
-    }
+    @Option(names = "--cluster", required = true, paramLabel = "ID=HOST:RAFTPORT:HTTPPORT,...",
+            description = "every member with its raft and HTTP addresses")
+    String cluster;
 
-    static int run(Args args, PrintStream out) throws InterruptedException {
-        args.only("--id", "--data-dir", "--cluster", "--tick-ms", "--join", "--snapshot-every", "--snapshot-keep");
-        NodeId id = NodeId.of(args.required("--id"));
-        Path dir = Path.of(args.required("--data-dir"));
-        ClusterSpec cluster = ClusterSpec.parse(args.required("--cluster"));
-        if (cluster.member(id).isEmpty()) {
-            throw new IllegalArgumentException("--id " + id + " is not one of the --cluster members "
-                    + cluster.members().stream().map(m -> m.id().value()).toList());
+    @Option(names = "--tick-ms", defaultValue = "50", paramLabel = "MS", description = "Raft tick, 1-10000 ms (default ${DEFAULT-VALUE})")
+    int tickMs;
+
+    @Option(names = "--join", description = "a new member (listed in --cluster) waiting to be added with POST /v1/members on the leader")
+    boolean join;
+
+    @Option(names = "--snapshot-every", paramLabel = "N", description = "snapshot after that many entries (default 10000)")
+    Long snapshotEvery;
+
+    @Option(names = "--snapshot-keep", paramLabel = "N", description = "entries kept in the log behind a snapshot (default 1000)")
+    Long snapshotKeep;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        NodeId nodeId = NodeId.of(id);
+        ClusterSpec spec = ClusterSpec.parse(cluster);
+        if (spec.member(nodeId).isEmpty()) {
+            throw new IllegalArgumentException("--id " + nodeId + " is not one of the --cluster members "
+                    + spec.members().stream().map(m -> m.id().value()).toList());
         }
-        int tickMs = args.intValue("--tick-ms", 50);
         if (tickMs < 1 || tickMs > 10_000) throw new IllegalArgumentException("--tick-ms must be 1-10000");
         RaftServerOptions options = KvNode.DEFAULT_OPTIONS.toBuilder().tickInterval(Duration.ofMillis(tickMs)).build();
-        long every = args.longValue("--snapshot-every", SnapshotOptions.defaults().afterEntries());
-        long keep = args.longValue("--snapshot-keep", SnapshotOptions.defaults().keepEntries());
+        long every = snapshotEvery == null ? SnapshotOptions.defaults().afterEntries() : snapshotEvery;
+        long keep = snapshotKeep == null ? SnapshotOptions.defaults().keepEntries() : snapshotKeep;
         if (every < 0 || keep < 0) throw new IllegalArgumentException("--snapshot-every and --snapshot-keep must not be negative");
         SnapshotOptions snapshots = SnapshotOptions.defaults().withTriggers(every, SnapshotOptions.defaults().afterBytes(), keep);
         LogLevels.set("dev.floe.raft.core", "INFO"); // elections and leader changes, with node id and term
 
         KvNode node;
         try {
-            node = KvNode.start(id, cluster, dir, options, snapshots, args.has("--join"));
+            node = KvNode.start(nodeId, spec, dataDir, options, snapshots, join);
         } catch (IOException e) {
             System.err.println("error: " + e.getMessage());
-            return 1;
+            return Main.FAILURE;
         }
-        out.println("raft-kv " + id + " serving " + node.url() + " (raft " + node.member().raft() + ", data " + dir.toAbsolutePath() + ")");
-        out.flush();
+        System.out.println("raft-kv " + nodeId + " serving " + node.url() + " (raft " + node.member().raft() + ", data "
+                + dataDir.toAbsolutePath() + "; live page " + node.url() + "/ui)");
+        System.out.flush();
         CompletableFuture<Integer> exit = new CompletableFuture<>();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             node.close();
@@ -66,14 +79,14 @@ final class NodeCommand {
         // A fatal error (a disk write failed, say) stopped the member: say why and exit non-zero, so
         // that a supervisor (systemd, Kubernetes) restarts it from its data directory.
         node.fatal().thenAccept(health -> {
-            System.err.println("error: raft-kv " + id + " stopped after a fatal error: " + health.problem().orElse("unknown")
-                    + "; exiting with status " + FATAL_EXIT + " so that a supervisor restarts it");
+            System.err.println("error: raft-kv " + nodeId + " stopped after a fatal error: " + health.problem().orElse("unknown")
+                    + "; exiting with status " + Main.FAILURE + " so that a supervisor restarts it");
             System.err.flush();
-            exit.complete(FATAL_EXIT);
+            exit.complete(Main.FAILURE);
         });
         try {
             return exit.get();
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             throw new IllegalStateException(e);
         }
     }

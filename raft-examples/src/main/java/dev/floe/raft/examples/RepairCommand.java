@@ -3,8 +3,10 @@ package dev.floe.raft.examples;
 import dev.floe.raft.storage.FileStorage;
 import dev.floe.raft.storage.StorageOptions;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code raft-kv.jar repair --data-dir DIR}: marks a stopped member's directory for repair
@@ -12,26 +14,22 @@ import java.nio.file.Path;
  * has caught up with the leader. For a directory restored from a backup or an old copy, or created
  * empty after its log was damaged (docs/operations.md, "Storage faults and recovery").
  */
-final class RepairCommand {
-    static final String USAGE = """
-              repair --data-dir DIR
-                  mark a STOPPED member's directory (restored from a copy, or emptied after damage) for
-                  repair: on its next start it takes the log from the leader and votes only once caught up
-            """;
+@Command(name = "repair", mixinStandardHelpOptions = true, versionProvider = Version.class,
+        description = {"Mark a STOPPED member's directory (restored from a copy, or emptied after damage) for repair:",
+            "on its next start it takes the log from the leader and votes only once caught up."})
+final class RepairCommand implements Callable<Integer> {
+    @Option(names = "--data-dir", required = true, paramLabel = "DIR", description = "the stopped member's data directory")
+    Path dir;
 
-    private RepairCommand() {
-    }
-
-    static int run(Args args, PrintStream out) {
-        args.only("--data-dir");
-        Path dir = Path.of(args.required("--data-dir"));
+    @Override
+    public Integer call() {
         try {
             FileStorage.markForRepair(dir, StorageOptions.defaults());
         } catch (IOException e) {
             System.err.println("error: cannot mark " + dir + " for repair: " + e.getMessage());
-            return 1;
+            return Main.FAILURE;
         }
-        out.println("marked " + dir.toAbsolutePath() + " for repair: start the member as usual; it will not vote until it has"
+        System.out.println("marked " + dir.toAbsolutePath() + " for repair: start the member as usual; it will not vote until it has"
                 + " caught up with the leader (GET /v1/status says \"health\":\"repairing\" until then)");
         return 0;
     }

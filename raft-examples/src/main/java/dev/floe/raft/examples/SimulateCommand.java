@@ -6,20 +6,37 @@ import dev.floe.raft.testkit.InvariantViolation;
 import dev.floe.raft.testkit.SimConfig;
 import dev.floe.raft.testkit.Simulation;
 import java.io.PrintStream;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code raft-kv simulate}: runs the deterministic cluster simulation of raft-core's testkit with
  * faults on and narrates it, one line per simulated second, so a newcomer can watch Raft work.
  */
-final class SimulateCommand {
-    private SimulateCommand() {
+@Command(name = "simulate", mixinStandardHelpOptions = true, versionProvider = Version.class,
+        description = "Watch a simulated Raft cluster run under faults (deterministic per seed).")
+final class SimulateCommand implements Callable<Integer> {
+    @Option(names = "--seed", paramLabel = "N", description = "the run to replay (default: from the clock)")
+    Long seed;
+
+    @Option(names = "--nodes", defaultValue = "5", paramLabel = "N", description = "cluster size (default ${DEFAULT-VALUE})")
+    int nodes;
+
+    @Option(names = "--seconds", defaultValue = "30", paramLabel = "S", description = "simulated seconds (default ${DEFAULT-VALUE})")
+    int seconds;
+
+    @Option(names = "--pace-ms", defaultValue = "200", paramLabel = "MS",
+            description = "real pause per simulated second, 0 for full speed (default ${DEFAULT-VALUE})")
+    long paceMillis;
+
+    @Override
+    public Integer call() {
+        return run(seed == null ? System.currentTimeMillis() % 100_000 : seed, nodes, seconds, paceMillis, System.out);
     }
 
-    static int run(Args args, PrintStream out) throws InterruptedException {
-        long seed = args.longValue("--seed", System.currentTimeMillis() % 100_000);
-        int nodes = args.intValue("--nodes", 5);
-        int seconds = args.intValue("--seconds", 30);
-        long paceMillis = args.longValue("--pace-ms", 200);
+    static int run(long seed, int nodes, int seconds, long paceMillis, PrintStream out) {
+        if (nodes < 1 || seconds < 1) throw new IllegalArgumentException("--nodes and --seconds must be >= 1");
         int faultTicks = Math.max(100, (seconds - 5) * 100);
         SimConfig config = SimConfig.standard(seed).withNodes(nodes).withLength(faultTicks, 500, seconds * 20)
                 .withOptions(RaftOptions.DEFAULTS.withElectionTicks(10, 2).withFlowControl(16 << 10, 8, 1 << 20));

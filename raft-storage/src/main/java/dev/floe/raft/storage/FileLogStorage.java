@@ -113,7 +113,7 @@ public final class FileLogStorage implements LogStorage {
 
     /** Write and sync counters, for monitoring and benchmarks. */
     public LogStats stats() {
-        return new LogStats(writer.writes(), writer.syncs(), writer.bytesWritten());
+        return new LogStats(writer.writes(), writer.syncs(), writer.bytesWritten(), writer.entriesWritten(), writer.syncNanos());
     }
 
     /** The log directory. */

@@ -34,6 +34,19 @@ class FileLogStorageTest {
     }
 
     @Test
+    void statsCountEntriesWritesAndTimeSpentSyncing() throws Exception {
+        try (FileLogStorage log = FileLogStorage.open(dir, SMALL)) {
+            for (int i = 1; i <= 30; i += 10) log.append(range(1, i, 10, 20)).get(10, TimeUnit.SECONDS);
+            LogStats stats = log.stats();
+            assertThat(stats.entriesWritten()).isEqualTo(30);
+            assertThat(stats.writes()).isBetween(3L, 30L); // batches of whole appends, split only at segment ends
+            assertThat(stats.syncs()).isEqualTo(stats.writes());
+            assertThat(stats.syncNanos()).isPositive();
+            assertThat(stats.bytesWritten()).isGreaterThan(30 * 20);
+        }
+    }
+
+    @Test
     void appendedEntriesAreReadableAtOnceDurableWhenTheFutureCompletesAndSurviveReopen() throws Exception {
         List<Entry> written = range(1, 1, 200, 100);
         try (FileLogStorage log = FileLogStorage.open(dir, SMALL)) {

@@ -44,12 +44,14 @@ public final class KvApi {
 
     private final RaftServer server;
     private final KvStateMachine machine;
+    private final OpsApi ops;
     /** The raft address of every member this node has heard of: the initial ones and those added through it. */
     private final Map<NodeId, Endpoint> raftAddresses = new java.util.concurrent.ConcurrentHashMap<>();
 
-    public KvApi(RaftServer server, KvStateMachine machine, ClusterSpec cluster) {
+    KvApi(RaftServer server, KvStateMachine machine, ClusterSpec cluster, OpsApi ops) {
         this.server = server;
         this.machine = machine;
+        this.ops = ops;
         for (Member m : cluster.members()) raftAddresses.put(m.id(), m.raft());
     }
 
@@ -70,6 +72,10 @@ public final class KvApi {
     private CompletableFuture<Reply> route(KvRequest request) {
         String path = request.rawPath();
         String method = request.method();
+        if (OpsApi.owns(path)) {
+            allow(method, "GET");
+            return ops.handle(path, params(request, OpsApi.allowedParams(path)));
+        }
         if (path.equals(KV) || path.startsWith(KV + "/")) {
             allow(method, "GET", "PUT", "DELETE");
             Bytes key = Bytes.wrap(key(path.length() > KV.length() ? path.substring(KV.length() + 1) : ""));
@@ -113,6 +119,14 @@ public final class KvApi {
                         ? failure(failure, request) : Reply.json(200, Json.obj("snapshotIndex", index)));
             }
             default -> {
+                if (path.startsWith(MEMBERS + "/") && path.endsWith("/promote")) {
+                    allow(method, "POST");
+                    params(request, Set.of());
+                    String encoded = path.substring(MEMBERS.length() + 1, path.length() - "/promote".length());
+                    NodeId id = knownMember(Percent.decode(encoded, false));
+                    return server.promoteLearner(id).handle((config, failure) -> failure != null
+                            ? failure(failure, request) : Reply.json(200, Json.obj("members", members())));
+                }
                 if (path.startsWith(MEMBERS + "/")) {
                     allow(method, "DELETE");
                     params(request, Set.of());
@@ -120,7 +134,7 @@ public final class KvApi {
                     return server.removeMember(id).handle((config, failure) -> failure != null
                             ? failure(failure, request) : Reply.json(200, Json.obj("members", members())));
                 }
-                return done(Reply.error(404, "no_such_path", "no resource at " + path + "; see /v1/kv/{key}, /v1/status"));
+                return done(Reply.error(404, "no_such_path", "no resource at " + path + "; see /v1/kv/{key}, /v1/status, /ui"));
             }
         }
     }

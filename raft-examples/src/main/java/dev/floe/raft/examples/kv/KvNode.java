@@ -39,14 +39,16 @@ public final class KvNode implements AutoCloseable {
     private final KvStateMachine machine;
     private final KvHttpServer http;
     private final java.util.concurrent.CompletableFuture<ServerHealth> fatal;
+    private final NodeMetrics metrics;
 
     private KvNode(Member self, RaftServer server, KvStateMachine machine, KvHttpServer http,
-                   java.util.concurrent.CompletableFuture<ServerHealth> fatal) {
+                   java.util.concurrent.CompletableFuture<ServerHealth> fatal, NodeMetrics metrics) {
         this.self = self;
         this.server = server;
         this.machine = machine;
         this.http = http;
         this.fatal = fatal;
+        this.metrics = metrics;
     }
 
     /**
@@ -75,6 +77,11 @@ public final class KvNode implements AutoCloseable {
         NettyTransportConfig.Builder net = NettyTransportConfig.builder("raft-kv", id, self.raft());
         for (Member m : cluster.members()) if (!m.id().equals(id)) net.peer(m.id(), m.raft());
         KvStateMachine machine = new KvStateMachine();
+        NettyTransport transport = new NettyTransport(net.build());
+        NodeMetrics metrics = new NodeMetrics(id);
+        metrics.floe().transport(transport);
+        if (storage.logStorage() instanceof dev.floe.raft.storage.FileLogStorage log) metrics.floe().storage(log);
+        KvEvents events = new KvEvents();
         // Each member's client address is its HTTP address: what NotLeaderException names as the leader's.
         java.util.List<dev.floe.raft.Member> members = cluster.members().stream()
                 .filter(m -> !joining || !m.id().equals(id))
@@ -87,7 +94,9 @@ public final class KvNode implements AutoCloseable {
                 .snapshotStore(storage.snapshotStore())
                 .snapshotOptions(snapshots)
                 .closeWith(storage)
-                .transport(new NettyTransport(net.build()))
+                .transport(transport)
+                .listener(metrics.floe())
+                .listener(events)
                 .options(options)
                 .onFatal(fatal::complete);
         if (joining) builder.joining();
@@ -96,16 +105,19 @@ public final class KvNode implements AutoCloseable {
             server.start();
         } catch (IOException | RuntimeException e) {
             server.close();
+            metrics.close();
             throw new IOException("cannot start " + id + " (raft " + self.raft() + "): " + e.getMessage(), e);
         }
-        KvHttpServer http = new KvHttpServer(id.value(), self.http(), new KvApi(server, machine, cluster));
+        KvHttpServer http = new KvHttpServer(id.value(), self.http(),
+                new KvApi(server, machine, cluster, new OpsApi(server, events, metrics)));
         try {
             http.start();
         } catch (IOException e) {
             server.close();
+            metrics.close();
             throw e;
         }
-        return new KvNode(self, server, machine, http, fatal);
+        return new KvNode(self, server, machine, http, fatal, metrics);
     }
 
     public NodeId id() {
@@ -143,5 +155,6 @@ public final class KvNode implements AutoCloseable {
     public void close() {
         http.close();
         server.close();
+        metrics.close();
     }
 }

@@ -53,6 +53,8 @@ public final class AppendWriter {
     private final AtomicLong writes = new AtomicLong();
     private final AtomicLong syncs = new AtomicLong();
     private final AtomicLong bytes = new AtomicLong();
+    private final AtomicLong entries = new AtomicLong();
+    private final AtomicLong syncNanos = new AtomicLong();
     // Requests ever submitted (written under the lock, read by the spinning writer without it) and taken.
     private volatile long submitted;
     private long taken;
@@ -151,6 +153,16 @@ public final class AppendWriter {
         return bytes.get();
     }
 
+    /** Entries written (the writes' batch sizes add up to this). */
+    public long entriesWritten() {
+        return entries.get();
+    }
+
+    /** Time spent forcing writes to disk, in nanoseconds. */
+    public long syncNanos() {
+        return syncNanos.get();
+    }
+
     private void run() {
         ArrayList<Request> batch = new ArrayList<>();
         while (true) {
@@ -215,6 +227,7 @@ public final class AppendWriter {
     private Segment segment;
     private long chunkPosition;
     private long chunkLastIndex;
+    private long chunkEntries;
 
     /** Writes the round; returns how many requests were completed (all of them). */
     private int writeBatch(List<Request> batch) throws IOException {
@@ -235,6 +248,7 @@ public final class AppendWriter {
                 if (buffer.remaining() < size) growBuffer(size);
                 RecordFormat.encode(entry, buffer, crc);
                 chunkLastIndex = entry.index();
+                chunkEntries++;
             }
         }
         flush(batch, batch.size());
@@ -249,8 +263,12 @@ public final class AppendWriter {
             FileOps.writeFully(segment.channel, buffer, chunkPosition);
             writes.incrementAndGet();
             bytes.addAndGet(length);
+            entries.addAndGet(chunkEntries);
+            chunkEntries = 0;
             if (syncPolicy == SyncPolicy.FSYNC) {
+                long started = System.nanoTime();
                 segment.channel.force(false);
+                syncNanos.addAndGet(System.nanoTime() - started);
                 syncs.incrementAndGet();
             }
             chunkPosition += length;

@@ -1,0 +1,52 @@
+package dev.floe.raft.examples.kv;
+
+import dev.floe.raft.Endpoint;
+import dev.floe.raft.NodeId;
+import dev.floe.raft.server.RaftServer;
+import dev.floe.raft.server.ServerStatus;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The JSON of {@code GET /v1/node}: one member's status, its followers' replication (on the
+ * leader), its local health, long work in progress and recent events. What {@code admin status},
+ * {@code /v1/cluster} and {@code /ui} are built from.
+ */
+final class NodeReport {
+    /** Applied entries a member may trail the leader's commit by and still be ready (see docs/operations.md). */
+    static final long DEFAULT_READY_LAG = 1000;
+
+    private NodeReport() {
+    }
+
+    static Map<String, Object> of(RaftServer server, KvEvents events) {
+        ServerStatus s = server.status();
+        List<Object> followers = new ArrayList<>();
+        s.followers().forEach((id, f) -> followers.add(Json.obj("id", id.value(), "matchIndex", f.matchIndex(), "lag", f.lag())));
+        List<Object> members = new ArrayList<>();
+        for (NodeId id : s.config().allMembers()) {
+            members.add(Json.obj("id", id.value(), "http", Optional.ofNullable(s.members().get(id)).map(Endpoint::toString),
+                    "voter", s.isVoter(id)));
+        }
+        return Json.obj("id", s.id().value(), "running", s.running(), "role", s.role().name().toLowerCase(Locale.ROOT),
+                "term", s.term(), "leader", s.leader().map(NodeId::value),
+                "commitIndex", s.commitIndex(), "appliedIndex", s.appliedIndex(), "lastLogIndex", s.lastLogIndex(),
+                "snapshotIndex", s.snapshotIndex(), "members", members, "followers", followers,
+                "health", localHealth(s), "work", events.work().stream().map(KvEvents.Work::json).toList(),
+                "events", events.recent().stream().map(KvEvents.Event::json).toList());
+    }
+
+    /**
+     * Health as far as this member knows without asking anyone: live while running; ready while
+     * it also knows a leader and has applied all but {@link #DEFAULT_READY_LAG} of what it knows committed.
+     */
+    static Map<String, Object> localHealth(ServerStatus s) {
+        String reason = !s.running() ? "stopped" : s.leader().isEmpty() ? "no leader known"
+                : s.commitIndex() - s.appliedIndex() > DEFAULT_READY_LAG ? "applying: " + (s.commitIndex() - s.appliedIndex()) + " behind"
+                : "";
+        return Json.obj("live", s.running(), "ready", reason.isEmpty(), "reason", reason);
+    }
+}

@@ -1,0 +1,175 @@
+package dev.floe.raft.metrics.micrometer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.floe.raft.Bytes;
+import dev.floe.raft.Endpoint;
+import dev.floe.raft.Entry;
+import dev.floe.raft.NodeId;
+import dev.floe.raft.StateMachine;
+import dev.floe.raft.message.HeartbeatRequest;
+import dev.floe.raft.server.RaftServer;
+import dev.floe.raft.server.RaftServerOptions;
+import dev.floe.raft.storage.FileLogStorage;
+import dev.floe.raft.storage.StorageOptions;
+import dev.floe.raft.testkit.Await;
+import dev.floe.raft.testkit.LocalNetwork;
+import dev.floe.raft.testkit.MemoryHardStateStore;
+import dev.floe.raft.testkit.MemoryLogStorage;
+import dev.floe.raft.transport.netty.NettyTransport;
+import dev.floe.raft.transport.netty.NettyTransportConfig;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.search.RequiredSearch;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The documented meter names, tags and values, from a running in-process cluster, a file log and two Netty transports. */
+class FloeMetricsTest {
+    private static final RaftServerOptions FAST = RaftServerOptions.builder().tickInterval(Duration.ofMillis(20))
+            .electionTicks(10, 1).requestTimeout(Duration.ofSeconds(5)).build();
+
+    private final MeterRegistry registry = new SimpleMeterRegistry();
+
+    /** A state machine that counts commands. */
+    private static final class Counter implements StateMachine {
+        private long count;
+
+        @Override
+        public synchronized Bytes apply(long index, Bytes command) {
+            return Bytes.utf8(Long.toString(++count));
+        }
+
+        @Override
+        public synchronized Bytes query(Bytes query) {
+            return Bytes.utf8(Long.toString(count));
+        }
+
+        @Override
+        public synchronized void writeSnapshot(java.io.OutputStream out) throws java.io.IOException {
+            out.write(Long.toString(count).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+
+        @Override
+        public synchronized void restoreSnapshot(java.io.InputStream in) throws java.io.IOException {
+            count = Long.parseLong(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+        }
+    }
+
+    private RequiredSearch meter(String name, NodeId member) {
+        return registry.get(name).tag("group", "g").tag("member", member.value());
+    }
+
+    @Test
+    void raftMetersFollowTheClusterWithGroupAndMemberTags() throws Exception {
+        LocalNetwork network = new LocalNetwork();
+        Map<NodeId, Endpoint> members = new LinkedHashMap<>();
+        for (int i = 1; i <= 3; i++) members.put(NodeId.of("n" + i), new Endpoint("n" + i + ".example", 9000 + i));
+        List<RaftServer> servers = new ArrayList<>();
+        try {
+            for (NodeId id : members.keySet()) {
+                RaftServer s = RaftServer.builder().id(id).members(members).stateMachine(new Counter())
+                        .storage(new MemoryLogStorage(), new MemoryHardStateStore()).transport(network.transport(id))
+                        .options(FAST)
+                        .listener(FloeMetrics.of(registry, "g", id)) // the one line an embedder adds
+                        .build();
+                s.start();
+                servers.add(s);
+            }
+            RaftServer leader = Await.value(Duration.ofSeconds(10), "a leader",
+                    () -> servers.stream().filter(s -> s.status().isLeader()).findFirst());
+            List<CompletableFuture<Bytes>> writes = new ArrayList<>();
+            for (int i = 0; i < 40; i++) writes.add(leader.submit(Bytes.utf8("c" + i)));
+            for (CompletableFuture<Bytes> w : writes) w.get(5, TimeUnit.SECONDS);
+            long commit = leader.status().commitIndex();
+            RaftServer follower = servers.stream().filter(s -> s != leader).findFirst().orElseThrow();
+            try {
+                follower.submit(Bytes.utf8("refused")).get(5, TimeUnit.SECONDS);
+            } catch (ExecutionException expected) {
+                // NotLeaderException: counted as a refusal
+            }
+
+            Await.until(Duration.ofSeconds(5), "a report with the writes",
+                    () -> meter("floe.raft.commit.index", leader.id()).gauge().value() >= commit
+                            && meter("floe.raft.applied.index", follower.id()).gauge().value() >= commit
+                            && meter("floe.raft.proposals.refused", follower.id()).tag("reason", "not_leader").functionCounter().count() >= 1);
+            assertThat(meter("floe.raft.leader", leader.id()).gauge().value()).isEqualTo(1);
+            assertThat(meter("floe.raft.leader", follower.id()).gauge().value()).isZero();
+            assertThat(meter("floe.raft.term", leader.id()).gauge().value()).isEqualTo(leader.status().term());
+            assertThat(meter("floe.raft.commit.latency", leader.id()).timer().count()).isPositive();
+            assertThat(meter("floe.raft.commit.latency", follower.id()).timer().count()).isZero();
+            assertThat(meter("floe.raft.members", leader.id()).tag("kind", "voter").gauge().value()).isEqualTo(3);
+            assertThat(meter("floe.raft.follower.lag", leader.id()).tag("peer", follower.id().value()).gauge().value())
+                    .isGreaterThanOrEqualTo(0);
+            assertThat(meter("floe.raft.follower.match.index", leader.id()).tag("peer", follower.id().value()).gauge().value())
+                    .isGreaterThanOrEqualTo(commit);
+            assertThat(registry.find("floe.raft.follower.lag").tag("member", follower.id().value()).meters())
+                    .as("only the leader has follower gauges").isEmpty();
+            double elections = servers.stream().mapToDouble(s -> meter("floe.raft.elections", s.id()).tag("cause", "no_leader")
+                    .counter().count()).sum();
+            assertThat(elections).isGreaterThanOrEqualTo(1);
+            assertThat(meter("floe.raft.apply.lag", follower.id()).gauge().value()).isGreaterThanOrEqualTo(0);
+            for (String name : List.of("floe.raft.snapshot.index", "floe.raft.last.index", "floe.raft.leader.changes",
+                    "floe.raft.membership.changes", "floe.raft.fatal.errors", "floe.raft.snapshot.take", "floe.raft.snapshot.install")) {
+                assertThat(registry.find(name).tag("member", leader.id().value()).meters()).as(name).hasSize(1);
+            }
+        } finally {
+            for (RaftServer s : servers) s.close();
+        }
+    }
+
+    @Test
+    void storageMetersCountEntriesBatchesAndFsyncTime(@TempDir Path dir) throws Exception {
+        NodeId id = NodeId.of("n1");
+        try (FileLogStorage log = FileLogStorage.open(dir, StorageOptions.defaults())) {
+            FloeMetrics.of(registry, "g", id).storage(log);
+            List<Entry> entries = new ArrayList<>();
+            for (int i = 1; i <= 25; i++) entries.add(Entry.command(1, i, Bytes.utf8("e" + i)));
+            log.append(entries).get(5, TimeUnit.SECONDS);
+            assertThat(meter("floe.storage.entries.written", id).functionCounter().count()).isEqualTo(25);
+            assertThat(meter("floe.storage.writes", id).functionCounter().count()).isEqualTo(log.stats().writes()).isPositive();
+            assertThat(meter("floe.storage.bytes.written", id).functionCounter().count()).isEqualTo(log.stats().bytesWritten());
+            assertThat(meter("floe.storage.fsync", id).functionTimer().count()).isEqualTo(log.stats().syncs());
+            assertThat(meter("floe.storage.batch.entries.mean", id).gauge().value())
+                    .isEqualTo(25.0 / log.stats().writes());
+        }
+    }
+
+    @Test
+    void transportMetersCountMessagesAndBytes() throws Exception {
+        NodeId a = NodeId.of("a");
+        NodeId b = NodeId.of("b");
+        try (NettyTransport ta = new NettyTransport(NettyTransportConfig.builder("c", a, new Endpoint("127.0.0.1", 0)).build());
+             NettyTransport tb = new NettyTransport(NettyTransportConfig.builder("c", b, new Endpoint("127.0.0.1", 0)).build())) {
+            FloeMetrics.of(registry, "g", a).transport(ta);
+            FloeMetrics.of(registry, "g", b).transport(tb);
+            ta.start(a, m -> { });
+            tb.start(b, m -> { });
+            ta.addPeer(b, tb.localEndpoint());
+            tb.addPeer(a, ta.localEndpoint());
+            ta.send(new HeartbeatRequest(a, b, 1, 0, 0));
+            Await.until(Duration.ofSeconds(5), "the message to arrive",
+                    () -> meter("floe.transport.messages.received", b).functionCounter().count() == 1);
+            assertThat(meter("floe.transport.messages.sent", a).functionCounter().count()).isEqualTo(1);
+            assertThat(meter("floe.transport.bytes.sent", a).functionCounter().count()).isPositive();
+            assertThat(meter("floe.transport.bytes.received", b).functionCounter().count())
+                    .isEqualTo(tb.stats().bytesReceived());
+            for (String name : List.of("floe.transport.messages.dropped", "floe.transport.reconnects",
+                    "floe.transport.decode.errors", "floe.transport.connections.rejected")) {
+                Optional<Meter> m = Optional.ofNullable(registry.find(name).tag("member", "a").meter());
+                assertThat(m).as(name).isPresent();
+            }
+        }
+    }
+}
