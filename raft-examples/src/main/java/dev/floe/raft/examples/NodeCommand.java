@@ -3,6 +3,7 @@ package dev.floe.raft.examples;
 import dev.floe.raft.NodeId;
 import dev.floe.raft.examples.kv.ClusterSpec;
 import dev.floe.raft.examples.kv.KvNode;
+import dev.floe.raft.examples.kv.KvSecurity;
 import dev.floe.raft.server.RaftServerOptions;
 import dev.floe.raft.server.SnapshotOptions;
 import java.io.IOException;
@@ -23,13 +24,15 @@ final class NodeCommand {
                   run one member of a raft-kv cluster; restarting with the same --data-dir recovers it;
                   --snapshot-every: snapshot after that many entries, keeping --snapshot-keep in the log;
                   --join: a new member (listed in --cluster) waiting for POST /v1/members on the leader
-            """;
+            """ + KvSecurity.USAGE;
 
     private NodeCommand() {
     }
 
     static int run(Args args, PrintStream out) throws InterruptedException {
-        args.only("--id", "--data-dir", "--cluster", "--tick-ms", "--join", "--snapshot-every", "--snapshot-keep");
+        java.util.List<String> known = new java.util.ArrayList<>(KvSecurity.OPTIONS);
+        known.addAll(java.util.List.of("--id", "--data-dir", "--cluster", "--tick-ms", "--join", "--snapshot-every", "--snapshot-keep"));
+        args.only(known.toArray(String[]::new));
         NodeId id = NodeId.of(args.required("--id"));
         Path dir = Path.of(args.required("--data-dir"));
         ClusterSpec cluster = ClusterSpec.parse(args.required("--cluster"));
@@ -48,7 +51,9 @@ final class NodeCommand {
 
         KvNode node;
         try {
-            node = KvNode.start(id, cluster, dir, options, snapshots, args.has("--join"));
+            KvSecurity security = KvSecurity.fromOptions(name -> args.has(name) ? java.util.Optional.of(args.required(name))
+                    : java.util.Optional.empty());
+            node = KvNode.start(id, cluster, dir, options, snapshots, args.has("--join"), security);
         } catch (IOException e) {
             System.err.println("error: " + e.getMessage());
             return 1;

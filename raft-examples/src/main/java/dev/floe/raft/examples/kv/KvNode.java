@@ -37,8 +37,10 @@ public final class KvNode implements AutoCloseable {
     private final RaftServer server;
     private final KvStateMachine machine;
     private final KvHttpServer http;
+    private final String scheme;
 
-    private KvNode(Member self, RaftServer server, KvStateMachine machine, KvHttpServer http) {
+    private KvNode(Member self, RaftServer server, KvStateMachine machine, KvHttpServer http, String scheme) {
+        this.scheme = scheme;
         this.self = self;
         this.server = server;
         this.machine = machine;
@@ -63,11 +65,22 @@ public final class KvNode implements AutoCloseable {
      */
     public static KvNode start(NodeId id, ClusterSpec cluster, Path dataDir, RaftServerOptions options,
                                SnapshotOptions snapshots, boolean joining) throws IOException {
+        return start(id, cluster, dataDir, options, snapshots, joining, KvSecurity.plaintext());
+    }
+
+    /**
+     * Like {@link #start(NodeId, ClusterSpec, Path, RaftServerOptions, SnapshotOptions, boolean)}, with
+     * the cluster id, TLS, API authentication and HTTP limits of {@code security} (docs/security.md).
+     */
+    public static KvNode start(NodeId id, ClusterSpec cluster, Path dataDir, RaftServerOptions options,
+                               SnapshotOptions snapshots, boolean joining, KvSecurity security) throws IOException {
         Member self = cluster.member(id).orElseThrow(() -> new IllegalArgumentException(
                 "--id " + id + " is not in --cluster " + cluster));
         Files.createDirectories(dataDir);
         FileStorage storage = FileStorage.open(dataDir, StorageOptions.defaults());
-        NettyTransportConfig.Builder net = NettyTransportConfig.builder("raft-kv", id, self.raft());
+        security.warnIfExposed(id.value(), self.raft(), self.http());
+        NettyTransportConfig.Builder net = NettyTransportConfig.builder(security.clusterId(), id, self.raft());
+        security.peerTls().ifPresent(net::tls);
         for (Member m : cluster.members()) if (!m.id().equals(id)) net.peer(m.id(), m.raft());
         KvStateMachine machine = new KvStateMachine();
         // Each member's client address is its HTTP address: what NotLeaderException names as the leader's.
@@ -92,14 +105,15 @@ public final class KvNode implements AutoCloseable {
             server.close();
             throw new IOException("cannot start " + id + " (raft " + self.raft() + "): " + e.getMessage(), e);
         }
-        KvHttpServer http = new KvHttpServer(id.value(), self.http(), new KvApi(server, machine, cluster));
+        KvHttpServer http = new KvHttpServer(id.value(), self.http(), new KvApi(server, machine, cluster, security.scheme()),
+                security);
         try {
             http.start();
         } catch (IOException e) {
             server.close();
             throw e;
         }
-        return new KvNode(self, server, machine, http);
+        return new KvNode(self, server, machine, http, security.scheme());
     }
 
     public NodeId id() {
@@ -119,9 +133,9 @@ public final class KvNode implements AutoCloseable {
         return machine;
     }
 
-    /** The base URL of this node's HTTP API, like {@code http://127.0.0.1:8001}. */
+    /** The base URL of this node's HTTP API, like {@code http://127.0.0.1:8001} ({@code https} with TLS). */
     public String url() {
-        return "http://" + self.http();
+        return scheme + "://" + self.http();
     }
 
     @Override
