@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
  */
 class KvSecureClusterIT {
     private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final Duration STARTUP = Duration.ofSeconds(90);
     private final Map<String, Process> processes = new LinkedHashMap<>();
 
     @AfterEach
@@ -47,6 +48,25 @@ class KvSecureClusterIT {
         KvClient writer = secure.client(urls, WAIT, Optional.of(SecureKv.WRITE_TOKEN));
         KvClient reader = secure.client(urls, WAIT, Optional.of(SecureKv.READ_TOKEN));
         KvClient anonymous = secure.client(urls, WAIT, Optional.empty());
+        // Three JVMs warming up TLS on a loaded machine can take a while: wait for an agreed leader first.
+        KvClient quick = secure.client(urls, Duration.ofSeconds(2), Optional.of(SecureKv.READ_TOKEN));
+        KvTestCluster.await(STARTUP, "a leader all nodes agree on", () -> {
+            Object first = null;
+            for (String url : urls) {
+                Object leader;
+                try {
+                    leader = quick.status(url).get("leader");
+                } catch (IOException e) {
+                    return Optional.empty();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new AssertionError(e);
+                }
+                if (!(leader instanceof String) || (first != null && !first.equals(leader))) return Optional.empty();
+                first = leader;
+            }
+            return Optional.of(first);
+        });
 
         Map<String, String> written = new LinkedHashMap<>();
         for (int i = 0; i < 20; i++) {
