@@ -3,11 +3,13 @@ package dev.floe.raft.examples;
 import dev.floe.raft.NodeId;
 import dev.floe.raft.examples.kv.ClusterSpec;
 import dev.floe.raft.examples.kv.KvNode;
+import dev.floe.raft.examples.kv.KvSecurity;
 import dev.floe.raft.server.RaftServerOptions;
 import dev.floe.raft.server.SnapshotOptions;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -45,6 +47,33 @@ final class NodeCommand implements Callable<Integer> {
     @Option(names = "--snapshot-keep", paramLabel = "N", description = "entries kept in the log behind a snapshot (default 1000)")
     Long snapshotKeep;
 
+    @Option(names = "--cluster-id", paramLabel = "ID", description = "the cluster's id; members of another cluster are refused (default raft-kv)")
+    String clusterId;
+
+    @Option(names = "--tls-cert", paramLabel = "PEM", description = "this member's certificate (names its id); with --tls-key and --tls-ca: mutual TLS between members and HTTPS for the API")
+    String tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "PEM", description = "this member's private key (PKCS#8 PEM)")
+    String tlsKey;
+
+    @Option(names = "--tls-ca", paramLabel = "PEM", description = "the CA that signs every member's certificate (raft-examples/scripts/make-certs.sh)")
+    String tlsCa;
+
+    @Option(names = "--auth-file", paramLabel = "FILE", description = "API tokens and client certificates with their roles (read, write, admin); see docs/security.md")
+    String authFile;
+
+    /** The security options as {@link KvSecurity#fromOptions} reads them. */
+    private Optional<String> securityOption(String name) {
+        return Optional.ofNullable(switch (name) {
+            case "--cluster-id" -> clusterId;
+            case "--tls-cert" -> tlsCert;
+            case "--tls-key" -> tlsKey;
+            case "--tls-ca" -> tlsCa;
+            case "--auth-file" -> authFile;
+            default -> throw new IllegalArgumentException("unknown security option " + name);
+        });
+    }
+
     @Override
     public Integer call() throws InterruptedException {
         NodeId nodeId = NodeId.of(id);
@@ -63,7 +92,7 @@ final class NodeCommand implements Callable<Integer> {
 
         KvNode node;
         try {
-            node = KvNode.start(nodeId, spec, dataDir, options, snapshots, join);
+            node = KvNode.start(nodeId, spec, dataDir, options, snapshots, join, KvSecurity.fromOptions(this::securityOption));
         } catch (IOException e) {
             System.err.println("error: " + e.getMessage());
             return Main.FAILURE;

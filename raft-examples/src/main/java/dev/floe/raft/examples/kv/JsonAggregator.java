@@ -3,6 +3,7 @@ package dev.floe.raft.examples.kv;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpMessage;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -21,6 +22,16 @@ import io.netty.handler.codec.http.HttpVersion;
 final class JsonAggregator extends HttpObjectAggregator {
     JsonAggregator(int maxContentLength) {
         super(maxContentLength);
+    }
+
+    /**
+     * An oversized body announced with {@code Expect: 100-continue} is refused like any other (our
+     * JSON 413 from {@link #handleOversizedMessage}), not with Netty's bodiless 413.
+     */
+    @Override
+    protected Object newContinueResponse(HttpMessage start, int maxContentLength, ChannelPipeline pipeline) {
+        if (HttpUtil.is100ContinueExpected(start) && HttpUtil.getContentLength(start, -1L) > maxContentLength) return null;
+        return super.newContinueResponse(start, maxContentLength, pipeline);
     }
 
     @Override

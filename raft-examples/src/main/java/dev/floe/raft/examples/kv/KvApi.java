@@ -43,12 +43,15 @@ public final class KvApi {
     private static final String MEMBERS = "/v1/members";
 
     private final RaftServer server;
+    private final String scheme;
     private final KvStateMachine machine;
     private final OpsApi ops;
     /** The raft address of every member this node has heard of: the initial ones and those added through it. */
     private final Map<NodeId, Endpoint> raftAddresses = new java.util.concurrent.ConcurrentHashMap<>();
 
-    KvApi(RaftServer server, KvStateMachine machine, ClusterSpec cluster, OpsApi ops) {
+    /** @param scheme how members' HTTP addresses are reached in redirects: {@code http} or {@code https} */
+    KvApi(RaftServer server, KvStateMachine machine, ClusterSpec cluster, OpsApi ops, String scheme) {
+        this.scheme = scheme;
         this.server = server;
         this.machine = machine;
         this.ops = ops;
@@ -252,10 +255,10 @@ public final class KvApi {
     }
 
     /** 307 to the leader's same URL when it is known, else 503: the client retries there. */
-    private static Reply notLeader(Optional<NodeId> leader, Optional<Endpoint> endpoint, KvRequest request) {
+    private Reply notLeader(Optional<NodeId> leader, Optional<Endpoint> endpoint, KvRequest request) {
         Reply body = Reply.json(leader.isPresent() && endpoint.isPresent() ? 307 : 503,
                 Json.obj("error", "not_leader", "leader", leader.map(NodeId::value)));
-        if (body.status() == 307) return body.withHeader("Location", "http://" + endpoint.get() + request.uri());
+        if (body.status() == 307) return body.withHeader("Location", scheme + "://" + endpoint.get() + request.uri());
         return body.withHeader("Retry-After", "1");
     }
 

@@ -25,14 +25,27 @@ public final class KvClient {
     private final List<String> nodes;
     private final Duration deadline;
     private final HttpClient http;
+    private final Optional<String> token;
 
     /** @param nodes base URLs like {@code http://127.0.0.1:8001}; tried in order, starting with the first */
     public KvClient(List<String> nodes, Duration deadline) {
+        this(nodes, deadline, HttpClient.newBuilder(), Optional.empty());
+    }
+
+    /**
+     * For a secured cluster (docs/security.md): {@code https} URLs verified with {@code ssl}
+     * (see {@link KvSecurity#clientContext}), and a bearer token sent with every request.
+     */
+    public KvClient(List<String> nodes, Duration deadline, javax.net.ssl.SSLContext ssl, Optional<String> token) {
+        this(nodes, deadline, HttpClient.newBuilder().sslContext(ssl), token);
+    }
+
+    private KvClient(List<String> nodes, Duration deadline, HttpClient.Builder http, Optional<String> token) {
         if (nodes.isEmpty()) throw new IllegalArgumentException("no nodes given");
         this.nodes = List.copyOf(nodes);
         this.deadline = deadline;
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1))
-                .followRedirects(HttpClient.Redirect.NEVER).build();
+        this.token = token;
+        this.http = http.connectTimeout(Duration.ofSeconds(1)).followRedirects(HttpClient.Redirect.NEVER).build();
     }
 
     /** The result of a request that got a final answer, and the URLs it went through to get it. */
@@ -89,9 +102,10 @@ public final class KvClient {
             path.add(url);
             HttpResponse<String> response;
             try {
-                response = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(6))
-                        .method(method, HttpRequest.BodyPublishers.ofString(body)).build(),
-                        HttpResponse.BodyHandlers.ofString());
+                HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(6))
+                        .method(method, HttpRequest.BodyPublishers.ofString(body));
+                token.ifPresent(t -> request.header("Authorization", "Bearer " + t));
+                response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
             } catch (IOException e) { // node down: the next one
                 last = e;
                 next = (next + 1) % bases.size();

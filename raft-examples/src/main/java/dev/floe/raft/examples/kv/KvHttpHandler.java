@@ -47,6 +47,9 @@ final class KvHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             reply = CompletableFuture.completedFuture(cause instanceof TooLongFrameException
                     ? Reply.error(431, "request_too_large", "request line or headers too long: " + cause.getMessage())
                     : Reply.error(400, "malformed_request", String.valueOf(cause.getMessage())));
+        } else if (request instanceof HttpAuthFilter.Refused refused) {
+            keepAlive = false; // the refused request's body, if any, was not read
+            reply = CompletableFuture.completedFuture(refused.reply);
         } else {
             Map<String, String> headers = new HashMap<>();
             request.headers().forEach(h -> headers.put(h.getKey(), h.getValue()));

@@ -11,15 +11,19 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The HTTP listener of one raft-kv node: Netty's {@link HttpServerCodec}, an aggregator bounded by
- * {@link #MAX_BODY_BYTES}, then {@link KvHttpHandler} over a {@link KvApi}. Handlers never block the
+ * The HTTP listener of one raft-kv node: a connection limit, optional TLS, timeouts
+ * ({@link HttpDeadlines}), Netty's {@link HttpServerCodec}, optional authentication
+ * ({@link HttpAuthFilter}), an aggregator bounded by {@link #MAX_BODY_BYTES}, then
+ * {@link KvHttpHandler} over a {@link KvApi} (docs/security.md). Handlers never block the
  * event loop: replies are written when the API's futures complete.
  *
  * <p>{@link #start} binds or throws; {@link #close} stops listening and closes connections.
@@ -33,17 +37,26 @@ public final class KvHttpServer implements AutoCloseable {
     private final String name;
     private final Endpoint listen;
     private final KvApi api;
+    private final KvSecurity security;
     private EventLoopGroup group;
     private Channel channel;
 
     public KvHttpServer(String name, Endpoint listen, KvApi api) {
+        this(name, listen, api, KvSecurity.plaintext());
+    }
+
+    /** With HTTPS, authentication and connection limits from {@code security}. */
+    public KvHttpServer(String name, Endpoint listen, KvApi api, KvSecurity security) {
         this.name = name;
         this.listen = listen;
         this.api = api;
+        this.security = security;
     }
 
     /** Binds the listening socket. @throws IOException naming the address if it cannot be bound (for example in use) */
     public void start() throws IOException {
+        Optional<SslContext> https = security.httpsContext();
+        HttpConnectionLimiter limiter = new HttpConnectionLimiter(name, security.httpLimits());
         group = new MultiThreadIoEventLoopGroup(2, new DefaultThreadFactory("kv-http-" + name, true), NioIoHandler.newFactory());
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
@@ -52,7 +65,16 @@ public final class KvHttpServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        if (!limiter.admit(ch)) {
+                            ch.close();
+                            return;
+                        }
+                        https.ifPresent(ssl -> ch.pipeline().addLast(ssl.newHandler(ch.alloc())));
+                        HttpDeadlines deadlines = new HttpDeadlines(security.httpLimits());
+                        ch.pipeline().addLast(deadlines.bytes());
                         ch.pipeline().addLast(new HttpServerCodec(MAX_INITIAL_LINE, 16 * 1024, 64 * 1024));
+                        ch.pipeline().addLast(deadlines.messages());
+                        security.access().ifPresent(access -> ch.pipeline().addLast(new HttpAuthFilter(access)));
                         ch.pipeline().addLast(new JsonAggregator(MAX_BODY_BYTES));
                         ch.pipeline().addLast(new KvHttpHandler(api));
                     }

@@ -40,9 +40,11 @@ public final class KvNode implements AutoCloseable {
     private final KvHttpServer http;
     private final java.util.concurrent.CompletableFuture<ServerHealth> fatal;
     private final NodeMetrics metrics;
+    private final String scheme;
 
     private KvNode(Member self, RaftServer server, KvStateMachine machine, KvHttpServer http,
-                   java.util.concurrent.CompletableFuture<ServerHealth> fatal, NodeMetrics metrics) {
+                   java.util.concurrent.CompletableFuture<ServerHealth> fatal, NodeMetrics metrics, String scheme) {
+        this.scheme = scheme;
         this.self = self;
         this.server = server;
         this.machine = machine;
@@ -69,12 +71,23 @@ public final class KvNode implements AutoCloseable {
      */
     public static KvNode start(NodeId id, ClusterSpec cluster, Path dataDir, RaftServerOptions options,
                                SnapshotOptions snapshots, boolean joining) throws IOException {
+        return start(id, cluster, dataDir, options, snapshots, joining, KvSecurity.plaintext());
+    }
+
+    /**
+     * Like {@link #start(NodeId, ClusterSpec, Path, RaftServerOptions, SnapshotOptions, boolean)}, with
+     * the cluster id, TLS, API authentication and HTTP limits of {@code security} (docs/security.md).
+     */
+    public static KvNode start(NodeId id, ClusterSpec cluster, Path dataDir, RaftServerOptions options,
+                               SnapshotOptions snapshots, boolean joining, KvSecurity security) throws IOException {
         Member self = cluster.member(id).orElseThrow(() -> new IllegalArgumentException(
                 "--id " + id + " is not in --cluster " + cluster));
         Files.createDirectories(dataDir);
         FileStorage storage = FileStorage.open(dataDir, StorageOptions.defaults());
         java.util.concurrent.CompletableFuture<ServerHealth> fatal = new java.util.concurrent.CompletableFuture<>();
-        NettyTransportConfig.Builder net = NettyTransportConfig.builder("raft-kv", id, self.raft());
+        security.warnIfExposed(id.value(), self.raft(), self.http());
+        NettyTransportConfig.Builder net = NettyTransportConfig.builder(security.clusterId(), id, self.raft());
+        security.peerTls().ifPresent(net::tls);
         for (Member m : cluster.members()) if (!m.id().equals(id)) net.peer(m.id(), m.raft());
         KvStateMachine machine = new KvStateMachine();
         NettyTransport transport = new NettyTransport(net.build());
@@ -109,7 +122,7 @@ public final class KvNode implements AutoCloseable {
             throw new IOException("cannot start " + id + " (raft " + self.raft() + "): " + e.getMessage(), e);
         }
         KvHttpServer http = new KvHttpServer(id.value(), self.http(),
-                new KvApi(server, machine, cluster, new OpsApi(server, events, metrics)));
+                new KvApi(server, machine, cluster, new OpsApi(server, events, metrics), security.scheme()), security);
         try {
             http.start();
         } catch (IOException e) {
@@ -117,7 +130,7 @@ public final class KvNode implements AutoCloseable {
             metrics.close();
             throw e;
         }
-        return new KvNode(self, server, machine, http, fatal, metrics);
+        return new KvNode(self, server, machine, http, fatal, metrics, security.scheme());
     }
 
     public NodeId id() {
@@ -146,9 +159,9 @@ public final class KvNode implements AutoCloseable {
         return machine;
     }
 
-    /** The base URL of this node's HTTP API, like {@code http://127.0.0.1:8001}. */
+    /** The base URL of this node's HTTP API, like {@code http://127.0.0.1:8001} ({@code https} with TLS). */
     public String url() {
-        return "http://" + self.http();
+        return scheme + "://" + self.http();
     }
 
     @Override

@@ -25,9 +25,16 @@ final class KvTestCluster implements AutoCloseable {
     private final Path root;
     private final RaftServerOptions options;
     private final Map<NodeId, KvNode> nodes = new LinkedHashMap<>();
+    private final java.util.function.Function<String, KvSecurity> security;
 
     /** A cluster of {@code size} members, each with a directory under a fresh temporary one removed by {@link #close}. */
     KvTestCluster(int size, RaftServerOptions options) {
+        this(size, options, id -> KvSecurity.plaintext());
+    }
+
+    /** As above, each node with the security settings {@code security} gives for its id. */
+    KvTestCluster(int size, RaftServerOptions options, java.util.function.Function<String, KvSecurity> security) {
+        this.security = security;
         try {
             this.root = Files.createTempDirectory("kv-test-");
         } catch (IOException e) {
@@ -59,7 +66,8 @@ final class KvTestCluster implements AutoCloseable {
     KvTestCluster start(String... ids) throws IOException {
         for (String id : ids) {
             NodeId n = NodeId.of(id);
-            nodes.put(n, KvNode.start(n, spec, root.resolve(id), options));
+            nodes.put(n, KvNode.start(n, spec, root.resolve(id), options, dev.floe.raft.server.SnapshotOptions.defaults(), false,
+                    security.apply(id)));
         }
         return this;
     }
@@ -79,7 +87,7 @@ final class KvTestCluster implements AutoCloseable {
     }
 
     String url(String id) {
-        return "http://" + spec.member(NodeId.of(id)).orElseThrow().http();
+        return security.apply(id).scheme() + "://" + spec.member(NodeId.of(id)).orElseThrow().http();
     }
 
     /** The leader every running node follows. */

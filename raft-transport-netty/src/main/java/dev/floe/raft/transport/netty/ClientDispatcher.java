@@ -162,7 +162,7 @@ final class ClientDispatcher {
         ChannelFuture connecting = bootstrap.clone().handler(new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel ch) {
-                ch.pipeline().addLast(new FrameDecoder(settings.maxFrameBytes()), conn);
+                ch.pipeline().addLast(FrameDecoder.dialled(settings.maxFrameBytes()), conn);
             }
         }).connect(endpoint.host(), endpoint.port());
         connecting.addListener(f -> {

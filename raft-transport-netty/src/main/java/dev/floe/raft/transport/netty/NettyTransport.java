@@ -4,7 +4,9 @@ import dev.floe.raft.Endpoint;
 import dev.floe.raft.NodeId;
 import dev.floe.raft.Transport;
 import dev.floe.raft.message.Message;
+import dev.floe.raft.transport.netty.internal.ConnectionGate;
 import dev.floe.raft.transport.netty.internal.Counters;
+import dev.floe.raft.transport.netty.internal.InboundBudget;
 import dev.floe.raft.transport.netty.internal.FrameDecoder;
 import dev.floe.raft.transport.netty.internal.InboundContext;
 import dev.floe.raft.transport.netty.internal.InboundHandler;
@@ -26,7 +28,9 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -48,14 +52,18 @@ import org.slf4j.LoggerFactory;
  * node. {@link #send} only queues: encoding and I/O run on the transport's event loops, and a full
  * per-peer queue or an unreachable peer makes it drop and count ({@link #stats()}), as the
  * {@link Transport} contract allows. Accepted connections must open with a handshake naming this
- * cluster, this node and a known peer; anything else, and any undecodable frame, closes that one
- * connection with a single log line.
+ * cluster, this node and a known peer (and, with TLS, a peer certificate naming that peer: see
+ * {@link TlsConfig}); anything else, and any undecodable frame, closes that one connection with a
+ * single log line (at most one per remote address per 10 s, with a count of the rest). Until the
+ * handshake, a connection is held to {@link InboundLimits}.
  *
  * <p>Lifecycle: construct, {@link #start}, then {@link #close} once; close releases every thread,
  * socket and buffer. Thread-safe.
  */
 public final class NettyTransport implements Transport {
     private static final Logger log = LoggerFactory.getLogger(NettyTransport.class);
+    /** Refused and failed inbound connections log at most one line per remote address per this interval. */
+    private static final Duration REFUSAL_LOG_INTERVAL = Duration.ofSeconds(10);
 
     private enum Phase { NEW, STARTED, CLOSED }
 
@@ -118,8 +126,12 @@ public final class NettyTransport implements Transport {
     }
 
     private Channel bind(IoSetup io, Consumer<Message> inbound, Optional<SslContext> serverSsl) throws InterruptedException {
+        RateLimitedLog refusals = new RateLimitedLog(LoggerFactory.getLogger(InboundHandler.class), REFUSAL_LOG_INTERVAL);
         InboundContext context = new InboundContext(config.clusterId(), config.self(), peers::containsKey, inbound,
-                counters, config.handshakeTimeout(), this::shuttingDown);
+                counters, config.handshakeTimeout(), refusals, this::shuttingDown);
+        InboundLimits limits = config.inbound();
+        ConnectionGate gate = new ConnectionGate(limits.untrustedPerSource(), limits.untrustedTotal());
+        InboundBudget budget = new InboundBudget(limits.bufferBytes());
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
                 .channel(io.serverChannel())
@@ -131,10 +143,26 @@ public final class NettyTransport implements Transport {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        // Bounded before trust (docs/security.md): refused at accept beyond the untrusted-connection limits.
+                        InetAddress source = ch.remoteAddress().getAddress();
+                        ConnectionGate.Ticket ticket = gate.admit(source);
+                        if (ticket == null) {
+                            if (!shuttingDown()) {
+                                refusals.warn(source.getHostAddress(), "refused connection from " + ch.remoteAddress()
+                                        + " (before handshake): " + gate.refusal(source));
+                            }
+                            counters.rejected.increment();
+                            ch.close();
+                            return;
+                        }
                         accepted.add(ch);
-                        ch.closeFuture().addListener(f -> accepted.remove(ch));
+                        ch.closeFuture().addListener(f -> {
+                            accepted.remove(ch);
+                            ticket.release();
+                        });
                         serverSsl.ifPresent(ssl -> ch.pipeline().addLast(ssl.newHandler(ch.alloc())));
-                        ch.pipeline().addLast(new FrameDecoder(config.maxFrameBytes()), new InboundHandler(context));
+                        FrameDecoder decoder = new FrameDecoder(config.maxFrameBytes(), limits.preHandshakeFrameBytes(), budget);
+                        ch.pipeline().addLast(decoder, new InboundHandler(context, decoder, ticket));
                     }
                 });
         return bootstrap.bind(config.listen().host(), config.listen().port()).sync().channel();

@@ -24,12 +24,15 @@ import java.util.Optional;
  * @param backoff            the wait between dials to an unreachable peer
  * @param ioThreads          event-loop threads shared by all connections (default min(4, cores))
  * @param preferNative       use native epoll when {@code Epoll.isAvailable()} (default true)
- * @param tls                TLS settings, or empty for plain TCP
+ * @param tls                TLS settings, or empty for plain TCP (loopback tests only: docs/security.md)
+ * @param inbound            what untrusted connections and incomplete frames may cost (default {@link InboundLimits#DEFAULT});
+ *                           its buffer budget must hold at least one frame of {@code maxFrameBytes}
  */
 public record NettyTransportConfig(String clusterId, NodeId self, Endpoint listen, Map<NodeId, Endpoint> peers,
                                    int maxFrameBytes, int maxQueuedMessages, long maxQueuedBytes,
                                    Duration connectTimeout, Duration handshakeTimeout, Backoff backoff,
-                                   int ioThreads, boolean preferNative, Optional<TlsConfig> tls) {
+                                   int ioThreads, boolean preferNative, Optional<TlsConfig> tls,
+                                   InboundLimits inbound) {
 
     public static final int DEFAULT_MAX_FRAME_BYTES = 16 << 20;
     public static final int DEFAULT_MAX_QUEUED_MESSAGES = 4096;
@@ -52,6 +55,10 @@ public record NettyTransportConfig(String clusterId, NodeId self, Endpoint liste
         Objects.requireNonNull(backoff, "backoff");
         if (ioThreads < 1) throw new IllegalArgumentException("ioThreads must be positive: " + ioThreads);
         Objects.requireNonNull(tls, "tls");
+        Objects.requireNonNull(inbound, "inbound");
+        if (inbound.bufferBytes() < maxFrameBytes) {
+            throw new IllegalArgumentException("inbound buffer budget " + inbound.bufferBytes() + " must hold at least one frame of " + maxFrameBytes);
+        }
     }
 
     /** A builder with the defaults, for node {@code self} of cluster {@code clusterId} listening on {@code listen}. */
@@ -79,6 +86,7 @@ public record NettyTransportConfig(String clusterId, NodeId self, Endpoint liste
         private int ioThreads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
         private boolean preferNative = true;
         private Optional<TlsConfig> tls = Optional.empty();
+        private InboundLimits inbound = InboundLimits.DEFAULT;
 
         private Builder(String clusterId, NodeId self, Endpoint listen) {
             this.clusterId = clusterId;
@@ -141,9 +149,14 @@ public record NettyTransportConfig(String clusterId, NodeId self, Endpoint liste
             return this;
         }
 
+        public Builder inbound(InboundLimits limits) {
+            this.inbound = limits;
+            return this;
+        }
+
         public NettyTransportConfig build() {
             return new NettyTransportConfig(clusterId, self, listen, peers, maxFrameBytes, maxQueuedMessages,
-                    maxQueuedBytes, connectTimeout, handshakeTimeout, backoff, ioThreads, preferNative, tls);
+                    maxQueuedBytes, connectTimeout, handshakeTimeout, backoff, ioThreads, preferNative, tls, inbound);
         }
     }
 }

@@ -3,6 +3,8 @@ package dev.floe.raft.transport.netty;
 import dev.floe.raft.Endpoint;
 import dev.floe.raft.server.RaftServer;
 import dev.floe.raft.transport.netty.internal.ClientRequestHandler;
+import dev.floe.raft.transport.netty.internal.ConnectionGate;
+import dev.floe.raft.transport.netty.internal.InboundBudget;
 import dev.floe.raft.transport.netty.internal.FrameDecoder;
 import dev.floe.raft.transport.netty.internal.IoSetup;
 import io.netty.bootstrap.ServerBootstrap;
@@ -13,6 +15,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Objects;
@@ -48,6 +51,7 @@ public final class RaftClientEndpoint implements AutoCloseable {
     private final Duration handshakeTimeout;
     private final int ioThreads;
     private final boolean preferNative;
+    private final InboundLimits inbound;
     private final Set<Channel> accepted = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
     private EventLoopGroup group;
@@ -61,6 +65,10 @@ public final class RaftClientEndpoint implements AutoCloseable {
         this.handshakeTimeout = b.handshakeTimeout;
         this.ioThreads = b.ioThreads;
         this.preferNative = b.preferNative;
+        this.inbound = b.inbound;
+        if (inbound.bufferBytes() < maxFrameBytes) {
+            throw new IllegalArgumentException("inbound buffer budget " + inbound.bufferBytes() + " must hold at least one frame of " + maxFrameBytes);
+        }
     }
 
     /** A builder for the endpoint of {@code server} in cluster {@code clusterId}, listening on {@code listen} (port 0: any free port). */
@@ -77,6 +85,9 @@ public final class RaftClientEndpoint implements AutoCloseable {
     public synchronized RaftClientEndpoint start() throws InterruptedException {
         if (group != null || closed) throw new IllegalStateException("endpoint already started or closed");
         IoSetup io = IoSetup.choose(preferNative);
+        ConnectionGate gate = new ConnectionGate(inbound.untrustedPerSource(), inbound.untrustedTotal());
+        InboundBudget budget = new InboundBudget(inbound.bufferBytes());
+        RateLimitedLog refusals = new RateLimitedLog(LoggerFactory.getLogger(ClientRequestHandler.class), Duration.ofSeconds(10));
         group = new MultiThreadIoEventLoopGroup(ioThreads,
                 new DefaultThreadFactory("floe-client-endpoint-" + server.id().value(), true), io.handlerFactory());
         ServerBootstrap bootstrap = new ServerBootstrap()
@@ -88,10 +99,25 @@ public final class RaftClientEndpoint implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        // Bounded before trust, as on the raft port (docs/security.md).
+                        InetAddress source = ch.remoteAddress().getAddress();
+                        ConnectionGate.Ticket ticket = gate.admit(source);
+                        if (ticket == null) {
+                            if (!closed) {
+                                refusals.warn(source.getHostAddress(), server.id() + ": refused client connection from "
+                                        + ch.remoteAddress() + " (before handshake): " + gate.refusal(source));
+                            }
+                            ch.close();
+                            return;
+                        }
                         accepted.add(ch);
-                        ch.closeFuture().addListener(f -> accepted.remove(ch));
-                        ch.pipeline().addLast(new FrameDecoder(maxFrameBytes),
-                                new ClientRequestHandler(clusterId, server, maxFrameBytes, handshakeTimeout, () -> closed));
+                        ch.closeFuture().addListener(f -> {
+                            accepted.remove(ch);
+                            ticket.release();
+                        });
+                        FrameDecoder decoder = new FrameDecoder(maxFrameBytes, inbound.preHandshakeFrameBytes(), budget);
+                        ch.pipeline().addLast(decoder, new ClientRequestHandler(clusterId, server, maxFrameBytes,
+                                handshakeTimeout, () -> closed, decoder, ticket, refusals));
                     }
                 });
         try {
@@ -132,6 +158,7 @@ public final class RaftClientEndpoint implements AutoCloseable {
         private Duration handshakeTimeout = Duration.ofSeconds(5);
         private int ioThreads = 1;
         private boolean preferNative = true;
+        private InboundLimits inbound = InboundLimits.DEFAULT;
 
         private Builder(String clusterId, RaftServer server, Endpoint listen) {
             this.clusterId = Objects.requireNonNull(clusterId, "clusterId");
@@ -164,6 +191,12 @@ public final class RaftClientEndpoint implements AutoCloseable {
         /** Use native epoll when available (default true). */
         public Builder preferNative(boolean prefer) {
             preferNative = prefer;
+            return this;
+        }
+
+        /** What untrusted connections and incomplete frames may cost (default {@link InboundLimits#DEFAULT}). */
+        public Builder inbound(InboundLimits limits) {
+            inbound = Objects.requireNonNull(limits, "limits");
             return this;
         }
 

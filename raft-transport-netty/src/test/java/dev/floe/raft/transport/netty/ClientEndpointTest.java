@@ -34,7 +34,11 @@ class ClientEndpointTest {
     }
 
     private static RawClient connect(NodeId member, String clientId) throws Exception {
-        RawClient raw = new RawClient(cluster.clientEndpoints.get(member));
+        return connect(member, clientId, "127.0.0.1");
+    }
+
+    private static RawClient connect(NodeId member, String clientId, String localHost) throws Exception {
+        RawClient raw = new RawClient(cluster.clientEndpoints.get(member), localHost);
         assertThat(raw.sendFrame(ClientFrames.handshake(ClientTestCluster.CLUSTER, clientId))).isTrue();
         return raw;
     }
@@ -102,11 +106,12 @@ class ClientEndpointTest {
 
     @Test
     void badFramesCloseOnlyThatConnectionWithOneLogLine() throws Exception {
+        // Three sources: refusals log one line per source per interval (RateLimitedLogTest).
         try (LogCapture logs = new LogCapture();
              RawClient good = connect(leader, "good");
-             RawClient garbage = new RawClient(cluster.clientEndpoints.get(leader));
-             RawClient peerFrame = connect(leader, "confused");
-             RawClient wrongSession = connect(leader, "session-a")) {
+             RawClient garbage = new RawClient(cluster.clientEndpoints.get(leader), "127.0.0.2");
+             RawClient peerFrame = connect(leader, "confused", "127.0.0.3");
+             RawClient wrongSession = connect(leader, "session-a", "127.0.0.4")) {
             garbage.send(RawClient.framed(new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff}));
             peerFrame.sendFrame(Frame.newBuilder().setTimeoutNow(
                     dev.floe.raft.transport.proto.TimeoutNow.newBuilder().setTerm(1)).build());

@@ -15,6 +15,15 @@ final class RawClient implements AutoCloseable {
     private final Socket socket = new Socket();
 
     RawClient(Endpoint endpoint) throws IOException {
+        this(endpoint, "127.0.0.1");
+    }
+
+    /**
+     * Connects from {@code localHost}, a loopback address like {@code 127.0.0.2}: on Linux every
+     * 127/8 address is local, so a test can play several remote sources.
+     */
+    RawClient(Endpoint endpoint, String localHost) throws IOException {
+        socket.bind(new InetSocketAddress(localHost, 0));
         socket.connect(new InetSocketAddress(endpoint.host(), endpoint.port()), 5000);
         socket.setSoTimeout(50);
         socket.setTcpNoDelay(true);

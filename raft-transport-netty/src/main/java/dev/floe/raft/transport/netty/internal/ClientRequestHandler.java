@@ -15,7 +15,10 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
+import dev.floe.raft.transport.netty.RateLimitedLog;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -42,13 +45,25 @@ public final class ClientRequestHandler extends ChannelInboundHandlerAdapter {
     private final int maxFrameBytes;
     private final Duration handshakeTimeout;
     private final BooleanSupplier shuttingDown;
+    private final FrameDecoder decoder;
+    private final ConnectionGate.Ticket untrusted;
+    private final RateLimitedLog refusals;
     private String clientId;
     private ResponseWriter writer;
     private boolean closing;
     private ScheduledFuture<?> handshakeTimer;
 
+    /**
+     * @param decoder   this connection's decoder, told to allow full-size frames once the handshake is accepted
+     * @param untrusted this connection's place among the untrusted ones, given back at the same moment
+     * @param refusals  the port's rate-limited log of refused connections
+     */
     public ClientRequestHandler(String clusterId, RaftServer server, int maxFrameBytes, Duration handshakeTimeout,
-                                BooleanSupplier shuttingDown) {
+                                BooleanSupplier shuttingDown, FrameDecoder decoder, ConnectionGate.Ticket untrusted,
+                                RateLimitedLog refusals) {
+        this.decoder = decoder;
+        this.untrusted = untrusted;
+        this.refusals = refusals;
         this.clusterId = clusterId;
         this.server = server;
         this.maxFrameBytes = maxFrameBytes;
@@ -93,13 +108,16 @@ public final class ClientRequestHandler extends ChannelInboundHandlerAdapter {
             closing = true;
             handshakeTimer.cancel(false);
             if (!shuttingDown.getAsBoolean()) {
-                log.warn("{}: refused client connection from {}: {}", server.id(), ctx.channel().remoteAddress(), refused.getMessage());
+                refusals.warn(source(ctx), server.id() + ": refused client connection from " + ctx.channel().remoteAddress()
+                        + ": " + refused.getMessage());
             }
             ctx.writeAndFlush(FrameIo.encode(ctx.alloc(), ClientFrames.error(0, "refused: " + refused.getMessage()), maxFrameBytes))
                     .addListener(ChannelFutureListener.CLOSE);
             return;
         }
         handshakeTimer.cancel(false);
+        decoder.trust();
+        untrusted.release();
         log.debug("{}: client {} connected from {}", server.id(), clientId, ctx.channel().remoteAddress());
     }
 
@@ -175,6 +193,7 @@ public final class ClientRequestHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         if (handshakeTimer != null) handshakeTimer.cancel(false);
+        untrusted.release();
         super.channelInactive(ctx);
     }
 
@@ -183,9 +202,14 @@ public final class ClientRequestHandler extends ChannelInboundHandlerAdapter {
         closing = true;
         if (handshakeTimer != null) handshakeTimer.cancel(false);
         if (!shuttingDown.getAsBoolean()) {
-            log.warn("{}: closed client connection from {} ({}): {}", server.id(), ctx.channel().remoteAddress(),
-                    clientId == null ? "before handshake" : "client " + clientId, reason);
+            refusals.warn(source(ctx), server.id() + ": closed client connection from " + ctx.channel().remoteAddress() + " ("
+                    + (clientId == null ? "before handshake" : "client " + clientId) + "): " + reason);
         }
         ctx.close();
+    }
+
+    private static String source(ChannelHandlerContext ctx) {
+        SocketAddress address = ctx.channel().remoteAddress();
+        return address instanceof InetSocketAddress inet ? inet.getAddress().getHostAddress() : String.valueOf(address);
     }
 }

@@ -12,6 +12,8 @@ import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
@@ -21,8 +23,10 @@ import org.slf4j.LoggerFactory;
  * The last handler of an accepted connection: checks the handshake, then decodes each frame into a
  * {@link Message} and hands it to the core.
  *
- * <p>Any violation (bad handshake, undecodable frame, TLS failure, no handshake in time) closes the
- * connection with exactly one log line naming the remote address and the reason, and is counted;
+ * <p>Any violation (bad handshake, a certificate that does not name the claimed node, undecodable
+ * frame, TLS failure, no handshake in time, inbound buffer budget exhausted) closes the connection
+ * with one log line naming the remote address and the reason (at most one per address per
+ * interval, with a count of the rest), and is counted;
  * nothing is thrown past this handler, so other connections and the node are unaffected.
  */
 public final class InboundHandler extends ChannelInboundHandlerAdapter {
@@ -34,12 +38,20 @@ public final class InboundHandler extends ChannelInboundHandlerAdapter {
     private enum Failure { DECODE, REJECT, IO }
 
     private final InboundContext context;
+    private final FrameDecoder decoder;
+    private final ConnectionGate.Ticket untrusted;
     private NodeId remote;
     private boolean closing;
     private ScheduledFuture<?> handshakeTimer;
 
-    public InboundHandler(InboundContext context) {
+    /**
+     * @param decoder   this connection's decoder, told to allow full-size frames once the handshake is accepted
+     * @param untrusted this connection's place among the untrusted ones, given back at the same moment
+     */
+    public InboundHandler(InboundContext context, FrameDecoder decoder, ConnectionGate.Ticket untrusted) {
         this.context = context;
+        this.decoder = decoder;
+        this.untrusted = untrusted;
     }
 
     @Override
@@ -81,13 +93,20 @@ public final class InboundHandler extends ChannelInboundHandlerAdapter {
             // Another frame before the handshake is a protocol violation, not a refused identity.
             throw new WireException("first frame is not a handshake (" + frame.getBodyCase() + ")");
         }
+        NodeId claimed;
         try {
-            remote = Handshakes.accept(frame, context.clusterId(), context.self(), context.knownPeer());
+            claimed = Handshakes.accept(frame, context.clusterId(), context.self(), context.knownPeer());
         } catch (WireException e) {
             throw new HandshakeRefused(e.getMessage());
         }
+        // Peer identity (docs/security.md): with TLS, the certificate must name the node the handshake claims.
+        String mismatch = PeerCertificates.mismatch(ctx.channel(), claimed);
+        if (mismatch != null) throw new HandshakeRefused("handshake claims node " + claimed + " but " + mismatch);
+        remote = claimed;
         ctx.channel().attr(PEER).set(remote);
         if (handshakeTimer != null) handshakeTimer.cancel(false);
+        decoder.trust();
+        untrusted.release();
         log.debug("accepted connection from {} at {}", remote, ctx.channel().remoteAddress());
     }
 
@@ -104,7 +123,9 @@ public final class InboundHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         SSLException tls = find(cause, SSLException.class);
-        if (find(cause, NotSslRecordException.class) != null) {
+        if (cause instanceof FrameDecoder.BudgetExhaustedException) {
+            fail(ctx, Failure.REJECT, cause.getMessage());
+        } else if (find(cause, NotSslRecordException.class) != null) {
             // Checked first: its message would dump the peer's bytes in hex.
             fail(ctx, Failure.REJECT, "expected TLS, got plaintext");
         } else if (tls != null) {
@@ -122,6 +143,7 @@ public final class InboundHandler extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         // Not marked closing here: a frame cut off by the end of the stream is reported just after this.
         if (handshakeTimer != null) handshakeTimer.cancel(false);
+        untrusted.release();
         super.channelInactive(ctx);
     }
 
@@ -138,14 +160,17 @@ public final class InboundHandler extends ChannelInboundHandlerAdapter {
 
     private void report(ChannelHandlerContext ctx, Failure kind, String reason) {
         String who = remote == null ? "before handshake" : "from node " + remote;
-        // The log line comes before the counter, so whoever sees the counter move also finds the line.
+        SocketAddress address = ctx.channel().remoteAddress();
+        String source = address instanceof InetSocketAddress inet ? inet.getAddress().getHostAddress() : String.valueOf(address);
+        // The log line (or its count) comes before the counter, so whoever sees the counter move also finds it.
+        // At most one line per remote address per interval: a flood of bad connections cannot flood the log.
         switch (kind) {
             case DECODE -> {
-                log.warn("closed connection from {} ({}): {}", ctx.channel().remoteAddress(), who, reason);
+                context.refusals().warn(source, "closed connection from " + address + " (" + who + "): " + reason);
                 context.counters().decodeErrors.increment();
             }
             case REJECT -> {
-                log.warn("refused connection from {} ({}): {}", ctx.channel().remoteAddress(), who, reason);
+                context.refusals().warn(source, "refused connection from " + address + " (" + who + "): " + reason);
                 context.counters().rejected.increment();
             }
             case IO -> log.debug("connection from {} ({}) failed: {}", ctx.channel().remoteAddress(), who, reason);

@@ -9,6 +9,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -216,6 +217,33 @@ public final class PeerLink {
             ch.close();
             return;
         }
+        SslHandler ssl = ch.pipeline().get(SslHandler.class);
+        if (ssl == null) {
+            established(ch);
+        } else {
+            // Nothing is written until the accepting node has proven which node it is.
+            ssl.handshakeFuture().addListener(handshake -> secured(ch, handshake));
+        }
+    }
+
+    /** TLS is up (or failed) on a dialled connection: the peer's certificate must name {@link #peer}. */
+    private void secured(Channel ch, Future<?> handshake) {
+        if (closed) {
+            ch.close();
+            return;
+        }
+        String refusal = !handshake.isSuccess() ? "TLS handshake failed: " + reason(handshake.cause())
+                : PeerCertificates.mismatch(ch, peer);
+        if (refusal != null) {
+            ch.close();
+            logFailure("refused " + peer + " at " + endpoint, refusal);
+            backOff();
+            return;
+        }
+        established(ch);
+    }
+
+    private void established(Channel ch) {
         channel = ch;
         state = State.CONNECTED;
         connectedAtNanos = System.nanoTime();
@@ -262,8 +290,15 @@ public final class PeerLink {
     }
 
     private void logFailure(String what, Throwable cause) {
+        logFailure(what, reason(cause));
+    }
+
+    private static String reason(Throwable cause) {
+        return cause == null ? "unknown" : cause.getMessage() != null ? cause.getMessage() : cause.toString();
+    }
+
+    private void logFailure(String what, String reason) {
         if (context.shuttingDown().getAsBoolean()) return;
-        String reason = cause == null ? "unknown" : cause.getMessage() != null ? cause.getMessage() : cause.toString();
         // The first failure of a streak is a warning; repeats while the peer stays down are debug noise.
         if (!failureLogged) {
             failureLogged = true;

@@ -19,7 +19,7 @@ public final class SslContexts {
                 .sslProvider(SslProvider.JDK)
                 .protocols(PROTOCOLS)
                 .trustManager(tls.trustedCertificates().toFile())
-                .clientAuth(tls.requireClientCertificate() ? ClientAuth.REQUIRE : ClientAuth.NONE)
+                .clientAuth(ClientAuth.REQUIRE) // the peer identity check needs the dialer's certificate
                 .build();
     }
 

@@ -1,0 +1,88 @@
+package dev.floe.raft.examples.kv;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.util.ReferenceCountUtil;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import javax.naming.InvalidNameException;
+import javax.naming.ldap.LdapName;
+import javax.naming.ldap.Rdn;
+import javax.net.ssl.SSLPeerUnverifiedException;
+
+/**
+ * Checks each request's credentials ({@link KvAccess}) as soon as its headers are decoded, before
+ * any body is buffered: a refused request is replaced by a bodiless {@link Refused} request that
+ * {@link KvHttpHandler} answers (in order, like any other) with the 401/403 JSON error before closing
+ * the connection; its body, if the client sends one, is discarded unread. So an unauthenticated
+ * caller changes nothing, cannot make the node buffer a body, and never gets {@code 100 Continue}.
+ * One instance per connection.
+ */
+final class HttpAuthFilter extends ChannelInboundHandlerAdapter {
+    private final KvAccess access;
+    private boolean discarding;
+
+    HttpAuthFilter(KvAccess access) {
+        this.access = access;
+    }
+
+    /** A request refused before its body: the reply to send, then close. */
+    static final class Refused extends DefaultFullHttpRequest {
+        final Reply reply;
+
+        Refused(HttpRequest original, Reply reply) {
+            super(original.protocolVersion(), original.method(), original.uri(), Unpooled.EMPTY_BUFFER);
+            this.reply = reply;
+        }
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof HttpRequest request && !request.decoderResult().isFailure()) {
+            Reply refusal = access.check(request.method().name(), new KvRequest(request.method().name(), request.uri(),
+                    java.util.Map.of(), new byte[0]).rawPath(), Optional.ofNullable(request.headers().get(HttpHeaderNames.AUTHORIZATION)),
+                    certificateNames(ctx));
+            discarding = refusal != null;
+            if (discarding) {
+                boolean last = msg instanceof LastHttpContent;
+                ReferenceCountUtil.release(msg);
+                if (last) discarding = false;
+                ctx.fireChannelRead(new Refused(request, refusal));
+                return;
+            }
+        } else if (discarding && msg instanceof HttpContent content) {
+            if (content instanceof LastHttpContent) discarding = false;
+            content.release();
+            return;
+        }
+        ctx.fireChannelRead(msg);
+    }
+
+    /** The subject CNs of the verified client certificate on this connection, if any. */
+    private static List<String> certificateNames(ChannelHandlerContext ctx) {
+        SslHandler ssl = ctx.pipeline().get(SslHandler.class);
+        List<String> names = new ArrayList<>();
+        if (ssl == null) return names;
+        try {
+            Certificate[] chain = ssl.engine().getSession().getPeerCertificates();
+            if (chain.length > 0 && chain[0] instanceof X509Certificate cert) {
+                for (Rdn rdn : new LdapName(cert.getSubjectX500Principal().getName()).getRdns()) {
+                    if (rdn.getType().equalsIgnoreCase("CN")) names.add(String.valueOf(rdn.getValue()));
+                }
+            }
+        } catch (SSLPeerUnverifiedException | InvalidNameException e) {
+            // No (usable) client certificate: only a token can authenticate.
+        }
+        return names;
+    }
+}
