@@ -45,7 +45,9 @@ class KvOpsTest {
             String text = Await.value(Duration.ofSeconds(5), "a scrape after the report", () -> {
                 try {
                     String body = get(leader.url() + "/metrics").body();
-                    return body.contains("floe_raft_leader{" + tags + "} 1.0") ? Optional.of(body) : Optional.empty();
+                    // The leader's gauge and its followers' lag come with the first reports after it won.
+                    return body.contains("floe_raft_leader{" + tags + "} 1.0") && body.contains("floe_raft_follower_lag{" + tags)
+                            ? Optional.of(body) : Optional.empty();
                 } catch (Exception e) {
                     return Optional.empty();
                 }
