@@ -64,12 +64,14 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <h2>Threads</h2>
- * Each server runs four daemon threads of its own, named after its id: {@code floe-<id>-consensus}
- * owns the consensus core, ticks it from {@link System#nanoTime()} and never blocks on disk, network
- * or user code; {@code floe-<id>-persist} saves the hard state and appends to the log
+ * Each server runs five daemon threads of its own, named after its id: {@code floe-<id>-consensus}
+ * owns the consensus core, ticks it from {@link System#nanoTime()} and never blocks on network or
+ * user code, nor on disk writes; {@code floe-<id>-persist} saves the hard state and appends to the log
  * (asynchronously, group-committed by the storage); {@code floe-<id>-apply} runs the
  * {@link StateMachine} and completes futures with results; {@code floe-<id>-callbacks} completes
- * futures with refusals and timeouts. The transport and the storage may run threads of their own.
+ * futures with refusals and timeouts; {@code floe-<id>-compact} deletes compacted log files. (The
+ * consensus thread still reads log entries for replication through the storage, which may touch
+ * the disk for entries no longer cached.) The transport and the storage may run threads of their own.
  * All public methods are thread-safe and never block, except {@link #start()} and {@link #close()}.
  * A caller's dependent stage that is not {@code *Async} runs on the thread that completes the
  * future: keep it short, and never block on this server from it.
@@ -133,6 +135,7 @@ public final class RaftServer implements AutoCloseable {
     private volatile State state = State.NEW;
     private final List<Thread> threads = new ArrayList<>();
     private PersistPipeline persist;
+    private Compactor compactor;
     private Applier applier;
     private ExecutorService callbacks;
 
@@ -185,8 +188,9 @@ public final class RaftServer implements AutoCloseable {
             SnapshotRecovery.Result recovered = SnapshotRecovery.recover(id, snapshotStore, log, stateMachine,
                     membership.bootstrap());
             long snapshotIndex = recovered.applied().lastIndex();
+            compactor = new Compactor(id, log, options.shutdownTimeout().toMillis());
             RaftNode node = RaftNode.create(options.toRaftOptions(), id, recovered.applied().config(),
-                    hardState, log, snapshotIndex, new SplittableRandom());
+                    hardState, compactor.view(), snapshotIndex, new SplittableRandom());
             LOG.info("{} [term {}] starting with log [{}, {}], vote {}", id, hardState.term(), log.firstIndex(),
                     log.lastIndex(), hardState.votedFor().map(NodeId::value).orElse("-"));
             persist = new PersistPipeline(id, hardStateStore, log, transport, inputs::add, this::fatal,
@@ -201,7 +205,7 @@ public final class RaftServer implements AutoCloseable {
                     (done, configContext) -> inputs.add(new Input.SnapshotReceived(done, configContext)));
             callbacks = Executors.newSingleThreadExecutor(r -> newThread("callbacks", r));
             ConsensusLoop loop = new ConsensusLoop(node, options, transport, persist, applier, proposals, inputs,
-                    deadlines, this::notLeader, statusBoard, callbacks, this::fatal, log, snapshotTransfers,
+                    deadlines, this::notLeader, statusBoard, callbacks, this::fatal, compactor, snapshotTransfers,
                     snapshotOptions.keepEntries());
             loop.membership(membership);
             membership.restoreFromSnapshot(new ConfigEntry(snapshotIndex, recovered.applied().config(),
@@ -546,6 +550,7 @@ public final class RaftServer implements AutoCloseable {
                 join(threads.get(1)); // it waits up to shutdownTimeout for writes in flight, then exits
                 applier.stop();
                 join(threads.get(2));
+                compactor.close(); // before the log closes
                 callbacks.shutdown();
                 try {
                     if (!callbacks.awaitTermination(options.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
