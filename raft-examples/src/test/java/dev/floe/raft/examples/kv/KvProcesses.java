@@ -117,6 +117,11 @@ final class KvProcesses implements AutoCloseable {
         if (!p.waitFor(20, TimeUnit.SECONDS)) p.destroyForcibly().waitFor();
     }
 
+    /** SIGKILL: no shutdown hook runs; the node must recover from its directory. */
+    void kill(String id) throws InterruptedException {
+        processes.remove(id).destroyForcibly().waitFor();
+    }
+
     void signal(String id, String signal) throws IOException, InterruptedException {
         Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(processes.get(id).pid())).inheritIO().start();
         assertThat(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0).as("kill -" + signal + " " + id).isTrue();
