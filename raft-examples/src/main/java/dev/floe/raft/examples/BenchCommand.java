@@ -1,9 +1,8 @@
 package dev.floe.raft.examples;
 
 import dev.floe.raft.examples.bench.KvBench;
+import dev.floe.raft.examples.bench.KvBenchSettings;
 import java.io.PrintStream;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * {@code raft-kv.jar bench}: the peerbench workload on Floe (see {@link KvBench}), one JSON line per
@@ -11,34 +10,17 @@ import java.util.List;
  */
 final class BenchCommand {
     static final String USAGE = """
-              bench [--in-flight 1,32,256] [--value-size 128] [--warmup 5] [--measure 10]
-                  3 servers in this JVM (fsync on, loopback sockets), PUTs through RaftClient;
-                  prints one peerbench JSON line per in-flight value
+              bench [--in-flight 1,32,256] [--value-size 128,...] [--members 3|5|7]
+                    [--reads linearizable|lease] [--warmup 5] [--measure 10]
+                  servers in this JVM (fsync on, loopback sockets), PUTs through RaftClient;
+                  prints one peerbench JSON line per (value size, in-flight) pair
             """;
 
     private BenchCommand() {
     }
 
     static int run(Args args, PrintStream out) throws Exception {
-        List<Integer> inFlight = new ArrayList<>();
-        for (String s : args.string("--in-flight", "1,32,256").split(",")) {
-            if (s.isBlank()) continue;
-            try {
-                inFlight.add(Integer.parseInt(s.trim()));
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("--in-flight expects numbers, got '" + s + "'");
-            }
-        }
-        if (inFlight.isEmpty() || inFlight.stream().anyMatch(x -> x < 1)) {
-            throw new IllegalArgumentException("--in-flight needs positive integers");
-        }
-        int valueSize = args.intValue("--value-size", 128);
-        int warmup = args.intValue("--warmup", 5);
-        int measure = args.intValue("--measure", 10);
-        if (valueSize < 1 || warmup < 0 || measure < 1) {
-            throw new IllegalArgumentException("--value-size and --measure must be >= 1, --warmup >= 0");
-        }
-        new KvBench(out).run(inFlight, valueSize, warmup, measure);
+        new KvBench(out).run(KvBenchSettings.parse(name -> args.string(name, null)));
         return 0;
     }
 }
