@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Takes every figure of docs/benchmarks.md in one go and draws the charts.
+#   raft-benchmarks/measure.sh OUT_DIR [quick]
+# Needs raft-examples/target/raft-kv.jar and raft-benchmarks/target/benchmarks.jar
+# (mvn -B -q package -pl raft-examples,raft-benchmarks -am -DskipTests).
+# "quick" shortens every run (1 s warm-up/measure, one JMH fork, small scale sizes) to try the script.
+# The load average is logged before every step (load.log) and carried by every bench JSON line.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+OUT=${1:?usage: measure.sh OUT_DIR [quick]}
+QUICK=${2:-}
+mkdir -p "$OUT"
+KV="java -Xms2g -Xmx2g -jar raft-examples/target/raft-kv.jar bench"
+JMH="java -cp raft-benchmarks/target/benchmarks.jar"
+if [ "$QUICK" = quick ]; then
+  W=1; M=1; VW=1; VM=1; JMHOPTS="-f 1 -wi 1 -i 2 -w 1 -r 1"; ENTRIES=20000; MB=16; JFR_DELAY=3; JFR_DURATION=1
+else
+  W=5; M=10; VW=3; VM=5; JMHOPTS=""; ENTRIES=1000000; MB=256; JFR_DELAY=10; JFR_DURATION=8
+fi
+step() { echo "$(date -u +%FT%TZ) $1 | $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT/load.log"; }
+
+step "workload: 1,32,256 in flight, 128 B, 3 members"
+$KV --in-flight 1,32,256 --warmup $W --measure $M > "$OUT/workload.jsonl" 2> "$OUT/workload.err"
+
+step "JFR: 256 in flight"
+java -Xms2g -Xmx2g -XX:+FlightRecorder -XX:StartFlightRecording=delay=${JFR_DELAY}s,duration=${JFR_DURATION}s,filename="$OUT/256.jfr",settings=profile \
+  -jar raft-examples/target/raft-kv.jar bench --in-flight 256 --warmup $W --measure $M > "$OUT/jfr-256.jsonl" 2> "$OUT/jfr-256.err"
+
+step "value sizes at 32 and 256 in flight"
+$KV --in-flight 32,256 --value-size 16,128,1024,4096,65536 --warmup $VW --measure $VM > "$OUT/value-size.jsonl" 2> "$OUT/value-size.err"
+
+step "members 5 and 7 at 32 in flight"
+$KV --in-flight 32 --members 5 --warmup $VW --measure $VM > "$OUT/members.jsonl" 2> "$OUT/members.err"
+$KV --in-flight 32 --members 7 --warmup $VW --measure $VM >> "$OUT/members.jsonl" 2>> "$OUT/members.err"
+
+step "reads at 256 in flight"
+$KV --in-flight 256 --reads linearizable --warmup $VW --measure $VM > "$OUT/reads.jsonl" 2> "$OUT/reads.err"
+$KV --in-flight 256 --reads lease --warmup $VW --measure $VM >> "$OUT/reads.jsonl" 2>> "$OUT/reads.err"
+
+step "scale: restart $ENTRIES entries, snapshot and catch-up $MB MB"
+java -Xmx6g -jar raft-examples/target/raft-kv.jar bench --scale restart,snapshot,catchup \
+  --scale-entries $ENTRIES --scale-mb $MB > "$OUT/scale.jsonl" 2> "$OUT/scale.err"
+
+step "JMH: storage and transport ratios"
+$JMH dev.floe.raft.benchmarks.Ratios $JMHOPTS -rf json -rff "$OUT/jmh-ratios.json" > "$OUT/jmh-ratios.txt" 2>&1
+grep '^{"bench"' "$OUT/jmh-ratios.txt" > "$OUT/ratios.jsonl" || true
+
+step "JMH: latency floor (fsync of one entry, loopback round trip)"
+java -jar raft-benchmarks/target/benchmarks.jar LogAppendBenchmark -bm sample -tu us -p batch=1 $JMHOPTS \
+  -rf json -rff "$OUT/jmh-fsync.json" > "$OUT/jmh-fsync.txt" 2>&1
+java -jar raft-benchmarks/target/benchmarks.jar RoundTripBenchmark $JMHOPTS -rf json -rff "$OUT/jmh-rtt.json" > "$OUT/jmh-rtt.txt" 2>&1
+
+step "done"
