@@ -23,8 +23,17 @@ step "workload: 1,32,256 in flight, 128 B, 3 members"
 $KV --in-flight 1,32,256 --warmup $W --measure $M > "$OUT/workload.jsonl" 2> "$OUT/workload.err"
 
 step "JFR: 256 in flight"
-java -Xms2g -Xmx2g -XX:+FlightRecorder -XX:StartFlightRecording=delay=${JFR_DELAY}s,duration=${JFR_DURATION}s,filename="$OUT/256.jfr",settings=profile \
+# JFR's profile settings, with Java method samples every 1 ms instead of 10 ms (more samples from a
+# short window) and every fsync recorded (jdk.FileForce threshold 0 instead of 10 ms).
+JH=$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")
+sed -e '/"jdk.ExecutionSample"/,/<\/event>/s/>10 ms</>1 ms</' -e '/"jdk.FileForce"/,/<\/event>/s/>10 ms</>0 ms</' \
+  "$JH/lib/jfr/profile.jfc" > "$OUT/profile-1ms.jfc"
+java -Xms2g -Xmx2g -XX:+FlightRecorder -XX:StartFlightRecording=delay=${JFR_DELAY}s,duration=${JFR_DURATION}s,filename="$OUT/256.jfr",settings="$OUT/profile-1ms.jfc" \
   -jar raft-examples/target/raft-kv.jar bench --in-flight 256 --warmup $W --measure $M > "$OUT/jfr-256.jsonl" 2> "$OUT/jfr-256.err"
+
+step "JFR: 1 in flight"
+java -Xms2g -Xmx2g -XX:+FlightRecorder -XX:StartFlightRecording=delay=${JFR_DELAY}s,duration=${JFR_DURATION}s,filename="$OUT/1.jfr",settings="$OUT/profile-1ms.jfc" \
+  -jar raft-examples/target/raft-kv.jar bench --in-flight 1 --warmup $W --measure $M > "$OUT/jfr-1.jsonl" 2> "$OUT/jfr-1.err"
 
 step "value sizes at 32 and 256 in flight"
 $KV --in-flight 32,256 --value-size 16,128,1024,4096,65536 --warmup $VW --measure $VM > "$OUT/value-size.jsonl" 2> "$OUT/value-size.err"
@@ -49,5 +58,14 @@ step "JMH: latency floor (fsync of one entry, loopback round trip)"
 java -jar raft-benchmarks/target/benchmarks.jar LogAppendBenchmark -bm sample -tu us -p batch=1 $JMHOPTS \
   -rf json -rff "$OUT/jmh-fsync.json" > "$OUT/jmh-fsync.txt" 2>&1
 java -jar raft-benchmarks/target/benchmarks.jar RoundTripBenchmark $JMHOPTS -rf json -rff "$OUT/jmh-rtt.json" > "$OUT/jmh-rtt.txt" 2>&1
+
+step "JFR summaries"
+$JMH dev.floe.raft.benchmarks.jfr.JfrTop "$OUT/256.jfr" > "$OUT/jfr-256.txt"
+$JMH dev.floe.raft.benchmarks.jfr.JfrTop "$OUT/1.jfr" > "$OUT/jfr-1.txt"
+
+step "charts"
+LOADS=$(awk -F'| ' '{split($2,a," "); print a[1]}' "$OUT/load.log" | sort -n | sed -n '1p;$p' | paste -sd- -)
+$JMH dev.floe.raft.benchmarks.plot.Plot "$OUT/images" "$OUT/workload.jsonl" "$OUT/value-size.jsonl" "$OUT/members.jsonl" \
+  docs/benchmarks-data/peers-*.jsonl --note "Floe $(date -u +%F), $(nproc) vCPUs shared with other builds (1-min load $LOADS); peers: peerbench results of 2026-11-29 21:43/21:54 UTC"
 
 step "done"
