@@ -38,8 +38,7 @@ class PlotTest {
         Plot plot = new Plot(rows(floe(1, 128, 3, 1500), floe(32, 128, 3, 28000), floe(32, 4096, 3, 9000), floe(32, 128, 5, 20000),
                 "{\"system\":\"jraft\",\"in_flight\":1,\"value_size\":128,\"ops_per_sec\":1081,\"p50_us\":826,\"p99_us\":2738,\"p999_us\":5562}"), "");
         List<Path> written = plot.writeAll(dir);
-        assertThat(written).extracting(p -> p.getFileName().toString())
-                .containsExactly("throughput-vs-inflight.png", "latency-percentiles.png", "value-size.png", "members.png");
+        assertThat(written.stream().map(p -> p.getFileName().toString()).toList()).containsExactly("throughput-vs-inflight.png", "latency-percentiles.png", "value-size.png", "members.png");
         for (Path png : written) {
             byte[] head = new byte[8];
             System.arraycopy(Files.readAllBytes(png), 0, head, 0, 8);

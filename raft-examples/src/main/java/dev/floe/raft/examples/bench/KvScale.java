@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Locale;
 import java.util.concurrent.Semaphore;
@@ -108,7 +109,7 @@ public final class KvScale {
         try (BenchCluster c = new BenchCluster(dir, 3, RaftServerOptions.defaults(), options)) {
             RaftServer leader = c.awaitLeader(30);
             byte[] value = new byte[64 * 1024];
-            java.util.Arrays.fill(value, (byte) 42);
+            Arrays.fill(value, (byte) 42);
             long keys = Math.max(1, (long) megabytes * 1_000_000 / value.length);
             long loadMs = load(leader, keys, i -> KvMachine.encodePut(key("snap-", i), value));
 
@@ -145,7 +146,7 @@ public final class KvScale {
             NodeId follower = c.other(leader.id());
             c.stop(follower);
             byte[] value = new byte[4096];
-            java.util.Arrays.fill(value, (byte) 7);
+            Arrays.fill(value, (byte) 7);
             long count = Math.max(1, (long) megabytes * 1_000_000 / value.length);
             long loadMs = load(leader, count, i -> KvMachine.encodePut(key("key-", i % 1000), value));
             long commit = leader.status().commitIndex();
