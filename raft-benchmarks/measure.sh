@@ -51,7 +51,7 @@ java -Xmx6g -jar raft-examples/target/raft-kv.jar bench --scale restart,snapshot
   --scale-entries $ENTRIES --scale-mb $MB > "$OUT/scale.jsonl" 2> "$OUT/scale.err"
 
 step "JMH: storage and transport ratios"
-$JMH dev.floe.raft.benchmarks.Ratios $JMHOPTS -rf json -rff "$OUT/jmh-ratios.json" > "$OUT/jmh-ratios.txt" 2>&1
+$JMH dev.floe.raft.benchmarks.Ratios $JMHOPTS -prof gc -rf json -rff "$OUT/jmh-ratios.json" > "$OUT/jmh-ratios.txt" 2>&1
 grep '^{"bench"' "$OUT/jmh-ratios.txt" > "$OUT/ratios.jsonl" || true
 
 step "JMH: latency floor (fsync of one entry, loopback round trip)"
