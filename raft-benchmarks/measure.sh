@@ -3,6 +3,7 @@
 #   raft-benchmarks/measure.sh OUT_DIR [quick]
 # Needs raft-examples/target/raft-kv.jar and raft-benchmarks/target/benchmarks.jar
 # (mvn -B -q package -pl raft-examples,raft-benchmarks -am -DskipTests).
+# BIG=1 also runs the restart with 10,000,000 entries and a 1 GB catch-up (about 5 more minutes).
 # "quick" shortens every run (1 s warm-up/measure, one JMH fork, small scale sizes) to try the script.
 # The load average is logged before every step (load.log) and carried by every bench JSON line.
 set -euo pipefail
@@ -58,6 +59,12 @@ step "JMH: latency floor (fsync of one entry, loopback round trip)"
 java -jar raft-benchmarks/target/benchmarks.jar LogAppendBenchmark -bm sample -tu us -p batch=1 $JMHOPTS \
   -rf json -rff "$OUT/jmh-fsync.json" > "$OUT/jmh-fsync.txt" 2>&1
 java -jar raft-benchmarks/target/benchmarks.jar RoundTripBenchmark $JMHOPTS -rf json -rff "$OUT/jmh-rtt.json" > "$OUT/jmh-rtt.txt" 2>&1
+
+if [ "${BIG:-}" = 1 ]; then
+  step "scale, the issue's sizes: restart with 10,000,000 entries, catch-up of 1 GB"
+  java -Xmx6g -jar raft-examples/target/raft-kv.jar bench --scale restart,catchup \
+    --scale-entries 10000000 --scale-mb 1024 > "$OUT/scale-big.jsonl" 2> "$OUT/scale-big.err"
+fi
 
 step "JFR summaries"
 $JMH dev.floe.raft.benchmarks.jfr.JfrTop "$OUT/256.jfr" > "$OUT/jfr-256.txt"

@@ -11,6 +11,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
@@ -27,7 +28,7 @@ import java.util.stream.Stream;
 /**
  * How the cost of the slow paths grows with the data: each run starts a fresh 3-member
  * {@link BenchCluster} (fsync on), loads it through the leader's {@link RaftServer#submit} (1024 in
- * flight, in this JVM) and prints one JSON line.
+ * flight, at most 16 MiB, in this JVM) and prints one JSON line.
  * <ul>
  *   <li>{@code restart}: a follower whose log holds N entries (no snapshot store, so the log holds
  *       everything) is stopped and started on its directory; reports the time to open the storage
@@ -44,6 +45,9 @@ import java.util.stream.Stream;
  */
 public final class KvScale {
     private static final int IN_FLIGHT = 1024;
+    private static final long IN_FLIGHT_BYTES = 16L << 20;
+    /** The defaults, but bulk loading on a busy shared machine may stall for seconds: wait a minute per request. */
+    private static final RaftServerOptions OPTIONS = RaftServerOptions.builder().requestTimeout(Duration.ofMinutes(1)).build();
     private static final int WAIT_MINUTES = 30;
 
     private final PrintStream out;
@@ -72,7 +76,7 @@ public final class KvScale {
     }
 
     private String restart(Path dir, long entries) throws Exception {
-        try (BenchCluster c = new BenchCluster(dir, 3, RaftServerOptions.defaults(), null)) {
+        try (BenchCluster c = new BenchCluster(dir, 3, OPTIONS, null)) {
             RaftServer leader = c.awaitLeader(30);
             byte[] value = new byte[128];
             long loadMs = load(leader, entries, i -> KvMachine.encodePut(key("key-", i % 1000), value));
@@ -106,7 +110,7 @@ public final class KvScale {
     private String snapshot(Path dir, int megabytes) throws Exception {
         // No automatic snapshots; compact everything behind the one taken here, so the new member needs it.
         SnapshotOptions options = SnapshotOptions.defaults().withTriggers(0, 0, 0);
-        try (BenchCluster c = new BenchCluster(dir, 3, RaftServerOptions.defaults(), options)) {
+        try (BenchCluster c = new BenchCluster(dir, 3, OPTIONS, options)) {
             RaftServer leader = c.awaitLeader(30);
             byte[] value = new byte[64 * 1024];
             Arrays.fill(value, (byte) 42);
@@ -141,7 +145,7 @@ public final class KvScale {
     }
 
     private String catchUp(Path dir, int megabytes) throws Exception {
-        try (BenchCluster c = new BenchCluster(dir, 3, RaftServerOptions.defaults(), null)) {
+        try (BenchCluster c = new BenchCluster(dir, 3, OPTIONS, null)) {
             RaftServer leader = c.awaitLeader(30);
             NodeId follower = c.other(leader.id());
             c.stop(follower);
@@ -164,9 +168,13 @@ public final class KvScale {
         }
     }
 
-    /** Submits {@code count} commands at the leader, {@link #IN_FLIGHT} at a time; returns the milliseconds taken. */
+    /**
+     * Submits {@code count} commands at the leader, {@link #IN_FLIGHT} at a time but never more than
+     * {@link #IN_FLIGHT_BYTES} (under the server's uncommitted-bytes limit); returns the milliseconds taken.
+     */
     private long load(RaftServer leader, long count, LongFunction<byte[]> command) throws Exception {
-        Semaphore window = new Semaphore(IN_FLIGHT);
+        int inFlight = (int) Math.max(1, Math.min(IN_FLIGHT, IN_FLIGHT_BYTES / command.apply(0).length));
+        Semaphore window = new Semaphore(inFlight);
         AtomicReference<Throwable> failure = new AtomicReference<>();
         long t0 = System.nanoTime();
         for (long i = 0; i < count && failure.get() == null; i++) {
@@ -176,7 +184,7 @@ public final class KvScale {
                 window.release();
             });
         }
-        if (!window.tryAcquire(IN_FLIGHT, WAIT_MINUTES, TimeUnit.MINUTES)) throw new TimeoutException("load did not finish");
+        if (!window.tryAcquire(inFlight, WAIT_MINUTES, TimeUnit.MINUTES)) throw new TimeoutException("load did not finish");
         if (failure.get() != null) throw new IllegalStateException("loading failed: " + failure.get(), failure.get());
         long ms = (System.nanoTime() - t0) / 1_000_000;
         log.printf("[scale] loaded %,d commands in %d ms%n", count, ms);
