@@ -74,6 +74,12 @@ public final class RaftNode {
     /** Randomized in [T, 2T) at every reset so split votes resolve (Raft paper §5.2). */
     private int randomizedElectionTimeout;
 
+    /**
+     * As a follower, the newest heartbeat round heard from the current leader (0 after a restart or
+     * a change of leader or term); rejections carry it so the leader can tell fresh from stale ones.
+     */
+    private long heardRound;
+
     /** Ticks since this process started, up to an election timeout (for lease reads' startup quiet). */
     private int ticksSinceStart;
 
@@ -524,6 +530,7 @@ public final class RaftNode {
         } else if (m instanceof HeartbeatRequest hb) {
             electionElapsed = 0;
             followLeader(hb.from());
+            heardRound = Math.max(heardRound, hb.readContext());
             // The leader caps the commit index at what it knows we hold, so this never passes our log.
             log.commitTo(Math.min(hb.commit(), log.lastIndex()));
             send(new HeartbeatResponse(id, hb.from(), term, hb.readContext()));
@@ -582,6 +589,7 @@ public final class RaftNode {
         if (!leader.equals(Optional.of(newLeader))) {
             rejectForwardedReads();
             leader = Optional.of(newLeader);
+            heardRound = 0;
         }
     }
 
@@ -610,7 +618,7 @@ public final class RaftNode {
             hintIndex = log.firstIndexOfTerm(m.prevLogIndex());
         }
         LOG.debug("{} [term {}] rejects append at {}@{} (hint {}@{})", id, term, m.prevLogIndex(), m.prevLogTerm(), hintIndex, hintTerm);
-        messages.add(AppendResponse.rejected(id, m.from(), term, m.prevLogIndex(), hintIndex, hintTerm));
+        messages.add(AppendResponse.rejected(id, m.from(), term, m.prevLogIndex(), hintIndex, hintTerm, heardRound));
     }
 
     // ------------------------------------------------------------------ elections
@@ -683,6 +691,7 @@ public final class RaftNode {
         if (newTerm != term) {
             term = newTerm;
             votedFor = Optional.empty();
+            heardRound = 0;
         }
         if (replication != null) {
             // Reads waiting on our leadership can no longer be confirmed.
