@@ -46,7 +46,6 @@ public final class RaftNode {
     private final NodeId id;
     private final RaftOptions options;
     private final RandomGenerator random;
-    private final Set<PlantedBug> bugs;
     private final RaftLog log;
     /** The configuration in force: the latest in the log, committed or not (thesis §4.1). */
     private ClusterConfig config;
@@ -107,7 +106,6 @@ public final class RaftNode {
         this.options = options;
         this.config = config;
         this.random = random;
-        this.bugs = PlantedBug.current();
         this.log = new RaftLog(durableLog, appliedIndex);
         this.term = hardState.term();
         this.votedFor = hardState.votedFor();
@@ -312,8 +310,7 @@ public final class RaftNode {
             replication.reads().defer(requestId, origin);
             return;
         }
-        if (Quorum.isActiveQuorum(config.voters(), config.votersOutgoing(), Set.of(id))
-                || bugs.contains(PlantedBug.READ_WITHOUT_QUORUM_CHECK)) {
+        if (Quorum.isActiveQuorum(config.voters(), config.votersOutgoing(), Set.of(id))) {
             answerRead(requestId, origin, log.committed()); // a single voter confirms itself
             return;
         }
@@ -399,10 +396,8 @@ public final class RaftNode {
                 becomeFollower(m.term(), fromLeader ? Optional.of(m.from()) : Optional.empty());
             }
         } else if (m.term() < term) {
-            if (!(bugs.contains(PlantedBug.COUNT_STALE_VOTES) && m instanceof VoteResponse)) {
-                rejectStale(m);
-                return;
-            }
+            rejectStale(m);
+            return;
         }
 
         if (m instanceof VoteRequest vr) {
@@ -469,7 +464,7 @@ public final class RaftNode {
         if (!options.leaseReads() || role != Role.LEADER || transferTarget.isPresent()) return java.util.OptionalLong.empty();
         if (log.term(log.committed()) != term) return java.util.OptionalLong.empty();
         long age = replication.ticks() - replication.leaseStart();
-        if (age >= options.electionTicks() - options.leaseMarginTicks() && !bugs.contains(PlantedBug.LEASE_NEVER_EXPIRES)) {
+        if (age >= options.electionTicks() - options.leaseMarginTicks()) {
             return java.util.OptionalLong.empty();
         }
         return java.util.OptionalLong.of(log.committed());
@@ -488,11 +483,7 @@ public final class RaftNode {
                 electionElapsed = 0;
                 votedFor = Optional.of(m.from());
             }
-            if (bugs.contains(PlantedBug.ANSWER_VOTE_BEFORE_PERSIST)) {
-                messages.add(grant);
-            } else {
-                send(grant);
-            }
+            send(grant);
         } else {
             send(new VoteResponse(id, m.from(), term, m.preVote(), false));
         }
@@ -726,16 +717,13 @@ public final class RaftNode {
 
     private void becomeCandidate() {
         rejectForwardedReads();
-        boolean reelection = role == Role.CANDIDATE;
         term++;
         votedFor = Optional.of(id);
         role = Role.CANDIDATE;
         leader = Optional.empty();
         replication = null;
-        if (!(reelection && bugs.contains(PlantedBug.COUNT_STALE_VOTES))) {
-            // Votes are for one term only (§5.2): a new campaign starts from an empty tally.
-            votesGranted.clear();
-        }
+        // Votes are for one term only (§5.2): a new campaign starts from an empty tally.
+        votesGranted.clear();
         votesRejected.clear();
         resetElectionTimer();
         LOG.info("{} [term {}] starts an election", id, term);
@@ -794,7 +782,7 @@ public final class RaftNode {
         HardState hs = currentHardState();
         Optional<HardState> changed = hs.equals(lastReadyHardState) ? Optional.empty() : Optional.of(hs);
         lastReadyHardState = hs;
-        if (changed.isPresent() && !messages.isEmpty() && !bugs.contains(PlantedBug.ANSWER_VOTE_BEFORE_PERSIST)) {
+        if (changed.isPresent() && !messages.isEmpty()) {
             // No message may carry a term (or follow a vote) that is not durable yet (Figure 2:
             // persist before responding; etcd/raft README: "no messages be sent until the latest
             // HardState has been persisted"). Otherwise a single voter that wins at once sends
@@ -881,10 +869,6 @@ public final class RaftNode {
     /** Whether {@code r} is still this node's current leadership (it may have stepped down meanwhile). */
     boolean isLeading(Replication r) {
         return role == Role.LEADER && replication == r;
-    }
-
-    boolean hasBug(PlantedBug bug) {
-        return bugs.contains(bug);
     }
 
     private HardState currentHardState() {

@@ -325,7 +325,7 @@ final class Replication {
             return pr == null ? 0 : pr.match;
         });
         if (index <= log.committed()) return false;
-        if (log.term(index) != node.term() && !node.hasBug(PlantedBug.COMMIT_EARLIER_TERM_BY_COUNTING)) return false;
+        if (log.term(index) != node.term()) return false;
         boolean firstOfTerm = log.term(log.committed()) != node.term();
         log.commitTo(index);
         uncommitted.commitTo(index);
