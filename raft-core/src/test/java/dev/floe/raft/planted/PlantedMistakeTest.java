@@ -1,0 +1,115 @@
+package dev.floe.raft.planted;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Proves the tests catch real Raft mistakes, planted by this test only (production code has no
+ * switch): for each {@link PlantedMistakes mistake}, raft-core is rebuilt with it and its scenario
+ * test must fail; the simulation must then report a violation within {@link #SIM_SEEDS} seeds
+ * (the CI budget of {@code SimulationTest}) for the mistakes it reaches within that budget.
+ * {@code -Dfloe.planted.full=true} also runs the simulation on the others and counts how many of
+ * the seeds catch each mistake (minutes; for measurements, not CI).
+ */
+class PlantedMistakeTest {
+    /** The CI budget: SimulationTest runs 1,000 seeds of the correct build. */
+    private static final long SIM_SEEDS = Long.getLong("floe.planted.seeds", 1000);
+    private static final boolean FULL = Boolean.getBoolean("floe.planted.full");
+    private static final int BATCH = 32;
+
+    @TempDir
+    Path work;
+
+    @TestFactory
+    Stream<DynamicTest> everyPlantedMistakeIsCaught() throws Exception {
+        Path testClasses = Path.of(PlantedMistakeTest.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path mainClasses = Path.of(dev.floe.raft.core.RaftNode.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path sources = mainClasses.getParent().getParent().resolve("src/main/java");
+        MutantBuild build = new MutantBuild(mainClasses, testClasses, sources);
+        return PlantedMistakes.all().stream().map(mistake -> DynamicTest.dynamicTest(mistake.name(), () -> {
+            ClassLoader mutant = build.build(mistake, Files.createTempDirectory(work, "mutant"));
+            Optional<Throwable> caught = runScenario(mutant, mistake.scenarioTest());
+            assertThat(caught).as("%s must fail with: %s", mistake.scenarioTest(), mistake.name()).isPresent();
+            boolean simulate = mistake.reach() == PlantedMistake.Reach.CI
+                    || (FULL && mistake.reach() == PlantedMistake.Reach.BEYOND_CI_BUDGET);
+            if (!simulate) {
+                System.out.printf("planted mistake \"%s\": caught by %s; simulation: %s%n",
+                        mistake.name(), mistake.scenarioTest(), mistake.reach());
+                return;
+            }
+            // Seeds run in parallel batches (as SimulationTest runs them); the search stops after the
+            // first batch with a catch, unless counting every catch.
+            java.util.TreeMap<Long, String> catches = new java.util.TreeMap<>();
+            for (long from = 1; from <= SIM_SEEDS && (FULL || catches.isEmpty()); from += BATCH) {
+                java.util.stream.LongStream.range(from, Math.min(from + BATCH, SIM_SEEDS + 1)).parallel().forEach(seed -> {
+                    Optional<String> violated = simulateUnchecked(mutant, seed);
+                    if (violated.isPresent()) {
+                        synchronized (catches) {
+                            catches.put(seed, violated.get());
+                        }
+                    }
+                });
+            }
+            List<Long> catching = new ArrayList<>(catches.keySet());
+            String property = catches.isEmpty() ? null : catches.firstEntry().getValue();
+            System.out.printf("planted mistake \"%s\": caught by %s; simulation first catch at seed %s (%s)%s%n",
+                    mistake.name(), mistake.scenarioTest(), catching.isEmpty() ? "none" : catching.get(0), property,
+                    FULL ? ", " + catching.size() + " of " + SIM_SEEDS + " seeds catch it" : "");
+            assertThat(catching).as("the simulation catches \"%s\" within %d seeds", mistake.name(), SIM_SEEDS).isNotEmpty();
+        }));
+    }
+
+    /** Runs one scenario test method of the mutated build; returns what it failed with, if it failed. */
+    private static Optional<Throwable> runScenario(ClassLoader mutant, String testMethod) throws Exception {
+        String[] parts = testMethod.split("#");
+        Class<?> type = Class.forName(parts[0], true, mutant);
+        var constructor = type.getDeclaredConstructor();
+        constructor.setAccessible(true);
+        Method method = type.getDeclaredMethod(parts[1]);
+        method.setAccessible(true);
+        try {
+            method.invoke(constructor.newInstance());
+            return Optional.empty();
+        } catch (InvocationTargetException e) {
+            return Optional.of(e.getCause());
+        }
+    }
+
+    private static Optional<String> simulateUnchecked(ClassLoader mutant, long seed) {
+        try {
+            return simulate(mutant, seed);
+        } catch (Exception e) {
+            throw new IllegalStateException("seed " + seed + " could not run", e);
+        }
+    }
+
+    /**
+     * The one place that drives the simulator: runs seed {@code seed} of the standard simulation on
+     * the mutated build and returns the violated property, if any. Re-point this when the simulator
+     * changes (e.g. to drive real servers).
+     */
+    static Optional<String> simulate(ClassLoader mutant, long seed) throws Exception {
+        Class<?> simulation = Class.forName("dev.floe.raft.testkit.Simulation", true, mutant);
+        Class<?> simConfig = Class.forName("dev.floe.raft.testkit.SimConfig", true, mutant);
+        Object config = simConfig.getMethod("standard", long.class).invoke(null, seed);
+        try {
+            simulation.getMethod("run", simConfig).invoke(null, config);
+            return Optional.empty();
+        } catch (InvocationTargetException e) {
+            Throwable cause = e.getCause();
+            if (!cause.getClass().getName().equals("dev.floe.raft.testkit.InvariantViolation")) throw e;
+            return Optional.of((String) cause.getClass().getMethod("property").invoke(cause));
+        }
+    }
+}
