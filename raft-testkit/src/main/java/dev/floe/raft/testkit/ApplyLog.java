@@ -16,6 +16,8 @@ final class ApplyLog {
     private final List<Long> indexes = new ArrayList<>();
     private final Map<Long, Integer> positionOf = new HashMap<>();
     private final Map<Integer, Long> nextPosition = new HashMap<>();
+    /** State machines restored from a snapshot (at restart or installed from the leader). */
+    long restores;
 
     void applied(int replica, long index, long position, long operation) {
         Long expected = nextPosition.get(replica);
@@ -47,6 +49,7 @@ final class ApplyLog {
 
     /** A replica's state was replaced by a snapshot taken after {@code position} commands. */
     void restored(int replica, long position) {
+        restores++;
         if (position > operations.size()) {
             throw new SimulationViolation("State Machine Safety", "replica " + replica + " restored a snapshot after command #"
                     + position + " but only " + operations.size() + " were applied anywhere");

@@ -21,7 +21,7 @@ import java.util.Set;
  *   <li><b>Election Safety</b>: at most one leader per term.</li>
  *   <li><b>Monotonic commit</b>: a server's commit index never goes down while its process lives.</li>
  *   <li><b>State Machine Safety</b> of the log: no two servers commit different entries at one index.</li>
- *   <li><b>Leader Completeness</b>: a new leader's log holds every entry committed before.</li>
+ *   <li><b>Leader Completeness</b>: a new leader's log holds every entry committed in an earlier term.</li>
  *   <li><b>Commit quorum</b>: when a leader commits an entry, a majority of its configuration's voters
  *       (of both halves when joint) hold it durably, so no crash pattern can lose it.</li>
  *   <li><b>Log Matching</b>: two logs with an entry of the same index and term agree up to it (every
@@ -36,9 +36,13 @@ final class RaftInvariants {
     private final Map<Long, Integer> leaderOfTerm = new HashMap<>();
     /** The committed log as first reported by any server; entry i at position i - 1. */
     private final ArrayList<Entry> committed = new ArrayList<>();
+    /** The term of the leader that first reported each committed entry: the entry was committed in it. */
+    private final ArrayList<Long> committedInTerm = new ArrayList<>();
     private final long[] lastCommit;
     private final long[] lastTerm;
     private final boolean[] wasLeader;
+    /** The configuration each server had at the previous event. */
+    private final ClusterConfig[] lastConfig;
     private long events;
 
     RaftInvariants(SimCluster sim) {
@@ -47,6 +51,7 @@ final class RaftInvariants {
         lastCommit = new long[n];
         lastTerm = new long[n];
         wasLeader = new boolean[n];
+        lastConfig = new ClusterConfig[n];
     }
 
     /** A new process of member {@code i} starts: its commit index starts over. */
@@ -94,8 +99,8 @@ final class RaftInvariants {
         if (commit > lastCommit[i]) {
             // A leader's log is authoritative (it never overwrites its own entries): learn the
             // committed entries from it. Followers' commits are checked where they apply (ApplyLog).
-            if (s.isLeader()) recordCommitted(i, commit);
-            if (s.isLeader() && wasLeader[i] && s.term() == lastTerm[i]) checkCommitQuorum(s, commit);
+            if (s.isLeader()) recordCommitted(i, s.term(), commit);
+            if (s.isLeader() && wasLeader[i] && s.term() == lastTerm[i]) checkCommitQuorum(s, lastConfig[i], commit);
             lastCommit[i] = commit;
         }
         if (s.isLeader()) {
@@ -111,9 +116,10 @@ final class RaftInvariants {
         }
         wasLeader[i] = s.isLeader();
         lastTerm[i] = s.term();
+        lastConfig[i] = s.config();
     }
 
-    private void recordCommitted(int i, long commit) {
+    private void recordCommitted(int i, long term, long commit) {
         LogReader log = sim.disks[i].cachedLog();
         // Entries the core holds but the persist activity has not yet handed to the storage are
         // compared later; what is below the log's start is in a snapshot.
@@ -130,15 +136,25 @@ final class RaftInvariants {
                 }
             } else {
                 committed.add(e);
+                committedInTerm.add(term);
             }
         }
     }
 
-    /** The entry a leader just committed is durable on a majority of each half of its configuration. */
-    private void checkCommitQuorum(ServerStatus leader, long index) {
+    /**
+     * The entry a leader just committed is durable on a majority of each half of its configuration:
+     * the one it has now or, when it appended a new one in the same pass, the one it had before.
+     */
+    private void checkCommitQuorum(ServerStatus leader, ClusterConfig before, long index) {
         if (index > committed.size()) return;
         Entry e = committed.get((int) index - 1);
-        ClusterConfig c = leader.config();
+        String now = missingQuorum(leader.config(), e);
+        if (now == null || (before != null && missingQuorum(before, e) == null)) return;
+        throw violation("Commit quorum", leader.id() + " committed " + e + " with configuration " + leader.config()
+                + " (before: " + before + ") but " + now);
+    }
+
+    private String missingQuorum(ClusterConfig c, Entry e) {
         for (Set<NodeId> half : List.of(c.voters(), c.votersOutgoing())) {
             if (half.isEmpty()) continue;
             int holders = 0;
@@ -146,11 +162,9 @@ final class RaftInvariants {
                 int j = sim.indexOf(id);
                 if (j >= 0 && holdsDurably(j, e)) holders++;
             }
-            if (holders < half.size() / 2 + 1) {
-                throw violation("Commit quorum", leader.id() + " committed " + e + " with configuration " + c
-                        + " but only " + holders + " of " + half + " hold it durably");
-            }
+            if (holders < half.size() / 2 + 1) return "only " + holders + " of " + half + " hold it durably";
         }
+        return null;
     }
 
     private boolean holdsDurably(int j, Entry e) {
@@ -164,6 +178,9 @@ final class RaftInvariants {
         LogReader log = sim.disks[i].cachedLog();
         for (long index = log.firstIndex(); index <= committed.size(); index++) {
             Entry e = committed.get((int) index - 1);
+            // Leader Completeness speaks of entries committed in earlier terms (a leader elected
+            // late, after a pause, may lead an older term than the one that committed e).
+            if (committedInTerm.get((int) index - 1) >= s.term()) continue;
             if (index > log.lastIndex() || log.term(index) != e.term()) {
                 throw violation("Leader Completeness", sim.ids[i] + " leads term " + s.term() + " without committed entry " + e);
             }

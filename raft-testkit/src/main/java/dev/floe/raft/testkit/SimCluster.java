@@ -44,6 +44,8 @@ final class SimCluster {
     private final List<Member> initialMembers = new ArrayList<>();
     private final RaftInvariants invariants;
     private final Client[] clients;
+    /** One-read clients aimed at a paused leader; they must finish like the others. */
+    private final List<Client> probes = new ArrayList<>();
     private final long faultEnd;
     private final long end;
     private boolean healed;
@@ -98,7 +100,9 @@ final class SimCluster {
         while (world.step(end)) invariants.afterEvent();
         world.advanceTo(end);
         invariants.atEnd();
-        for (Client c : clients) {
+        List<Client> all = new ArrayList<>(List.of(clients));
+        all.addAll(probes);
+        for (Client c : all) {
             if (c.op != null) throw new SimulationViolation("Liveness", "client " + c.id + " still waits for " + c.op
                     + " " + shape.healNanos() / SimShape.MS + " ms after every fault healed");
         }
@@ -187,7 +191,7 @@ final class SimCluster {
         if (healed) return;
         int n = servers.length;
         long electionNanos = shape.options().tickInterval().toNanos() * shape.options().electionTicks();
-        switch (world.random.nextInt(9)) {
+        switch (world.random.nextInt(10)) {
             case 0 -> crash(world.random.nextInt(n));
             case 1 -> {
                 int mask = 1 + world.random.nextInt((1 << n) - 2);
@@ -219,6 +223,7 @@ final class SimCluster {
                 int victim = world.random.nextBoolean() && leader() >= 0 ? leader() : world.random.nextInt(n);
                 pause(victim, 1 + (long) (world.random.nextDouble() * 5 * electionNanos));
             }
+            case 9 -> pauseCutOffLeader(electionNanos);
             case 6 -> reconfigure();
             case 7 -> transferLeadership();
             default -> {
@@ -229,6 +234,32 @@ final class SimCluster {
                 }
             }
         }
+    }
+
+    /**
+     * A frozen leader whose network froze too (a VM stall): cut off from its peers and paused for
+     * several election timeouts, while the others elect a new leader and commit. Just before it
+     * resumes, a client asks it for a read (a lease read when leases are on): with everything it
+     * had queued, it must not answer from the lease it held before the pause.
+     */
+    private void pauseCutOffLeader(long electionNanos) {
+        int l = leader();
+        if (l < 0) return;
+        long length = 2 * electionNanos + (long) (world.random.nextDouble() * 4 * electionNanos);
+        for (int j = 0; j < servers.length; j++) {
+            if (j == l) continue;
+            network.block(l, j);
+            network.block(j, l);
+        }
+        stats.partitions++;
+        note("cut off " + ids[l] + " from its peers");
+        pause(l, length);
+        Client probe = new Client(clients.length + (int) stats.pauses, l);
+        world.at(world.now() + length - SimShape.MS, null, probe::next);
+        world.at(world.now() + length + (long) (world.random.nextDouble() * electionNanos), null, () -> {
+            network.healPartitions();
+            note("heal partitions");
+        });
     }
 
     private void healPartitionsLater() {
@@ -303,14 +334,32 @@ final class SimCluster {
         int target = -1;
         long attempt;
 
+        /** A probe asks one member for one read, then stops: -1 for a regular client. */
+        private final int probeTarget;
+        private boolean probed;
+
         Client(int id) {
+            this(id, -1);
+        }
+
+        Client(int id, int probeTarget) {
             this.id = id;
             this.session = "client-" + id;
+            this.probeTarget = probeTarget;
+            this.target = probeTarget;
         }
 
         void next() {
             op = null;
             if (world.now() >= faultEnd) return; // the heal phase only finishes what is outstanding
+            if (probeTarget >= 0) {
+                if (probed || queries == null) return;
+                probed = true;
+                op = history.invoke(nextOperation++, false, queries.next(world.random), world.now());
+                probes.add(this);
+                send();
+                return;
+            }
             long operation = nextOperation++;
             if (queries == null || world.random.nextDouble() < shape.writeShare()) {
                 sequence++;
@@ -326,7 +375,7 @@ final class SimCluster {
             int to = target >= 0 ? target : world.random.nextInt(servers.length);
             History.Operation current = op;
             long seq = sequence;
-            ReadConsistency consistency = shape.options().leaseReads() && world.random.nextBoolean()
+            ReadConsistency consistency = shape.options().leaseReads() && (probeTarget >= 0 || world.random.nextBoolean())
                     ? ReadConsistency.LEASE : ReadConsistency.LINEARIZABLE;
             SimProcess p = processes[to];
             p.run(1 + world.random.nextInt((int) shape.maxDelayNanos()), () -> {
@@ -337,6 +386,11 @@ final class SimCluster {
                         : server.read(current.input, consistency);
                 f.whenComplete((value, error) -> {
                     int bound = applyLog.size();
+                    if (traceSink != null) {
+                        note(ids[to] + " answers " + (current.write ? "write " : consistency + " read ") + current.id + " "
+                                + current.input.toUtf8() + (error == null ? " -> " + value.toUtf8() : " failed: " + error)
+                                + " (" + bound + " commands applied anywhere)");
+                    }
                     world.at(world.now() + 1 + world.random.nextInt((int) shape.maxDelayNanos()), null,
                             () -> response(mine, value, error, bound));
                 });

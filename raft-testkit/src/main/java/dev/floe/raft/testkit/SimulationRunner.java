@@ -139,6 +139,7 @@ public final class SimulationRunner {
                     replay + seed, cluster.recentEvents()));
         }
         cluster.stats.events = cluster.world.events();
+        cluster.stats.snapshotsInstalled = cluster.applyLog.restores;
         return cluster.stats;
     }
 
