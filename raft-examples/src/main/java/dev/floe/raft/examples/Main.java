@@ -10,7 +10,7 @@ public final class Main {
 
             commands:
             """ + NodeCommand.USAGE + DemoCommand.USAGE + BenchCommand.USAGE + """
-              simulate [--seed N] [--nodes 5] [--seconds 30] [--pace-ms 200]
+              simulate [--seed N] [--seconds 20] [--pace-ms 200]
                   watch a simulated Raft cluster run under faults (deterministic per seed)
             """;
 

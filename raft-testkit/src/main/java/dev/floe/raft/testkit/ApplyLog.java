@@ -70,6 +70,11 @@ final class ApplyLog {
         return operations.get(position);
     }
 
+    /** The log index of the command at {@code position}. */
+    long indexAt(int position) {
+        return indexes.get(position);
+    }
+
     /** The position of {@code operation} in the sequence, or -1. */
     int positionOf(long operation) {
         Integer p = positionOf.get(operation);

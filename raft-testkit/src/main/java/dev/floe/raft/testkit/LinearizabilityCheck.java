@@ -39,7 +39,7 @@ final class LinearizabilityCheck {
         for (int p = 0; p < applied.size(); p++) {
             History.Operation op = byId.get(applied.operationAt(p));
             if (op == null) return "command #" + p + " is operation " + applied.operationAt(p) + ", which no client submitted";
-            SequentialModel.Step<S> step = model.apply(state, op.input);
+            SequentialModel.Step<S> step = model.apply(state, applied.indexAt(p), op.input);
             state = step.state();
             states.add(state);
             results.add(step.result());

@@ -112,6 +112,7 @@ final class RaftInvariants {
                 sim.stats.elections++;
                 sim.note(sim.ids[i] + " leads term " + s.term());
                 checkLeaderCompleteness(i, s);
+                sim.newLeader(i);
             }
         }
         wasLeader[i] = s.isLeader();
@@ -169,7 +170,7 @@ final class RaftInvariants {
 
     private boolean holdsDurably(int j, Entry e) {
         LogReader durable = sim.disks[j].durableLog();
-        Optional<SnapshotStore.Snapshot> snap = sim.disks[j].snapshots().latest();
+        Optional<SnapshotStore.Snapshot> snap = sim.disks[j].snapshot();
         if (snap.isPresent() && snap.get().meta().lastIndex() >= e.index()) return true;
         return e.index() >= durable.firstIndex() && e.index() <= durable.lastIndex() && durable.term(e.index()) == e.term();
     }

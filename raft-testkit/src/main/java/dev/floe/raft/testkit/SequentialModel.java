@@ -19,8 +19,11 @@ public interface SequentialModel<S> {
     /** The state of an empty service. */
     S initial();
 
-    /** Applies {@code command} to {@code state}; must not modify {@code state}. */
-    Step<S> apply(S state, Bytes command);
+    /**
+     * Applies {@code command} to {@code state}; must not modify {@code state}. {@code index} is the
+     * log index the replicas applied it at, for services whose results name it (most ignore it).
+     */
+    Step<S> apply(S state, long index, Bytes command);
 
     /** What {@code query} returns in {@code state}. */
     Bytes query(S state, Bytes query);

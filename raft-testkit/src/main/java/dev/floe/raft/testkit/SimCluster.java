@@ -49,10 +49,13 @@ final class SimCluster {
     private final long faultEnd;
     private final long end;
     private boolean healed;
+    private boolean isolateNextLeader;
     private long nextOperation = 1;
     private final String[] trace = new String[TRACE];
     private long traced;
     private Consumer<String> traceSink;
+    private boolean traceOperations;
+    private Consumer<SimSummary> summarySink;
     final SimStats stats = new SimStats();
 
     SimCluster(SimShape shape, Supplier<StateMachine> factory, OperationGenerator commands, OperationGenerator queries) {
@@ -82,9 +85,34 @@ final class SimCluster {
         this.end = faultEnd + shape.healNanos();
     }
 
-    SimCluster traceTo(Consumer<String> sink) {
+    /** Every fault and leader change to {@code sink}; with {@code operations}, every answer to a client too. */
+    SimCluster traceTo(Consumer<String> sink, boolean operations) {
         traceSink = sink;
+        traceOperations = operations;
         return this;
+    }
+
+    SimCluster summariesTo(Consumer<SimSummary> sink) {
+        summarySink = sink;
+        return this;
+    }
+
+    private void summarize() {
+        long term = 0;
+        java.util.Optional<NodeId> leader = java.util.Optional.empty();
+        long commit = 0;
+        int up = 0;
+        for (int i = 0; i < servers.length; i++) {
+            if (servers[i] == null) continue;
+            up++;
+            ServerStatus s = servers[i].status();
+            commit = Math.max(commit, s.commitIndex());
+            if (s.isLeader() && s.term() >= term) leader = java.util.Optional.of(s.id());
+            term = Math.max(term, s.term());
+        }
+        summarySink.accept(new SimSummary(world.now() / SimShape.MS, term, leader, commit, up, servers.length,
+                stats.writes, stats.reads, stats.crashes, stats.pauses, stats.partitions));
+        if (world.now() + 1_000 * SimShape.MS <= end) world.at(world.now() + 1_000 * SimShape.MS, null, this::summarize);
     }
 
     /** Runs the whole scenario; throws {@link SimulationViolation} when a property breaks. */
@@ -97,6 +125,8 @@ final class SimCluster {
         }
         scheduleFault();
         world.at(faultEnd, null, this::healEverything);
+        // Summaries are events of nobody: they take no randomness, so the run is the same without them.
+        if (summarySink != null) world.at(1_000 * SimShape.MS, null, this::summarize);
         while (world.step(end)) invariants.afterEvent();
         world.advanceTo(end);
         invariants.atEnd();
@@ -118,7 +148,7 @@ final class SimCluster {
                 .id(ids[i])
                 .members(initialMembers)
                 .stateMachine(new CheckedStateMachine(i, factory.get(), applyLog))
-                .storage(disks[i].logFor(p), disks[i].hardStateStore())
+                .storage(disks[i].logFor(p), disks[i].hardStateStoreFor(p))
                 .snapshotStore(disks[i].snapshotStore())
                 .snapshotOptions(shape.snapshots())
                 .transport(network.transportFor(p))
@@ -191,8 +221,21 @@ final class SimCluster {
         if (healed) return;
         int n = servers.length;
         long electionNanos = shape.options().tickInterval().toNanos() * shape.options().electionTicks();
-        switch (world.random.nextInt(10)) {
-            case 0 -> crash(world.random.nextInt(n));
+        switch (world.random.nextInt(11)) {
+            case 10 -> {
+                isolateNextLeader = true;
+                note("arm isolation of the next new leader");
+            }
+            case 0 -> {
+                int victim = world.random.nextInt(n);
+                if (world.random.nextBoolean()) {
+                    crash(victim);
+                } else if (servers[victim] != null) {
+                    boolean hardState = world.random.nextBoolean();
+                    note("arm crash of " + ids[victim] + " at its next " + (hardState ? "term or vote save" : "write"));
+                    disks[victim].crashAtNextWrite(() -> crash(victim), hardState);
+                }
+            }
             case 1 -> {
                 int mask = 1 + world.random.nextInt((1 << n) - 2);
                 for (int a = 0; a < n; a++) {
@@ -201,6 +244,11 @@ final class SimCluster {
                 stats.partitions++;
                 note("partition " + describe(mask));
                 healPartitionsLater();
+                // A leader on the minority side may still believe it leads: ask it for a read later.
+                int l = leader();
+                if (l >= 0 && 2 * Integer.bitCount(((mask >> l) & 1) == 1 ? mask : ~mask & ((1 << n) - 1)) <= n) {
+                    probeLater(l, (long) (world.random.nextDouble() * 2 * electionNanos));
+                }
             }
             case 2 -> {
                 int a = world.random.nextInt(n);
@@ -254,12 +302,34 @@ final class SimCluster {
         stats.partitions++;
         note("cut off " + ids[l] + " from its peers");
         pause(l, length);
-        Client probe = new Client(clients.length + (int) stats.pauses, l);
-        world.at(world.now() + length - SimShape.MS, null, probe::next);
+        probeLater(l, length - SimShape.MS);
         world.at(world.now() + length + (long) (world.random.nextDouble() * electionNanos), null, () -> {
             network.healPartitions();
             note("heal partitions");
         });
+    }
+
+    /** A one-read client asks member {@code i} for a read (a lease read when leases are on) after {@code delay}. */
+    private void probeLater(int i, long delay) {
+        Client probe = new Client(clients.length + probes.size() + 1000, i);
+        world.at(world.now() + delay, null, probe::next);
+    }
+
+    /**
+     * Cuts the next new leader off before its first appends arrive: leaders that cannot replicate
+     * their first entries are what the commit rules of Raft paper Figure 8 are about.
+     */
+    void newLeader(int i) {
+        if (!isolateNextLeader || healed) return;
+        isolateNextLeader = false;
+        for (int j = 0; j < servers.length; j++) {
+            if (j == i) continue;
+            network.block(i, j);
+            network.block(j, i);
+        }
+        stats.partitions++;
+        note("isolate new leader " + ids[i]);
+        healPartitionsLater();
     }
 
     private void healPartitionsLater() {
@@ -318,6 +388,7 @@ final class SimCluster {
         network.healPartitions();
         network.faults(0, 0, 0);
         for (int i = 0; i < servers.length; i++) {
+            disks[i].crashAtNextWrite(null, false);
             if (servers[i] == null) spawn(i);
             else if (processes[i].paused()) processes[i].resume();
         }
@@ -386,7 +457,7 @@ final class SimCluster {
                         : server.read(current.input, consistency);
                 f.whenComplete((value, error) -> {
                     int bound = applyLog.size();
-                    if (traceSink != null) {
+                    if (traceOperations) {
                         note(ids[to] + " answers " + (current.write ? "write " : consistency + " read ") + current.id + " "
                                 + current.input.toUtf8() + (error == null ? " -> " + value.toUtf8() : " failed: " + error)
                                 + " (" + bound + " commands applied anywhere)");

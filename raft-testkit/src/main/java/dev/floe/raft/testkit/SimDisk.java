@@ -4,7 +4,14 @@ import dev.floe.raft.Entry;
 import dev.floe.raft.HardState;
 import dev.floe.raft.HardStateStore;
 import dev.floe.raft.LogStorage;
+import dev.floe.raft.LogReader;
+import dev.floe.raft.SnapshotMeta;
 import dev.floe.raft.SnapshotStore;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.util.Optional;
+import java.util.zip.CRC32C;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -23,14 +30,18 @@ final class SimDisk {
 
     private final SimWorld world;
     private final int maxLatencyNanos;
-    private final MemoryLogStorage durable = new MemoryLogStorage();
-    private MemoryLogStorage cached = new MemoryLogStorage();
-    private volatile HardState hardState = HardState.INITIAL;
-    private final MemorySnapshotStore snapshots = new MemorySnapshotStore();
+    private final LogImage durable = new LogImage();
+    private LogImage cached = new LogImage();
+    private HardState hardState = HardState.INITIAL;
+    /** The newest committed snapshot; a commit is atomic and durable (SnapshotStore contract). */
+    private Optional<SnapshotStore.Snapshot> snapshot = Optional.empty();
     private final ArrayDeque<Write> inFlight = new ArrayDeque<>();
     /** Bumped by a reset: writes issued before it no longer land in the durable log. */
     private long epoch;
     private long lastCompletion;
+    private Runnable crashAtNextWrite;
+    /** The armed crash waits for a hard-state save (a new term or vote), not a log append. */
+    private boolean crashOnlyAtHardState;
 
     SimDisk(SimWorld world, int maxLatencyNanos) {
         this.world = world;
@@ -38,12 +49,12 @@ final class SimDisk {
     }
 
     /** The durable log, for invariant checks. */
-    MemoryLogStorage durableLog() {
+    LogReader durableLog() {
         return durable;
     }
 
     /** What the running process reads. */
-    MemoryLogStorage cachedLog() {
+    LogReader cachedLog() {
         return cached;
     }
 
@@ -51,8 +62,9 @@ final class SimDisk {
         return hardState;
     }
 
-    MemorySnapshotStore snapshots() {
-        return snapshots;
+    /** The newest snapshot on this disk. */
+    Optional<SnapshotStore.Snapshot> snapshot() {
+        return snapshot;
     }
 
     boolean hasInFlight() {
@@ -64,7 +76,7 @@ final class SimDisk {
         return new LogView(owner);
     }
 
-    HardStateStore hardStateStore() {
+    HardStateStore hardStateStoreFor(SimProcess owner) {
         return new HardStateStore() {
             @Override
             public HardState load() {
@@ -73,23 +85,100 @@ final class SimDisk {
 
             @Override
             public void save(HardState state) {
+                if (writeRefused(owner, true)) return;
                 hardState = state;
             }
         };
     }
 
+    /**
+     * Arms the most adversarial crash: the process dies at its next write (a hard-state save or a
+     * log append), which is lost, right after it issued it and before anything of it is durable.
+     */
+    void crashAtNextWrite(Runnable crash, boolean hardStateOnly) {
+        crashAtNextWrite = crash;
+        crashOnlyAtHardState = hardStateOnly;
+    }
+
+    /** A dead process writes nothing; an armed crash strikes now. */
+    private boolean writeRefused(SimProcess owner) {
+        return writeRefused(owner, false);
+    }
+
+    private boolean writeRefused(SimProcess owner, boolean hardState) {
+        if (owner.crashed()) return true;
+        if (crashAtNextWrite == null || (crashOnlyAtHardState && !hardState)) return false;
+        Runnable crash = crashAtNextWrite;
+        crashAtNextWrite = null;
+        crash.run();
+        return true;
+    }
+
     SnapshotStore snapshotStore() {
         return new SnapshotStore() {
             @Override
-            public java.util.Optional<Snapshot> latest() {
-                return snapshots.latest();
+            public Optional<Snapshot> latest() {
+                return snapshot;
             }
 
             @Override
-            public Writer begin(dev.floe.raft.SnapshotMeta meta) {
-                return snapshots.begin(meta);
+            public Writer begin(SnapshotMeta meta) {
+                return new Writer() {
+                    private final ByteArrayOutputStream data = new ByteArrayOutputStream();
+                    private boolean finished;
+
+                    @Override
+                    public void write(int b) {
+                        check();
+                        data.write(b);
+                    }
+
+                    @Override
+                    public void write(byte[] b, int off, int len) {
+                        check();
+                        data.write(b, off, len);
+                    }
+
+                    private void check() {
+                        if (finished) throw new IllegalStateException("snapshot writer already committed or aborted");
+                    }
+
+                    @Override
+                    public Snapshot commit() {
+                        check();
+                        finished = true;
+                        Stored s = new Stored(meta, data.toByteArray());
+                        // Newest by index: a commit of an older one is durable but not the newest.
+                        if (snapshot.isEmpty() || snapshot.get().meta().lastIndex() <= meta.lastIndex()) snapshot = Optional.of(s);
+                        return s;
+                    }
+
+                    @Override
+                    public void abort() {
+                        finished = true;
+                    }
+                };
             }
         };
+    }
+
+    private record Stored(SnapshotMeta meta, byte[] data) implements SnapshotStore.Snapshot {
+        @Override
+        public long sizeBytes() {
+            return data.length;
+        }
+
+        @Override
+        public long checksum() {
+            CRC32C crc = new CRC32C();
+            crc.update(data);
+            return crc.getValue();
+        }
+
+        @Override
+        public InputStream open() {
+            return new ByteArrayInputStream(data);
+        }
     }
 
     /**
@@ -97,11 +186,10 @@ final class SimDisk {
      * anyway (never acknowledged, so harmless to Raft); the page cache is rebuilt from the disk.
      */
     void crash(SplittableRandom random) {
+        crashAtNextWrite = null;
         while (!inFlight.isEmpty() && random.nextInt(3) == 0) land(inFlight.removeFirst());
         inFlight.clear();
-        long first = durable.firstIndex();
-        cached = new MemoryLogStorage(first - 1, durable.term(first - 1),
-                durable.entries(first, durable.lastIndex() + 1, Long.MAX_VALUE));
+        cached = new LogImage(durable);
     }
 
     private void land(Write w) {
@@ -137,6 +225,7 @@ final class SimDisk {
 
         @Override
         public CompletableFuture<Void> append(List<Entry> entries) {
+            if (writeRefused(owner)) return new CompletableFuture<>(); // never completes: the process is gone
             cached.append(entries);
             Write w = new Write(List.copyOf(entries), epoch, new CompletableFuture<>());
             inFlight.addLast(w);
@@ -154,12 +243,14 @@ final class SimDisk {
 
         @Override
         public void compact(long index) {
-            cached.compact(Math.min(index, cached.lastIndex()));
-            if (index >= durable.firstIndex() && index <= durable.lastIndex()) durable.compact(index);
+            if (owner.crashed()) return;
+            cached.compact(index);
+            durable.compact(index); // not durable by contract; harmless either way
         }
 
         @Override
         public void reset(long snapshotIndex, long snapshotTerm) {
+            if (writeRefused(owner)) return;
             epoch++;
             cached.reset(snapshotIndex, snapshotTerm);
             durable.reset(snapshotIndex, snapshotTerm);

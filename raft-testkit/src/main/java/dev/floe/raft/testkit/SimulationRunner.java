@@ -38,6 +38,8 @@ public final class SimulationRunner {
     private SequentialModel<?> model;
     private long faultMillis = 4_000;
     private Consumer<String> trace;
+    private boolean traceOperations;
+    private Consumer<SimSummary> summaries;
 
     private SimulationRunner(Supplier<StateMachine> factory) {
         this.factory = factory;
@@ -74,9 +76,15 @@ public final class SimulationRunner {
         return this;
     }
 
-    /** Prints every fault and leader change of each run (as the replay of a single seed does). */
+    /** Every fault and leader change of each run goes to {@code sink} (the replay of one seed also shows every client answer). */
     public SimulationRunner traceTo(Consumer<String> sink) {
-        trace = sink;
+        trace = Objects.requireNonNull(sink, "sink");
+        return this;
+    }
+
+    /** A {@link SimSummary} of the cluster once per simulated second goes to {@code sink}. */
+    public SimulationRunner summariesTo(Consumer<SimSummary> sink) {
+        summaries = Objects.requireNonNull(sink, "sink");
         return this;
     }
 
@@ -90,6 +98,7 @@ public final class SimulationRunner {
         if (single != null && !single.isBlank()) {
             long seed = Long.parseLong(single.trim());
             if (trace == null) trace = System.out::println;
+            traceOperations = true;
             return runSeeds(seed, 1, false);
         }
         return runSeeds(firstSeed, count, count > 1);
@@ -117,8 +126,9 @@ public final class SimulationRunner {
         SimCluster cluster = new SimCluster(shape, factory, commands, queries);
         if (trace != null) {
             trace.accept("seed " + seed + ": " + shape);
-            cluster.traceTo(trace);
+            cluster.traceTo(trace, traceOperations);
         }
+        if (summaries != null) cluster.summariesTo(summaries);
         try {
             cluster.run();
             if (model != null) {

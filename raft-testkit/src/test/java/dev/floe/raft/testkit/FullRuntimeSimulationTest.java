@@ -12,16 +12,20 @@ import org.junit.jupiter.api.Test;
  */
 class FullRuntimeSimulationTest {
 
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
     @Test
     void safetyLinearizabilityAndLivenessHoldOverManySeeds() {
         long seeds = Long.getLong("floe.sim.seeds", 1000);
         long first = Long.getLong("floe.sim.firstSeed", 1);
-        SimulationReport report = SimulationRunner.forStateMachine(Registers::new)
-                .commands(Registers.commands())
-                .queries(Registers.queries())
-                .model(new Registers.Model())
-                .run(first, seeds);
-        System.out.println("full-runtime simulation: " + report);
+        long cpuBefore = processCpuNanos();
+        SimulationReport report = FullRuntimeSimulation.registers().run(first, seeds);
+        long cpuMillis = (processCpuNanos() - cpuBefore) / 1_000_000;
+        System.out.printf("full-runtime simulation: %s; %d ms of CPU (%.1f seeds per CPU-second)%n", report, cpuMillis,
+                seeds * 1000.0 / Math.max(1, cpuMillis));
         report.assertPassed();
         assertThat(report.stats().writes()).as("commands completed").isPositive();
         assertThat(report.stats().reads()).as("queries completed").isPositive();

@@ -17,11 +17,7 @@ class PausedLeaderLeaseTest {
     @Test
     void aResumedLeaderNeverAnswersAStaleLeaseRead() {
         for (long seed : new long[] {26, 80, 245}) {
-            SimulationReport report = SimulationRunner.forStateMachine(Registers::new)
-                    .commands(Registers.commands())
-                    .queries(Registers.queries())
-                    .model(new Registers.Model())
-                    .run(seed, 1);
+            SimulationReport report = FullRuntimeSimulation.registers().run(seed, 1);
             report.assertPassed();
             assertThat(report.stats().pauses()).isPositive();
             assertThat(report.stats().reads()).isPositive();

@@ -63,7 +63,7 @@ final class Registers implements StateMachine {
         }
 
         @Override
-        public Step<Map<String, Long>> apply(Map<String, Long> state, Bytes command) {
+        public Step<Map<String, Long>> apply(Map<String, Long> state, long index, Bytes command) {
             String[] parts = command.toUtf8().split(" ");
             TreeMap<String, Long> next = new TreeMap<>(state);
             long v = next.merge(parts[1], Long.parseLong(parts[2]), Long::sum);
