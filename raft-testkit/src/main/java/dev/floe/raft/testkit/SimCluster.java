@@ -221,7 +221,9 @@ final class SimCluster {
         if (healed) return;
         int n = servers.length;
         long electionNanos = shape.options().tickInterval().toNanos() * shape.options().electionTicks();
-        switch (world.random.nextInt(11)) {
+        int kind = world.random.nextInt(11);
+        if (shape.onlyFault() != SimShape.ALL_FAULTS) kind = shape.onlyFault();
+        switch (kind) {
             case 10 -> {
                 isolateNextLeader = true;
                 note("arm isolation of the next new leader");
@@ -271,7 +273,7 @@ final class SimCluster {
                 int victim = world.random.nextBoolean() && leader() >= 0 ? leader() : world.random.nextInt(n);
                 pause(victim, 1 + (long) (world.random.nextDouble() * 5 * electionNanos));
             }
-            case 9 -> pauseCutOffLeader(electionNanos);
+            case SimShape.FROZEN_LEADER -> pauseCutOffLeader(electionNanos);
             case 6 -> reconfigure();
             case 7 -> transferLeadership();
             default -> {
@@ -466,7 +468,8 @@ final class SimCluster {
                             () -> response(mine, value, error, bound));
                 });
             });
-            world.at(world.now() + 1_500 * SimShape.MS, null, () -> {
+            // A client that hears nothing for 300 ms tries another member (the same session sequence).
+            world.at(world.now() + 300 * SimShape.MS, null, () -> {
                 if (attempt == mine && op == current) {
                     target = -1;
                     send();

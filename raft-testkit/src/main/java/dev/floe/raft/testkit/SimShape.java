@@ -15,7 +15,11 @@ import java.util.SplittableRandom;
 record SimShape(long seed, int voters, int learners, int spares, RaftServerOptions options, SnapshotOptions snapshots,
                 long faultNanos, long healNanos, int clients, double writeShare, long meanFaultGapNanos,
                 double dropRate, double duplicateRate, double longDelayRate, long maxDelayNanos,
-                int maxDiskNanos, boolean pauses) {
+                int maxDiskNanos, int onlyFault) {
+    /** {@link #onlyFault} when every kind of fault is drawn. */
+    static final int ALL_FAULTS = -1;
+    /** The fault kind "a leader frozen and cut off from its peers, then asked for a read". */
+    static final int FROZEN_LEADER = 9;
     static final long MS = 1_000_000L;
     static final Duration TICK = Duration.ofMillis(10);
 
@@ -47,6 +51,11 @@ record SimShape(long seed, int voters, int learners, int spares, RaftServerOptio
                 .requestTimeout(Duration.ofMillis(1_000))
                 .shutdownTimeout(Duration.ofMillis(50));
         if (checkQuorum && r.nextBoolean()) o.leaseReads(true, 2);
+        boolean tight = r.nextInt(4) == 0;
+        if (tight) {
+            // Backpressure in play: few uncommitted bytes, a short apply backlog, few pending requests.
+            o.maxUncommittedBytes(200).maxApplyBacklog(3).maxPendingRequests(2);
+        }
         long every = new long[] {0, 15, 40, 120}[r.nextInt(4)];
         SnapshotOptions snapshots = SnapshotOptions.defaults()
                 .withTriggers(every, 0, r.nextInt(6))
@@ -56,7 +65,17 @@ record SimShape(long seed, int voters, int learners, int spares, RaftServerOptio
         int maxDisk = new int[] {200_000, 2_000_000, 2_000_000, 10_000_000}[r.nextInt(4)];
         return new SimShape(seed, voters, learners, spares, o.build(), snapshots, faultMillis * MS, 3_000 * MS,
                 3, 0.6, (storm ? 60 : 250) * MS, 0.03, storm ? 0.05 : 0.01, storm ? 0.02 : 0.005, 5 * MS,
-                maxDisk, true);
+                maxDisk, ALL_FAULTS);
+    }
+
+    /**
+     * Seeds for one rule: three voters with CheckQuorum and lease reads, and only frozen leaders
+     * (paused and cut off, then asked for a lease read), about every 400 ms.
+     */
+    SimShape frozenLeadersWithLeases() {
+        RaftServerOptions o = options.toBuilder().checkQuorum(true).leaseReads(true, 2).build();
+        return new SimShape(seed, 3, 0, 0, o, snapshots, faultNanos, healNanos, clients, writeShare, 200 * MS,
+                dropRate, duplicateRate, longDelayRate, maxDelayNanos, maxDiskNanos, FROZEN_LEADER);
     }
 
     int processes() {
@@ -67,7 +86,8 @@ record SimShape(long seed, int voters, int learners, int spares, RaftServerOptio
     public String toString() {
         return voters + " voters + " + learners + " learners + " + spares + " spares, preVote=" + options.preVote()
                 + ", checkQuorum=" + options.checkQuorum() + ", leaseReads=" + options.leaseReads()
-                + ", maxMessageBytes=" + options.maxMessageBytes() + ", snapshot every " + snapshots.afterEntries()
+                + ", maxMessageBytes=" + options.maxMessageBytes() + ", maxUncommittedBytes=" + options.maxUncommittedBytes()
+                + ", maxApplyBacklog=" + options.maxApplyBacklog() + ", snapshot every " + snapshots.afterEntries()
                 + " entries in " + snapshots.chunkBytes() + "-byte chunks, fault gap " + meanFaultGapNanos / MS + " ms";
     }
 }

@@ -40,6 +40,8 @@ public final class SimulationRunner {
     private Consumer<String> trace;
     private boolean traceOperations;
     private Consumer<SimSummary> summaries;
+    /** Floe's own rule tests narrow the seeds' shape (package-private: not for users). */
+    private java.util.function.UnaryOperator<SimShape> shapes = java.util.function.UnaryOperator.identity();
 
     private SimulationRunner(Supplier<StateMachine> factory) {
         this.factory = factory;
@@ -79,6 +81,11 @@ public final class SimulationRunner {
     /** Every fault and leader change of each run goes to {@code sink} (the replay of one seed also shows every client answer). */
     public SimulationRunner traceTo(Consumer<String> sink) {
         trace = Objects.requireNonNull(sink, "sink");
+        return this;
+    }
+
+    SimulationRunner shapes(java.util.function.UnaryOperator<SimShape> value) {
+        shapes = value;
         return this;
     }
 
@@ -122,7 +129,7 @@ public final class SimulationRunner {
     }
 
     private SimStats runOne(long seed, String replay, List<SimulationFailure> failures) {
-        SimShape shape = SimShape.of(seed, faultMillis);
+        SimShape shape = shapes.apply(SimShape.of(seed, faultMillis));
         SimCluster cluster = new SimCluster(shape, factory, commands, queries);
         if (trace != null) {
             trace.accept("seed " + seed + ": " + shape);
