@@ -48,6 +48,7 @@ final class ConsensusLoop implements Scheduler.Task {
     private final Applier applier;
     private final Proposals proposals;
     private final LinearizableReads reads = new LinearizableReads();
+    private final LeaseGuard leaseGuard;
     private final InputQueue inputs;
     private final Clock clock;
     private final long tickNanos;
@@ -97,6 +98,7 @@ final class ConsensusLoop implements Scheduler.Task {
         this.clock = clock;
         this.tickNanos = options.tickInterval().toNanos();
         this.events = events;
+        this.leaseGuard = new LeaseGuard(options.electionTicks());
     }
 
     /** Called once, before the loop's activity starts. */
@@ -130,7 +132,10 @@ final class ConsensusLoop implements Scheduler.Task {
                 nextTick += tickNanos;
                 // After a stall (GC, overload) skip the missed ticks instead of replaying them in a
                 // burst: a burst would expire election timers at once and depose a healthy leader.
-                if (now - nextTick >= 0) nextTick = now + tickNanos;
+                // The lease, which counts ticks, is not trusted until ticks track the clock again.
+                boolean skipped = now - nextTick >= 0;
+                if (skipped) nextTick = now + tickNanos;
+                leaseGuard.ticked(skipped);
                 expire(now);
             }
             membership.onPass(node, now);
@@ -164,8 +169,10 @@ final class ConsensusLoop implements Scheduler.Task {
             if (!r.read().settled()) reads.request(node, r.read());
         } else if (in instanceof Input.LeaseRead r) {
             if (!r.read().settled()) {
-                // Thesis §6.4.1: within its lease the leader's commit index needs no heartbeat round.
-                java.util.OptionalLong lease = node.leaseReadIndex();
+                // Thesis §6.4.1: within its lease the leader's commit index needs no heartbeat round;
+                // judged against the clock now, when the read is served (LeaseGuard).
+                java.util.OptionalLong lease = leaseGuard.trustsLease(clock.nanoTime(), nextTick)
+                        ? node.leaseReadIndex() : java.util.OptionalLong.empty();
                 if (lease.isPresent()) {
                     applier.query(lease.getAsLong(), r.read());
                 } else {

@@ -18,12 +18,12 @@ import org.junit.jupiter.api.io.TempDir;
  * Proves the tests catch real Raft mistakes, planted by this test only (production code has no
  * switch): for each {@link PlantedMistakes mistake}, raft-core is rebuilt with it and its scenario
  * test must fail; the simulation must then report a violation within {@link #SIM_SEEDS} seeds
- * (the CI budget of {@code SimulationTest}) for the mistakes it reaches within that budget.
+ * (the CI budget of {@code FullRuntimeSimulationTest}) for the mistakes it reaches within that budget.
  * {@code -Dfloe.planted.full=true} also runs the simulation on the others and counts how many of
  * the seeds catch each mistake (minutes; for measurements, not CI).
  */
 class PlantedMistakeTest {
-    /** The CI budget: SimulationTest runs 1,000 seeds of the correct build. */
+    /** The CI budget: FullRuntimeSimulationTest runs 1,000 seeds of the correct build. */
     private static final long SIM_SEEDS = Long.getLong("floe.planted.seeds", 1000);
     private static final boolean FULL = Boolean.getBoolean("floe.planted.full");
     private static final int BATCH = 32;
@@ -33,10 +33,13 @@ class PlantedMistakeTest {
 
     @TestFactory
     Stream<DynamicTest> everyPlantedMistakeIsCaught() throws Exception {
-        Path testClasses = Path.of(PlantedMistakeTest.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        Path mainClasses = Path.of(dev.floe.raft.core.RaftNode.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        Path sources = mainClasses.getParent().getParent().resolve("src/main/java");
-        MutantBuild build = new MutantBuild(mainClasses, testClasses, sources);
+        // The mutated raft-core first, then raft-core (main and its scenario tests), then this
+        // module (the simulator and this harness): all of Floe sees the mistake.
+        Path mainClasses = location(dev.floe.raft.core.RaftNode.class);
+        List<Path> rest = List.of(mainClasses, location(Class.forName("dev.floe.raft.core.ElectionTest")),
+                location(dev.floe.raft.testkit.SimulationRunner.class), location(PlantedMistakeTest.class));
+        Path sources = Path.of("..", "raft-core", "src", "main", "java"); // surefire runs in raft-testkit/
+        MutantBuild build = new MutantBuild(mainClasses, rest, sources);
         return PlantedMistakes.all().stream().map(mistake -> DynamicTest.dynamicTest(mistake.name(), () -> {
             ClassLoader mutant = build.build(mistake, Files.createTempDirectory(work, "mutant"));
             Optional<Throwable> caught = runScenario(mutant, mistake.scenarioTest());
@@ -70,6 +73,10 @@ class PlantedMistakeTest {
         }));
     }
 
+    private static Path location(Class<?> type) throws java.net.URISyntaxException {
+        return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
+    }
+
     /** Runs one scenario test method of the mutated build; returns what it failed with, if it failed. */
     private static Optional<Throwable> runScenario(ClassLoader mutant, String testMethod) throws Exception {
         String[] parts = testMethod.split("#");
@@ -96,20 +103,16 @@ class PlantedMistakeTest {
 
     /**
      * The one place that drives the simulator: runs seed {@code seed} of the standard simulation on
-     * the mutated build and returns the violated property, if any. Re-point this when the simulator
-     * changes (e.g. to drive real servers).
+     * the mutated build and returns the violated property, if any: the full-runtime simulation of
+     * real RaftServers (raft-testkit's {@code FullRuntimeSimulation}, as {@code FullRuntimeSimulationTest} runs it).
      */
     static Optional<String> simulate(ClassLoader mutant, long seed) throws Exception {
-        Class<?> simulation = Class.forName("dev.floe.raft.testkit.Simulation", true, mutant);
-        Class<?> simConfig = Class.forName("dev.floe.raft.testkit.SimConfig", true, mutant);
-        Object config = simConfig.getMethod("standard", long.class).invoke(null, seed);
-        try {
-            simulation.getMethod("run", simConfig).invoke(null, config);
-            return Optional.empty();
-        } catch (InvocationTargetException e) {
-            Throwable cause = e.getCause();
-            if (!cause.getClass().getName().equals("dev.floe.raft.testkit.InvariantViolation")) throw e;
-            return Optional.of((String) cause.getClass().getMethod("property").invoke(cause));
-        }
+        Class<?> simulation = Class.forName("dev.floe.raft.testkit.FullRuntimeSimulation", true, mutant);
+        Object runner = simulation.getMethod("registers").invoke(null);
+        Object report = runner.getClass().getMethod("run", long.class, long.class).invoke(runner, seed, 1L);
+        List<?> failures = (List<?>) report.getClass().getMethod("failures").invoke(report);
+        if (failures.isEmpty()) return Optional.empty();
+        Object first = failures.get(0);
+        return Optional.of((String) first.getClass().getMethod("property").invoke(first));
     }
 }

@@ -21,12 +21,17 @@ import javax.tools.ToolProvider;
  */
 final class MutantBuild {
     private final Path mainClasses;
-    private final Path testClasses;
+    private final List<Path> after;
     private final Path sources;
 
-    MutantBuild(Path mainClasses, Path testClasses, Path sources) {
+    /**
+     * @param mainClasses raft-core's classes, which the mutated file is compiled against
+     * @param after       where the class loader looks after the mutated classes, in order
+     * @param sources     raft-core's main sources
+     */
+    MutantBuild(Path mainClasses, List<Path> after, Path sources) {
         this.mainClasses = mainClasses;
-        this.testClasses = testClasses;
+        this.after = List.copyOf(after);
         this.sources = sources;
     }
 
@@ -45,7 +50,10 @@ final class MutantBuild {
                 List.of("-d", out.toString(), "-cp", classpath, "-proc:none", "-nowarn", "-Xlint:none"),
                 null, javac.getStandardFileManager(null, null, null).getJavaFileObjects(src)).call();
         if (!ok) throw new IllegalStateException(mistake.name() + " does not compile:\n" + errors);
-        return new ChildFirst(new URL[] {url(out), url(mainClasses), url(testClasses)}, MutantBuild.class.getClassLoader());
+        List<URL> urls = new java.util.ArrayList<>();
+        urls.add(url(out));
+        for (Path p : after) urls.add(url(p));
+        return new ChildFirst(urls.toArray(URL[]::new), MutantBuild.class.getClassLoader());
     }
 
     private static URL url(Path p) {
