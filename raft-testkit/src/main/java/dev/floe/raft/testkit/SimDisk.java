@@ -58,10 +58,6 @@ final class SimDisk {
         return cached;
     }
 
-    HardState durableHardState() {
-        return hardState;
-    }
-
     /** The newest snapshot on this disk. */
     Optional<SnapshotStore.Snapshot> snapshot() {
         return snapshot;
