@@ -700,11 +700,15 @@ public final class RaftNode {
 
     private void becomeFollower(long newTerm, Optional<NodeId> newLeader) {
         Role before = role;
-        if (newTerm != term || !newLeader.equals(leader)) rejectForwardedReads();
+        if (newTerm != term || !newLeader.equals(leader)) {
+            rejectForwardedReads();
+            // Rounds are numbered by each leader: one heard from another (say, before we campaigned
+            // in this term and lost) would make a late rejection look fresh to this one.
+            heardRound = 0;
+        }
         if (newTerm != term) {
             term = newTerm;
             votedFor = Optional.empty();
-            heardRound = 0;
         }
         if (replication != null) {
             // Reads waiting on our leadership can no longer be confirmed.

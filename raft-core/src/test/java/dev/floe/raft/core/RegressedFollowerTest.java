@@ -132,6 +132,50 @@ class RegressedFollowerTest {
         assertThat(repair).singleElement().satisfies(m -> assertThat(((AppendRequest) m).prevLogIndex()).isEqualTo(1));
     }
 
+    /**
+     * The simulation's false "lost entries" reports: a follower that campaigned and lost kept the
+     * heartbeat round it had heard from the old leader, so its late rejections to the new leader of
+     * the same term carried a round the new leader had not even sent yet.
+     */
+    @Test
+    void roundsHeardFromAnEarlierLeaderDoNotMakeALateRejectionLookFresh() {
+        TestCluster c = new TestCluster(3, TestCluster.OPTIONS.withPreVote(false).withCheckQuorum(false));
+        c.elect("n1");
+        c.tickAll(10, m -> false); // n3 hears many heartbeat rounds of n1 in term 1
+        // n3 times out and campaigns for term 2, but nobody hears it; n2 wins term 2 with n1's vote.
+        RaftNode n3 = c.node("n3");
+        NodeId n3Id = NodeId.of("n3");
+        for (int i = 0; i < 10 * TestCluster.OPTIONS.electionTicks() && n3.role() != Role.CANDIDATE; i++) n3.tick();
+        c.take(m -> m.from().equals(n3Id));
+        for (int i = 0; i < 2 * TestCluster.OPTIONS.electionTicks(); i++) { // n1's lease runs out unheard
+            c.node("n1").tick();
+            c.take(m -> m.from().equals(N1));
+        }
+        RaftNode n2 = c.node("n2");
+        for (int i = 0; i < 10 * TestCluster.OPTIONS.electionTicks() && n2.role() != Role.CANDIDATE; i++) n2.tick();
+        c.deliverAll(); // n2 wins; its appends make candidate n3 its follower in the same term
+        assertThat(n2.role()).isEqualTo(Role.LEADER);
+        assertThat(n3.leader()).contains(N2);
+        assertThat(n3.term()).as("n3 joined n2 in the term it campaigned for").isEqualTo(n2.term());
+        assertThat(progressOf(n2, n3Id).state()).isEqualTo("REPLICATE");
+
+        // As in the pipelined case above: n3 rejects n2's second request before it gets the first.
+        n2.propose(cmd("a"));
+        AppendRequest first = onlyAppendTo(c.take(m -> m instanceof AppendRequest a && a.to().equals(n3Id)));
+        n2.propose(cmd("b"));
+        AppendRequest second = onlyAppendTo(c.take(m -> m instanceof AppendRequest a && a.to().equals(n3Id)));
+        n3.step(second);
+        AppendResponse rejection = (AppendResponse) c.take(m -> m instanceof AppendResponse && m.to().equals(N2)).get(0);
+        n3.step(first);
+        n2.step((AppendResponse) c.take(m -> m instanceof AppendResponse && m.to().equals(N2)).get(0));
+        long match = progressOf(n2, n3Id).matchIndex();
+        assertThat(match).isEqualTo(first.prevLogIndex() + 1);
+        n2.step(rejection);
+        assertThat(progressOf(n2, n3Id).matchIndex()).as("a late answer to an old request changes nothing").isEqualTo(match);
+        assertThat(progressOf(n2, n3Id).state()).isEqualTo("REPLICATE");
+        assertThat(rejection.heardRound()).as("n3 has heard no heartbeat round of n2 yet").isZero();
+    }
+
     private static AppendRequest onlyAppendTo(List<Message> msgs) {
         assertThat(msgs).hasSize(1);
         return (AppendRequest) msgs.get(0);
