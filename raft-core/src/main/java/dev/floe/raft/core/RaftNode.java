@@ -81,6 +81,14 @@ public final class RaftNode {
      */
     private long heardRound;
 
+    /**
+     * As a follower, the highest index a consistency check of the current leader in this term has
+     * verified (prevLogIndex/prevLogTerm matched, plus the entries it carried), or a snapshot's last
+     * index. A heartbeat may advance the commit index only this far (see {@link #stepFollower}).
+     * Not persisted: 0 after a restart, and reset on every change of term.
+     */
+    private long verifiedIndex;
+
     /** Ticks since this process started, up to an election timeout (for lease reads' startup quiet). */
     private int ticksSinceStart;
 
@@ -121,6 +129,7 @@ public final class RaftNode {
         this.log.listener(new RaftLog.Listener() {
             @Override
             public void truncatedFrom(long index) {
+                verifiedIndex = Math.min(verifiedIndex, index - 1);
                 if (configs.truncateFrom(index)) configurationChanged();
             }
 
@@ -211,6 +220,10 @@ public final class RaftNode {
                 becomeFollower(term, Optional.empty());
                 return;
             }
+            // Followers commit from heartbeats only what an append verified in this term, so one that
+            // restarted learns the commit index from an append: once per election timeout, idle
+            // caught-up followers get an empty one (it also exposes a log that went backwards).
+            replication.verifyIdleFollowers();
         }
         if (heartbeatElapsed >= options.heartbeatTicks()) {
             heartbeatElapsed = 0;
@@ -533,8 +546,13 @@ public final class RaftNode {
             electionElapsed = 0;
             followLeader(hb.from());
             heardRound = Math.max(heardRound, hb.readContext());
-            // The leader caps the commit index at what it knows we hold, so this never passes our log.
-            log.commitTo(Math.min(hb.commit(), log.lastIndex()));
+            // The leader caps the commit index at the match it recorded for us, but that match is stale
+            // if our durable log went backwards (restored from an old copy): the entries now at those
+            // indexes may be older-term ones the leader's log replaced. So commit only what a consistency
+            // check of this leader verified in this term (Figure 2, rule 5: min(leaderCommit, index of
+            // last new entry)). etcd/raft's handleHeartbeat commits m.Commit as is and treats a log
+            // shorter than that as fatal storage corruption; it assumes storage never goes back.
+            log.commitTo(Math.min(hb.commit(), verifiedIndex));
             send(new HeartbeatResponse(id, hb.from(), term, hb.readContext()));
             maybeFinishRepair();
         } else if (m instanceof SnapshotRequest sr) {
@@ -575,6 +593,7 @@ public final class RaftNode {
         }
         if (log.matchTerm(meta.lastIndex(), meta.lastTerm())) {
             // Rule 6: our log holds the snapshot's last entry, so it agrees up to there; keep what follows.
+            verifiedIndex = Math.max(verifiedIndex, meta.lastIndex());
             log.commitTo(meta.lastIndex());
             send(AppendResponse.accepted(id, m.from(), term, meta.lastIndex()));
             return;
@@ -582,6 +601,7 @@ public final class RaftNode {
         // Rule 7: discard the whole log and continue from the snapshot.
         LOG.info("{} [term {}] installs snapshot {} from {}", id, term, meta, m.from());
         log.restore(meta.lastIndex(), meta.lastTerm());
+        verifiedIndex = meta.lastIndex();
         configs.resetTo(new ConfigEntry(meta.lastIndex(), meta.config(), Bytes.EMPTY));
         configurationChanged();
         installedSnapshot = Optional.of(meta);
@@ -614,7 +634,11 @@ public final class RaftNode {
         }
         long lastNew = log.maybeAppend(m.prevLogIndex(), m.prevLogTerm(), m.entries());
         if (lastNew >= 0) {
-            // Rule 5: commitIndex = min(leaderCommit, index of last new entry).
+            // Our log now matches the leader's up to lastNew (Log Matching, §5.3). A later request
+            // may verify less (reordered); what was verified stays verified within this term.
+            verifiedIndex = Math.max(verifiedIndex, lastNew);
+            // Rule 5: commitIndex = min(leaderCommit, index of last new entry) — never beyond what
+            // this very check verified (etcd/raft's maybeAppend commits min(committed, lastnewi) too).
             log.commitTo(Math.min(m.leaderCommit(), lastNew));
             send(AppendResponse.accepted(id, m.from(), term, lastNew));
             return;
@@ -709,6 +733,7 @@ public final class RaftNode {
         if (newTerm != term) {
             term = newTerm;
             votedFor = Optional.empty();
+            verifiedIndex = 0; // verified against the old term's leader only
         }
         if (replication != null) {
             // Reads waiting on our leadership can no longer be confirmed.
@@ -744,6 +769,7 @@ public final class RaftNode {
     private void becomeCandidate() {
         rejectForwardedReads();
         term++;
+        verifiedIndex = 0;
         votedFor = Optional.of(id);
         role = Role.CANDIDATE;
         leader = Optional.empty();

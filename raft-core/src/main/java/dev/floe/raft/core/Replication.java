@@ -163,6 +163,14 @@ final class Replication {
         return !entries.isEmpty();
     }
 
+    /**
+     * Has the next flush send caught-up, idle followers an empty append, as after a commit: its
+     * consistency check lets them commit what heartbeats alone may not (see RaftNode's verifiedIndex).
+     */
+    void verifyIdleFollowers() {
+        commitPending = true;
+    }
+
     /** Sends TimeoutNow to {@code peer} if its log is as long as ours; returns whether it was sent. */
     boolean sendTimeoutNowIfCaughtUp(NodeId peer) {
         Progress pr = progress.get(peer);
