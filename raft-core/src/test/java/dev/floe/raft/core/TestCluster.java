@@ -111,6 +111,7 @@ final class TestCluster {
             m.readies.add(rd);
             inFlight.addAll(rd.messages());
             rd.hardState().ifPresent(m.hardState::save);
+            rd.snapshot().ifPresent(snap -> m.log.reset(snap.lastIndex(), snap.lastTerm())); // contract step 0
             if (!rd.entries().isEmpty()) m.log.append(rd.entries());
             inFlight.addAll(rd.messagesAfterPersist());
             rd.lastEntryToPersist().ifPresent(e -> m.raft.persisted(e.index(), e.term()));

@@ -18,8 +18,8 @@ record PlantedMistake(String name, String file, List<Edit> edits, String scenari
     enum Reach {
         /** Within the CI budget: checked on every build. */
         CI,
-        /** Only beyond the CI budget: measured with {@code -Dfloe.planted.full=true}. */
-        BEYOND_CI_BUDGET,
+        /** Not within the CI budget with a comfortable margin: measured with {@code -Dfloe.planted.full=true}. */
+        SLOW_TO_CATCH,
         /** The simulation's cluster shapes or faults never produce the situation. */
         UNREACHABLE
     }

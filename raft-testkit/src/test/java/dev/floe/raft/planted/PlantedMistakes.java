@@ -23,7 +23,7 @@ final class PlantedMistakes {
             "the leader commits an entry of an earlier term by counting replicas (Figure 8)", REPLICATION,
             "dev.floe.raft.core.ReplicationTest#leaderNeverCommitsAnEarlierTermEntryByCountingReplicas_Figure8",
             new Edit("if (log.term(index) != node.term()) return false;", ""))
-            .reach(PlantedMistake.Reach.BEYOND_CI_BUDGET);
+            .reach(PlantedMistake.Reach.SLOW_TO_CATCH);
 
     static final PlantedMistake ANSWER_VOTE_BEFORE_PERSIST = PlantedMistake.of(
             "a vote grant leaves before the vote is durable (Figure 2)", NODE,
@@ -46,7 +46,7 @@ final class PlantedMistakes {
             "the leader's read lease never expires (thesis §6.4.1)", NODE,
             "dev.floe.raft.core.ReadIndexTest#leaseReadNeedsNoHeartbeatRoundWhileAQuorumAnsweredRecently_thesis6_4_1",
             new Edit("if (age >= options.electionTicks() - options.leaseMarginTicks()) {", "if (false) {"))
-            .reach(PlantedMistake.Reach.BEYOND_CI_BUDGET);
+            .reach(PlantedMistake.Reach.SLOW_TO_CATCH);
 
     static final PlantedMistake IGNORE_LOST_ENTRIES = PlantedMistake.of(
             "the leader treats every rejection at or below a follower's match as stale (a regressed follower stalls)", REPLICATION,
