@@ -39,6 +39,8 @@ final class ConsensusLoop implements Scheduler.Task {
     private static final Logger LOG = LoggerFactory.getLogger(ConsensusLoop.class);
     /** Inputs handled per pass at most, so one Ready (and one append) stays bounded. */
     private static final int MAX_INPUTS_PER_PASS = 4096;
+    /** Ticks a loop that fell behind replays (one per pass); beyond, after a stall, it skips them. */
+    private static final int MAX_CATCH_UP_TICKS = 2;
 
     private final NodeId id;
     private final RaftNode node;
@@ -49,6 +51,8 @@ final class ConsensusLoop implements Scheduler.Task {
     private final Proposals proposals;
     private final LinearizableReads reads = new LinearizableReads();
     private final LeaseGuard leaseGuard;
+    /** LEASE reads taken in this pass, served once the pass has ticked; consensus thread only. */
+    private final java.util.ArrayList<PendingRead> leaseReads = new java.util.ArrayList<>();
     private final InputQueue inputs;
     private final Clock clock;
     private final long tickNanos;
@@ -133,11 +137,13 @@ final class ConsensusLoop implements Scheduler.Task {
                 // After a stall (GC, overload) skip the missed ticks instead of replaying them in a
                 // burst: a burst would expire election timers at once and depose a healthy leader.
                 // The lease, which counts ticks, is not trusted until ticks track the clock again.
-                boolean skipped = now - nextTick >= 0;
+                // A lag of a tick or two is caught up one tick per pass, with inputs in between.
+                boolean skipped = now - nextTick >= MAX_CATCH_UP_TICKS * tickNanos;
                 if (skipped) nextTick = now + tickNanos;
                 leaseGuard.ticked(skipped);
                 expire(now);
             }
+            if (!leaseReads.isEmpty()) serveLeaseReads();
             membership.onPass(node, now);
             // Hand the applier at most maxApplyBacklog entries beyond what it applied, on
             // followers too (the leader also refuses new proposals beyond that backlog).
@@ -169,15 +175,7 @@ final class ConsensusLoop implements Scheduler.Task {
             if (!r.read().settled()) reads.request(node, r.read());
         } else if (in instanceof Input.LeaseRead r) {
             if (!r.read().settled()) {
-                // Thesis §6.4.1: within its lease the leader's commit index needs no heartbeat round;
-                // judged against the clock now, when the read is served (LeaseGuard).
-                java.util.OptionalLong lease = leaseGuard.trustsLease(clock.nanoTime(), nextTick)
-                        ? node.leaseReadIndex() : java.util.OptionalLong.empty();
-                if (lease.isPresent()) {
-                    applier.query(lease.getAsLong(), r.read());
-                } else {
-                    reads.request(node, r.read()); // a follower, no lease, or leases off: ReadIndex
-                }
+                leaseReads.add(r.read()); // served after this pass's tick: time first, then the lease
             }
         } else if (in instanceof Input.StaleRead r) {
             if (!r.read().settled()) applier.query(0, r.read()); // whatever is applied now
@@ -186,6 +184,25 @@ final class ConsensusLoop implements Scheduler.Task {
         } else if (in instanceof Input.SnapshotSent s) {
             node.reportSnapshot(s.peer(), s.success());
         }
+    }
+
+    /**
+     * Thesis §6.4.1: within its lease the leader's commit index needs no heartbeat round. Judged
+     * against the clock now, when the read is served, after this pass ticked (LeaseGuard);
+     * otherwise (a follower, no lease, leases off, time not tracked) by ReadIndex.
+     */
+    private void serveLeaseReads() {
+        boolean trusted = leaseGuard.trustsLease(clock.nanoTime(), nextTick);
+        for (PendingRead read : leaseReads) {
+            if (read.settled()) continue;
+            java.util.OptionalLong lease = trusted ? node.leaseReadIndex() : java.util.OptionalLong.empty();
+            if (lease.isPresent()) {
+                applier.query(lease.getAsLong(), read);
+            } else {
+                reads.request(node, read);
+            }
+        }
+        leaseReads.clear();
     }
 
     private void propose(PendingWrite write) {
@@ -326,6 +343,8 @@ final class ConsensusLoop implements Scheduler.Task {
             if (in instanceof Input.LeaseRead r) fail(r.read(), closed);
         }
         for (PendingRead r : reads.waiting()) fail(r, closed);
+        for (PendingRead r : leaseReads) fail(r, closed);
+        leaseReads.clear();
         membership.close(closed, new OutcomeUnknownException("server " + id
                 + " closed before its membership change was known to be committed", closed));
     }

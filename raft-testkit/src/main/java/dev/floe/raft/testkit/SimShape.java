@@ -63,8 +63,11 @@ record SimShape(long seed, int voters, int learners, int spares, RaftServerOptio
                 .withTimers(Duration.ofMillis(50), Duration.ofMillis(2_000));
         boolean storm = r.nextInt(4) == 0;
         int maxDisk = new int[] {200_000, 2_000_000, 2_000_000, 10_000_000}[r.nextInt(4)];
+        // A LAN (up to 5 ms) or a slow network (up to 30 ms, a third of an election timeout), on
+        // which answers from an older term still arrive after a new one began.
+        long maxDelay = (r.nextBoolean() ? 5 : 30) * MS;
         return new SimShape(seed, voters, learners, spares, o.build(), snapshots, faultMillis * MS, 3_000 * MS,
-                3, 0.6, (storm ? 60 : 250) * MS, 0.03, storm ? 0.05 : 0.01, storm ? 0.02 : 0.005, 5 * MS,
+                3, 0.6, (storm ? 60 : 250) * MS, 0.03, storm ? 0.05 : 0.01, storm ? 0.02 : 0.005, maxDelay,
                 maxDisk, ALL_FAULTS);
     }
 
@@ -86,7 +89,7 @@ record SimShape(long seed, int voters, int learners, int spares, RaftServerOptio
     public String toString() {
         return voters + " voters + " + learners + " learners + " + spares + " spares, preVote=" + options.preVote()
                 + ", checkQuorum=" + options.checkQuorum() + ", leaseReads=" + options.leaseReads()
-                + ", maxMessageBytes=" + options.maxMessageBytes() + ", maxUncommittedBytes=" + options.maxUncommittedBytes()
+                + ", maxDelay=" + maxDelayNanos / MS + " ms, maxMessageBytes=" + options.maxMessageBytes() + ", maxUncommittedBytes=" + options.maxUncommittedBytes()
                 + ", maxApplyBacklog=" + options.maxApplyBacklog() + ", snapshot every " + snapshots.afterEntries()
                 + " entries in " + snapshots.chunkBytes() + "-byte chunks, fault gap " + meanFaultGapNanos / MS + " ms";
     }

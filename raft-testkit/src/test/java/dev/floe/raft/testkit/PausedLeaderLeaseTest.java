@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 12, item 3: a leader paused (and cut off from its peers) for several election timeouts
+ * (Without the guard, 8 of these 30 seeds fail.) Issue 12, item 3: a leader paused (and cut off from its peers) for several election timeouts
  * resumes with a lease read queued; it must judge its lease against the clock, not against the
  * ticks it skipped. Runs three-voter clusters with lease reads whose only fault is such a frozen
  * leader, probed with a lease read just before it resumes. Before the runtime's LeaseGuard, these
