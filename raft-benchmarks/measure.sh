@@ -67,7 +67,7 @@ $JMH dev.floe.raft.benchmarks.jfr.JfrTop "$OUT/1.jfr" > "$OUT/jfr-1.txt"
 
 step "charts"
 LOADS=$(awk -F' [|] ' '{split($2,a," "); print a[1]}' "$OUT/load.log" | sort -n | sed -n '1p;$p' | paste -sd- -)
-$JMH dev.floe.raft.benchmarks.plot.Plot "$OUT/images" "$OUT/workload.jsonl" "$OUT/value-size.jsonl" "$OUT/members.jsonl" \
+$JMH dev.floe.raft.benchmarks.plot.Plot "$OUT/images" "$OUT/value-size.jsonl" "$OUT/members.jsonl" "$OUT/workload.jsonl" \
   docs/benchmarks-data/peers-*.jsonl --note "Floe $(date -u +%F), $(nproc) vCPUs shared with other builds (1-min load $LOADS); peers: peerbench results of 2026-11-29 21:43/21:54 UTC"
 
 if [ "${BIG:-}" = 1 ]; then
