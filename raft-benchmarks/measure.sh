@@ -60,19 +60,20 @@ java -jar raft-benchmarks/target/benchmarks.jar LogAppendBenchmark -bm sample -t
   -rf json -rff "$OUT/jmh-fsync.json" > "$OUT/jmh-fsync.txt" 2>&1
 java -jar raft-benchmarks/target/benchmarks.jar RoundTripBenchmark $JMHOPTS -rf json -rff "$OUT/jmh-rtt.json" > "$OUT/jmh-rtt.txt" 2>&1
 
-if [ "${BIG:-}" = 1 ]; then
-  step "scale, the issue's sizes: restart with 10,000,000 entries, catch-up of 1 GB"
-  java -Xmx6g -jar raft-examples/target/raft-kv.jar bench --scale restart,catchup \
-    --scale-entries 10000000 --scale-mb 1024 > "$OUT/scale-big.jsonl" 2> "$OUT/scale-big.err"
-fi
 
 step "JFR summaries"
 $JMH dev.floe.raft.benchmarks.jfr.JfrTop "$OUT/256.jfr" > "$OUT/jfr-256.txt"
 $JMH dev.floe.raft.benchmarks.jfr.JfrTop "$OUT/1.jfr" > "$OUT/jfr-1.txt"
 
 step "charts"
-LOADS=$(awk -F'| ' '{split($2,a," "); print a[1]}' "$OUT/load.log" | sort -n | sed -n '1p;$p' | paste -sd- -)
-$JMH dev.floe.raft.benchmarks.plot.Plot "$OUT/images" "$OUT/workload.jsonl" "$OUT/value-size.jsonl" "$OUT/members.jsonl" \
+LOADS=$(awk -F' [|] ' '{split($2,a," "); print a[1]}' "$OUT/load.log" | sort -n | sed -n '1p;$p' | paste -sd- -)
+$JMH dev.floe.raft.benchmarks.plot.Plot "$OUT/images" "$OUT/value-size.jsonl" "$OUT/members.jsonl" "$OUT/workload.jsonl" \
   docs/benchmarks-data/peers-*.jsonl --note "Floe $(date -u +%F), $(nproc) vCPUs shared with other builds (1-min load $LOADS); peers: peerbench results of 2026-11-29 21:43/21:54 UTC"
+
+if [ "${BIG:-}" = 1 ]; then
+  step "scale, the issue's sizes: restart with 10,000,000 entries, catch-up of 1 GB"
+  java -Xmx6g -jar raft-examples/target/raft-kv.jar bench --scale restart,catchup \
+    --scale-entries 10000000 --scale-mb 1024 > "$OUT/scale-big.jsonl" 2> "$OUT/scale-big.err"
+fi
 
 step "done"

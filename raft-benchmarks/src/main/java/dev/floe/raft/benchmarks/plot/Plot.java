@@ -116,6 +116,10 @@ public final class Plot {
         Set<Double> sizes = new TreeSet<>();
         floe.forEach(r -> sizes.add(r.number("value_size", 0)));
         if (sizes.size() < 2) return null;
+        // Only the in-flight levels measured at several value sizes make a curve.
+        Map<Double, Set<Double>> sizesByInFlight = new LinkedHashMap<>();
+        floe.forEach(r -> sizesByInFlight.computeIfAbsent(r.number("in_flight", 0), k -> new TreeSet<>()).add(r.number("value_size", 0)));
+        floe = floe.stream().filter(r -> sizesByInFlight.get(r.number("in_flight", 0)).size() > 1).toList();
         DefaultCategoryDataset data = new DefaultCategoryDataset();
         floe = floe.stream().sorted(java.util.Comparator.comparingDouble((JsonLine r) -> r.number("in_flight", 0))
                 .thenComparingDouble(r -> r.number("value_size", 0))).toList();

@@ -64,6 +64,14 @@ class PlotTest {
     }
 
     @Test
+    void theValueSizeCurveShowsOnlyTheInFlightLevelsMeasuredAtSeveralSizesAndTheRawDisk() {
+        Plot plot = new Plot(rows(floe(1, 128, 3, 1500), floe(32, 128, 3, 28000), floe(32, 4096, 3, 9000)), "");
+        CategoryDataset data = plot.valueSize().getCategoryPlot().getDataset();
+        assertThat(data.getRowKeys()).containsExactly("Floe, 32 in flight", "raw disk (1 MiB write + fsync, after the run)");
+        assertThat(data.getColumnKeys()).containsExactly("128 B", "4 KiB");
+    }
+
+    @Test
     void curvesThatNeedSeveralPointsAreLeftOutWithOnlyOne() {
         Plot plot = new Plot(rows(floe(32, 128, 3, 1000)), "");
         JFreeChart members = plot.members();
