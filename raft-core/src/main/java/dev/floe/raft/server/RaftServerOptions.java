@@ -88,8 +88,8 @@ public record RaftServerOptions(Duration tickInterval, int electionTicks, int he
         return b;
     }
 
-    /** The consensus core's share of these options. */
-    public RaftOptions toRaftOptions() {
+    /** The consensus core's share of these options (the core's types stay out of the public API). */
+    RaftOptions toRaftOptions() {
         return new RaftOptions(electionTicks, heartbeatTicks, preVote, checkQuorum, maxMessageBytes,
                 maxInflightMessages, maxInflightBytes, maxUncommittedBytes, maxApplyBatchBytes, leaseReads, leaseMarginTicks);
     }
