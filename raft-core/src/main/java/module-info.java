@@ -12,6 +12,4 @@ module dev.floe.raft {
     exports dev.floe.raft;
     exports dev.floe.raft.message;
     exports dev.floe.raft.server;
-    // The simulator and in-memory plugs; they move to their own artifact (raft-testkit).
-    exports dev.floe.raft.testkit;
 }

@@ -28,6 +28,11 @@ final class Progress {
     long matchAtLastHeartbeat = -1;
     /** Send tick of the newest heartbeat round this follower answered (the lease, thesis §6.4.1). */
     long leaseAckTick = Long.MIN_VALUE / 2;
+    /**
+     * The first heartbeat round the leader sent after it last raised {@link #match}: a rejection
+     * stamped with this round or a later one was written after the follower acknowledged match.
+     */
+    long matchRound;
     /** Heard from since the last CheckQuorum round (thesis §6.2). */
     boolean recentActive;
     /** Learners receive the log but never count toward a quorum; a promotion flips this. */
@@ -96,6 +101,22 @@ final class Progress {
         }
         next = Math.max(next, index + 1);
         return updated;
+    }
+
+    /**
+     * The follower proved it no longer holds entries it acknowledged (restored from an old copy, a
+     * lost disk tail): what we knew of its log is void. Probe it again from {@code resumeAt}, which
+     * repairs it with entries, or with a snapshot if those were compacted.
+     */
+    void lostAcknowledgedEntries(long resumeAt) {
+        match = 0;
+        matchRound = 0;
+        matchAtLastHeartbeat = -1;
+        next = Math.max(1, resumeAt);
+        state = State.PROBE;
+        probeSent = false;
+        pendingSnapshot = 0;
+        inflights.reset();
     }
 
     /**

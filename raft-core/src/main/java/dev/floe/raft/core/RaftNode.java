@@ -46,7 +46,6 @@ public final class RaftNode {
     private final NodeId id;
     private final RaftOptions options;
     private final RandomGenerator random;
-    private final Set<PlantedBug> bugs;
     private final RaftLog log;
     /** The configuration in force: the latest in the log, committed or not (thesis §4.1). */
     private ClusterConfig config;
@@ -76,6 +75,12 @@ public final class RaftNode {
     /** Randomized in [T, 2T) at every reset so split votes resolve (Raft paper §5.2). */
     private int randomizedElectionTimeout;
 
+    /**
+     * As a follower, the newest heartbeat round heard from the current leader (0 after a restart or
+     * a change of leader or term); rejections carry it so the leader can tell fresh from stale ones.
+     */
+    private long heardRound;
+
     /** Ticks since this process started, up to an election timeout (for lease reads' startup quiet). */
     private int ticksSinceStart;
 
@@ -103,7 +108,6 @@ public final class RaftNode {
         this.options = options;
         this.config = config;
         this.random = random;
-        this.bugs = PlantedBug.current();
         this.log = new RaftLog(durableLog, appliedIndex);
         this.term = hardState.term();
         this.votedFor = hardState.votedFor();
@@ -315,8 +319,7 @@ public final class RaftNode {
             replication.reads().defer(requestId, origin);
             return;
         }
-        if (Quorum.isActiveQuorum(config.voters(), config.votersOutgoing(), Set.of(id))
-                || bugs.contains(PlantedBug.READ_WITHOUT_QUORUM_CHECK)) {
+        if (Quorum.isActiveQuorum(config.voters(), config.votersOutgoing(), Set.of(id))) {
             answerRead(requestId, origin, log.committed()); // a single voter confirms itself
             return;
         }
@@ -402,10 +405,8 @@ public final class RaftNode {
                 becomeFollower(m.term(), fromLeader ? Optional.of(m.from()) : Optional.empty());
             }
         } else if (m.term() < term) {
-            if (!(bugs.contains(PlantedBug.COUNT_STALE_VOTES) && m instanceof VoteResponse)) {
-                rejectStale(m);
-                return;
-            }
+            rejectStale(m);
+            return;
         }
 
         if (m instanceof VoteRequest vr) {
@@ -472,7 +473,7 @@ public final class RaftNode {
         if (!options.leaseReads() || role != Role.LEADER || transferTarget.isPresent()) return java.util.OptionalLong.empty();
         if (log.term(log.committed()) != term) return java.util.OptionalLong.empty();
         long age = replication.ticks() - replication.leaseStart();
-        if (age >= options.electionTicks() - options.leaseMarginTicks() && !bugs.contains(PlantedBug.LEASE_NEVER_EXPIRES)) {
+        if (age >= options.electionTicks() - options.leaseMarginTicks()) {
             return java.util.OptionalLong.empty();
         }
         return java.util.OptionalLong.of(log.committed());
@@ -491,11 +492,7 @@ public final class RaftNode {
                 electionElapsed = 0;
                 votedFor = Optional.of(m.from());
             }
-            if (bugs.contains(PlantedBug.ANSWER_VOTE_BEFORE_PERSIST)) {
-                messages.add(grant);
-            } else {
-                send(grant);
-            }
+            send(grant);
         } else {
             send(new VoteResponse(id, m.from(), term, m.preVote(), false));
         }
@@ -535,6 +532,7 @@ public final class RaftNode {
         } else if (m instanceof HeartbeatRequest hb) {
             electionElapsed = 0;
             followLeader(hb.from());
+            heardRound = Math.max(heardRound, hb.readContext());
             // The leader caps the commit index at what it knows we hold, so this never passes our log.
             log.commitTo(Math.min(hb.commit(), log.lastIndex()));
             send(new HeartbeatResponse(id, hb.from(), term, hb.readContext()));
@@ -603,6 +601,7 @@ public final class RaftNode {
         if (!leader.equals(Optional.of(newLeader))) {
             rejectForwardedReads();
             leader = Optional.of(newLeader);
+            heardRound = 0;
         }
     }
 
@@ -631,7 +630,7 @@ public final class RaftNode {
             hintIndex = log.firstIndexOfTerm(m.prevLogIndex());
         }
         LOG.debug("{} [term {}] rejects append at {}@{} (hint {}@{})", id, term, m.prevLogIndex(), m.prevLogTerm(), hintIndex, hintTerm);
-        messages.add(AppendResponse.rejected(id, m.from(), term, m.prevLogIndex(), hintIndex, hintTerm));
+        messages.add(AppendResponse.rejected(id, m.from(), term, m.prevLogIndex(), hintIndex, hintTerm, heardRound));
     }
 
     // ------------------------------------------------------------------ elections
@@ -705,6 +704,7 @@ public final class RaftNode {
         if (newTerm != term) {
             term = newTerm;
             votedFor = Optional.empty();
+            heardRound = 0;
         }
         if (replication != null) {
             // Reads waiting on our leadership can no longer be confirmed.
@@ -739,16 +739,13 @@ public final class RaftNode {
 
     private void becomeCandidate() {
         rejectForwardedReads();
-        boolean reelection = role == Role.CANDIDATE;
         term++;
         votedFor = Optional.of(id);
         role = Role.CANDIDATE;
         leader = Optional.empty();
         replication = null;
-        if (!(reelection && bugs.contains(PlantedBug.COUNT_STALE_VOTES))) {
-            // Votes are for one term only (§5.2): a new campaign starts from an empty tally.
-            votesGranted.clear();
-        }
+        // Votes are for one term only (§5.2): a new campaign starts from an empty tally.
+        votesGranted.clear();
         votesRejected.clear();
         resetElectionTimer();
         LOG.info("{} [term {}] starts an election", id, term);
@@ -807,7 +804,7 @@ public final class RaftNode {
         HardState hs = currentHardState();
         Optional<HardState> changed = hs.equals(lastReadyHardState) ? Optional.empty() : Optional.of(hs);
         lastReadyHardState = hs;
-        if (changed.isPresent() && !messages.isEmpty() && !bugs.contains(PlantedBug.ANSWER_VOTE_BEFORE_PERSIST)) {
+        if (changed.isPresent() && !messages.isEmpty()) {
             // No message may carry a term (or follow a vote) that is not durable yet (Figure 2:
             // persist before responding; etcd/raft README: "no messages be sent until the latest
             // HardState has been persisted"). Otherwise a single voter that wins at once sends
@@ -894,10 +891,6 @@ public final class RaftNode {
     /** Whether {@code r} is still this node's current leadership (it may have stepped down meanwhile). */
     boolean isLeading(Replication r) {
         return role == Role.LEADER && replication == r;
-    }
-
-    boolean hasBug(PlantedBug bug) {
-        return bugs.contains(bug);
     }
 
     private HardState currentHardState() {

@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The leader's half of log replication (Raft paper §5.3): per-follower {@link Progress}, batched
@@ -18,6 +20,7 @@ import java.util.TreeMap;
  * CheckQuorum. Exists only while its node leads; a new term means a new instance.
  */
 final class Replication {
+    private static final Logger LOG = LoggerFactory.getLogger(Replication.class);
     private final RaftNode node;
     private final RaftLog log;
     private final RaftOptions options;
@@ -208,6 +211,16 @@ final class Replication {
         if (pr == null) return;
         pr.recentActive = true;
         if (!m.success()) {
+            if (provesLostEntries(pr, m)) {
+                long resumeAt = Math.min(m.rejectedIndex(), nextFromHint(m));
+                LOG.warn("{} [term {}] {} lost entries it had acknowledged: its log {} but it had acknowledged up to {}; "
+                                + "repairing it from index {}", node.id(), node.term(), m.from(),
+                        m.hintTerm() == 0 ? "ends at " + (m.hintIndex() - 1) : "differs from ours at " + m.rejectedIndex(),
+                        pr.match, resumeAt);
+                pr.lostAcknowledgedEntries(resumeAt);
+                sendAppends(m.from());
+                return;
+            }
             if (pr.maybeDecreaseTo(m.rejectedIndex(), nextFromHint(m))) {
                 if (pr.state == Progress.State.REPLICATE) pr.becomeProbe();
                 sendAppends(m.from());
@@ -215,6 +228,7 @@ final class Replication {
             return;
         }
         if (pr.maybeUpdate(m.matchIndex())) {
+            pr.matchRound = reads.lastRound() + 1;
             switch (pr.state) {
                 case PROBE -> pr.becomeReplicate();
                 case REPLICATE -> pr.inflights.freeUpTo(m.matchIndex());
@@ -228,6 +242,18 @@ final class Replication {
             if (pr.match == log.lastIndex()) node.onFollowerCaughtUp(m.from());
         }
         sendAppends(m.from());
+    }
+
+    /**
+     * Whether rejection {@code m} proves the follower lost entries it had acknowledged: it was written
+     * after the acknowledgement of {@code pr.match} (it carries a heartbeat round we sent after
+     * recording that match), yet its log ends before match or differs from ours at or below it. A
+     * rejection without such a round may be a late answer to a request sent before the follower had
+     * those entries (pipelining, reordering) and says nothing about its log now.
+     */
+    private static boolean provesLostEntries(Progress pr, AppendResponse m) {
+        if (pr.match == 0 || m.heardRound() < pr.matchRound) return false;
+        return m.hintTerm() == 0 ? m.hintIndex() <= pr.match : m.rejectedIndex() <= pr.match;
     }
 
     /**
@@ -299,7 +325,7 @@ final class Replication {
             return pr == null ? 0 : pr.match;
         });
         if (index <= log.committed()) return false;
-        if (log.term(index) != node.term() && !node.hasBug(PlantedBug.COMMIT_EARLIER_TERM_BY_COUNTING)) return false;
+        if (log.term(index) != node.term()) return false;
         boolean firstOfTerm = log.term(log.committed()) != node.term();
         log.commitTo(index);
         uncommitted.commitTo(index);

@@ -1,7 +1,6 @@
 package dev.floe.raft.server;
 
 import dev.floe.raft.BackpressureException;
-import dev.floe.raft.LogStorage;
 import dev.floe.raft.NodeId;
 import dev.floe.raft.NotLeaderException;
 import dev.floe.raft.OutcomeUnknownException;
@@ -49,6 +48,7 @@ final class ConsensusLoop implements Scheduler.Task {
     private final Applier applier;
     private final Proposals proposals;
     private final LinearizableReads reads = new LinearizableReads();
+    private final LeaseGuard leaseGuard;
     private final InputQueue inputs;
     private final Clock clock;
     private final long tickNanos;
@@ -64,8 +64,8 @@ final class ConsensusLoop implements Scheduler.Task {
     private final BiConsumer<String, Throwable> fatal;
     /** Membership changes and leadership transfers; set once before the thread starts. */
     private Membership membership;
-    /** The log, for compaction: between two core calls, so the core never sees it shrink mid-call (paper §7). */
-    private final LogStorage log;
+    /** Compacts the log off this thread; the core sees the shorter log from the next call on (paper §7). */
+    private final Compactor compactor;
     private final SnapshotTransfers transfers;
     private final long keepEntries;
     private final EventReporter events;
@@ -77,7 +77,7 @@ final class ConsensusLoop implements Scheduler.Task {
     ConsensusLoop(RaftNode node, RaftServerOptions options, Transport transport, PersistPipeline persist,
                   Applier applier, Proposals proposals, InputQueue inputs, Queue<Pending> deadlines,
                   BiFunction<Optional<NodeId>, String, NotLeaderException> notLeader, StatusBoard statusBoard,
-                  Executor callbacks, BiConsumer<String, Throwable> fatal, LogStorage log,
+                  Executor callbacks, BiConsumer<String, Throwable> fatal, Compactor compactor,
                   SnapshotTransfers transfers, long keepEntries, Clock clock, EventReporter events) {
         this.id = node.id();
         this.node = node;
@@ -92,12 +92,13 @@ final class ConsensusLoop implements Scheduler.Task {
         this.statusBoard = statusBoard;
         this.callbacks = callbacks;
         this.fatal = fatal;
-        this.log = log;
+        this.compactor = compactor;
         this.transfers = transfers;
         this.keepEntries = keepEntries;
         this.clock = clock;
         this.tickNanos = options.tickInterval().toNanos();
         this.events = events;
+        this.leaseGuard = new LeaseGuard(options.electionTicks());
     }
 
     /** Called once, before the loop's activity starts. */
@@ -131,7 +132,10 @@ final class ConsensusLoop implements Scheduler.Task {
                 nextTick += tickNanos;
                 // After a stall (GC, overload) skip the missed ticks instead of replaying them in a
                 // burst: a burst would expire election timers at once and depose a healthy leader.
-                if (now - nextTick >= 0) nextTick = now + tickNanos;
+                // The lease, which counts ticks, is not trusted until ticks track the clock again.
+                boolean skipped = now - nextTick >= 0;
+                if (skipped) nextTick = now + tickNanos;
+                leaseGuard.ticked(skipped);
                 expire(now);
             }
             membership.onPass(node, now);
@@ -165,8 +169,10 @@ final class ConsensusLoop implements Scheduler.Task {
             if (!r.read().settled()) reads.request(node, r.read());
         } else if (in instanceof Input.LeaseRead r) {
             if (!r.read().settled()) {
-                // Thesis §6.4.1: within its lease the leader's commit index needs no heartbeat round.
-                java.util.OptionalLong lease = node.leaseReadIndex();
+                // Thesis §6.4.1: within its lease the leader's commit index needs no heartbeat round;
+                // judged against the clock now, when the read is served (LeaseGuard).
+                java.util.OptionalLong lease = leaseGuard.trustsLease(clock.nanoTime(), nextTick)
+                        ? node.leaseReadIndex() : java.util.OptionalLong.empty();
                 if (lease.isPresent()) {
                     applier.query(lease.getAsLong(), r.read());
                 } else {
@@ -176,8 +182,7 @@ final class ConsensusLoop implements Scheduler.Task {
         } else if (in instanceof Input.StaleRead r) {
             if (!r.read().settled()) applier.query(0, r.read()); // whatever is applied now
         } else if (in instanceof Input.Compact c) {
-            compact(c.snapshotIndex());
-            complete(c.done(), c.snapshotIndex());
+            compact(c.snapshotIndex(), c.done());
         } else if (in instanceof Input.SnapshotSent s) {
             node.reportSnapshot(s.peer(), s.success());
         }
@@ -245,18 +250,11 @@ final class ConsensusLoop implements Scheduler.Task {
      * The applier committed a snapshot at {@code snapshotIndex}: drop the log before it, keeping
      * {@code keepEntries} so slightly lagging followers still catch up from the log (paper §7).
      * The snapshot index is applied, hence committed and durable here, so nothing the core still
-     * needs for itself goes; a follower that needs more gets the snapshot.
+     * needs for itself goes; a follower that needs more gets the snapshot. The files go on the
+     * compactor's thread; {@code done} completes then.
      */
-    private void compact(long snapshotIndex) {
-        long upTo = snapshotIndex - keepEntries;
-        if (upTo < log.firstIndex() || upTo > log.lastIndex()) return;
-        try {
-            log.compact(upTo);
-            LOG.info("{} [term {}] compacted its log up to {} (snapshot at {})", id, node.term(), upTo, snapshotIndex);
-        } catch (IOException | RuntimeException e) {
-            // Compaction only frees space; a failure leaves a longer log, which is still correct.
-            LOG.warn("{} [term {}] could not compact its log up to {}: {}", id, node.term(), upTo, e.toString());
-        }
+    private void compact(long snapshotIndex, java.util.concurrent.CompletableFuture<Long> done) {
+        compactor.compact(snapshotIndex - keepEntries, snapshotIndex, node.term(), done);
     }
 
     private void send(Message m) {

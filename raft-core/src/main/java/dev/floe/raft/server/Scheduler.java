@@ -51,7 +51,10 @@ public interface Scheduler {
     /** A source of randomness for the timers (election timeouts); a simulator seeds it. */
     SplittableRandom newRandom();
 
-    /** One daemon thread per activity, parked between runs: the production scheduler. */
+    /**
+     * One daemon thread per activity, parked between runs: the production scheduler. Its deadlines
+     * are {@link System#nanoTime()}, so it goes with {@link Clock#system()}.
+     */
     static Scheduler threads() {
         return ThreadScheduler.INSTANCE;
     }

@@ -76,6 +76,25 @@ class ElectionTest {
     }
 
     @Test
+    void candidateDoesNotCountVotesFromAnEarlierTerm_section5_2() {
+        TestCluster c = new TestCluster(5, NO_PREVOTE);
+        RaftNode n1 = c.node("n1");
+        for (int i = 0; i < 10 * TestCluster.OPTIONS.electionTicks() && n1.role() != Role.CANDIDATE; i++) n1.tick();
+        assertThat(n1.term()).isEqualTo(1);
+        c.drain("n1");
+        // n2 grants term 1, but its answer is late; n1's election times out and it campaigns in term 2.
+        n1.step(new VoteResponse(N2, N1, 1, false, true));
+        for (int i = 0; i < 10 * TestCluster.OPTIONS.electionTicks() && n1.term() == 1; i++) n1.tick();
+        assertThat(n1.term()).isEqualTo(2);
+        n1.step(new VoteResponse(N2, N1, 1, false, true)); // the same grant, delivered twice
+        n1.step(new VoteResponse(N3, N1, 2, false, true));
+        assertThat(n1.role()).as("self and n3 are 2 of 5 in term 2; n2's grant was for term 1")
+                .isEqualTo(Role.CANDIDATE);
+        n1.step(new VoteResponse(N2, N1, 2, false, true));
+        assertThat(n1.role()).isEqualTo(Role.LEADER);
+    }
+
+    @Test
     void atMostOneVotePerTerm_section5_2() {
         TestCluster c = new TestCluster(3, NO_PREVOTE);
         RaftNode n3 = c.node("n3");

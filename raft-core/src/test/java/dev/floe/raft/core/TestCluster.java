@@ -21,6 +21,8 @@ import java.util.function.Predicate;
  */
 final class TestCluster {
     static final RaftOptions OPTIONS = RaftOptions.DEFAULTS.withElectionTicks(10, 1);
+    /** Far more than any scenario needs; more means the members talk in circles. */
+    private static final int MAX_DELIVERIES = 20_000;
 
     /** One member and the storage it survives restarts with. */
     static final class Member {
@@ -125,6 +127,7 @@ final class TestCluster {
         int delivered = 0;
         drainAll();
         while (!inFlight.isEmpty()) {
+            if (delivered > MAX_DELIVERIES) throw new AssertionError("messages never stop flowing (a livelock?): " + inFlight);
             Message msg = inFlight.remove(0);
             if (drop.test(msg)) continue;
             Member to = members.get(msg.to());

@@ -1,41 +1,68 @@
 package dev.floe.raft.examples;
 
 import dev.floe.raft.examples.bench.KvBench;
-import java.util.List;
+import dev.floe.raft.examples.bench.KvBenchSettings;
+import dev.floe.raft.examples.bench.KvScale;
+import dev.floe.raft.examples.bench.ScaleSettings;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
  * {@code raft-kv.jar bench}: the peerbench workload on Floe (see {@link KvBench}), one JSON line per
- * IN_FLIGHT value on stdout, progress on stderr.
+ * (value size, in-flight) pair on stdout, progress on stderr; with {@code --scale}, how the cost grows
+ * (see {@link KvScale}). The options are checked by {@link KvBenchSettings} and {@link ScaleSettings}.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = Version.class,
-        description = {"3 servers in this JVM (fsync on, loopback sockets), PUTs through RaftClient;",
-            "prints one peerbench JSON line per in-flight value."})
+        description = {"Servers in this JVM (fsync on, loopback sockets), PUTs through RaftClient;",
+            "prints one peerbench JSON line per (value size, in-flight) pair.",
+            "With --scale: restart time of a member with a big log, snapshot take/send/restore MB/s and",
+            "a follower's catch-up MB/s, one JSON line each."})
 final class BenchCommand implements Callable<Integer> {
-    @Option(names = "--in-flight", split = ",", defaultValue = "1,32,256", paramLabel = "N,...",
-            description = "requests kept in flight, one run each (default ${DEFAULT-VALUE})")
-    List<Integer> inFlight;
+    @Option(names = "--in-flight", paramLabel = "N,...", description = "requests kept in flight, one run each (default 1,32,256)")
+    String inFlight;
 
-    @Option(names = "--value-size", defaultValue = "128", paramLabel = "BYTES", description = "value size (default ${DEFAULT-VALUE})")
-    int valueSize;
+    @Option(names = "--value-size", paramLabel = "BYTES,...", description = "value sizes, one run each (default 128)")
+    String valueSize;
 
-    @Option(names = "--warmup", defaultValue = "5", paramLabel = "S", description = "warm-up seconds (default ${DEFAULT-VALUE})")
-    int warmup;
+    @Option(names = "--members", paramLabel = "3|5|7", description = "servers in the cluster (default 3)")
+    String members;
 
-    @Option(names = "--measure", defaultValue = "10", paramLabel = "S", description = "measured seconds (default ${DEFAULT-VALUE})")
-    int measure;
+    @Option(names = "--reads", paramLabel = "linearizable|lease", description = "after the writes, read the pre-loaded keys with this consistency")
+    String reads;
+
+    @Option(names = "--warmup", paramLabel = "S", description = "warm-up seconds (default 5)")
+    String warmup;
+
+    @Option(names = "--measure", paramLabel = "S", description = "measured seconds (default 10)")
+    String measure;
+
+    @Option(names = "--scale", paramLabel = "restart,snapshot,catchup", description = "measure how the cost grows instead")
+    String scale;
+
+    @Option(names = "--scale-entries", paramLabel = "N", description = "entries in the log for --scale restart (default 200000)")
+    String scaleEntries;
+
+    @Option(names = "--scale-mb", paramLabel = "MB", description = "state size for --scale snapshot and catchup (default 64)")
+    String scaleMb;
 
     @Override
     public Integer call() throws Exception {
-        if (inFlight.isEmpty() || inFlight.stream().anyMatch(x -> x < 1)) {
-            throw new IllegalArgumentException("--in-flight needs positive integers");
+        java.util.HashMap<String, String> given = new java.util.HashMap<>();
+        Map.of("--in-flight", nullable(inFlight), "--value-size", nullable(valueSize), "--members", nullable(members),
+                "--reads", nullable(reads), "--warmup", nullable(warmup), "--measure", nullable(measure),
+                "--scale", nullable(scale), "--scale-entries", nullable(scaleEntries), "--scale-mb", nullable(scaleMb))
+                .forEach((k, v) -> { if (!v.isEmpty()) given.put(k, v); });
+        if (scale != null) {
+            new KvScale(System.out).run(ScaleSettings.parse(given::get));
+        } else {
+            new KvBench(System.out).run(KvBenchSettings.parse(given::get));
         }
-        if (valueSize < 1 || warmup < 0 || measure < 1) {
-            throw new IllegalArgumentException("--value-size and --measure must be >= 1, --warmup >= 0");
-        }
-        new KvBench(System.out).run(inFlight, valueSize, warmup, measure);
         return 0;
+    }
+
+    private static String nullable(String value) {
+        return value == null ? "" : value;
     }
 }

@@ -74,8 +74,19 @@ final class NodeCommand implements Callable<Integer> {
         });
     }
 
+    @Option(names = "--log-format", defaultValue = "text", paramLabel = "text|json",
+            description = "log lines as text, or one JSON object per line (default ${DEFAULT-VALUE})")
+    String logFormat;
+
+    @Option(names = "--log-level", paramLabel = "LOGGER=LEVEL", description = "a logger's level, e.g. dev.floe.raft=DEBUG (repeatable)")
+    java.util.List<String> logLevels = new java.util.ArrayList<>();
+
     @Override
     public Integer call() throws InterruptedException {
+        if (!logFormat.equals("text") && !logFormat.equals("json")) {
+            throw new IllegalArgumentException("--log-format must be text or json, not '" + logFormat + "'");
+        }
+        if (logFormat.equals("json")) LogLevels.json();
         NodeId nodeId = NodeId.of(id);
         ClusterSpec spec = ClusterSpec.parse(cluster);
         if (spec.member(nodeId).isEmpty()) {
@@ -89,6 +100,7 @@ final class NodeCommand implements Callable<Integer> {
         if (every < 0 || keep < 0) throw new IllegalArgumentException("--snapshot-every and --snapshot-keep must not be negative");
         SnapshotOptions snapshots = SnapshotOptions.defaults().withTriggers(every, SnapshotOptions.defaults().afterBytes(), keep);
         LogLevels.set("dev.floe.raft.core", "INFO"); // elections and leader changes, with node id and term
+        for (String assignment : logLevels) LogLevels.set(assignment);
 
         KvNode node;
         try {

@@ -69,7 +69,7 @@ class CommandLineTest {
         Run badDemo = run("demo", "--base-port", "80");
         assertThat(badDemo.exit()).isEqualTo(2);
         assertThat(badDemo.err()).contains("--base-port must be 2025-65530");
-        Run simulate = run("simulate", "--nodes", "0");
+        Run simulate = run("simulate", "--seconds", "1");
         assertThat(simulate.exit()).isEqualTo(2);
     }
 }

@@ -59,6 +59,8 @@ public final class FileLogStorage implements LogStorage {
     // Guards everything below. Held by readers for the whole read (disk included), by the consensus
     // thread while it plans or restructures, and briefly by the writer thread to publish progress.
     private final Object mutex = new Object();
+    /** Held for a whole compaction (taken before {@link #mutex}): its files are deleted outside the mutex. */
+    private final Object compacting = new Object();
     private final ArrayList<Segment> segments;
     private final IndexTable index;
     private final EntryCache cache = new EntryCache();
@@ -415,20 +417,27 @@ public final class FileLogStorage implements LogStorage {
      * Compaction: logical at once, physical by whole closed segments, oldest first with a directory
      * sync after each, so a crash leaves a contiguous suffix whose first header still knows its
      * prevTerm. Not durable (allowed by the contract): a restart may bring back compacted entries.
+     * The files are deleted outside the mutex: reads, appends and term lookups (the consensus
+     * thread's) go on while a slow disk deletes and syncs. The segments are out of the list first,
+     * and readers hold the mutex for their whole read, so no reader can be using them.
      */
     @Override
     public void compact(long upTo) throws IOException {
-        synchronized (mutex) {
-            if (closed) throw new IllegalStateException("the log is closed");
-            if (upTo < index.firstIndex()) return;
-            if (upTo > index.lastIndex()) throw new IllegalArgumentException("compact(" + upTo + ") beyond last index " + index.lastIndex());
-            prevTerm = index.term(upTo);
-            index.dropBefore(upTo + 1);
-            cache.dropBefore(upTo + 1);
-            while (segments.size() > 1 && segments.get(0).lastIndex <= upTo) {
-                Segment gone = segments.remove(0);
-                gone.close();
-                Files.delete(gone.path);
+        // One compaction at a time, so segments leave the list and the disk in the same order.
+        synchronized (compacting) {
+            List<Segment> gone = new ArrayList<>();
+            synchronized (mutex) {
+                if (closed) throw new IllegalStateException("the log is closed");
+                if (upTo < index.firstIndex()) return;
+                if (upTo > index.lastIndex()) throw new IllegalArgumentException("compact(" + upTo + ") beyond last index " + index.lastIndex());
+                prevTerm = index.term(upTo);
+                index.dropBefore(upTo + 1);
+                cache.dropBefore(upTo + 1);
+                while (segments.size() > 1 && segments.get(0).lastIndex <= upTo) gone.add(segments.remove(0));
+            }
+            for (Segment segment : gone) {
+                segment.close();
+                Files.delete(segment.path);
                 FileOps.syncDirectory(dir, options.syncPolicy());
             }
         }

@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Reads from another thread while appends are written, synced and completed on the writer thread. */
+/** Reads from another thread while appends are written, synced and completed on the writer thread, and while compaction deletes segments. */
 class ConcurrentReadTest {
     @TempDir
     Path dir;
@@ -64,6 +64,59 @@ class ConcurrentReadTest {
             assertThat(failure.get()).isNull();
             assertThat(reads.get()).isGreaterThan(10);
             assertThat(log.lastIndex()).isEqualTo(20_000);
+        }
+    }
+
+    @Test
+    void readsOnAnotherThreadSeeConsistentEntriesWhileCompactionDeletesSegments() throws Exception {
+        StorageOptions options = StorageOptions.builder().segmentBytes(16 * 1024).cacheEntries(16).cacheBytes(4096).build();
+        try (FileLogStorage log = FileLogStorage.open(dir, options)) {
+            for (long next = 1; next <= 20_000; next += 10) {
+                List<Entry> batch = new ArrayList<>();
+                for (long i = next; i < next + 10; i++) batch.add(TestEntries.entry(1, i, (int) (i % 90)));
+                log.append(batch);
+            }
+            log.append(List.of(TestEntries.entry(1, 20_001, 1))).get(10, TimeUnit.SECONDS);
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            AtomicLong reads = new AtomicLong();
+            AtomicBoolean done = new AtomicBoolean();
+            Thread reader = new Thread(() -> {
+                Random random = new Random(11);
+                try {
+                    while (!done.get()) {
+                        long first = log.firstIndex();
+                        long from = first + random.nextInt(500);
+                        List<Entry> entries;
+                        try {
+                            entries = log.entries(from, from + 200, 1 << 20);
+                        } catch (IndexOutOfBoundsException compactedMeanwhile) {
+                            assertThat(log.firstIndex()).isGreaterThan(from);
+                            continue;
+                        }
+                        for (int i = 0; i < entries.size(); i++) {
+                            assertThat(entries.get(i)).isEqualTo(TestEntries.entry(1, from + i, (int) ((from + i) % 90)));
+                        }
+                        reads.incrementAndGet();
+                    }
+                } catch (Throwable t) {
+                    failure.set(t);
+                }
+            }, "reader");
+            reader.start();
+            for (long upTo = 100; upTo <= 19_000; upTo += 100) {
+                log.compact(upTo);
+                assertThat(log.term(upTo)).isEqualTo(1);
+            }
+            done.set(true);
+            reader.join(10_000);
+            assertThat(failure.get()).isNull();
+            assertThat(reads.get()).isGreaterThan(10);
+            assertThat(log.firstIndex()).isEqualTo(19_001);
+        }
+        // Reopens as a contiguous suffix.
+        try (FileLogStorage log = FileLogStorage.open(dir, options)) {
+            assertThat(log.lastIndex()).isEqualTo(20_001);
+            assertThat(log.firstIndex()).isLessThanOrEqualTo(19_001);
         }
     }
 }

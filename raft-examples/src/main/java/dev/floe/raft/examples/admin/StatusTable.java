@@ -34,7 +34,7 @@ final class StatusTable {
                 long total = ((Number) w.get("total")).longValue();
                 work.add(m.get("id") + ": " + w.get("kind") + " " + ("snapshot-receive".equals(w.get("kind")) ? "from " : "to ")
                         + w.get("peer") + ": " + done + " of " + (total < 0 ? "?" : total) + " " + w.get("unit")
-                        + (total > 0 ? " (" + (100 * done / total) + "%)" : "") + ", " + str(w.get("state")).replace('_', ' '));
+                        + (total > 0 ? " (" + (100 * done / total) + "%)" : "") + ", " + str(w.get("state")).replace('-', ' '));
             }
         }
         int[] widths = new int[HEADER.length];

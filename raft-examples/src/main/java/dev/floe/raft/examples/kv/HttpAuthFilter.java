@@ -49,9 +49,11 @@ final class HttpAuthFilter extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof HttpRequest request && !request.decoderResult().isFailure()) {
-            Reply refusal = access.check(request.method().name(), new KvRequest(request.method().name(), request.uri(),
-                    java.util.Map.of(), new byte[0]).rawPath(), Optional.ofNullable(request.headers().get(HttpHeaderNames.AUTHORIZATION)),
-                    certificateNames(ctx));
+            // The raw path, exactly as KvApi routes on it, so both agree on which resource is meant.
+            int query = request.uri().indexOf('?');
+            String path = query < 0 ? request.uri() : request.uri().substring(0, query);
+            Reply refusal = access.check(request.method().name(), path,
+                    Optional.ofNullable(request.headers().get(HttpHeaderNames.AUTHORIZATION)), certificateNames(ctx));
             discarding = refusal != null;
             if (discarding) {
                 boolean last = msg instanceof LastHttpContent;

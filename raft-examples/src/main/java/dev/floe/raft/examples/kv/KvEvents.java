@@ -45,7 +45,7 @@ final class KvEvents implements RaftListener {
             String kind = t.direction() == RaftEvent.Direction.SENDING ? "snapshot-send" : "snapshot-receive";
             track(kind, t.peer(), t.doneBytes(), t.totalBytes(), "bytes", lower(t.state()));
         } else if (e instanceof RaftEvent.CatchUp c) {
-            track("catch-up", c.peer(), c.matchIndex(), c.leaderLastIndex(), "entries", c.caughtUp() ? "done" : "in_progress");
+            track("catch-up", c.peer(), c.matchIndex(), c.leaderLastIndex(), "entries", c.caughtUp() ? "done" : "in-progress");
         }
         if (text == null) return;
         synchronized (this) {
@@ -66,7 +66,7 @@ final class KvEvents implements RaftListener {
     /** Work in progress, and work finished in the last few seconds. */
     synchronized List<Work> work() {
         long now = System.currentTimeMillis();
-        work.values().removeIf(w -> !w.state().equals("in_progress") && !w.state().equals("started")
+        work.values().removeIf(w -> !w.state().equals("in-progress") && !w.state().equals("started")
                 && now - w.updatedMillis() > SHOW_FINISHED_MILLIS);
         return new ArrayList<>(work.values());
     }
@@ -82,7 +82,7 @@ final class KvEvents implements RaftListener {
             return "term " + r.term() + ": " + lower(r.role()) + " (was " + lower(r.previousRole()) + "), leader "
                     + r.leader().map(NodeId::value).orElse("unknown");
         } else if (e instanceof RaftEvent.ElectionStarted s) {
-            return "starts an election for term " + s.term() + ": " + lower(s.cause()).replace('_', ' ')
+            return "starts an election for term " + s.term() + ": " + lower(s.cause()).replace('-', ' ')
                     + s.previousLeader().map(l -> " (leader was " + l.value() + ")").orElse("");
         } else if (e instanceof RaftEvent.MembershipChanged m) {
             return "configuration now " + m.config() + " (was " + m.previous() + ")";
@@ -103,6 +103,6 @@ final class KvEvents implements RaftListener {
     }
 
     private static String lower(Enum<?> e) {
-        return e.name().toLowerCase(Locale.ROOT);
+        return e.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 }

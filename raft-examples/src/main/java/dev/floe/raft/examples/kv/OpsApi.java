@@ -165,6 +165,10 @@ final class OpsApi {
 
     static String rootMessage(Throwable t) {
         while (t.getCause() != null && t.getCause() != t) t = t.getCause();
+        if (t instanceof java.net.ConnectException || t instanceof java.nio.channels.ClosedChannelException) {
+            return "unreachable (connection refused)";
+        }
+        if (t instanceof java.net.http.HttpTimeoutException) return "no answer within " + PEER_TIMEOUT.toMillis() + " ms";
         String m = t.getMessage();
         return t.getClass().getSimpleName() + (m == null || m.isBlank() ? "" : ": " + m);
     }

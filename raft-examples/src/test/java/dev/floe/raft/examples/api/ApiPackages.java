@@ -17,8 +17,8 @@ final class ApiPackages {
 
     /** Module name to the packages it exports to everyone. */
     static final Map<String, List<String>> EXPORTS = Map.of(
-            "dev.floe.raft", List.of("dev.floe.raft", "dev.floe.raft.message", "dev.floe.raft.server",
-                    "dev.floe.raft.testkit"),
+            "dev.floe.raft", List.of("dev.floe.raft", "dev.floe.raft.message", "dev.floe.raft.server"),
+            "dev.floe.raft.testkit", List.of("dev.floe.raft.testkit"),
             "dev.floe.raft.storage", List.of("dev.floe.raft.storage"),
             "dev.floe.raft.transport.netty", List.of("dev.floe.raft.transport.netty"),
             "dev.floe.raft.metrics.micrometer", List.of("dev.floe.raft.metrics.micrometer"));

@@ -85,4 +85,27 @@ class KvCommandLineIT {
             assertThat(busy.output()).contains("cannot serve HTTP on 127.0.0.1:" + taken.getLocalPort());
         }
     }
+
+    @Test
+    void jsonLogsAreOneObjectPerLine() throws Exception {
+        try (ServerSocket taken = new ServerSocket()) {
+            taken.bind(new InetSocketAddress("127.0.0.1", 0));
+            Path dir = Files.createTempDirectory("raft-kv-cli-");
+            // The Raft server starts (and logs), then the HTTP port is taken: exit 1, after a few log lines.
+            Run r = run("node", "--log-format", "json", "--log-level", "dev.floe.raft.server=DEBUG", "--id", "n1",
+                    "--data-dir", dir.toString(), "--cluster", "n1=127.0.0.1:" + KvTestCluster.freePort() + ":" + taken.getLocalPort());
+            assertThat(r.exit()).as(r.output()).isEqualTo(1);
+            List<String> json = r.output().lines().filter(l -> l.startsWith("{")).toList();
+            assertThat(json).as(r.output()).isNotEmpty();
+            for (String line : json) {
+                @SuppressWarnings("unchecked")
+                java.util.Map<String, Object> event = (java.util.Map<String, Object>) Json.parse(line);
+                assertThat(event).containsKeys("timestamp", "level", "loggerName", "formattedMessage");
+            }
+            assertThat(json).anyMatch(l -> l.contains("\"level\":\"INFO\"") && l.contains("n1 closing"));
+        }
+        Run badLevel = run("node", "--log-level", "dev.floe=LOUD", "--id", "n1", "--data-dir", "x", "--cluster", "n1=127.0.0.1:1:2");
+        assertThat(badLevel.exit()).isEqualTo(2);
+        assertThat(badLevel.output()).contains("--log-level expects LOGGER=LEVEL");
+    }
 }

@@ -130,7 +130,7 @@ public final class FloeMetrics implements RaftListener {
                 Timer.builder("floe.raft.snapshot.transfer").description("streaming a snapshot to or from a peer")
                         .tags(tags).tag("direction", lower(t.direction())).tag("outcome", lower(t.state()))
                         .register(registry).record(t.elapsedNanos(), TimeUnit.NANOSECONDS);
-                Counter.builder("floe.raft.snapshot.transfer.bytes").baseUnit("bytes").description("snapshot bytes streamed")
+                Counter.builder("floe.raft.snapshot.transferred").baseUnit("bytes").description("snapshot bytes streamed")
                         .tags(tags).tag("direction", lower(t.direction())).register(registry).increment(t.doneBytes());
             }
         } else if (event instanceof RaftEvent.FatalError) {

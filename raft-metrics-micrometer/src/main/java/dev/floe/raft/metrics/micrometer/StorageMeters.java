@@ -18,7 +18,7 @@ final class StorageMeters {
     static void bind(MeterRegistry registry, Tags tags, FileLogStorage log) {
         counter(registry, tags, log, "floe.storage.writes", "positional writes of appended entries (batches)", LogStats::writes);
         counter(registry, tags, log, "floe.storage.entries.written", "entries appended", LogStats::entriesWritten);
-        FunctionCounter.builder("floe.storage.bytes.written", log, l -> l.stats().bytesWritten()).baseUnit("bytes")
+        FunctionCounter.builder("floe.storage.written", log, l -> l.stats().bytesWritten()).baseUnit("bytes")
                 .description("bytes of appended entries written").tags(tags).register(registry);
         FunctionTimer.builder("floe.storage.fsync", log, l -> l.stats().syncs(), l -> l.stats().syncNanos(), TimeUnit.NANOSECONDS)
                 .description("forces of appended entries to disk").tags(tags).register(registry);

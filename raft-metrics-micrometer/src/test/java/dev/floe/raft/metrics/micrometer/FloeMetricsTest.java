@@ -9,7 +9,9 @@ import dev.floe.raft.NodeId;
 import dev.floe.raft.StateMachine;
 import dev.floe.raft.message.HeartbeatRequest;
 import dev.floe.raft.server.RaftServer;
+import dev.floe.raft.server.RaftEvent;
 import dev.floe.raft.server.RaftServerOptions;
+import dev.floe.raft.server.ServerStatus;
 import dev.floe.raft.storage.FileLogStorage;
 import dev.floe.raft.storage.StorageOptions;
 import dev.floe.raft.testkit.Await;
@@ -130,6 +132,44 @@ class FloeMetricsTest {
     }
 
     @Test
+    void eventsMapToTheirDocumentedMeters() {
+        NodeId id = NodeId.of("n1");
+        NodeId peer = NodeId.of("n2");
+        FloeMetrics metrics = FloeMetrics.of(registry, "g", id);
+        dev.floe.raft.ClusterConfig three = dev.floe.raft.ClusterConfig.ofVoters("n1", "n2", "n3");
+        metrics.onEvent(new RaftEvent.SnapshotTaken(id, 10, 1000, 5_000_000));
+        metrics.onEvent(new RaftEvent.SnapshotInstalled(id, 20, 2000, 7_000_000));
+        metrics.onEvent(new RaftEvent.SnapshotTransfer(id, peer, RaftEvent.Direction.SENDING, 10, 1000, 1000,
+                RaftEvent.TransferState.DONE, 3_000_000));
+        metrics.onEvent(new RaftEvent.SnapshotTransfer(id, peer, RaftEvent.Direction.SENDING, 10, 400, 1000,
+                RaftEvent.TransferState.IN_PROGRESS, 1_000_000)); // progress only: not a finished transfer
+        metrics.onEvent(new RaftEvent.MembershipChanged(id, 2, three, dev.floe.raft.ClusterConfig.ofVoters("n1", "n2")));
+        metrics.onEvent(new RaftEvent.FatalError(id, "the state machine failed", new IllegalStateException("boom")));
+        metrics.onEvent(new RaftEvent.ElectionStarted(id, 3, RaftEvent.ElectionCause.SPLIT_VOTE, Optional.empty()));
+        ServerStatus leading = new ServerStatus(id, ServerStatus.Role.LEADER, 3, Optional.of(id), 50, 48, 52, 10, Map.of(),
+                three, Map.of(peer, new ServerStatus.Follower(40, 12)), true);
+        metrics.onEvent(new RaftEvent.Report(id, leading, Map.of(RaftEvent.RefusalReason.APPLY_BACKLOG, 7L), new long[] {2_000_000, 4_000_000}));
+
+        assertThat(meter("floe.raft.snapshot.take", id).timer().totalTime(TimeUnit.MILLISECONDS)).isEqualTo(5);
+        assertThat(meter("floe.raft.snapshot.install", id).timer().count()).isEqualTo(1);
+        assertThat(meter("floe.raft.snapshot.transfer", id).tag("direction", "sending").tag("outcome", "done").timer().count()).isEqualTo(1);
+        assertThat(meter("floe.raft.snapshot.transferred", id).tag("direction", "sending").counter().count()).isEqualTo(1000);
+        assertThat(meter("floe.raft.membership.changes", id).counter().count()).isEqualTo(1);
+        assertThat(meter("floe.raft.fatal.errors", id).counter().count()).isEqualTo(1);
+        assertThat(meter("floe.raft.elections", id).tag("cause", "split_vote").counter().count()).isEqualTo(1);
+        assertThat(meter("floe.raft.apply.lag", id).gauge().value()).isEqualTo(2);
+        assertThat(meter("floe.raft.proposals.refused", id).tag("reason", "apply_backlog").functionCounter().count()).isEqualTo(7);
+        assertThat(meter("floe.raft.commit.latency", id).timer().max(TimeUnit.MILLISECONDS)).isEqualTo(4);
+        assertThat(meter("floe.raft.follower.lag", id).tag("peer", "n2").gauge().value()).isEqualTo(12);
+
+        // Stepping down removes the per-follower gauges rather than leaving stale values behind.
+        metrics.onEvent(new RaftEvent.RoleChanged(id, 4, ServerStatus.Role.FOLLOWER, Optional.of(peer), ServerStatus.Role.LEADER));
+        assertThat(registry.find("floe.raft.follower.lag").meters()).isEmpty();
+        assertThat(meter("floe.raft.leader", id).gauge().value()).isZero();
+        assertThat(meter("floe.raft.term", id).gauge().value()).isEqualTo(4);
+    }
+
+    @Test
     void storageMetersCountEntriesBatchesAndFsyncTime(@TempDir Path dir) throws Exception {
         NodeId id = NodeId.of("n1");
         try (FileLogStorage log = FileLogStorage.open(dir, StorageOptions.defaults())) {
@@ -139,7 +179,7 @@ class FloeMetricsTest {
             log.append(entries).get(5, TimeUnit.SECONDS);
             assertThat(meter("floe.storage.entries.written", id).functionCounter().count()).isEqualTo(25);
             assertThat(meter("floe.storage.writes", id).functionCounter().count()).isEqualTo(log.stats().writes()).isPositive();
-            assertThat(meter("floe.storage.bytes.written", id).functionCounter().count()).isEqualTo(log.stats().bytesWritten());
+            assertThat(meter("floe.storage.written", id).functionCounter().count()).isEqualTo(log.stats().bytesWritten());
             assertThat(meter("floe.storage.fsync", id).functionTimer().count()).isEqualTo(log.stats().syncs());
             assertThat(meter("floe.storage.batch.entries.mean", id).gauge().value())
                     .isEqualTo(25.0 / log.stats().writes());

@@ -9,7 +9,9 @@ package dev.floe.raft.transport.netty;
  *                            frame too large, connection lost with the message queued, or transport closed
  * @param reconnects          dial attempts after a previous connection or attempt to the same peer ended
  * @param decodeErrors        inbound connections closed because a frame could not be decoded
- * @param connectionsRejected inbound connections refused at the handshake (TLS, version, cluster id, node id, timeout)
+ * @param connectionsRejected inbound connections refused: at accept (too many without a handshake), at the handshake
+ *                            (TLS, version, cluster id, node id, a certificate not naming the claimed node, timeout),
+ *                            or when a frame did not fit the inbound buffer budget
  * @param bytesSent           frame bytes written, length prefixes included
  * @param bytesReceived       frame bytes received, length prefixes included
  */

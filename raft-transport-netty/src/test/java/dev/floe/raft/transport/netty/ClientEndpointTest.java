@@ -135,6 +135,17 @@ class ClientEndpointTest {
     }
 
     @Test
+    void aLargeFrameBeforeTheClientHandshakeIsRefusedWithoutBufferingIt() throws Exception {
+        try (LogCapture logs = new LogCapture();
+             RawClient probe = new RawClient(cluster.clientEndpoints.get(leader), "127.0.0.5")) {
+            probe.send(java.nio.ByteBuffer.allocate(4).putInt(16 << 20).array());
+            assertThat(probe.awaitClosed(Duration.ofSeconds(5))).isTrue();
+            Await.until("the refusal line", Duration.ofSeconds(5),
+                    () -> !logs.linesContaining("frame length 16777216 exceeds the maximum of 4096 before the handshake").isEmpty());
+        }
+    }
+
+    @Test
     void aWrongClusterIdIsToldToTheClientThenTheConnectionCloses() throws Exception {
         try (RawClient raw = new RawClient(cluster.clientEndpoints.get(leader))) {
             raw.sendFrame(ClientFrames.handshake("another-cluster", "lost"));

@@ -52,7 +52,7 @@ final class RandomMessages {
             return new AppendRequest(from, to, term, prev, count(), entries(prev, random.nextInt(8)), count());
         }
         if (type == AppendResponse.class) {
-            return new AppendResponse(from, to, term, random.nextBoolean(), count(), count(), count(), count());
+            return new AppendResponse(from, to, term, random.nextBoolean(), count(), count(), count(), count(), count());
         }
         if (type == HeartbeatRequest.class) return new HeartbeatRequest(from, to, term, count(), random.nextLong());
         if (type == HeartbeatResponse.class) return new HeartbeatResponse(from, to, term, random.nextLong());

@@ -47,7 +47,8 @@ public final class MessageCodec {
                     .setMatchIndex(m.matchIndex())
                     .setRejectedIndex(m.rejectedIndex())
                     .setHintIndex(m.hintIndex())
-                    .setHintTerm(m.hintTerm()));
+                    .setHintTerm(m.hintTerm())
+                    .setHeardRound(m.heardRound()));
         } else if (message instanceof HeartbeatRequest m) {
             frame.setHeartbeatRequest(dev.floe.raft.transport.proto.HeartbeatRequest.newBuilder()
                     .setTerm(m.term())
@@ -122,7 +123,8 @@ public final class MessageCodec {
                     var m = frame.getAppendResponse();
                     yield new AppendResponse(from, to, nonNegative(m.getTerm(), "term"), m.getSuccess(),
                             nonNegative(m.getMatchIndex(), "match_index"), nonNegative(m.getRejectedIndex(), "rejected_index"),
-                            nonNegative(m.getHintIndex(), "hint_index"), nonNegative(m.getHintTerm(), "hint_term"));
+                            nonNegative(m.getHintIndex(), "hint_index"), nonNegative(m.getHintTerm(), "hint_term"),
+                            nonNegative(m.getHeardRound(), "heard_round"));
                 }
                 case HEARTBEAT_REQUEST -> {
                     var m = frame.getHeartbeatRequest();

@@ -1,0 +1,145 @@
+package dev.floe.raft.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.floe.raft.Bytes;
+import dev.floe.raft.Entry;
+import dev.floe.raft.LogStorage;
+import dev.floe.raft.NodeId;
+import dev.floe.raft.testkit.Await;
+import dev.floe.raft.testkit.MemoryLogStorage;
+import dev.floe.raft.testkit.MemorySnapshotStore;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Compaction deletes files and syncs a directory; on a slow disk that takes seconds. It runs off the
+ * consensus thread, so meanwhile the leader keeps its heartbeats going (no election) and commits.
+ */
+class SlowCompactionTest {
+    /** Every compaction blocks until {@link #release}, like a directory sync on a stalled disk. */
+    static final class StallingCompactionLog implements LogStorage {
+        private final MemoryLogStorage log = new MemoryLogStorage();
+        final CountDownLatch entered = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+
+        @Override
+        public void compact(long index) throws java.io.IOException {
+            entered.countDown();
+            try {
+                if (!release.await(20, TimeUnit.SECONDS)) throw new java.io.IOException("compaction stalled for 20 s");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException();
+            }
+            log.compact(index);
+        }
+
+        @Override
+        public CompletableFuture<Void> append(List<Entry> entries) {
+            return log.append(entries);
+        }
+
+        @Override
+        public long firstIndex() {
+            return log.firstIndex();
+        }
+
+        @Override
+        public long lastIndex() {
+            return log.lastIndex();
+        }
+
+        @Override
+        public long term(long index) {
+            return log.term(index);
+        }
+
+        @Override
+        public List<Entry> entries(long fromIndex, long toIndex, long maxBytes) {
+            return log.entries(fromIndex, toIndex, maxBytes);
+        }
+
+        @Override
+        public void reset(long snapshotIndex, long snapshotTerm) {
+            log.reset(snapshotIndex, snapshotTerm);
+        }
+
+        @Override
+        public void close() {
+            release.countDown();
+        }
+    }
+
+    /** Three members whose compactions all stall. */
+    static final class StallingCluster extends ServerCluster<SnapshottingStateMachine, StallingCluster> {
+        final Map<NodeId, StallingCompactionLog> logs = new LinkedHashMap<>();
+
+        StallingCluster() {
+            super(3, LocalCluster.FAST);
+            for (NodeId id : members.keySet()) logs.put(id, new StallingCompactionLog());
+        }
+
+        @Override
+        SnapshottingStateMachine newStateMachine(NodeId id) {
+            return new SnapshottingStateMachine();
+        }
+
+        @Override
+        RaftServer.Builder plugs(RaftServer.Builder builder, NodeId id) {
+            return builder.storage(logs.get(id), hardStates.get(id)).snapshotStore(new MemorySnapshotStore())
+                    .snapshotOptions(SnapshotOptions.defaults().withTriggers(0, 0, 0));
+        }
+
+        @Override
+        StallingCluster self() {
+            return this;
+        }
+    }
+
+    private final StallingCluster cluster = new StallingCluster();
+
+    @AfterEach
+    void close() {
+        cluster.close();
+        Await.until(Duration.ofSeconds(5), "no floe- threads left", () -> Await.floeThreads().isEmpty());
+    }
+
+    @Test
+    void aCompactionStalledForSecondsNeitherStopsHeartbeatsNorCausesAnElection() throws Exception {
+        RaftServer leader = cluster.startAll().awaitLeader();
+        for (int i = 0; i < 10; i++) leader.submit(Bytes.utf8("c" + i)).get(5, TimeUnit.SECONDS);
+        long term = leader.status().term();
+        StallingCompactionLog leaderLog = cluster.logs.get(leader.id());
+
+        CompletableFuture<Long> snapshot = leader.snapshotNow();
+        assertThat(leaderLog.entered.await(5, TimeUnit.SECONDS)).as("the compaction started").isTrue();
+        // Stalled for 2 s = 5-10 election timeouts (200-400 ms): a blocked consensus thread sends no
+        // heartbeats, so a follower would campaign; commands would wait.
+        long stallEnds = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+        int committed = 0;
+        while (System.nanoTime() < stallEnds) {
+            leader.submit(Bytes.utf8("during-" + committed)).get(1, TimeUnit.SECONDS);
+            committed++;
+            Thread.sleep(50);
+        }
+        assertThat(snapshot).isNotDone();
+        for (RaftServer s : cluster.running()) {
+            assertThat(s.status().term()).as(s.id() + "'s term").isEqualTo(term);
+            assertThat(s.status().leader()).as(s.id() + "'s leader").contains(leader.id());
+        }
+        assertThat(committed).isGreaterThan(5);
+
+        leaderLog.release.countDown();
+        long index = snapshot.get(5, TimeUnit.SECONDS);
+        assertThat(leaderLog.firstIndex()).isEqualTo(index + 1); // keepEntries = 0: the log starts after the snapshot
+        assertThat(leader.status().snapshotIndex()).isEqualTo(index);
+    }
+}

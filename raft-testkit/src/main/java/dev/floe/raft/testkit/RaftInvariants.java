@@ -1,0 +1,216 @@
+package dev.floe.raft.testkit;
+
+import dev.floe.raft.ClusterConfig;
+import dev.floe.raft.Entry;
+import dev.floe.raft.LogReader;
+import dev.floe.raft.NodeId;
+import dev.floe.raft.SnapshotStore;
+import dev.floe.raft.server.RaftServer;
+import dev.floe.raft.server.ServerStatus;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Raft's safety properties (Raft paper Figure 3), checked after every event of a {@link SimCluster}
+ * from what the servers publish ({@link RaftServer#status()}) and what their disks hold:
+ * <ul>
+ *   <li><b>Election Safety</b>: at most one leader per term.</li>
+ *   <li><b>Monotonic commit</b>: a server's commit index never goes down while its process lives.</li>
+ *   <li><b>State Machine Safety</b> of the log: no two servers commit different entries at one index.</li>
+ *   <li><b>Leader Completeness</b>: a new leader's log holds every entry committed in an earlier term.</li>
+ *   <li><b>Commit quorum</b>: when a leader commits an entry, a majority of its configuration's voters
+ *       (of both halves when joint) hold it durably, so no crash pattern can lose it.</li>
+ *   <li><b>Log Matching</b>: two logs with an entry of the same index and term agree up to it (every
+ *       {@value #FULL_CHECK_EVERY} events and at the end).</li>
+ * </ul>
+ * and at the end, after every fault healed: one leader that a majority of its voters follow.
+ */
+final class RaftInvariants {
+    private static final int FULL_CHECK_EVERY = 512;
+
+    private final SimCluster sim;
+    private final Map<Long, Integer> leaderOfTerm = new HashMap<>();
+    /** The committed log as first reported by any server; entry i at position i - 1. */
+    private final ArrayList<Entry> committed = new ArrayList<>();
+    /** The term of the leader that first reported each committed entry: the entry was committed in it. */
+    private final ArrayList<Long> committedInTerm = new ArrayList<>();
+    private final long[] lastCommit;
+    private final long[] lastTerm;
+    private final boolean[] wasLeader;
+    /** The configuration each server had at the previous event. */
+    private final ClusterConfig[] lastConfig;
+    private long events;
+
+    RaftInvariants(SimCluster sim) {
+        this.sim = sim;
+        int n = sim.servers.length;
+        lastCommit = new long[n];
+        lastTerm = new long[n];
+        wasLeader = new boolean[n];
+        lastConfig = new ClusterConfig[n];
+    }
+
+    /** A new process of member {@code i} starts: its commit index starts over. */
+    void started(int i) {
+        lastCommit[i] = 0;
+        wasLeader[i] = false;
+        lastTerm[i] = 0;
+    }
+
+    void afterEvent() {
+        for (int i = 0; i < sim.servers.length; i++) {
+            RaftServer s = sim.servers[i];
+            if (s != null) observe(i, s.status());
+        }
+        if (++events % FULL_CHECK_EVERY == 0) checkLogMatching();
+    }
+
+    void atEnd() {
+        afterEvent();
+        checkLogMatching();
+        int l = sim.leader();
+        if (l < 0) throw new SimulationViolation("Liveness", "no leader " + sim.shape.healNanos() / SimShape.MS
+                + " ms after every fault healed\n" + sim.describeNodes());
+        ServerStatus leader = sim.servers[l].status();
+        int followers = 0;
+        for (NodeId v : leader.config().voters()) {
+            int i = sim.indexOf(v);
+            if (i >= 0 && sim.servers[i] != null) {
+                ServerStatus s = sim.servers[i].status();
+                if (s.term() == leader.term() && s.leader().equals(Optional.of(leader.id()))) followers++;
+            }
+        }
+        if (followers < leader.config().voters().size() / 2 + 1) {
+            throw new SimulationViolation("Liveness", leader.id() + " leads term " + leader.term() + " but only "
+                    + followers + " voters follow it\n" + sim.describeNodes());
+        }
+    }
+
+    private void observe(int i, ServerStatus s) {
+        if (!s.running()) throw new SimulationViolation("No fatal error", sim.ids[i] + " stopped by itself: " + s);
+        long commit = s.commitIndex();
+        if (commit < lastCommit[i]) {
+            throw violation("Monotonic commit", sim.ids[i] + " commit index went from " + lastCommit[i] + " to " + commit);
+        }
+        if (commit > lastCommit[i]) {
+            // A leader's log is authoritative (it never overwrites its own entries): learn the
+            // committed entries from it. Followers' commits are checked where they apply (ApplyLog).
+            if (s.isLeader()) recordCommitted(i, s.term(), commit);
+            if (s.isLeader() && wasLeader[i] && s.term() == lastTerm[i]) checkCommitQuorum(s, lastConfig[i], commit);
+            lastCommit[i] = commit;
+        }
+        if (s.isLeader()) {
+            Integer other = leaderOfTerm.putIfAbsent(s.term(), i);
+            if (other != null && other != i) {
+                throw violation("Election Safety", "both " + sim.ids[other] + " and " + sim.ids[i] + " lead term " + s.term());
+            }
+            if (!wasLeader[i] || lastTerm[i] != s.term()) {
+                sim.stats.elections++;
+                sim.note(sim.ids[i] + " leads term " + s.term());
+                checkLeaderCompleteness(i, s);
+                sim.newLeader(i);
+            }
+        }
+        wasLeader[i] = s.isLeader();
+        lastTerm[i] = s.term();
+        lastConfig[i] = s.config();
+    }
+
+    private void recordCommitted(int i, long term, long commit) {
+        LogReader log = sim.disks[i].cachedLog();
+        // Entries the core holds but the persist activity has not yet handed to the storage are
+        // compared later; what is below the log's start is in a snapshot.
+        long start = Math.max(Math.min(lastCommit[i] + 1, committed.size() + 1), log.firstIndex());
+        long upTo = Math.min(commit, log.lastIndex());
+        if (start > upTo) return;
+        for (Entry e : log.entries(start, upTo + 1, Long.MAX_VALUE)) {
+            // Beyond a gap (this server installed a snapshot others have not reported): compare later.
+            if (e.index() > committed.size() + 1) continue;
+            if (e.index() <= committed.size()) {
+                Entry known = committed.get((int) e.index() - 1);
+                if (!known.equals(e)) {
+                    throw violation("State Machine Safety", sim.ids[i] + " committed " + e + " where " + known + " was committed");
+                }
+            } else {
+                committed.add(e);
+                committedInTerm.add(term);
+            }
+        }
+    }
+
+    /**
+     * The entry a leader just committed is durable on a majority of each half of its configuration:
+     * the one it has now or, when it appended a new one in the same pass, the one it had before.
+     */
+    private void checkCommitQuorum(ServerStatus leader, ClusterConfig before, long index) {
+        if (index > committed.size()) return;
+        Entry e = committed.get((int) index - 1);
+        String now = missingQuorum(leader.config(), e);
+        if (now == null || (before != null && missingQuorum(before, e) == null)) return;
+        throw violation("Commit quorum", leader.id() + " committed " + e + " with configuration " + leader.config()
+                + " (before: " + before + ") but " + now);
+    }
+
+    private String missingQuorum(ClusterConfig c, Entry e) {
+        for (Set<NodeId> half : List.of(c.voters(), c.votersOutgoing())) {
+            if (half.isEmpty()) continue;
+            int holders = 0;
+            for (NodeId id : half) {
+                int j = sim.indexOf(id);
+                if (j >= 0 && holdsDurably(j, e)) holders++;
+            }
+            if (holders < half.size() / 2 + 1) return "only " + holders + " of " + half + " hold it durably";
+        }
+        return null;
+    }
+
+    private boolean holdsDurably(int j, Entry e) {
+        LogReader durable = sim.disks[j].durableLog();
+        Optional<SnapshotStore.Snapshot> snap = sim.disks[j].snapshot();
+        if (snap.isPresent() && snap.get().meta().lastIndex() >= e.index()) return true;
+        return e.index() >= durable.firstIndex() && e.index() <= durable.lastIndex() && durable.term(e.index()) == e.term();
+    }
+
+    private void checkLeaderCompleteness(int i, ServerStatus s) {
+        LogReader log = sim.disks[i].cachedLog();
+        for (long index = log.firstIndex(); index <= committed.size(); index++) {
+            Entry e = committed.get((int) index - 1);
+            // Leader Completeness speaks of entries committed in earlier terms (a leader elected
+            // late, after a pause, may lead an older term than the one that committed e).
+            if (committedInTerm.get((int) index - 1) >= s.term()) continue;
+            if (index > log.lastIndex() || log.term(index) != e.term()) {
+                throw violation("Leader Completeness", sim.ids[i] + " leads term " + s.term() + " without committed entry " + e);
+            }
+        }
+    }
+
+    private void checkLogMatching() {
+        int n = sim.disks.length;
+        for (int a = 0; a < n; a++) {
+            for (int b = a + 1; b < n; b++) {
+                LogReader la = sim.disks[a].cachedLog();
+                LogReader lb = sim.disks[b].cachedLog();
+                long floor = Math.max(la.firstIndex(), lb.firstIndex());
+                long i = Math.min(la.lastIndex(), lb.lastIndex());
+                while (i >= floor && la.term(i) != lb.term(i)) i--;
+                if (i < floor) continue;
+                List<Entry> ea = la.entries(floor, i + 1, Long.MAX_VALUE);
+                List<Entry> eb = lb.entries(floor, i + 1, Long.MAX_VALUE);
+                if (!ea.equals(eb)) {
+                    int j = 0;
+                    while (ea.get(j).equals(eb.get(j))) j++;
+                    throw violation("Log Matching", sim.ids[a] + " and " + sim.ids[b] + " agree at index " + i
+                            + " but differ at " + (floor + j) + ": " + ea.get(j) + " vs " + eb.get(j));
+                }
+            }
+        }
+    }
+
+    private SimulationViolation violation(String property, String detail) {
+        return new SimulationViolation(property, detail + "\n  nodes:\n" + sim.describeNodes());
+    }
+}

@@ -1,0 +1,30 @@
+package dev.floe.raft.testkit;
+
+import dev.floe.raft.Bytes;
+
+/**
+ * The user's service as a plain sequential specification, against which the simulator checks
+ * that what clients saw of the replicated service is linearizable (Herlihy &amp; Wing): there is
+ * one order of all operations, consistent with real time, in which every result is the model's.
+ * States should be immutable values (or copies): the checker keeps the state after every command.
+ *
+ * @param <S> the model's state
+ */
+public interface SequentialModel<S> {
+
+    /** The result of applying one command: the next state and what the command returns. */
+    record Step<S>(S state, Bytes result) {
+    }
+
+    /** The state of an empty service. */
+    S initial();
+
+    /**
+     * Applies {@code command} to {@code state}; must not modify {@code state}. {@code index} is the
+     * log index the replicas applied it at, for services whose results name it (most ignore it).
+     */
+    Step<S> apply(S state, long index, Bytes command);
+
+    /** What {@code query} returns in {@code state}. */
+    Bytes query(S state, Bytes query);
+}

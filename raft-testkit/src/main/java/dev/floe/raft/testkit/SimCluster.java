@@ -1,0 +1,540 @@
+package dev.floe.raft.testkit;
+
+import dev.floe.raft.Bytes;
+import dev.floe.raft.Endpoint;
+import dev.floe.raft.Member;
+import dev.floe.raft.NodeId;
+import dev.floe.raft.NotLeaderException;
+import dev.floe.raft.ReadConsistency;
+import dev.floe.raft.StateMachine;
+import dev.floe.raft.server.RaftServer;
+import dev.floe.raft.server.ServerStatus;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * One simulated run of a whole cluster of real {@link RaftServer}s: each member's process runs its
+ * server on a {@link SimProcess} (scheduler and clock), its {@link SimDisk} and the
+ * {@link SimNetwork}; clients submit the user's commands (with sessions, retrying after every
+ * failure) and queries; faults crash, pause, partition and reconfigure members during the fault
+ * phase; then everything heals and every operation must complete. {@link RaftInvariants} are
+ * checked after every event, linearizability and exactly-once at the end.
+ */
+final class SimCluster {
+    private static final int TRACE = 80;
+
+    final SimShape shape;
+    final SimWorld world;
+    final NodeId[] ids;
+    private final Map<NodeId, Integer> indexOf = new HashMap<>();
+    final SimDisk[] disks;
+    final SimProcess[] processes;
+    final RaftServer[] servers;
+    final SimNetwork network;
+    final ApplyLog applyLog = new ApplyLog();
+    final History history = new History();
+    private final Supplier<StateMachine> factory;
+    private final OperationGenerator commands;
+    private final OperationGenerator queries;
+    private final List<Member> initialMembers = new ArrayList<>();
+    private final RaftInvariants invariants;
+    private final Client[] clients;
+    /** One-read clients aimed at a paused leader; they must finish like the others. */
+    private final List<Client> probes = new ArrayList<>();
+    private final long faultEnd;
+    private final long end;
+    private boolean healed;
+    private boolean isolateNextLeader;
+    private long nextOperation = 1;
+    private final String[] trace = new String[TRACE];
+    private long traced;
+    private Consumer<String> traceSink;
+    private boolean traceOperations;
+    private Consumer<SimSummary> summarySink;
+    final SimStats stats = new SimStats();
+
+    SimCluster(SimShape shape, Supplier<StateMachine> factory, OperationGenerator commands, OperationGenerator queries) {
+        this.shape = shape;
+        this.factory = factory;
+        this.commands = commands;
+        this.queries = queries;
+        this.world = new SimWorld(shape.seed());
+        int n = shape.processes();
+        this.ids = new NodeId[n];
+        for (int i = 0; i < n; i++) {
+            ids[i] = NodeId.of("n" + (i + 1));
+            indexOf.put(ids[i], i);
+            Endpoint address = new Endpoint("n" + (i + 1) + ".sim", 7000);
+            if (i < shape.voters()) initialMembers.add(Member.voter(ids[i], address, address));
+            else if (i < shape.voters() + shape.learners()) initialMembers.add(Member.learner(ids[i], address, address));
+        }
+        this.disks = new SimDisk[n];
+        for (int i = 0; i < n; i++) disks[i] = new SimDisk(world, shape.maxDiskNanos());
+        this.processes = new SimProcess[n];
+        this.servers = new RaftServer[n];
+        this.network = new SimNetwork(world, indexOf, shape.maxDelayNanos(), shape.dropRate(), shape.duplicateRate(),
+                shape.longDelayRate(), 400 * SimShape.MS);
+        this.invariants = new RaftInvariants(this);
+        this.clients = new Client[shape.clients()];
+        this.faultEnd = shape.faultNanos();
+        this.end = faultEnd + shape.healNanos();
+    }
+
+    /** Every fault and leader change to {@code sink}; with {@code operations}, every answer to a client too. */
+    SimCluster traceTo(Consumer<String> sink, boolean operations) {
+        traceSink = sink;
+        traceOperations = operations;
+        return this;
+    }
+
+    SimCluster summariesTo(Consumer<SimSummary> sink) {
+        summarySink = sink;
+        return this;
+    }
+
+    private void summarize() {
+        long term = 0;
+        java.util.Optional<NodeId> leader = java.util.Optional.empty();
+        long commit = 0;
+        int up = 0;
+        for (int i = 0; i < servers.length; i++) {
+            if (servers[i] == null) continue;
+            up++;
+            ServerStatus s = servers[i].status();
+            commit = Math.max(commit, s.commitIndex());
+            if (s.isLeader() && s.term() >= term) leader = java.util.Optional.of(s.id());
+            term = Math.max(term, s.term());
+        }
+        summarySink.accept(new SimSummary(world.now() / SimShape.MS, term, leader, commit, up, servers.length,
+                stats.writes, stats.reads, stats.crashes, stats.pauses, stats.partitions));
+        if (world.now() + 1_000 * SimShape.MS <= end) world.at(world.now() + 1_000 * SimShape.MS, null, this::summarize);
+    }
+
+    /** Runs the whole scenario; throws {@link SimulationViolation} when a property breaks. */
+    void run() {
+        for (int i = 0; i < processes.length; i++) spawn(i);
+        for (int c = 0; c < clients.length; c++) {
+            clients[c] = new Client(c);
+            Client client = clients[c];
+            world.at(world.random.nextInt(50) * SimShape.MS, null, client::next);
+        }
+        scheduleFault();
+        world.at(faultEnd, null, this::healEverything);
+        // Summaries are events of nobody: they take no randomness, so the run is the same without them.
+        if (summarySink != null) world.at(1_000 * SimShape.MS, null, this::summarize);
+        while (world.step(end)) invariants.afterEvent();
+        world.advanceTo(end);
+        invariants.atEnd();
+        List<Client> all = new ArrayList<>(List.of(clients));
+        all.addAll(probes);
+        for (Client c : all) {
+            if (c.op != null) throw new SimulationViolation("Liveness", "client " + c.id + " still waits for " + c.op
+                    + " " + shape.healNanos() / SimShape.MS + " ms after every fault healed");
+        }
+    }
+
+    // ------------------------------------------------------------------ processes
+
+    private void spawn(int i) {
+        SimProcess p = new SimProcess(world, i);
+        processes[i] = p;
+        applyLog.restarted(i);
+        RaftServer.Builder b = RaftServer.builder()
+                .id(ids[i])
+                .members(initialMembers)
+                .stateMachine(new CheckedStateMachine(i, factory.get(), applyLog))
+                .storage(disks[i].logFor(p), disks[i].hardStateStoreFor(p))
+                .snapshotStore(disks[i].snapshotStore())
+                .snapshotOptions(shape.snapshots())
+                .transport(network.transportFor(p))
+                .options(shape.options())
+                .runtime(p, p);
+        if (i >= shape.voters() + shape.learners()) b.joining();
+        RaftServer server = b.build();
+        servers[i] = server;
+        invariants.started(i);
+        try {
+            server.start();
+        } catch (java.io.IOException e) {
+            throw new SimulationViolation("Restart", ids[i] + " could not start: " + e);
+        }
+    }
+
+    private void crash(int i) {
+        if (servers[i] == null) return;
+        note("crash " + ids[i] + (disks[i].hasInFlight() ? " with writes in flight" : ""));
+        processes[i].crash();
+        servers[i] = null;
+        disks[i].crash(world.random);
+        stats.crashes++;
+        long down = world.random.nextBoolean() ? 1 + world.random.nextInt(30) : 50 + world.random.nextInt(600);
+        world.at(world.now() + down * SimShape.MS, null, () -> {
+            if (servers[i] == null) {
+                note("restart " + ids[i]);
+                spawn(i);
+            }
+        });
+    }
+
+    private void pause(int i, long nanos) {
+        if (servers[i] == null || processes[i].paused()) return;
+        SimProcess p = processes[i];
+        note("pause " + ids[i] + (servers[i].status().isLeader() ? " (leader)" : "") + " for " + nanos / SimShape.MS + " ms");
+        p.pause();
+        stats.pauses++;
+        world.at(world.now() + nanos, null, () -> {
+            if (p.paused()) {
+                note("resume " + ids[i]);
+                p.resume();
+            }
+        });
+    }
+
+    int leader() {
+        int best = -1;
+        long term = -1;
+        for (int i = 0; i < servers.length; i++) {
+            if (servers[i] == null || processes[i].paused()) continue;
+            ServerStatus s = servers[i].status();
+            if (s.isLeader() && s.term() > term) {
+                term = s.term();
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    // ------------------------------------------------------------------ faults
+
+    private void scheduleFault() {
+        long gap = 1 + (long) (world.random.nextDouble() * 2 * shape.meanFaultGapNanos());
+        if (world.now() + gap < faultEnd) world.at(world.now() + gap, null, this::injectFault);
+    }
+
+    private void injectFault() {
+        scheduleFault();
+        if (healed) return;
+        int n = servers.length;
+        long electionNanos = shape.options().tickInterval().toNanos() * shape.options().electionTicks();
+        int kind = world.random.nextInt(11);
+        if (shape.onlyFault() != SimShape.ALL_FAULTS) kind = shape.onlyFault();
+        switch (kind) {
+            case 10 -> {
+                isolateNextLeader = true;
+                note("arm isolation of the next new leader");
+            }
+            case 0 -> {
+                int victim = world.random.nextInt(n);
+                if (world.random.nextBoolean()) {
+                    crash(victim);
+                } else if (servers[victim] != null) {
+                    boolean hardState = world.random.nextBoolean();
+                    note("arm crash of " + ids[victim] + " at its next " + (hardState ? "term or vote save" : "write"));
+                    disks[victim].crashAtNextWrite(() -> crash(victim), hardState);
+                }
+            }
+            case 1 -> {
+                int mask = 1 + world.random.nextInt((1 << n) - 2);
+                for (int a = 0; a < n; a++) {
+                    for (int b = 0; b < n; b++) if (((mask >> a) & 1) != ((mask >> b) & 1)) network.block(a, b);
+                }
+                stats.partitions++;
+                note("partition " + describe(mask));
+                healPartitionsLater();
+                // A leader on the minority side may still believe it leads: ask it for a read later.
+                int l = leader();
+                if (l >= 0 && 2 * Integer.bitCount(((mask >> l) & 1) == 1 ? mask : ~mask & ((1 << n) - 1)) <= n) {
+                    probeLater(l, (long) (world.random.nextDouble() * 2 * electionNanos));
+                }
+            }
+            case 2 -> {
+                int a = world.random.nextInt(n);
+                int b = world.random.nextInt(n);
+                if (a == b) return;
+                network.block(a, b);
+                stats.partitions++;
+                note("cut " + ids[a] + " -> " + ids[b]);
+                healPartitionsLater();
+            }
+            case 3 -> {
+                network.faults(0.3, shape.duplicateRate(), shape.longDelayRate());
+                note("loss burst");
+                world.at(world.now() + (50 + world.random.nextInt(300)) * SimShape.MS, null,
+                        () -> { if (!healed) network.faults(shape.dropRate(), shape.duplicateRate(), shape.longDelayRate()); });
+            }
+            case 4, 5 -> {
+                // A process pause (SIGSTOP, GC, frozen VM) of up to several election timeouts; the
+                // leader half the time, since a paused leader is what leases must survive.
+                int victim = world.random.nextBoolean() && leader() >= 0 ? leader() : world.random.nextInt(n);
+                pause(victim, 1 + (long) (world.random.nextDouble() * 5 * electionNanos));
+            }
+            case SimShape.FROZEN_LEADER -> pauseCutOffLeader(electionNanos);
+            case 6 -> reconfigure();
+            case 7 -> transferLeadership();
+            default -> {
+                int i = world.random.nextInt(n);
+                if (servers[i] != null) {
+                    note("snapshot now on " + ids[i]);
+                    ignore(servers[i].snapshotNow());
+                }
+            }
+        }
+    }
+
+    /**
+     * A frozen leader whose network froze too (a VM stall): cut off from its peers and paused for
+     * several election timeouts, while the others elect a new leader and commit. Just before it
+     * resumes, a client asks it for a read (a lease read when leases are on): with everything it
+     * had queued, it must not answer from the lease it held before the pause.
+     */
+    private void pauseCutOffLeader(long electionNanos) {
+        int l = leader();
+        if (l < 0) return;
+        long length = 2 * electionNanos + (long) (world.random.nextDouble() * 4 * electionNanos);
+        for (int j = 0; j < servers.length; j++) {
+            if (j == l) continue;
+            network.block(l, j);
+            network.block(j, l);
+        }
+        stats.partitions++;
+        note("cut off " + ids[l] + " from its peers");
+        pause(l, length);
+        probeLater(l, length - SimShape.MS);
+        world.at(world.now() + length + (long) (world.random.nextDouble() * electionNanos), null, () -> {
+            network.healPartitions();
+            note("heal partitions");
+        });
+    }
+
+    /** A one-read client asks member {@code i} for a read (a lease read when leases are on) after {@code delay}. */
+    private void probeLater(int i, long delay) {
+        Client probe = new Client(clients.length + probes.size() + 1000, i);
+        world.at(world.now() + delay, null, probe::next);
+    }
+
+    /**
+     * Cuts the next new leader off before its first appends arrive: leaders that cannot replicate
+     * their first entries are what the commit rules of Raft paper Figure 8 are about.
+     */
+    void newLeader(int i) {
+        if (!isolateNextLeader || healed) return;
+        isolateNextLeader = false;
+        for (int j = 0; j < servers.length; j++) {
+            if (j == i) continue;
+            network.block(i, j);
+            network.block(j, i);
+        }
+        stats.partitions++;
+        note("isolate new leader " + ids[i]);
+        healPartitionsLater();
+    }
+
+    private void healPartitionsLater() {
+        world.at(world.now() + (100 + world.random.nextInt(900)) * SimShape.MS, null, () -> {
+            network.healPartitions();
+            note("heal partitions");
+        });
+    }
+
+    /** Asks the leader, through the public API, to add, promote or remove a member. */
+    private void reconfigure() {
+        int l = leader();
+        if (l < 0) return;
+        RaftServer leader = servers[l];
+        ServerStatus s = leader.status();
+        int pick = world.random.nextInt(servers.length);
+        NodeId id = ids[pick];
+        Endpoint address = new Endpoint("n" + (pick + 1) + ".sim", 7000);
+        String what;
+        CompletableFuture<?> f;
+        if (!s.config().contains(id)) {
+            boolean voter = world.random.nextBoolean();
+            what = (voter ? "add voter " : "add learner ") + id;
+            f = voter ? leader.addVoter(Member.voter(id, address, address)) : leader.addLearner(Member.learner(id, address, address));
+        } else if (s.config().learners().contains(id)) {
+            what = "promote " + id;
+            f = leader.promoteLearner(id);
+        } else if (s.config().voters().size() > 1 && world.random.nextInt(3) == 0) {
+            what = "remove " + id;
+            f = leader.removeMember(id);
+        } else {
+            return;
+        }
+        stats.configChanges++;
+        note(ids[l] + " " + what);
+        ignore(f);
+    }
+
+    private void transferLeadership() {
+        int l = leader();
+        if (l < 0) return;
+        List<NodeId> voters = new ArrayList<>(servers[l].status().config().voters());
+        NodeId target = voters.get(world.random.nextInt(voters.size()));
+        stats.transfers++;
+        note(ids[l] + " transfer leadership to " + target);
+        ignore(servers[l].transferLeadership(target));
+    }
+
+    private static void ignore(CompletableFuture<?> f) {
+        f.exceptionally(e -> null); // refusals are part of the test
+    }
+
+    private void healEverything() {
+        healed = true;
+        note("heal everything");
+        network.healPartitions();
+        network.faults(0, 0, 0);
+        for (int i = 0; i < servers.length; i++) {
+            disks[i].crashAtNextWrite(null, false);
+            if (servers[i] == null) spawn(i);
+            else if (processes[i].paused()) processes[i].resume();
+        }
+    }
+
+    // ------------------------------------------------------------------ clients
+
+    /** A client with one operation outstanding at a time; writes use a session, so retries are safe. */
+    private final class Client {
+        final int id;
+        final String session;
+        long sequence;
+        History.Operation op;
+        int target = -1;
+        long attempt;
+
+        /** A probe asks one member for one read, then stops: -1 for a regular client. */
+        private final int probeTarget;
+        private boolean probed;
+
+        Client(int id) {
+            this(id, -1);
+        }
+
+        Client(int id, int probeTarget) {
+            this.id = id;
+            this.session = "client-" + id;
+            this.probeTarget = probeTarget;
+            this.target = probeTarget;
+        }
+
+        void next() {
+            op = null;
+            if (world.now() >= faultEnd) return; // the heal phase only finishes what is outstanding
+            if (probeTarget >= 0) {
+                if (probed || queries == null) return;
+                probed = true;
+                op = history.invoke(nextOperation++, false, queries.next(world.random), world.now());
+                probes.add(this);
+                send();
+                return;
+            }
+            long operation = nextOperation++;
+            if (queries == null || world.random.nextDouble() < shape.writeShare()) {
+                sequence++;
+                op = history.invoke(operation, true, commands.next(world.random), world.now());
+            } else {
+                op = history.invoke(operation, false, queries.next(world.random), world.now());
+            }
+            send();
+        }
+
+        void send() {
+            long mine = ++attempt;
+            int to = target >= 0 ? target : world.random.nextInt(servers.length);
+            History.Operation current = op;
+            long seq = sequence;
+            ReadConsistency consistency = shape.options().leaseReads() && (probeTarget >= 0 || world.random.nextBoolean())
+                    ? ReadConsistency.LEASE : ReadConsistency.LINEARIZABLE;
+            SimProcess p = processes[to];
+            p.run(1 + world.random.nextInt((int) shape.maxDelayNanos()), () -> {
+                RaftServer server = servers[to];
+                if (server == null) return;
+                CompletableFuture<Bytes> f = current.write
+                        ? server.submit(session, seq, CheckedStateMachine.tag(current.id, current.input))
+                        : server.read(current.input, consistency);
+                f.whenComplete((value, error) -> {
+                    int bound = applyLog.size();
+                    if (traceOperations) {
+                        note(ids[to] + " answers " + (current.write ? "write " : consistency + " read ") + current.id + " "
+                                + current.input.toUtf8() + (error == null ? " -> " + value.toUtf8() : " failed: " + error)
+                                + " (" + bound + " commands applied anywhere)");
+                    }
+                    world.at(world.now() + 1 + world.random.nextInt((int) shape.maxDelayNanos()), null,
+                            () -> response(mine, value, error, bound));
+                });
+            });
+            // A client that hears nothing for 300 ms tries another member (the same session sequence).
+            world.at(world.now() + 300 * SimShape.MS, null, () -> {
+                if (attempt == mine && op == current) {
+                    target = -1;
+                    send();
+                }
+            });
+        }
+
+        void response(long which, Bytes value, Throwable error, int bound) {
+            if (which != attempt || op == null) return;
+            if (error == null) {
+                op.completedAt = world.now();
+                op.output = value;
+                op.appliedBound = bound;
+                if (op.write) stats.writes++;
+                else stats.reads++;
+                world.at(world.now() + world.random.nextInt(20) * SimShape.MS, null, this::next);
+                return;
+            }
+            Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null ? error.getCause() : error;
+            if (cause instanceof NotLeaderException nle && nle.leader().isPresent()) {
+                target = indexOf.getOrDefault(nle.leader().get(), -1);
+            } else {
+                target = -1;
+            }
+            stats.retries++;
+            world.at(world.now() + (target >= 0 ? 2 : 20) * SimShape.MS, null, () -> {
+                if (which == attempt) send();
+            });
+        }
+    }
+
+    // ------------------------------------------------------------------ reporting
+
+    void note(String what) {
+        String line = String.format("%9.3f ms  %s", world.now() / 1e6, what);
+        trace[(int) (traced++ % TRACE)] = line;
+        if (traceSink != null) traceSink.accept(line);
+    }
+
+    String recentEvents() {
+        StringBuilder sb = new StringBuilder();
+        for (long i = Math.max(0, traced - TRACE); i < traced; i++) sb.append("    ").append(trace[(int) (i % TRACE)]).append('\n');
+        return sb.toString();
+    }
+
+    String describeNodes() {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < servers.length; i++) {
+            sb.append("    ").append(ids[i]).append(": ");
+            if (servers[i] == null) sb.append("down");
+            else sb.append(processes[i].paused() ? "paused " : "").append(servers[i].status());
+            sb.append('\n');
+        }
+        return sb.toString();
+    }
+
+    private String describe(int mask) {
+        List<String> a = new ArrayList<>();
+        List<String> b = new ArrayList<>();
+        for (int i = 0; i < servers.length; i++) ((mask >> i & 1) == 1 ? a : b).add(ids[i].value());
+        return a + " | " + b;
+    }
+
+    int indexOf(NodeId id) {
+        Integer i = indexOf.get(id);
+        return i == null ? -1 : i;
+    }
+}

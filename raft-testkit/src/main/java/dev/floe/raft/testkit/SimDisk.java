@@ -1,0 +1,263 @@
+package dev.floe.raft.testkit;
+
+import dev.floe.raft.Entry;
+import dev.floe.raft.HardState;
+import dev.floe.raft.HardStateStore;
+import dev.floe.raft.LogStorage;
+import dev.floe.raft.LogReader;
+import dev.floe.raft.SnapshotMeta;
+import dev.floe.raft.SnapshotStore;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.util.Optional;
+import java.util.zip.CRC32C;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One member's simulated disk, which outlives its processes. Log appends are visible at once (the
+ * page cache) and become durable when the simulator completes them, in order, after a random
+ * latency; a crash keeps what was durable plus, at random, a prefix of the writes in flight (a real
+ * disk may have flushed some of them) and loses the rest. The hard state and snapshots are written
+ * synchronously, as their contracts say, and are durable when the call returns.
+ */
+final class SimDisk {
+    private record Write(List<Entry> entries, long epoch, CompletableFuture<Void> done) {
+    }
+
+    private final SimWorld world;
+    private final int maxLatencyNanos;
+    private final LogImage durable = new LogImage();
+    private LogImage cached = new LogImage();
+    private HardState hardState = HardState.INITIAL;
+    /** The newest committed snapshot; a commit is atomic and durable (SnapshotStore contract). */
+    private Optional<SnapshotStore.Snapshot> snapshot = Optional.empty();
+    private final ArrayDeque<Write> inFlight = new ArrayDeque<>();
+    /** Bumped by a reset: writes issued before it no longer land in the durable log. */
+    private long epoch;
+    private long lastCompletion;
+    private Runnable crashAtNextWrite;
+    /** The armed crash waits for a hard-state save (a new term or vote), not a log append. */
+    private boolean crashOnlyAtHardState;
+
+    SimDisk(SimWorld world, int maxLatencyNanos) {
+        this.world = world;
+        this.maxLatencyNanos = maxLatencyNanos;
+    }
+
+    /** The durable log, for invariant checks. */
+    LogReader durableLog() {
+        return durable;
+    }
+
+    /** What the running process reads. */
+    LogReader cachedLog() {
+        return cached;
+    }
+
+    HardState durableHardState() {
+        return hardState;
+    }
+
+    /** The newest snapshot on this disk. */
+    Optional<SnapshotStore.Snapshot> snapshot() {
+        return snapshot;
+    }
+
+    boolean hasInFlight() {
+        return !inFlight.isEmpty();
+    }
+
+    /** The log as the process {@code owner} sees it: its appends complete as events of that process. */
+    LogStorage logFor(SimProcess owner) {
+        return new LogView(owner);
+    }
+
+    HardStateStore hardStateStoreFor(SimProcess owner) {
+        return new HardStateStore() {
+            @Override
+            public HardState load() {
+                return hardState;
+            }
+
+            @Override
+            public void save(HardState state) {
+                if (writeRefused(owner, true)) return;
+                hardState = state;
+            }
+        };
+    }
+
+    /**
+     * Arms the most adversarial crash: the process dies at its next write (a hard-state save or a
+     * log append), which is lost, right after it issued it and before anything of it is durable.
+     */
+    void crashAtNextWrite(Runnable crash, boolean hardStateOnly) {
+        crashAtNextWrite = crash;
+        crashOnlyAtHardState = hardStateOnly;
+    }
+
+    /** A dead process writes nothing; an armed crash strikes now. */
+    private boolean writeRefused(SimProcess owner) {
+        return writeRefused(owner, false);
+    }
+
+    private boolean writeRefused(SimProcess owner, boolean hardState) {
+        if (owner.crashed()) return true;
+        if (crashAtNextWrite == null || (crashOnlyAtHardState && !hardState)) return false;
+        Runnable crash = crashAtNextWrite;
+        crashAtNextWrite = null;
+        crash.run();
+        return true;
+    }
+
+    SnapshotStore snapshotStore() {
+        return new SnapshotStore() {
+            @Override
+            public Optional<Snapshot> latest() {
+                return snapshot;
+            }
+
+            @Override
+            public Writer begin(SnapshotMeta meta) {
+                return new Writer() {
+                    private final ByteArrayOutputStream data = new ByteArrayOutputStream();
+                    private boolean finished;
+
+                    @Override
+                    public void write(int b) {
+                        check();
+                        data.write(b);
+                    }
+
+                    @Override
+                    public void write(byte[] b, int off, int len) {
+                        check();
+                        data.write(b, off, len);
+                    }
+
+                    private void check() {
+                        if (finished) throw new IllegalStateException("snapshot writer already committed or aborted");
+                    }
+
+                    @Override
+                    public Snapshot commit() {
+                        check();
+                        finished = true;
+                        Stored s = new Stored(meta, data.toByteArray());
+                        // Newest by index: a commit of an older one is durable but not the newest.
+                        if (snapshot.isEmpty() || snapshot.get().meta().lastIndex() <= meta.lastIndex()) snapshot = Optional.of(s);
+                        return s;
+                    }
+
+                    @Override
+                    public void abort() {
+                        finished = true;
+                    }
+                };
+            }
+        };
+    }
+
+    private record Stored(SnapshotMeta meta, byte[] data) implements SnapshotStore.Snapshot {
+        @Override
+        public long sizeBytes() {
+            return data.length;
+        }
+
+        @Override
+        public long checksum() {
+            CRC32C crc = new CRC32C();
+            crc.update(data);
+            return crc.getValue();
+        }
+
+        @Override
+        public InputStream open() {
+            return new ByteArrayInputStream(data);
+        }
+    }
+
+    /**
+     * The process died: writes in flight are lost except a random prefix that reached the disk
+     * anyway (never acknowledged, so harmless to Raft); the page cache is rebuilt from the disk.
+     */
+    void crash(SplittableRandom random) {
+        crashAtNextWrite = null;
+        while (!inFlight.isEmpty() && random.nextInt(3) == 0) land(inFlight.removeFirst());
+        inFlight.clear();
+        cached = new LogImage(durable);
+    }
+
+    private void land(Write w) {
+        if (w.epoch() == epoch) durable.append(w.entries());
+    }
+
+    private final class LogView implements LogStorage {
+        private final SimProcess owner;
+
+        LogView(SimProcess owner) {
+            this.owner = owner;
+        }
+
+        @Override
+        public long firstIndex() {
+            return cached.firstIndex();
+        }
+
+        @Override
+        public long lastIndex() {
+            return cached.lastIndex();
+        }
+
+        @Override
+        public long term(long index) {
+            return cached.term(index);
+        }
+
+        @Override
+        public List<Entry> entries(long fromIndex, long toIndex, long maxBytes) {
+            return cached.entries(fromIndex, toIndex, maxBytes);
+        }
+
+        @Override
+        public CompletableFuture<Void> append(List<Entry> entries) {
+            if (writeRefused(owner)) return new CompletableFuture<>(); // never completes: the process is gone
+            cached.append(entries);
+            Write w = new Write(List.copyOf(entries), epoch, new CompletableFuture<>());
+            inFlight.addLast(w);
+            // In order: a write completes no earlier than the one before it.
+            long at = Math.max(lastCompletion, world.now() + 1 + world.random.nextInt(maxLatencyNanos));
+            lastCompletion = at;
+            owner.run(at - world.now(), () -> {
+                if (inFlight.peekFirst() != w) return; // lost in a crash
+                inFlight.removeFirst();
+                land(w);
+                w.done().complete(null);
+            });
+            return w.done();
+        }
+
+        @Override
+        public void compact(long index) {
+            if (owner.crashed()) return;
+            cached.compact(index);
+            durable.compact(index); // not durable by contract; harmless either way
+        }
+
+        @Override
+        public void reset(long snapshotIndex, long snapshotTerm) {
+            if (writeRefused(owner)) return;
+            epoch++;
+            cached.reset(snapshotIndex, snapshotTerm);
+            durable.reset(snapshotIndex, snapshotTerm);
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+}

@@ -1,0 +1,128 @@
+package dev.floe.raft.testkit;
+
+import dev.floe.raft.server.Clock;
+import dev.floe.raft.server.Scheduler;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * One incarnation of a member's process: the {@link Scheduler} and {@link Clock} its
+ * {@code RaftServer} runs on. Every activity of the server, every storage completion and every
+ * delivery to it is an event of this process: a crash drops them all (the process is gone), a pause
+ * holds them back (SIGSTOP, a long GC, a frozen VM) while simulated time goes on, and resuming runs
+ * everything held back at once, as a resumed process does.
+ */
+final class SimProcess implements Scheduler, Clock {
+    /** Wall-clock time at simulated time 0 (session stamps only compare with each other). */
+    private static final long EPOCH_MILLIS = 1_700_000_000_000L;
+    /** The CPU time one run of an activity takes at most, in simulated nanoseconds. */
+    private static final int MAX_RUN_DELAY_NANOS = 50_000;
+
+    private final SimWorld world;
+    final int node;
+    private boolean crashed;
+    private boolean paused;
+    private final List<SimWorld.Event> heldBack = new ArrayList<>();
+
+    SimProcess(SimWorld world, int node) {
+        this.world = world;
+        this.node = node;
+    }
+
+    boolean crashed() {
+        return crashed;
+    }
+
+    boolean paused() {
+        return paused;
+    }
+
+    void crash() {
+        crashed = true;
+        heldBack.clear();
+    }
+
+    void pause() {
+        paused = true;
+    }
+
+    /** The process runs again: what it missed runs now, in the order it was due. */
+    void resume() {
+        paused = false;
+        for (SimWorld.Event e : heldBack) world.resume(e);
+        heldBack.clear();
+    }
+
+    void holdBack(SimWorld.Event e) {
+        heldBack.add(e);
+    }
+
+    /** Runs {@code action} in this process after {@code delayNanos} (a thread of it, such as a transport's). */
+    void run(long delayNanos, Runnable action) {
+        world.at(world.now() + delayNanos, this, action);
+    }
+
+    @Override
+    public long nanoTime() {
+        return world.now();
+    }
+
+    @Override
+    public long currentTimeMillis() {
+        return EPOCH_MILLIS + world.now() / 1_000_000;
+    }
+
+    @Override
+    public Activity start(String name, Task task) {
+        SimActivity a = new SimActivity(task);
+        a.wake();
+        return a;
+    }
+
+    @Override
+    public SplittableRandom newRandom() {
+        return new SplittableRandom(world.random.nextLong());
+    }
+
+    /** A serial activity: at most one run pending, at the earliest time it was asked for. */
+    private final class SimActivity implements Activity {
+        private static final long NONE = Long.MAX_VALUE;
+        private final Task task;
+        private long pendingAt = NONE;
+        private long token;
+        private boolean done;
+
+        SimActivity(Task task) {
+            this.task = task;
+        }
+
+        @Override
+        public void wake() {
+            if (!done) runAt(world.now() + 1 + world.random.nextInt(MAX_RUN_DELAY_NANOS));
+        }
+
+        private void runAt(long time) {
+            if (pendingAt <= time) return;
+            pendingAt = time;
+            long mine = ++token;
+            world.at(time, SimProcess.this, () -> fire(mine));
+        }
+
+        private void fire(long mine) {
+            if (mine != token || done) return;
+            pendingAt = NONE;
+            long next = task.run();
+            if (next == DONE) {
+                done = true;
+            } else if (next != IDLE) {
+                runAt(Math.max(next, world.now() + 1));
+            }
+        }
+
+        @Override
+        public boolean awaitDone(long timeoutMillis) {
+            return done; // nothing can run while the caller waits: the simulation is one thread
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package dev.floe.raft.testkit;
+
+import dev.floe.raft.server.RaftServerOptions;
+import dev.floe.raft.server.SnapshotOptions;
+import java.time.Duration;
+import java.util.SplittableRandom;
+
+/**
+ * The shape of one simulated run, drawn from its seed: cluster size (one voter with learners, one
+ * voter that grows, three or five voters, with spare processes for membership changes), the
+ * server options (PreVote, CheckQuorum, lease reads, tiny messages so replication splits), how
+ * often snapshots are taken and how they are streamed, the disk's and network's speed, and the
+ * fault rate. Times are simulated nanoseconds.
+ */
+record SimShape(long seed, int voters, int learners, int spares, RaftServerOptions options, SnapshotOptions snapshots,
+                long faultNanos, long healNanos, int clients, double writeShare, long meanFaultGapNanos,
+                double dropRate, double duplicateRate, double longDelayRate, long maxDelayNanos,
+                int maxDiskNanos, int onlyFault) {
+    /** {@link #onlyFault} when every kind of fault is drawn. */
+    static final int ALL_FAULTS = -1;
+    /** The fault kind "a leader frozen and cut off from its peers, then asked for a read". */
+    static final int FROZEN_LEADER = 9;
+    static final long MS = 1_000_000L;
+    static final Duration TICK = Duration.ofMillis(10);
+
+    static SimShape of(long seed, long faultMillis) {
+        SplittableRandom r = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + 17);
+        int voters;
+        int learners = 0;
+        int spares = 0;
+        switch (r.nextInt(8)) {
+            case 0 -> {
+                voters = 1; // the usual bootstrap: one voter, with learners
+                learners = 1 + r.nextInt(2);
+            }
+            case 1 -> {
+                voters = 1; // one voter that the membership faults grow
+                spares = 2;
+            }
+            case 2, 3 -> voters = 5;
+            default -> voters = 3;
+        }
+        if (voters > 1 && r.nextBoolean()) spares = 2;
+        boolean checkQuorum = r.nextInt(4) != 0;
+        RaftServerOptions.Builder o = RaftServerOptions.builder()
+                .tickInterval(TICK)
+                .electionTicks(10, 1)
+                .preVote(r.nextInt(4) != 0)
+                .checkQuorum(checkQuorum)
+                .flowControl(r.nextBoolean() ? 16 << 10 : 1, 8, 1 << 20)
+                .requestTimeout(Duration.ofMillis(1_000))
+                .shutdownTimeout(Duration.ofMillis(50));
+        if (checkQuorum && r.nextBoolean()) o.leaseReads(true, 2);
+        boolean tight = r.nextInt(4) == 0;
+        if (tight) {
+            // Backpressure in play: few uncommitted bytes, a short apply backlog, few pending requests.
+            o.maxUncommittedBytes(200).maxApplyBacklog(3).maxPendingRequests(2);
+        }
+        long every = new long[] {0, 15, 40, 120}[r.nextInt(4)];
+        SnapshotOptions snapshots = SnapshotOptions.defaults()
+                .withTriggers(every, 0, r.nextInt(6))
+                .withTransfer(r.nextBoolean() ? 64 : 4096, 1 + r.nextInt(4))
+                .withTimers(Duration.ofMillis(50), Duration.ofMillis(2_000));
+        boolean storm = r.nextInt(4) == 0;
+        int maxDisk = new int[] {200_000, 2_000_000, 2_000_000, 10_000_000}[r.nextInt(4)];
+        return new SimShape(seed, voters, learners, spares, o.build(), snapshots, faultMillis * MS, 3_000 * MS,
+                3, 0.6, (storm ? 60 : 250) * MS, 0.03, storm ? 0.05 : 0.01, storm ? 0.02 : 0.005, 5 * MS,
+                maxDisk, ALL_FAULTS);
+    }
+
+    /**
+     * Seeds for one rule: three voters with CheckQuorum and lease reads, and only frozen leaders
+     * (paused and cut off, then asked for a lease read), about every 400 ms.
+     */
+    SimShape frozenLeadersWithLeases() {
+        RaftServerOptions o = options.toBuilder().checkQuorum(true).leaseReads(true, 2).build();
+        return new SimShape(seed, 3, 0, 0, o, snapshots, faultNanos, healNanos, clients, writeShare, 200 * MS,
+                dropRate, duplicateRate, longDelayRate, maxDelayNanos, maxDiskNanos, FROZEN_LEADER);
+    }
+
+    int processes() {
+        return voters + learners + spares;
+    }
+
+    @Override
+    public String toString() {
+        return voters + " voters + " + learners + " learners + " + spares + " spares, preVote=" + options.preVote()
+                + ", checkQuorum=" + options.checkQuorum() + ", leaseReads=" + options.leaseReads()
+                + ", maxMessageBytes=" + options.maxMessageBytes() + ", maxUncommittedBytes=" + options.maxUncommittedBytes()
+                + ", maxApplyBacklog=" + options.maxApplyBacklog() + ", snapshot every " + snapshots.afterEntries()
+                + " entries in " + snapshots.chunkBytes() + "-byte chunks, fault gap " + meanFaultGapNanos / MS + " ms";
+    }
+}

@@ -1,0 +1,61 @@
+package dev.floe.raft.planted;
+
+import dev.floe.raft.planted.PlantedMistake.Edit;
+import java.util.List;
+
+/** The catalogue of planted mistakes: each one a rule of the Raft paper or thesis, broken on its own. */
+final class PlantedMistakes {
+    private static final String NODE = "dev/floe/raft/core/RaftNode.java";
+    private static final String REPLICATION = "dev/floe/raft/core/Replication.java";
+
+    private PlantedMistakes() {
+    }
+
+    static final PlantedMistake COUNT_STALE_VOTES = PlantedMistake.of(
+            "a candidate counts vote grants of older terms (late answers, and grants kept from its last campaign)", NODE,
+            "dev.floe.raft.core.ElectionTest#candidateDoesNotCountVotesFromAnEarlierTerm_section5_2",
+            new Edit("} else if (m.term() < term) {\n            rejectStale(m);",
+                    "} else if (m.term() < term && !(m instanceof VoteResponse)) {\n            rejectStale(m);"),
+            new Edit("a new campaign starts from an empty tally.\n        votesGranted.clear();",
+                    "a new campaign starts from an empty tally.\n"));
+
+    static final PlantedMistake COMMIT_EARLIER_TERM_BY_COUNTING = PlantedMistake.of(
+            "the leader commits an entry of an earlier term by counting replicas (Figure 8)", REPLICATION,
+            "dev.floe.raft.core.ReplicationTest#leaderNeverCommitsAnEarlierTermEntryByCountingReplicas_Figure8",
+            new Edit("if (log.term(index) != node.term()) return false;", ""))
+            .reach(PlantedMistake.Reach.BEYOND_CI_BUDGET);
+
+    static final PlantedMistake ANSWER_VOTE_BEFORE_PERSIST = PlantedMistake.of(
+            "a vote grant leaves before the vote is durable (Figure 2)", NODE,
+            "dev.floe.raft.core.ElectionTest#voteIsDurableBeforeItIsAnswered_Figure2",
+            new Edit("            send(grant);", "            messages.add(grant);"),
+            new Edit("if (changed.isPresent() && !messages.isEmpty()) {", "if (false) {"));
+
+    static final PlantedMistake SEND_BEFORE_TERM_IS_DURABLE = PlantedMistake.of(
+            "a Ready's messages leave before its new term is durable (a single voter's appends to learners)", NODE,
+            "dev.floe.raft.core.SingleVoterDurabilityTest#aCrashBeforeTheTermIsDurableCannotMakeTheLearnerDiverge",
+            new Edit("if (changed.isPresent() && !messages.isEmpty()) {", "if (false) {"))
+            .reach(PlantedMistake.Reach.UNREACHABLE);
+
+    static final PlantedMistake READ_WITHOUT_QUORUM_CHECK = PlantedMistake.of(
+            "the leader answers a read with its commit index without a heartbeat round (thesis §6.4)", NODE,
+            "dev.floe.raft.core.ReadIndexTest#partitionedLeaderCannotConfirmAReadAndRejectsItWhenItStepsDown",
+            new Edit("if (Quorum.isActiveQuorum(config.voters(), config.votersOutgoing(), Set.of(id))) {", "if (true) {"));
+
+    static final PlantedMistake LEASE_NEVER_EXPIRES = PlantedMistake.of(
+            "the leader's read lease never expires (thesis §6.4.1)", NODE,
+            "dev.floe.raft.core.ReadIndexTest#leaseReadNeedsNoHeartbeatRoundWhileAQuorumAnsweredRecently_thesis6_4_1",
+            new Edit("if (age >= options.electionTicks() - options.leaseMarginTicks()) {", "if (false) {"))
+            .reach(PlantedMistake.Reach.BEYOND_CI_BUDGET);
+
+    static final PlantedMistake IGNORE_LOST_ENTRIES = PlantedMistake.of(
+            "the leader treats every rejection at or below a follower's match as stale (a regressed follower stalls)", REPLICATION,
+            "dev.floe.raft.core.RegressedFollowerTest#followerRestoredFromAnOldCopyIsResetAndRepairedByTheLeader",
+            new Edit("if (pr.match == 0 || m.heardRound() < pr.matchRound) return false;", "if (true) return false;"))
+            .reach(PlantedMistake.Reach.UNREACHABLE);
+
+    static List<PlantedMistake> all() {
+        return List.of(COUNT_STALE_VOTES, COMMIT_EARLIER_TERM_BY_COUNTING, ANSWER_VOTE_BEFORE_PERSIST,
+                SEND_BEFORE_TERM_IS_DURABLE, READ_WITHOUT_QUORUM_CHECK, LEASE_NEVER_EXPIRES, IGNORE_LOST_ENTRIES);
+    }
+}
