@@ -52,7 +52,7 @@ public final class Bytes {
         return wrap(text.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** The number of bytes. */
+    /** {@return the number of bytes} */
     public int size() {
         return length;
     }
@@ -69,12 +69,12 @@ public final class Bytes {
         return array[offset + index];
     }
 
-    /** A fresh copy of the bytes, which the caller owns. */
+    /** {@return a fresh copy of the bytes, which the caller owns} */
     public byte[] toByteArray() {
         return Arrays.copyOfRange(array, offset, offset + length);
     }
 
-    /** A read-only view of the bytes (no copy). */
+    /** {@return a read-only view of the bytes (no copy)} */
     public ByteBuffer asReadOnlyByteBuffer() {
         return ByteBuffer.wrap(array, offset, length).slice().asReadOnlyBuffer();
     }

@@ -35,12 +35,12 @@ public record ClusterConfig(SortedSet<NodeId> voters, SortedSet<NodeId> votersOu
         return ofVoters(ids);
     }
 
-    /** The configuration before any member is known (a node waiting to be added). */
+    /** {@return the configuration before any member is known (a node waiting to be added)} */
     public static ClusterConfig empty() {
         return new ClusterConfig(new TreeSet<>(), new TreeSet<>(), new TreeSet<>());
     }
 
-    /** Whether a joint-consensus change is in progress. */
+    /** {@return whether a joint-consensus change is in progress} */
     public boolean isJoint() {
         return !votersOutgoing.isEmpty();
     }
@@ -55,7 +55,7 @@ public record ClusterConfig(SortedSet<NodeId> voters, SortedSet<NodeId> votersOu
         return isVoter(id) || learners.contains(id);
     }
 
-    /** Every member, voters first, sorted within each group, without duplicates. */
+    /** {@return every member, voters first, sorted within each group, without duplicates} */
     public SortedSet<NodeId> allMembers() {
         TreeSet<NodeId> all = new TreeSet<>(voters);
         all.addAll(votersOutgoing);

@@ -19,7 +19,7 @@ public record Entry(long term, long index, EntryType type, Bytes data) {
         return new Entry(term, index, EntryType.COMMAND, data);
     }
 
-    /** The size used for byte limits: payload plus {@link #OVERHEAD_BYTES}. */
+    /** {@return the size used for byte limits: payload plus {@link #OVERHEAD_BYTES}} */
     public long sizeBytes() {
         return (long) data.size() + OVERHEAD_BYTES;
     }

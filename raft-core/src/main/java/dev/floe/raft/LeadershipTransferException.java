@@ -13,7 +13,7 @@ public final class LeadershipTransferException extends RuntimeException {
         this.reason = reason;
     }
 
-    /** Why leadership did not move. */
+    /** {@return why leadership did not move} */
     public Reason reason() {
         return reason;
     }

@@ -18,7 +18,7 @@ public interface LogReader {
     /** The first index still held; {@code lastIndex() + 1} when the log is empty. At least 1. */
     long firstIndex();
 
-    /** The last index held; {@code firstIndex() - 1} when the log is empty. */
+    /** {@return the last index held; {@code firstIndex() - 1} when the log is empty} */
     long lastIndex();
 
     /**

@@ -14,7 +14,7 @@ public final class MembershipChangeException extends RuntimeException {
         this.reason = reason;
     }
 
-    /** Why the change did not happen. */
+    /** {@return why the change did not happen} */
     public Reason reason() {
         return reason;
     }

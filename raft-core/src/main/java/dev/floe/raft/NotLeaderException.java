@@ -27,12 +27,12 @@ public final class NotLeaderException extends RuntimeException {
         return self + " is not the leader (" + detail + "); " + where;
     }
 
-    /** The leader's id, when this member knows it. */
+    /** {@return the leader's id, when this member knows it} */
     public Optional<NodeId> leader() {
         return leader;
     }
 
-    /** The address the leader serves clients on, when the leader and its address are known. */
+    /** {@return the address the leader serves clients on, when the leader and its address are known} */
     public Optional<Endpoint> leaderEndpoint() {
         return leaderEndpoint;
     }

@@ -19,12 +19,12 @@ public final class SessionExpiredException extends RuntimeException {
         this.sequence = sequence;
     }
 
-    /** The client whose session expired. */
+    /** {@return the client whose session expired} */
     public String clientId() {
         return clientId;
     }
 
-    /** The sequence number of the refused command. */
+    /** {@return the sequence number of the refused command} */
     public long sequence() {
         return sequence;
     }

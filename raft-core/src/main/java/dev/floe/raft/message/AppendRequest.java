@@ -15,7 +15,7 @@ public record AppendRequest(NodeId from, NodeId to, long term, long prevLogIndex
         entries = List.copyOf(entries);
     }
 
-    /** The index of the last entry carried, or {@code prevLogIndex} when there is none. */
+    /** {@return the index of the last entry carried, or {@code prevLogIndex} when there is none} */
     public long lastIndex() {
         return prevLogIndex + entries.size();
     }

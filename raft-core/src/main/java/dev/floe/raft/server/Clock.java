@@ -14,7 +14,7 @@ public interface Clock {
     /** Wall-clock milliseconds since the epoch, as {@link System#currentTimeMillis()}. */
     long currentTimeMillis();
 
-    /** The machine's clocks. */
+    /** {@return the machine's clocks} */
     static Clock system() {
         return SystemClock.INSTANCE;
     }

@@ -12,7 +12,7 @@ import java.util.Optional;
  */
 public sealed interface RaftEvent {
 
-    /** The member reporting the event. */
+    /** {@return the member reporting the event} */
     NodeId member();
 
     /** Its role, term or leader changed (Raft paper §5.2). */

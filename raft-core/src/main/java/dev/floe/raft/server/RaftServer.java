@@ -169,7 +169,7 @@ public final class RaftServer implements AutoCloseable {
         return new Builder();
     }
 
-    /** This member's id. */
+    /** {@return this member's id} */
     public NodeId id() {
         return id;
     }
@@ -497,7 +497,7 @@ public final class RaftServer implements AutoCloseable {
         };
     }
 
-    /** The latest status published by the consensus thread; any thread, never blocks. */
+    /** {@return the latest status published by the consensus thread; any thread, never blocks} */
     public ServerStatus status() {
         return statusBoard.current();
     }

@@ -57,7 +57,7 @@ public record RaftServerOptions(Duration tickInterval, int electionTicks, int he
                 maxInflightBytes, maxUncommittedBytes, maxApplyBatchBytes, leaseReads, leaseMarginTicks);
     }
 
-    /** The defaults (see the parameter descriptions). */
+    /** {@return the defaults (see the parameter descriptions)} */
     public static RaftServerOptions defaults() {
         return builder().build();
     }
@@ -66,7 +66,7 @@ public record RaftServerOptions(Duration tickInterval, int electionTicks, int he
         return new Builder();
     }
 
-    /** A builder starting from these options. */
+    /** {@return a builder starting from these options} */
     public Builder toBuilder() {
         Builder b = new Builder();
         b.tickInterval = tickInterval;

@@ -48,7 +48,7 @@ public interface Scheduler {
      */
     Activity start(String name, Task task);
 
-    /** A source of randomness for the timers (election timeouts); a simulator seeds it. */
+    /** {@return a source of randomness for the timers (election timeouts); a simulator seeds it} */
     SplittableRandom newRandom();
 
     /**

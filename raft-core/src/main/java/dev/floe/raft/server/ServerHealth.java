@@ -44,12 +44,12 @@ public record ServerHealth(State state, Optional<String> problem, Optional<Throw
         return new ServerHealth(State.STOPPED, Optional.of(what + ": " + cause), Optional.of(cause));
     }
 
-    /** Whether the server serves requests (running, repairing included). */
+    /** {@return whether the server serves requests (running, repairing included)} */
     public boolean isServing() {
         return state == State.RUNNING || state == State.REPAIRING;
     }
 
-    /** Whether it stopped by itself after a fatal error. */
+    /** {@return whether it stopped by itself after a fatal error} */
     public boolean isFailed() {
         return state == State.STOPPED && cause.isPresent();
     }

@@ -43,7 +43,7 @@ public record ServerStatus(NodeId id, Role role, long term, Optional<NodeId> lea
         return config.learners().contains(member);
     }
 
-    /** Whether this member is the leader. */
+    /** {@return whether this member is the leader} */
     public boolean isLeader() {
         return role == Role.LEADER;
     }

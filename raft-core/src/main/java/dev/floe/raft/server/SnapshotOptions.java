@@ -37,7 +37,7 @@ public record SnapshotOptions(long afterEntries, long afterBytes, long keepEntri
         }
     }
 
-    /** The defaults (see the parameter descriptions). */
+    /** {@return the defaults (see the parameter descriptions)} */
     public static SnapshotOptions defaults() {
         return new SnapshotOptions(10_000, 64L << 20, 1_000, 1 << 20, 4, Duration.ofSeconds(1), Duration.ofSeconds(30));
     }

@@ -47,7 +47,7 @@ public final class FileHardStateStore implements HardStateStore {
         }
     }
 
-    /** The file holding the state. */
+    /** {@return the file holding the state} */
     public Path file() {
         return file;
     }

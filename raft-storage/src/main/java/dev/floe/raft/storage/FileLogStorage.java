@@ -108,7 +108,7 @@ public final class FileLogStorage implements LogStorage {
         return new FileLogStorage(dir, options, lock, segments, index, prevTerm, recovery);
     }
 
-    /** What {@link #open} found and repaired. */
+    /** {@return what {@link #open} found and repaired} */
     public RecoveryReport recoveryReport() {
         return recovery;
     }
@@ -118,7 +118,7 @@ public final class FileLogStorage implements LogStorage {
         return new LogStats(writer.writes(), writer.syncs(), writer.bytesWritten(), writer.entriesWritten(), writer.syncNanos());
     }
 
-    /** The log directory. */
+    /** {@return the log directory} */
     public Path directory() {
         return dir;
     }

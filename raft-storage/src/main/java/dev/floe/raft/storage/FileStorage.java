@@ -138,32 +138,32 @@ public final class FileStorage implements AutoCloseable {
         return repairReason;
     }
 
-    /** The log. */
+    /** {@return the log} */
     public FileLogStorage log() {
         return log;
     }
 
-    /** The hard state (term and vote). */
+    /** {@return the hard state (term and vote)} */
     public FileHardStateStore hardState() {
         return hardState;
     }
 
-    /** The snapshots. */
+    /** {@return the snapshots} */
     public FileSnapshotStore snapshots() {
         return snapshots;
     }
 
-    /** The log as the plug interface. */
+    /** {@return the log as the plug interface} */
     public LogStorage logStorage() {
         return log;
     }
 
-    /** The hard-state store as the plug interface. */
+    /** {@return the hard-state store as the plug interface} */
     public HardStateStore hardStateStore() {
         return hardState;
     }
 
-    /** The snapshot store as the plug interface. */
+    /** {@return the snapshot store as the plug interface} */
     public SnapshotStore snapshotStore() {
         return snapshots;
     }

@@ -31,12 +31,12 @@ public final class StorageCorruptionException extends IOException {
         return new StorageCorruptionException(this, advice);
     }
 
-    /** The damaged file. */
+    /** {@return the damaged file} */
     public Path file() {
         return file;
     }
 
-    /** The byte offset in {@link #file()} where the damage was found. */
+    /** {@return the byte offset in {@link #file()} where the damage was found} */
     public long offset() {
         return offset;
     }

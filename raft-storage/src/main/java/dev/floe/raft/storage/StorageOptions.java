@@ -35,7 +35,7 @@ public record StorageOptions(long segmentBytes, int cacheEntries, long cacheByte
         return new Builder();
     }
 
-    /** A builder starting from the defaults. */
+    /** {@return a builder starting from the defaults} */
     public Builder toBuilder() {
         return new Builder().segmentBytes(segmentBytes).cacheEntries(cacheEntries).cacheBytes(cacheBytes)
                 .syncPolicy(syncPolicy).maxWriteBytes(maxWriteBytes).snapshotsRetained(snapshotsRetained);

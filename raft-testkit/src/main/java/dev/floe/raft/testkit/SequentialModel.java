@@ -16,7 +16,7 @@ public interface SequentialModel<S> {
     record Step<S>(S state, Bytes result) {
     }
 
-    /** The state of an empty service. */
+    /** {@return the state of an empty service} */
     S initial();
 
     /**

@@ -6,7 +6,7 @@ package dev.floe.raft.testkit;
  */
 public record SimulationFailure(long seed, String property, String detail, String replayCommand, String recentEvents) {
 
-    /** The report to print: property, seed, detail, the replay command on a line of its own, the events. */
+    /** {@return the report to print: property, seed, detail, the replay command on a line of its own, the events} */
     public String describe() {
         return property + " violated (seed " + seed + "): " + detail + "\n  replay: " + replayCommand
                 + (recentEvents.isEmpty() ? "" : "\n  last events:\n" + recentEvents);
