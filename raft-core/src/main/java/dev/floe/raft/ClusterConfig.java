@@ -9,9 +9,21 @@ import java.util.TreeSet;
  * The members of a Raft group: the voters, the learners (receive the log, never vote), and during
  * a joint-consensus change (Raft paper §6) the outgoing voters of the old configuration. Outside a
  * change {@code votersOutgoing} is empty. Sets are sorted so iteration is deterministic.
+ *
+ * @param voters         the voting members (of the new configuration, during a change)
+ * @param votersOutgoing the voters of the old configuration during a joint change; else empty
+ * @param learners       members that receive the log but never vote
  */
 public record ClusterConfig(SortedSet<NodeId> voters, SortedSet<NodeId> votersOutgoing, SortedSet<NodeId> learners) {
 
+    /**
+     * Copies the sets into sorted, unmodifiable ones.
+     *
+     * @param voters         the voting members (of the new configuration, during a change)
+     * @param votersOutgoing the voters of the old configuration during a joint change; else empty
+     * @param learners       members that receive the log but never vote
+     * @throws IllegalArgumentException if a member is both a voter and a learner
+     */
     public ClusterConfig {
         voters = sortedCopy(voters);
         votersOutgoing = sortedCopy(votersOutgoing);
@@ -23,12 +35,22 @@ public record ClusterConfig(SortedSet<NodeId> voters, SortedSet<NodeId> votersOu
         }
     }
 
-    /** A configuration of {@code voters} and no learners. */
+    /**
+     * A configuration of {@code voters} and no learners.
+     *
+     * @param voters the voting members
+     * @return the configuration
+     */
     public static ClusterConfig ofVoters(Collection<NodeId> voters) {
         return new ClusterConfig(new TreeSet<>(voters), new TreeSet<>(), new TreeSet<>());
     }
 
-    /** A configuration of {@code voters} and no learners. */
+    /**
+     * A configuration of {@code voters} and no learners.
+     *
+     * @param voters the voting members' ids
+     * @return the configuration
+     */
     public static ClusterConfig ofVoters(String... voters) {
         TreeSet<NodeId> ids = new TreeSet<>();
         for (String v : voters) ids.add(NodeId.of(v));
@@ -45,12 +67,22 @@ public record ClusterConfig(SortedSet<NodeId> voters, SortedSet<NodeId> votersOu
         return !votersOutgoing.isEmpty();
     }
 
-    /** Whether {@code id} votes in this configuration (in either half of a joint one). */
+    /**
+     * Whether {@code id} votes in this configuration (in either half of a joint one).
+     *
+     * @param id a member id
+     * @return whether it votes
+     */
     public boolean isVoter(NodeId id) {
         return voters.contains(id) || votersOutgoing.contains(id);
     }
 
-    /** Whether {@code id} is a member at all. */
+    /**
+     * Whether {@code id} is a member at all.
+     *
+     * @param id a member id
+     * @return whether it is a voter or a learner
+     */
     public boolean contains(NodeId id) {
         return isVoter(id) || learners.contains(id);
     }
