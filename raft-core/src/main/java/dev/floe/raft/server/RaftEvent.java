@@ -60,10 +60,24 @@ public sealed interface RaftEvent {
     }
 
     /** Which way a snapshot transfer goes. */
-    enum Direction { SENDING, RECEIVING }
+    enum Direction {
+        /** This member sends the snapshot (it leads). */
+        SENDING,
+        /** This member receives the snapshot from the leader. */
+        RECEIVING
+    }
 
     /** Where a transfer is. */
-    enum TransferState { STARTED, IN_PROGRESS, DONE, FAILED }
+    enum TransferState {
+        /** The first chunk is on its way. */
+        STARTED,
+        /** Chunks are flowing. */
+        IN_PROGRESS,
+        /** The snapshot arrived whole and was installed or acknowledged. */
+        DONE,
+        /** The transfer stopped without completing; it may be started again. */
+        FAILED
+    }
 
     /**
      * On the leader, a follower is far behind ({@link #CATCH_UP_LAG} entries or more) and being
