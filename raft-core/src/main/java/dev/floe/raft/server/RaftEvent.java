@@ -100,12 +100,22 @@ public sealed interface RaftEvent {
      * count of refused proposals by reason, and the commit latencies (leader: from a proposal's
      * append to its commit, paper §5.3) sampled since the previous report.
      *
+     * @param member          the reporting member
+     * @param status          its status
      * @param refusals        proposals refused since start, by reason
      * @param commitLatencies nanoseconds from append to commit of sampled entries since the previous
      *                        report (on the leader; at most {@link #MAX_LATENCY_SAMPLES})
      */
     record Report(NodeId member, ServerStatus status, Map<RefusalReason, Long> refusals, long[] commitLatencies)
             implements RaftEvent {
+        /**
+         * Copies the refusal counts.
+         *
+         * @param member          the reporting member
+         * @param status          its status
+         * @param refusals        proposals refused since start, by reason
+         * @param commitLatencies nanoseconds from append to commit of sampled entries since the previous report (on the leader; at most {@link #MAX_LATENCY_SAMPLES})
+         */
         public Report {
             refusals = Map.copyOf(refusals);
         }

@@ -80,8 +80,6 @@ public record RaftServerOptions(Duration tickInterval, int electionTicks, int he
 
     /**
      * {@return the defaults (see the parameter descriptions)}
-     *
-     * @return the default options
      */
     public static RaftServerOptions defaults() {
         return builder().build();
@@ -98,8 +96,6 @@ public record RaftServerOptions(Duration tickInterval, int electionTicks, int he
 
     /**
      * {@return a builder starting from these options}
-     *
-     * @return a builder holding these options
      */
     public Builder toBuilder() {
         Builder b = new Builder();
