@@ -65,6 +65,10 @@ public interface SnapshotStore extends AutoCloseable {
 
     /** A snapshot being written. Not thread-safe. */
     abstract class Writer extends OutputStream {
+        /** For the stores' own writers. */
+        protected Writer() {
+        }
+
         /**
          * Makes the snapshot durable and the newest; returns it.
          *
