@@ -66,7 +66,12 @@ final class Replication {
             if (member.equals(node.id())) continue;
             Progress pr = progress.get(member);
             if (pr == null) {
-                progress.put(member, new Progress(log.lastIndex(), config.learners().contains(member), options));
+                Progress fresh = new Progress(log.lastIndex(), config.learners().contains(member), options);
+                // A member added a moment ago had no chance to answer yet: counting it silent would
+                // let CheckQuorum (thesis §6.2) depose a healthy leader right after the change (etcd/raft
+                // marks new progress recently active for the same reason).
+                fresh.recentActive = true;
+                progress.put(member, fresh);
             } else {
                 pr.learner = config.learners().contains(member);
             }

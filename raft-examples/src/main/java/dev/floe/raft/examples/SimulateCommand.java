@@ -67,6 +67,8 @@ final class SimulateCommand implements Callable<Integer> {
             return 0;
         }
         for (SimulationFailure f : report.failures()) out.println(f.describe());
+        out.printf("Replay this exact run with: java -jar raft-examples/target/raft-kv.jar simulate --seed %d --seconds %d%n",
+                seed, seconds);
         return Main.FAILURE;
     }
 

@@ -48,11 +48,6 @@ final class CheckedStateMachine implements StateMachine {
         return user.query(query);
     }
 
-    /** Commands applied to this state so far. */
-    long position() {
-        return position;
-    }
-
     @Override
     public void writeSnapshot(OutputStream out) throws IOException {
         DataOutputStream data = new DataOutputStream(out);

@@ -42,16 +42,4 @@ final class History {
         operations.add(op);
         return op;
     }
-
-    int completedWrites() {
-        int n = 0;
-        for (Operation o : operations) if (o.write && o.completed()) n++;
-        return n;
-    }
-
-    int completedReads() {
-        int n = 0;
-        for (Operation o : operations) if (!o.write && o.completed()) n++;
-        return n;
-    }
 }

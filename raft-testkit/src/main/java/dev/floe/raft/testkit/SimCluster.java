@@ -149,7 +149,7 @@ final class SimCluster {
                 .members(initialMembers)
                 .stateMachine(new CheckedStateMachine(i, factory.get(), applyLog))
                 .storage(disks[i].logFor(p), disks[i].hardStateStoreFor(p))
-                .snapshotStore(disks[i].snapshotStore())
+                .snapshotStore(disks[i].snapshotStoreFor(p))
                 .snapshotOptions(shape.snapshots())
                 .transport(network.transportFor(p))
                 .options(shape.options())
@@ -444,6 +444,7 @@ final class SimCluster {
         }
 
         void send() {
+            if (op == null || op.completed()) return; // answered meanwhile: nothing to retry
             long mine = ++attempt;
             int to = target >= 0 ? target : world.random.nextInt(servers.length);
             History.Operation current = op;

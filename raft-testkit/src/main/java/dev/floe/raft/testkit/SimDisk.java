@@ -58,10 +58,6 @@ final class SimDisk {
         return cached;
     }
 
-    HardState durableHardState() {
-        return hardState;
-    }
-
     /** The newest snapshot on this disk. */
     Optional<SnapshotStore.Snapshot> snapshot() {
         return snapshot;
@@ -114,7 +110,7 @@ final class SimDisk {
         return true;
     }
 
-    SnapshotStore snapshotStore() {
+    SnapshotStore snapshotStoreFor(SimProcess owner) {
         return new SnapshotStore() {
             @Override
             public Optional<Snapshot> latest() {
@@ -147,6 +143,7 @@ final class SimDisk {
                     public Snapshot commit() {
                         check();
                         finished = true;
+                        if (owner.crashed()) return new Stored(meta, data.toByteArray()); // never reaches the disk
                         Stored s = new Stored(meta, data.toByteArray());
                         // Newest by index: a commit of an older one is durable but not the newest.
                         if (snapshot.isEmpty() || snapshot.get().meta().lastIndex() <= meta.lastIndex()) snapshot = Optional.of(s);

@@ -54,7 +54,8 @@ final class SimNetwork {
 
             @Override
             public void send(Message message) {
-                SimNetwork.this.send(message);
+                // A process that crashed in the middle of an activity's run sends nothing more.
+                if (!process.crashed()) SimNetwork.this.send(message);
             }
 
             @Override

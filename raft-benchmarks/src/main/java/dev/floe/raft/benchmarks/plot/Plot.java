@@ -137,10 +137,13 @@ public final class Plot {
         Set<Double> sizes = new TreeSet<>();
         floe.forEach(r -> sizes.add(r.number("members", 3)));
         if (sizes.size() < 2) return null;
+        // Only the in-flight levels measured at several cluster sizes make a curve.
+        Map<Double, Set<Double>> membersByInFlight = new LinkedHashMap<>();
+        floe.forEach(r -> membersByInFlight.computeIfAbsent(r.number("in_flight", 0), k -> new TreeSet<>()).add(r.number("members", 3)));
         DefaultCategoryDataset data = new DefaultCategoryDataset();
         for (double m : sizes) {
             for (JsonLine r : floe) {
-                if (r.number("members", 3) == m) {
+                if (r.number("members", 3) == m && membersByInFlight.get(r.number("in_flight", 0)).size() > 1) {
                     data.addValue(r.number("ops_per_sec", 0), "ops/s, " + label(r.number("in_flight", 0)) + " in flight", label(m) + " members");
                 }
             }

@@ -56,6 +56,14 @@ class PlotTest {
     }
 
     @Test
+    void theMembersCurveShowsOnlyTheInFlightLevelsMeasuredAtSeveralSizes() {
+        Plot plot = new Plot(rows(floe(1, 128, 3, 1500), floe(32, 128, 3, 28000), floe(32, 128, 5, 20000), floe(32, 128, 7, 15000)), "");
+        CategoryDataset data = plot.members().getCategoryPlot().getDataset();
+        assertThat(data.getRowKeys()).containsExactly("ops/s, 32 in flight");
+        assertThat(data.getColumnKeys()).containsExactly("3 members", "5 members", "7 members");
+    }
+
+    @Test
     void curvesThatNeedSeveralPointsAreLeftOutWithOnlyOne() {
         Plot plot = new Plot(rows(floe(32, 128, 3, 1000)), "");
         JFreeChart members = plot.members();

@@ -42,10 +42,10 @@ class KvOpsTest {
             KvNode leader = cluster.awaitLeader();
             for (int i = 0; i < 5; i++) put(leader.url() + "/v1/kv/k" + i, "v");
             String tags = "group=\"raft-kv\",member=\"" + leader.id() + "\"";
-            String text = Await.value(Duration.ofSeconds(5), "a scrape after the report", () -> {
+            String text = Await.value(Duration.ofSeconds(10), "a scrape after the report", () -> {
                 try {
                     String body = get(leader.url() + "/metrics").body();
-                    // The leader's gauge and its followers' lag come with the first reports after it won.
+                    // Follower gauges come with the leader's periodic report, about a second after it was elected.
                     return body.contains("floe_raft_leader{" + tags + "} 1.0") && body.contains("floe_raft_follower_lag{" + tags)
                             ? Optional.of(body) : Optional.empty();
                 } catch (Exception e) {

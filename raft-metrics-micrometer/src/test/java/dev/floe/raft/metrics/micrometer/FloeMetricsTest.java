@@ -105,7 +105,9 @@ class FloeMetricsTest {
             Await.until(Duration.ofSeconds(5), "a report with the writes",
                     () -> meter("floe.raft.commit.index", leader.id()).gauge().value() >= commit
                             && meter("floe.raft.applied.index", follower.id()).gauge().value() >= commit
-                            && meter("floe.raft.proposals.refused", follower.id()).tag("reason", "not_leader").functionCounter().count() >= 1);
+                            && meter("floe.raft.proposals.refused", follower.id()).tag("reason", "not_leader").functionCounter().count() >= 1
+                            && registry.find("floe.raft.follower.match.index").tag("member", leader.id().value())
+                                    .tag("peer", follower.id().value()).gauges().stream().anyMatch(g -> g.value() >= commit));
             assertThat(meter("floe.raft.leader", leader.id()).gauge().value()).isEqualTo(1);
             assertThat(meter("floe.raft.leader", follower.id()).gauge().value()).isZero();
             assertThat(meter("floe.raft.term", leader.id()).gauge().value()).isEqualTo(leader.status().term());
