@@ -10,35 +10,26 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Log compaction (Raft paper §7) off the consensus thread. A compaction deletes files and syncs a
- * directory, which may take long; the consensus thread must keep ticking and sending heartbeats
- * meanwhile. So compaction has two steps:
- * <ol>
- *   <li>logical, on the consensus thread between two core calls: the core's view of the log
- *       ({@link #view()}) starts after the compacted prefix at once, so the core never reads an
- *       entry that is about to go, and never sees the log shrink in the middle of a call;</li>
- *   <li>physical, on this compactor's own thread ({@code floe-<id>-compact}):
- *       {@link LogStorage#compact}, in request order. Until it is done the storage still holds the
- *       entries the view hides, so the view's reads always succeed.</li>
- * </ol>
- * The request's future completes once the physical step has returned (or failed: compaction only
- * frees space, and a longer log is still correct).
+ * Log compaction (Raft paper §7) between two core calls: the core's view of the log ({@link #view()})
+ * starts after the compacted prefix, and {@link LogStorage#compact} deletes the files.
+ *
+ * <p>The physical step runs on the consensus thread for now. It ran on an activity of its own
+ * ({@code floe-<id>-compact}) so that a slow delete could not delay heartbeats, but the full-runtime
+ * simulation (raft-testkit, seeds 309 and 849 of the CI range) then stopped followers with "cannot
+ * restore the installed snapshot": a compaction that lands after later log changes races with
+ * snapshot installation. Until that race is understood and fixed, compaction stays ordered with
+ * everything else the consensus thread does (docs/operations.md, "Storage faults and recovery").
  */
-final class Compactor implements AutoCloseable {
+final class Compactor {
     private static final Logger LOG = LoggerFactory.getLogger(Compactor.class);
 
     private final NodeId id;
     private final LogStorage log;
     private final View view;
-    private final SerialExecutor thread;
-    private final long shutdownMillis;
-
-    Compactor(NodeId id, LogStorage log, long shutdownMillis, Scheduler scheduler) {
+    Compactor(NodeId id, LogStorage log) {
         this.id = id;
         this.log = log;
         this.view = new View(log);
-        this.shutdownMillis = shutdownMillis;
-        this.thread = new SerialExecutor(scheduler, "floe-" + id.value() + "-compact");
     }
 
     /** The log as the core must see it: without the prefix whose compaction was decided. */
@@ -56,28 +47,14 @@ final class Compactor implements AutoCloseable {
             return;
         }
         view.floor = upTo + 1;
-        thread.execute(() -> {
-            try {
-                log.compact(upTo);
-                LOG.info("{} [term {}] compacted its log up to {} (snapshot at {})", id, term, upTo, snapshotIndex);
-            } catch (Exception e) {
-                LOG.warn("{} [term {}] could not compact its log up to {}: {}", id, term, upTo, e.toString());
-            } finally {
-                done.complete(snapshotIndex);
-            }
-        });
-    }
-
-    /** Waits (bounded) for the compactions already asked for; call before the log is closed. */
-    @Override
-    public void close() {
-        thread.shutdown();
         try {
-            if (!thread.awaitTermination(shutdownMillis)) {
-                LOG.warn("{}: log compaction did not finish within {} ms", id, shutdownMillis);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            log.compact(upTo);
+            LOG.info("{} [term {}] compacted its log up to {} (snapshot at {})", id, term, upTo, snapshotIndex);
+        } catch (Exception e) {
+            // Compaction only frees space; a failure leaves a longer log, which is still correct.
+            LOG.warn("{} [term {}] could not compact its log up to {}: {}", id, term, upTo, e.toString());
+        } finally {
+            done.complete(snapshotIndex);
         }
     }
 

@@ -65,9 +65,7 @@ import org.slf4j.LoggerFactory;
  * or user code; {@code floe-<id>-persist} saves the hard state and appends to the log
  * (asynchronously, group-committed by the storage); {@code floe-<id>-apply} runs the
  * {@link StateMachine} and completes futures with results; {@code floe-<id>-callbacks} completes
- * futures with refusals and timeouts; {@code floe-<id>-compact} deletes compacted log files (so
- * the consensus thread does not wait for it; it still reads log entries for replication through
- * the storage, which may touch the disk for entries no longer cached); {@code floe-<id>-snapshot-in} and
+ * futures with refusals and timeouts; {@code floe-<id>-snapshot-in} and
  * {@code floe-<id>-snapshot-to-<peer>} move snapshots. The transport and the storage may run threads
  * of their own. A simulator runs the same activities on one thread in simulated time
  * ({@link Builder#runtime}). All public methods are thread-safe and never block, except
@@ -203,7 +201,7 @@ public final class RaftServer implements AutoCloseable {
             SnapshotRecovery.Result recovered = SnapshotRecovery.recover(id, snapshotStore, log, stateMachine,
                     membership.bootstrap());
             long snapshotIndex = recovered.applied().lastIndex();
-            compactor = new Compactor(id, log, options.shutdownTimeout().toMillis(), scheduler);
+            compactor = new Compactor(id, log);
             RaftNode node = RaftNode.create(options.toRaftOptions(), id, recovered.applied().config(),
                     hardState, compactor.view(), snapshotIndex, scheduler.newRandom());
             LOG.info("{} [term {}] starting with log [{}, {}], vote {}", id, hardState.term(), log.firstIndex(),
@@ -615,7 +613,6 @@ public final class RaftServer implements AutoCloseable {
                 await("persist", persistActivity); // it waits up to shutdownTimeout for writes in flight, then finishes
                 applier.stop();
                 await("apply", applierActivity);
-                compactor.close(); // before the log closes
                 callbacks.shutdown();
                 try {
                     if (!callbacks.awaitTermination(options.shutdownTimeout().toMillis())) {

@@ -18,7 +18,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -94,8 +93,6 @@ class KvFaultsIT {
     }
 
     @Test
-    @Disabled("fails until issue 12 item 1 lands (the `core` change): the leader treats the restored follower's rejections"
-            + " at or below its recorded match index as stale, so the follower stays behind for ever")
     void aFollowerRestoredFromAnOldCopyOfItsDirectoryCatchesUpAndLosesNothing() throws Exception {
         cluster = new KvProcesses(3, List.of()).startAll();
         String leader = cluster.awaitLeader();
