@@ -7,6 +7,11 @@ package dev.floe.raft;
  */
 public final class BackpressureException extends RuntimeException {
 
+    /**
+     * Creates the exception.
+     *
+     * @param message what was refused and which limit was reached
+     */
     public BackpressureException(String message) {
         super(message, null, false, false);
     }

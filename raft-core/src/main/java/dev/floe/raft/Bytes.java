@@ -29,12 +29,25 @@ public final class Bytes {
         this.length = length;
     }
 
-    /** Wraps {@code array} without copying; the caller gives up the right to change it. */
+    /**
+     * Wraps {@code array} without copying; the caller gives up the right to change it.
+     *
+     * @param array the bytes; the caller must not change them afterwards
+     * @return the bytes of {@code array}, or {@link #EMPTY}
+     */
     public static Bytes wrap(byte[] array) {
         return array.length == 0 ? EMPTY : new Bytes(array, 0, array.length);
     }
 
-    /** Wraps {@code array[offset, offset+length)} without copying; the caller gives up the right to change it. */
+    /**
+     * Wraps {@code array[offset, offset+length)} without copying; the caller gives up the right to change it.
+     *
+     * @param array  the backing array; the caller must not change the range afterwards
+     * @param offset the first byte of the range
+     * @param length the number of bytes in the range
+     * @return the bytes of the range, or {@link #EMPTY}
+     * @throws IndexOutOfBoundsException if the range is not inside {@code array}
+     */
     public static Bytes wrap(byte[] array, int offset, int length) {
         if (offset < 0 || length < 0 || offset > array.length - length) {
             throw new IndexOutOfBoundsException("offset " + offset + ", length " + length + ", array " + array.length);
@@ -42,26 +55,43 @@ public final class Bytes {
         return length == 0 ? EMPTY : new Bytes(array, offset, length);
     }
 
-    /** A copy of {@code array}. */
+    /**
+     * A copy of {@code array}.
+     *
+     * @param array the bytes to copy
+     * @return a copy, independent of later changes to {@code array}
+     */
     public static Bytes copyOf(byte[] array) {
         return wrap(array.clone());
     }
 
-    /** The UTF-8 encoding of {@code text}. */
+    /**
+     * The UTF-8 encoding of {@code text}.
+     *
+     * @param text the text to encode
+     * @return its UTF-8 bytes
+     */
     public static Bytes utf8(String text) {
         return wrap(text.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** The number of bytes. */
+    /** {@return the number of bytes} */
     public int size() {
         return length;
     }
 
+    /** {@return whether there are no bytes} */
     public boolean isEmpty() {
         return length == 0;
     }
 
-    /** The byte at {@code index}. */
+    /**
+     * The byte at {@code index}.
+     *
+     * @param index from 0 to {@code size() - 1}
+     * @return the byte at {@code index}
+     * @throws IndexOutOfBoundsException if {@code index} is out of range
+     */
     public byte get(int index) {
         if (index < 0 || index >= length) {
             throw new IndexOutOfBoundsException(index);
@@ -69,32 +99,50 @@ public final class Bytes {
         return array[offset + index];
     }
 
-    /** A fresh copy of the bytes, which the caller owns. */
+    /** {@return a fresh copy of the bytes, which the caller owns} */
     public byte[] toByteArray() {
         return Arrays.copyOfRange(array, offset, offset + length);
     }
 
-    /** A read-only view of the bytes (no copy). */
+    /** {@return a read-only view of the bytes (no copy)} */
     public ByteBuffer asReadOnlyByteBuffer() {
         return ByteBuffer.wrap(array, offset, length).slice().asReadOnlyBuffer();
     }
 
-    /** Writes the bytes to {@code buffer} (no intermediate copy). */
+    /**
+     * Writes the bytes to {@code buffer} (no intermediate copy).
+     *
+     * @param buffer where to put the bytes, at its position
+     */
     public void writeTo(ByteBuffer buffer) {
         buffer.put(array, offset, length);
     }
 
-    /** Writes the bytes to {@code out} (no intermediate copy). */
+    /**
+     * Writes the bytes to {@code out} (no intermediate copy).
+     *
+     * @param out where to write the bytes
+     * @throws IOException if {@code out} fails
+     */
     public void writeTo(OutputStream out) throws IOException {
         out.write(array, offset, length);
     }
 
-    /** Copies the bytes into {@code target} at {@code targetOffset}. */
+    /**
+     * Copies the bytes into {@code target} at {@code targetOffset}.
+     *
+     * @param target       the array to copy into
+     * @param targetOffset where the first byte goes
+     */
     public void copyTo(byte[] target, int targetOffset) {
         System.arraycopy(array, offset, target, targetOffset, length);
     }
 
-    /** Decodes the bytes as UTF-8. */
+    /**
+     * Decodes the bytes as UTF-8.
+     *
+     * @return the text
+     */
     public String toUtf8() {
         return new String(array, offset, length, StandardCharsets.UTF_8);
     }

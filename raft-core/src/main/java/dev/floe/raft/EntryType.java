@@ -11,7 +11,13 @@ public enum EntryType {
 
     private static final EntryType[] VALUES = values();
 
-    /** The type with this {@link #ordinal()}, for decoders. */
+    /**
+     * The type with this {@link #ordinal()}, for decoders.
+     *
+     * @param code an {@link #ordinal()}
+     * @return the type
+     * @throws IllegalArgumentException for an unknown code
+     */
     public static EntryType ofCode(int code) {
         if (code < 0 || code >= VALUES.length) {
             throw new IllegalArgumentException("unknown entry type code " + code);

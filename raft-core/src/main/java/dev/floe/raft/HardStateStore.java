@@ -11,10 +11,20 @@ import java.io.IOException;
  */
 public interface HardStateStore extends AutoCloseable {
 
-    /** The last saved state, or {@link HardState#INITIAL} for a node that never saved one. */
+    /**
+     * The last saved state, or {@link HardState#INITIAL} for a node that never saved one.
+     *
+     * @return the saved state
+     * @throws IOException if the state cannot be read, or is damaged
+     */
     HardState load() throws IOException;
 
-    /** Replaces the saved state atomically and durably. */
+    /**
+     * Replaces the saved state atomically and durably.
+     *
+     * @param state the state to keep
+     * @throws IOException if it cannot be made durable; the previous state is then still the saved one
+     */
     void save(HardState state) throws IOException;
 
     @Override

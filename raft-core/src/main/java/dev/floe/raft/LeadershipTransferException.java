@@ -6,14 +6,21 @@ package dev.floe.raft;
  * all). Not-leader refusals are {@link NotLeaderException} instead.
  */
 public final class LeadershipTransferException extends RuntimeException {
+    /** Why leadership did not move. */
     private final Reason reason;
 
+    /**
+     * Creates the exception.
+     *
+     * @param reason why leadership did not move
+     * @param detail the particulars, for the message
+     */
     public LeadershipTransferException(Reason reason, String detail) {
         super(reason.description + ": " + detail, null, false, false);
         this.reason = reason;
     }
 
-    /** Why leadership did not move. */
+    /** {@return why leadership did not move} */
     public Reason reason() {
         return reason;
     }

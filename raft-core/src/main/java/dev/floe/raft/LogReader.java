@@ -15,16 +15,22 @@ import java.util.List;
  */
 public interface LogReader {
 
-    /** The first index still held; {@code lastIndex() + 1} when the log is empty. At least 1. */
+    /**
+     * The first index still held; {@code lastIndex() + 1} when the log is empty. At least 1.
+     *
+     * @return the first index held
+     */
     long firstIndex();
 
-    /** The last index held; {@code firstIndex() - 1} when the log is empty. */
+    /** {@return the last index held; {@code firstIndex() - 1} when the log is empty} */
     long lastIndex();
 
     /**
      * The term of the entry at {@code index}, for {@code firstIndex() - 1 <= index <= lastIndex()}.
      *
      * @throws IndexOutOfBoundsException outside that range
+     * @param index an index in that range
+     * @return the term of the entry (of the snapshot's last entry, at {@code firstIndex() - 1})
      */
     long term(long index);
 
@@ -34,6 +40,10 @@ public interface LogReader {
      * is non-empty, however large it is. The returned list is immutable.
      *
      * @throws IndexOutOfBoundsException when the range is not within {@code [firstIndex(), lastIndex() + 1]}
+     * @param fromIndex the first index wanted
+     * @param toIndex   one past the last index wanted
+     * @param maxBytes  a soft limit on the entries' total size
+     * @return the entries
      */
     List<Entry> entries(long fromIndex, long toIndex, long maxBytes);
 }

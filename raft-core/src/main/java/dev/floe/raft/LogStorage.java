@@ -38,6 +38,7 @@ public interface LogStorage extends LogReader, AutoCloseable {
      * @return a future completed once these entries (and everything appended before) are durable,
      *     or completed exceptionally with an {@link IOException} if they cannot be made durable; after
      *     such a failure the storage refuses further appends
+     * @param entries consecutive entries, in index order
      */
     CompletableFuture<Void> append(List<Entry> entries);
 
@@ -46,6 +47,9 @@ public interface LogStorage extends LogReader, AutoCloseable {
      * (Raft paper §7). {@code term(index)} keeps answering. Entries after {@code index} are kept.
      * Compaction need not be durable before it returns; a crash may bring back discarded entries,
      * which is harmless.
+     *
+     * @param index the last index the snapshot covers
+     * @throws IOException if the files cannot be removed
      */
     void compact(long index) throws IOException;
 
@@ -53,6 +57,10 @@ public interface LogStorage extends LogReader, AutoCloseable {
      * Discards the whole log and restarts it after an installed snapshot ending at
      * {@code snapshotIndex} with term {@code snapshotTerm}: afterwards {@code firstIndex()} is
      * {@code snapshotIndex + 1} and {@code lastIndex()} is {@code snapshotIndex}. Durable when it returns.
+     *
+     * @param snapshotIndex the last index the installed snapshot covers
+     * @param snapshotTerm  the term of that entry
+     * @throws IOException if the new state cannot be made durable
      */
     void reset(long snapshotIndex, long snapshotTerm) throws IOException;
 

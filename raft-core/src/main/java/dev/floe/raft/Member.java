@@ -10,25 +10,57 @@ import java.util.Objects;
  *
  * <p>Where a method decides the role itself ({@code addLearner}, {@code addVoter},
  * {@code changeMembers(voters, learners)}), that decision wins over {@code voter}.
+ *
+ * @param id     the member's id
+ * @param raft   the address the other members reach it on
+ * @param client the address it serves clients on
+ * @param voter  whether it votes (else it is a learner)
  */
 public record Member(NodeId id, Endpoint raft, Endpoint client, boolean voter) {
+    /**
+     * Checks that every address is given.
+     *
+     * @param id     the member's id
+     * @param raft   the address the other members reach it on
+     * @param client the address it serves clients on
+     * @param voter  whether it votes (else it is a learner)
+     */
     public Member {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(raft, "raft endpoint");
         Objects.requireNonNull(client, "client endpoint");
     }
 
-    /** A voting member. */
+    /**
+     * A voting member.
+     *
+     * @param id     the member's id
+     * @param raft   its address for the other members
+     * @param client its address for clients
+     * @return the member
+     */
     public static Member voter(NodeId id, Endpoint raft, Endpoint client) {
         return new Member(id, raft, client, true);
     }
 
-    /** A learner: receives the log, never votes. */
+    /**
+     * A learner: receives the log, never votes.
+     *
+     * @param id     the member's id
+     * @param raft   its address for the other members
+     * @param client its address for clients
+     * @return the member
+     */
     public static Member learner(NodeId id, Endpoint raft, Endpoint client) {
         return new Member(id, raft, client, false);
     }
 
-    /** This member with role {@code asVoter}. */
+    /**
+     * This member with role {@code asVoter}.
+     *
+     * @param asVoter whether it votes
+     * @return this member, or a copy with the new role
+     */
     public Member withVoter(boolean asVoter) {
         return asVoter == voter ? this : new Member(id, raft, client, asVoter);
     }

@@ -7,14 +7,21 @@ package dev.floe.raft;
  * give-up left behind. Not-leader refusals are {@link NotLeaderException} instead.
  */
 public final class MembershipChangeException extends RuntimeException {
+    /** Why the change did not happen. */
     private final Reason reason;
 
+    /**
+     * Creates the exception.
+     *
+     * @param reason why the change did not happen
+     * @param detail the particulars, for the message
+     */
     public MembershipChangeException(Reason reason, String detail) {
         super(reason.description + ": " + detail, null, false, false);
         this.reason = reason;
     }
 
-    /** Why the change did not happen. */
+    /** {@return why the change did not happen} */
     public Reason reason() {
         return reason;
     }

@@ -15,6 +15,14 @@ public final class NotLeaderException extends RuntimeException {
     private final transient Optional<NodeId> leader;
     private final transient Optional<Endpoint> leaderEndpoint;
 
+    /**
+     * Creates the exception.
+     *
+     * @param self           the member that refused
+     * @param leader         the leader, when {@code self} knows it
+     * @param leaderEndpoint the leader's client address, when known
+     * @param detail         what was refused
+     */
     public NotLeaderException(NodeId self, Optional<NodeId> leader, Optional<Endpoint> leaderEndpoint, String detail) {
         super(message(self, leader, leaderEndpoint, detail), null, false, false);
         this.leader = leader;
@@ -27,12 +35,12 @@ public final class NotLeaderException extends RuntimeException {
         return self + " is not the leader (" + detail + "); " + where;
     }
 
-    /** The leader's id, when this member knows it. */
+    /** {@return the leader's id, when this member knows it} */
     public Optional<NodeId> leader() {
         return leader;
     }
 
-    /** The address the leader serves clients on, when the leader and its address are known. */
+    /** {@return the address the leader serves clients on, when the leader and its address are known} */
     public Optional<Endpoint> leaderEndpoint() {
         return leaderEndpoint;
     }

@@ -8,10 +8,21 @@ package dev.floe.raft;
  */
 public final class OutcomeUnknownException extends RuntimeException {
 
+    /**
+     * Creates the exception.
+     *
+     * @param message what is unknown and why
+     */
     public OutcomeUnknownException(String message) {
         super(message, null, false, false);
     }
 
+    /**
+     * Creates the exception with its cause.
+     *
+     * @param message what is unknown and why
+     * @param cause   the failure that left the outcome unknown
+     */
     public OutcomeUnknownException(String message, Throwable cause) {
         super(message, cause, false, false);
     }

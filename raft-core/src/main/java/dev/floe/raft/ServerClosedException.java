@@ -7,10 +7,21 @@ package dev.floe.raft;
  */
 public final class ServerClosedException extends RuntimeException {
 
+    /**
+     * Creates the exception.
+     *
+     * @param message what could not be done
+     */
     public ServerClosedException(String message) {
         super(message, null, false, false);
     }
 
+    /**
+     * Creates the exception with its cause.
+     *
+     * @param message what could not be done
+     * @param cause   why the server stopped
+     */
     public ServerClosedException(String message, Throwable cause) {
         super(message, cause, false, false);
     }

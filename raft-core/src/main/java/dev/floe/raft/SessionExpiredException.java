@@ -9,9 +9,18 @@ package dev.floe.raft;
  * and reconcile its state, for example with a read.
  */
 public final class SessionExpiredException extends RuntimeException {
+    /** The client whose session expired. */
     private final String clientId;
+    /** The sequence number of the refused command. */
     private final long sequence;
 
+    /**
+     * Creates the exception.
+     *
+     * @param clientId the client whose session expired
+     * @param sequence the sequence number of the refused command
+     * @param detail   the particulars, for the message
+     */
     public SessionExpiredException(String clientId, long sequence, String detail) {
         super("session of client '" + clientId + "' expired; command " + sequence + " was not applied (" + detail + ")",
                 null, false, false);
@@ -19,12 +28,12 @@ public final class SessionExpiredException extends RuntimeException {
         this.sequence = sequence;
     }
 
-    /** The client whose session expired. */
+    /** {@return the client whose session expired} */
     public String clientId() {
         return clientId;
     }
 
-    /** The sequence number of the refused command. */
+    /** {@return the sequence number of the refused command} */
     public long sequence() {
         return sequence;
     }

@@ -21,18 +21,35 @@ public interface StateMachine {
      * the client that submitted it. Must be deterministic: same state and command, same result and
      * next state, on every member. An exception thrown here is a bug in the state machine; it stops
      * the server rather than letting replicas diverge.
+     *
+     * @param index   the command's log index (increasing from one call to the next)
+     * @param command the command, as submitted
+     * @return the result for the client
      */
     Bytes apply(long index, Bytes command);
 
-    /** Answers a read-only query against the current state; must not change state. */
+    /**
+     * Answers a read-only query against the current state; must not change state.
+     *
+     * @param query the query, as passed to {@code read}
+     * @return the answer
+     */
     Bytes query(Bytes query);
 
     /**
      * Writes the state as of the last applied index to {@code out} (Raft paper §7). Floe records the
      * index, term and configuration itself. Must not change state.
+     *
+     * @param out where to write the state
+     * @throws IOException if writing fails
      */
     void writeSnapshot(OutputStream out) throws IOException;
 
-    /** Replaces the whole state with the one written by {@link #writeSnapshot}. */
+    /**
+     * Replaces the whole state with the one written by {@link #writeSnapshot}.
+     *
+     * @param in the state, as {@link #writeSnapshot} wrote it
+     * @throws IOException if the state cannot be read
+     */
     void restoreSnapshot(InputStream in) throws IOException;
 }

@@ -21,16 +21,35 @@ import java.util.function.Consumer;
  */
 public interface Transport extends AutoCloseable {
 
-    /** Starts listening and delivering messages addressed to {@code self} to {@code inbound}. */
+    /**
+     * Starts listening and delivering messages addressed to {@code self} to {@code inbound}.
+     *
+     * @param self    this member's id
+     * @param inbound receives every message addressed to {@code self}, on the transport's threads
+     * @throws Exception if the transport cannot start (for example, its port is taken)
+     */
     void start(NodeId self, Consumer<Message> inbound) throws Exception;
 
-    /** Queues {@code message} for {@code message.to()}; never blocks, may drop. */
+    /**
+     * Queues {@code message} for {@code message.to()}; never blocks, may drop.
+     *
+     * @param message the message; {@code message.to()} must be a known peer
+     */
     void send(Message message);
 
-    /** Tells the transport where {@code peer} is reachable (a new member, or one that moved). */
+    /**
+     * Tells the transport where {@code peer} is reachable (a new member, or one that moved).
+     *
+     * @param peer     the member
+     * @param endpoint its raft address
+     */
     void addPeer(NodeId peer, Endpoint endpoint);
 
-    /** Forgets {@code peer} and closes its connection. */
+    /**
+     * Forgets {@code peer} and closes its connection.
+     *
+     * @param peer the member
+     */
     void removePeer(NodeId peer);
 
     /** Stops sending and receiving, and releases threads and sockets. */

@@ -11,11 +11,22 @@ import java.util.List;
  */
 public record AppendRequest(NodeId from, NodeId to, long term, long prevLogIndex, long prevLogTerm,
                             List<Entry> entries, long leaderCommit) implements Message {
+    /**
+     * Copies the entries into an immutable list.
+     *
+     * @param from         the leader
+     * @param to           the follower
+     * @param term         the leader's term
+     * @param prevLogIndex the index of the entry just before {@code entries}
+     * @param prevLogTerm  that entry's term
+     * @param entries      the entries to append, consecutive (copied)
+     * @param leaderCommit the leader's commit index
+     */
     public AppendRequest {
         entries = List.copyOf(entries);
     }
 
-    /** The index of the last entry carried, or {@code prevLogIndex} when there is none. */
+    /** {@return the index of the last entry carried, or {@code prevLogIndex} when there is none} */
     public long lastIndex() {
         return prevLogIndex + entries.size();
     }

@@ -25,17 +25,46 @@ import dev.floe.raft.NodeId;
 public record AppendResponse(NodeId from, NodeId to, long term, boolean success, long matchIndex,
                              long rejectedIndex, long hintIndex, long hintTerm, long heardRound) implements Message {
 
-    /** A success covering entries up to {@code matchIndex}. */
+    /**
+     * A success covering entries up to {@code matchIndex}.
+     *
+     * @param from the follower
+     * @param to   the leader
+     * @param term the follower's term
+     * @param matchIndex the last index the follower holds that the request covered
+     * @return the response
+     */
     public static AppendResponse accepted(NodeId from, NodeId to, long term, long matchIndex) {
         return new AppendResponse(from, to, term, true, matchIndex, 0, 0, 0, 0);
     }
 
-    /** A rejection of the request whose prevLogIndex was {@code rejectedIndex}, by a follower that heard no heartbeat round yet. */
+    /**
+     * A rejection of the request whose prevLogIndex was {@code rejectedIndex}, by a follower that heard no heartbeat round yet.
+     *
+     * @param from the follower
+     * @param to   the leader
+     * @param term the follower's term
+     * @param rejectedIndex the request's prevLogIndex
+     * @param hintIndex     the first index the follower holds with {@code hintTerm}, or its last index + 1
+     * @param hintTerm      the term of the follower's entry at {@code rejectedIndex}, 0 if none
+     * @return the response
+     */
     public static AppendResponse rejected(NodeId from, NodeId to, long term, long rejectedIndex, long hintIndex, long hintTerm) {
         return rejected(from, to, term, rejectedIndex, hintIndex, hintTerm, 0);
     }
 
-    /** A rejection of the request whose prevLogIndex was {@code rejectedIndex}, stamped with the newest round heard. */
+    /**
+     * A rejection of the request whose prevLogIndex was {@code rejectedIndex}, stamped with the newest round heard.
+     *
+     * @param from the follower
+     * @param to   the leader
+     * @param term the follower's term
+     * @param rejectedIndex the request's prevLogIndex
+     * @param hintIndex     the first index the follower holds with {@code hintTerm}, or its last index + 1
+     * @param hintTerm      the term of the follower's entry at {@code rejectedIndex}, 0 if none
+     * @param heardRound    the newest heartbeat round of this leader the follower received
+     * @return the response
+     */
     public static AppendResponse rejected(NodeId from, NodeId to, long term, long rejectedIndex, long hintIndex, long hintTerm,
                                           long heardRound) {
         return new AppendResponse(from, to, term, false, 0, rejectedIndex, hintIndex, hintTerm, heardRound);

@@ -12,16 +12,16 @@ public sealed interface Message
         permits VoteRequest, VoteResponse, AppendRequest, AppendResponse, HeartbeatRequest, HeartbeatResponse,
                 SnapshotRequest, SnapshotResponse, TimeoutNow, ReadIndexRequest, ReadIndexResponse {
 
-    /** The sender. */
+    /** {@return the sender} */
     NodeId from();
 
-    /** The receiver. */
+    /** {@return the receiver} */
     NodeId to();
 
-    /** The sender's term (for a pre-vote request, the term the sender would campaign in). */
+    /** {@return the sender's term (for a pre-vote request, the term the sender would campaign in)} */
     long term();
 
-    /** A rough size in bytes, for flow control and queue bounds. */
+    /** {@return a rough size in bytes, for flow control and queue bounds} */
     default long sizeBytes() {
         return 64;
     }

@@ -8,13 +8,21 @@ package dev.floe.raft.server;
  */
 public interface Clock {
 
-    /** Monotonic nanoseconds, as {@link System#nanoTime()}: only differences mean anything. */
+    /**
+     * Monotonic nanoseconds, as {@link System#nanoTime()}: only differences mean anything.
+     *
+     * @return the current reading
+     */
     long nanoTime();
 
-    /** Wall-clock milliseconds since the epoch, as {@link System#currentTimeMillis()}. */
+    /**
+     * Wall-clock milliseconds since the epoch, as {@link System#currentTimeMillis()}.
+     *
+     * @return the current time
+     */
     long currentTimeMillis();
 
-    /** The machine's clocks. */
+    /** {@return the machine's clocks} */
     static Clock system() {
         return SystemClock.INSTANCE;
     }

@@ -12,7 +12,7 @@ import java.util.Optional;
  */
 public sealed interface RaftEvent {
 
-    /** The member reporting the event. */
+    /** {@return the member reporting the event} */
     NodeId member();
 
     /** Its role, term or leader changed (Raft paper §5.2). */
@@ -60,10 +60,24 @@ public sealed interface RaftEvent {
     }
 
     /** Which way a snapshot transfer goes. */
-    enum Direction { SENDING, RECEIVING }
+    enum Direction {
+        /** This member sends the snapshot (it leads). */
+        SENDING,
+        /** This member receives the snapshot from the leader. */
+        RECEIVING
+    }
 
     /** Where a transfer is. */
-    enum TransferState { STARTED, IN_PROGRESS, DONE, FAILED }
+    enum TransferState {
+        /** The first chunk is on its way. */
+        STARTED,
+        /** Chunks are flowing. */
+        IN_PROGRESS,
+        /** The snapshot arrived whole and was installed or acknowledged. */
+        DONE,
+        /** The transfer stopped without completing; it may be started again. */
+        FAILED
+    }
 
     /**
      * On the leader, a follower is far behind ({@link #CATCH_UP_LAG} entries or more) and being
@@ -86,12 +100,22 @@ public sealed interface RaftEvent {
      * count of refused proposals by reason, and the commit latencies (leader: from a proposal's
      * append to its commit, paper §5.3) sampled since the previous report.
      *
+     * @param member          the reporting member
+     * @param status          its status
      * @param refusals        proposals refused since start, by reason
      * @param commitLatencies nanoseconds from append to commit of sampled entries since the previous
      *                        report (on the leader; at most {@link #MAX_LATENCY_SAMPLES})
      */
     record Report(NodeId member, ServerStatus status, Map<RefusalReason, Long> refusals, long[] commitLatencies)
             implements RaftEvent {
+        /**
+         * Copies the refusal counts.
+         *
+         * @param member          the reporting member
+         * @param status          its status
+         * @param refusals        proposals refused since start, by reason
+         * @param commitLatencies nanoseconds from append to commit of sampled entries since the previous report (on the leader; at most {@link #MAX_LATENCY_SAMPLES})
+         */
         public Report {
             refusals = Map.copyOf(refusals);
         }

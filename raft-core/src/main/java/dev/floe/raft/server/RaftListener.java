@@ -13,5 +13,10 @@ package dev.floe.raft.server;
  */
 @FunctionalInterface
 public interface RaftListener {
+    /**
+     * Receives one event, on one of the server's threads (see above).
+     *
+     * @param event what happened
+     */
     void onEvent(RaftEvent event);
 }

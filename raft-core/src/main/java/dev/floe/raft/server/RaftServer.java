@@ -163,11 +163,16 @@ public final class RaftServer implements AutoCloseable {
         this.proposals = new Proposals(detail -> notLeader(statusBoard.current().leader(), detail));
     }
 
+    /**
+     * Starts describing a server: its id, members, plugs and options.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** This member's id. */
+    /** {@return this member's id} */
     public NodeId id() {
         return id;
     }
@@ -175,6 +180,8 @@ public final class RaftServer implements AutoCloseable {
     /**
      * The members of the configuration in force (voters and learners; see {@link ServerStatus#config()})
      * and the addresses they serve clients on, where known. Changes as membership changes take effect.
+     *
+     * @return member ids and their client addresses
      */
     public Map<NodeId, Endpoint> members() {
         return membership.clients();
@@ -269,6 +276,8 @@ public final class RaftServer implements AutoCloseable {
      * the snapshot's last index (the previous one's if nothing was applied since), or fails with
      * {@link IllegalStateException} without a snapshot store, or with the store's
      * {@link IOException}. Never blocks.
+     *
+     * @return a future of the snapshot's last index
      */
     public CompletableFuture<Long> snapshotNow() {
         if (state != State.RUNNING) {
@@ -282,6 +291,9 @@ public final class RaftServer implements AutoCloseable {
      * command is committed and applied here (so a {@link #read} issued afterwards observes it).
      * Only the leader takes commands; others fail the future with {@link NotLeaderException}.
      * See the class comment for every way the future can fail. Never blocks.
+     *
+     * @param command the command for the state machine
+     * @return a future of the state machine's result
      */
     public CompletableFuture<Bytes> submit(Bytes command) {
         Objects.requireNonNull(command, "command");
@@ -293,6 +305,11 @@ public final class RaftServer implements AutoCloseable {
     /**
      * {@link #submit(String, long, long, Bytes)} for a client with one command outstanding: every
      * response below {@code sequence} was received.
+     *
+     * @param clientId the client's session id
+     * @param sequence the command's number in the session, from 1
+     * @param command  the command for the state machine
+     * @return a future of the state machine's result
      */
     public CompletableFuture<Bytes> submit(String clientId, long sequence, Bytes command) {
         return submit(clientId, sequence, sequence, command);
@@ -312,6 +329,11 @@ public final class RaftServer implements AutoCloseable {
      * {@link NotLeaderException} the client simply retries the same (client, sequence). Never blocks.
      *
      * @throws IllegalArgumentException unless {@code 1 <= lowestOutstanding <= sequence}
+     * @param clientId          the client's session id
+     * @param sequence          the command's number in the session, from 1
+     * @param lowestOutstanding the lowest sequence whose response the client still waits for
+     * @param command           the command for the state machine
+     * @return a future of the state machine's result
      */
     public CompletableFuture<Bytes> submit(String clientId, long sequence, long lowestOutstanding, Bytes command) {
         Objects.requireNonNull(clientId, "clientId");
@@ -331,6 +353,9 @@ public final class RaftServer implements AutoCloseable {
      * reflects every command whose {@link #submit} completed before this call. Works on any member;
      * a follower asks the leader to confirm the read and then answers from its own state machine.
      * Writes nothing to the log. Never blocks.
+     *
+     * @param query the query for {@link StateMachine#query}
+     * @return a future of the answer
      */
     public CompletableFuture<Bytes> read(Bytes query) {
         return read(query, ReadConsistency.LINEARIZABLE);
@@ -343,6 +368,10 @@ public final class RaftServer implements AutoCloseable {
      * {@link RaftServerOptions#leaseReads()} is on and the lease holds, otherwise as
      * {@code LINEARIZABLE} (so always on a follower); {@code STALE} at once from
      * this member's state machine, on any member, without asking the leader. Never blocks.
+     *
+     * @param query       the query for {@link StateMachine#query}
+     * @param consistency what the answer must reflect
+     * @return a future of the answer
      */
     public CompletableFuture<Bytes> read(Bytes query, ReadConsistency consistency) {
         Objects.requireNonNull(query, "query");
@@ -387,6 +416,9 @@ public final class RaftServer implements AutoCloseable {
      * Adds {@code member} as a learner: it receives the log but never votes or counts toward a
      * quorum (thesis §4.2.1). Completes with the committed configuration. Only the leader takes
      * membership changes, one at a time; see {@link #changeMembers} for the failures.
+     *
+     * @param member the new member and its addresses
+     * @return a future of the committed configuration
      */
     public CompletableFuture<ClusterConfig> addLearner(Member member) {
         Objects.requireNonNull(member, "member");
@@ -398,6 +430,9 @@ public final class RaftServer implements AutoCloseable {
      * than an election timeout, thesis §4.2.1), so that the new voter does not stall commits.
      * Fails with {@link MembershipChangeException.Reason#NOT_CAUGHT_UP} (it stays a learner) if it does
      * not catch up within {@link RaftServerOptions#requestTimeout()} per round.
+     *
+     * @param id the learner
+     * @return a future of the committed configuration
      */
     public CompletableFuture<ClusterConfig> promoteLearner(NodeId id) {
         Objects.requireNonNull(id, "id");
@@ -408,6 +443,9 @@ public final class RaftServer implements AutoCloseable {
      * Adds a voter safely: first as a learner, then promoted once it caught up (the two steps of
      * {@link #addLearner} and {@link #promoteLearner}, each a committed single-server change).
      * Completes when the promotion is committed. If the promotion fails, {@code member} stays a learner.
+     *
+     * @param member the new member and its addresses
+     * @return a future of the committed configuration
      */
     public CompletableFuture<ClusterConfig> addVoter(Member member) {
         Objects.requireNonNull(member, "member");
@@ -418,6 +456,9 @@ public final class RaftServer implements AutoCloseable {
      * Removes voter or learner {@code id}; may be the leader itself, which keeps leading until the
      * change commits and then steps down (thesis §4.2.2). The removed server is disconnected once
      * the change commits; shut it down then.
+     *
+     * @param id the member to remove
+     * @return a future of the committed configuration
      */
     public CompletableFuture<ClusterConfig> removeMember(NodeId id) {
         Objects.requireNonNull(id, "id");
@@ -438,6 +479,10 @@ public final class RaftServer implements AutoCloseable {
      * (proposed but not known committed within {@link RaftServerOptions#requestTimeout()}: check
      * {@link #status()}), or {@link ServerClosedException}. Requests are taken on the consensus
      * thread's next pass; never blocks.
+     *
+     * @param voters   every voter of the new configuration
+     * @param learners every learner of the new configuration
+     * @return a future of the committed configuration
      */
     public CompletableFuture<ClusterConfig> changeMembers(Collection<Member> voters, Collection<Member> learners) {
         Objects.requireNonNull(voters, "voters");
@@ -454,6 +499,9 @@ public final class RaftServer implements AutoCloseable {
      * {@link LeadershipTransferException} ({@code ABORTED}) when the target did not take over within
      * an election timeout (this server then leads on and takes commands again), or ({@code INVALID},
      * {@code IN_PROGRESS}) when refused; with {@link NotLeaderException} on a follower.
+     *
+     * @param target the voter to lead next
+     * @return a future completed when this server has stepped down
      */
     public CompletableFuture<Void> transferLeadership(NodeId target) {
         Objects.requireNonNull(target, "target");
@@ -484,6 +532,8 @@ public final class RaftServer implements AutoCloseable {
      * Whether this server is serving, repairing, or stopped and why (see {@link ServerHealth}); any
      * thread, never blocks. After a fatal error it says {@code STOPPED} with the cause at once,
      * while the server is still closing.
+     *
+     * @return the health
      */
     public ServerHealth health() {
         ServerHealth failed = failure;
@@ -495,7 +545,7 @@ public final class RaftServer implements AutoCloseable {
         };
     }
 
-    /** The latest status published by the consensus thread; any thread, never blocks. */
+    /** {@return the latest status published by the consensus thread; any thread, never blocks} */
     public ServerStatus status() {
         return statusBoard.current();
     }
@@ -639,6 +689,10 @@ public final class RaftServer implements AutoCloseable {
          * keeps the defaults, {@link Scheduler#threads()} and {@link Clock#system()}; a
          * deterministic simulator (raft-testkit) passes its own, so that it runs this very server
          * single-threaded in simulated time.
+         *
+         * @param value where the activities run
+         * @param time  the clock they run on
+         * @return this builder
          */
         public Builder runtime(Scheduler value, Clock time) {
             scheduler = Objects.requireNonNull(value, "scheduler");
@@ -652,6 +706,9 @@ public final class RaftServer implements AutoCloseable {
          * invariant) and finished closing; it gets the {@link RaftServer#health()} with the cause.
          * A process that embeds one server typically logs it and exits with a non-zero status, so
          * its supervisor restarts it from its directory. Not called for {@link RaftServer#close()}.
+         *
+         * @param hook receives the health with the cause
+         * @return this builder
          */
         public Builder onFatal(java.util.function.Consumer<ServerHealth> hook) {
             onFatal = Objects.requireNonNull(hook, "hook");
@@ -662,6 +719,9 @@ public final class RaftServer implements AutoCloseable {
          * Adds a listener for the server's {@link RaftEvent}s (role and leader changes, elections,
          * membership, snapshots, catch-up, fatal errors, a report every second); call again for more.
          * See {@link RaftListener} for its threading contract.
+         *
+         * @param value the listener
+         * @return this builder
          */
         public Builder listener(RaftListener value) {
             listeners.add(Objects.requireNonNull(value, "listener"));
@@ -671,6 +731,9 @@ public final class RaftServer implements AutoCloseable {
         /**
          * Where snapshots are kept (Raft paper §7); the server closes it. Without one the server
          * never snapshots or compacts, and cannot receive a snapshot: give every member one.
+         *
+         * @param value the store
+         * @return this builder
          */
         public Builder snapshotStore(SnapshotStore value) {
             snapshotStore = Objects.requireNonNull(value, "snapshotStore");
@@ -681,6 +744,9 @@ public final class RaftServer implements AutoCloseable {
          * How long a client session of {@link RaftServer#submit(String, long, Bytes)} may stay idle
          * before it expires, in log time (the leaders' clocks as stamped into the log; default 1 h).
          * Every member must use the same value.
+         *
+         * @param value the idle time after which a session expires
+         * @return this builder
          */
         public Builder sessionExpiry(java.time.Duration value) {
             Objects.requireNonNull(value, "sessionExpiry");
@@ -689,13 +755,23 @@ public final class RaftServer implements AutoCloseable {
             return this;
         }
 
-        /** When to snapshot and compact, and how to stream snapshots; {@link SnapshotOptions#defaults()} when not given. */
+        /**
+         * When to snapshot and compact, and how to stream snapshots; {@link SnapshotOptions#defaults()} when not given.
+         *
+         * @param value the options
+         * @return this builder
+         */
         public Builder snapshotOptions(SnapshotOptions value) {
             snapshotOptions = Objects.requireNonNull(value, "snapshotOptions");
             return this;
         }
 
-        /** This member's id; must be one of the {@link #members}, unless it is {@link #joining()}. */
+        /**
+         * This member's id; must be one of the {@link #members}, unless it is {@link #joining()}.
+         *
+         * @param value this member's id
+         * @return this builder
+         */
         public Builder id(NodeId value) {
             id = Objects.requireNonNull(value, "id");
             return this;
@@ -705,6 +781,9 @@ public final class RaftServer implements AutoCloseable {
          * The initial voting members and, for each, the address it serves <em>clients</em> on (used
          * to redirect callers to the leader in {@link NotLeaderException}). The transport is
          * configured separately with the addresses members use among themselves.
+         *
+         * @param value each voter's id and client address
+         * @return this builder
          */
         public Builder members(Map<NodeId, Endpoint> value) {
             members = Map.copyOf(Objects.requireNonNull(value, "members"));
@@ -718,6 +797,9 @@ public final class RaftServer implements AutoCloseable {
          * membership change, so new members learn them from the log. For a server added to a
          * running group, pass the group's <em>current</em> members and call {@link #joining()}.
          * The log's latest configuration, when there is one, takes precedence (thesis §4.1).
+         *
+         * @param value the members, with their addresses and roles
+         * @return this builder
          */
         public Builder members(Collection<Member> value) {
             List<Member> list = List.copyOf(Objects.requireNonNull(value, "members"));
@@ -734,6 +816,8 @@ public final class RaftServer implements AutoCloseable {
         /**
          * This server is new and not among the {@link #members}: it does not campaign, and waits for
          * the leader to add it ({@link RaftServer#addLearner}, {@link RaftServer#addVoter}) and send it the log.
+         *
+         * @return this builder
          */
         public Builder joining() {
             joining = true;
@@ -752,20 +836,36 @@ public final class RaftServer implements AutoCloseable {
             return memberList == null ? MembershipBook.ofClients(members) : MembershipBook.of(memberList);
         }
 
-        /** The user's replicated service; see {@link StateMachine} for its threading contract. */
+        /**
+         * The user's replicated service; see {@link StateMachine} for its threading contract.
+         *
+         * @param value the state machine
+         * @return this builder
+         */
         public Builder stateMachine(StateMachine value) {
             stateMachine = Objects.requireNonNull(value, "stateMachine");
             return this;
         }
 
-        /** The durable log and the term/vote store; the server closes both. */
+        /**
+         * The durable log and the term/vote store; the server closes both.
+         *
+         * @param logStorage the log
+         * @param hardState  the term and vote store
+         * @return this builder
+         */
         public Builder storage(LogStorage logStorage, HardStateStore hardState) {
             log = Objects.requireNonNull(logStorage, "logStorage");
             hardStateStore = Objects.requireNonNull(hardState, "hardStateStore");
             return this;
         }
 
-        /** How members reach each other; the server starts and closes it. */
+        /**
+         * How members reach each other; the server starts and closes it.
+         *
+         * @param value the transport
+         * @return this builder
+         */
         public Builder transport(Transport value) {
             transport = Objects.requireNonNull(value, "transport");
             return this;
@@ -774,19 +874,32 @@ public final class RaftServer implements AutoCloseable {
         /**
          * Another resource for {@link #close()} to close, after the plugs, in the order given: for
          * example the {@code FileStorage} that holds the log and hard-state store and their directory lock.
+         *
+         * @param resource closed by {@link RaftServer#close()}
+         * @return this builder
          */
         public Builder closeWith(AutoCloseable resource) {
             alsoClose.add(Objects.requireNonNull(resource, "resource"));
             return this;
         }
 
-        /** Tuning; {@link RaftServerOptions#defaults()} when not given. */
+        /**
+         * Tuning; {@link RaftServerOptions#defaults()} when not given.
+         *
+         * @param value the options
+         * @return this builder
+         */
         public Builder options(RaftServerOptions value) {
             options = Objects.requireNonNull(value, "options");
             return this;
         }
 
-        /** @throws IllegalStateException naming what is missing or inconsistent */
+        /**
+         * Checks the description and creates the server.
+         *
+         * @return the server, not started
+         * @throws IllegalStateException naming what is missing or inconsistent
+         */
         public RaftServer build() {
             require(id, "id");
             require(members, "members");

@@ -45,6 +45,27 @@ public record RaftServerOptions(Duration tickInterval, int electionTicks, int he
                                 int maxApplyBacklog, Duration requestTimeout, int maxPendingRequests,
                                 Duration shutdownTimeout, boolean leaseReads, int leaseMarginTicks) {
 
+    /**
+     * Validates every option.
+     *
+     * @param tickInterval        the length of one logical tick of the consensus clock (default 100 ms)
+     * @param electionTicks       T, in ticks: a follower that hears no leader for a random time in [T, 2T) starts an election; a leader that hears no majority for T ticks steps down (default 10, i.e. 1 s)
+     * @param heartbeatTicks      the leader's heartbeat period in ticks, below {@code electionTicks} (default 1)
+     * @param preVote             run a PreVote round before an election so a rejoining member does not disrupt a healthy leader (thesis §9.6; default on)
+     * @param checkQuorum         a leader cut off from a majority steps down (thesis §6.2; default on)
+     * @param maxMessageBytes     upper bound for the entries in one AppendRequest (default 1 MiB)
+     * @param maxInflightMessages AppendRequests that may be unacknowledged per follower: the depth of the replication pipeline (default 256)
+     * @param maxInflightBytes    entry bytes that may be unacknowledged per follower (default 32 MiB)
+     * @param maxUncommittedBytes the leader refuses proposals with {@link dev.floe.raft.BackpressureException} while this many bytes are proposed but not committed (default 64 MiB)
+     * @param maxApplyBatchBytes  upper bound for one batch of committed entries handed to the applier (default 4 MiB)
+     * @param maxApplyBacklog     committed entries that may wait for the state machine; beyond it new proposals are refused with backpressure (default 100 000)
+     * @param requestTimeout      how long {@code submit} and {@code read} wait before failing (a submit with {@link dev.floe.raft.OutcomeUnknownException}; default 5 s)
+     * @param maxPendingRequests  submits and reads that may be outstanding at once; beyond it new ones fail at once with backpressure (default 10 000)
+     * @param shutdownTimeout     how long {@code close()} waits for each thread and for writes in flight to finish (default 5 s)
+     * @param leaseReads          serve {@code read(query, LEASE)} on the leader from its lease, without a heartbeat round (thesis §6.4.1; default off, and then LEASE reads are ReadIndex reads). Rests on bounded clock drift: no member's clock may run {@code leaseMarginTicks} per election timeout slower than the leader's. Needs {@code checkQuorum}; a restarted member then refuses votes for its first election timeout
+     * @param leaseMarginTicks    how much shorter than an election timeout the lease is (default 2)
+     * @throws IllegalArgumentException naming the first invalid option
+     */
     public RaftServerOptions {
         requirePositive(tickInterval, "tickInterval");
         requirePositive(requestTimeout, "requestTimeout");
@@ -57,16 +78,25 @@ public record RaftServerOptions(Duration tickInterval, int electionTicks, int he
                 maxInflightBytes, maxUncommittedBytes, maxApplyBatchBytes, leaseReads, leaseMarginTicks);
     }
 
-    /** The defaults (see the parameter descriptions). */
+    /**
+     * {@return the defaults (see the parameter descriptions)}
+     */
     public static RaftServerOptions defaults() {
         return builder().build();
     }
 
+    /**
+     * A builder starting from the defaults; the same as {@code defaults().toBuilder()}.
+     *
+     * @return a builder holding the defaults
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** A builder starting from these options. */
+    /**
+     * {@return a builder starting from these options}
+     */
     public Builder toBuilder() {
         Builder b = new Builder();
         b.tickInterval = tickInterval;
@@ -88,8 +118,8 @@ public record RaftServerOptions(Duration tickInterval, int electionTicks, int he
         return b;
     }
 
-    /** The consensus core's share of these options. */
-    public RaftOptions toRaftOptions() {
+    /** The consensus core's share of these options (the core's types stay out of the public API). */
+    RaftOptions toRaftOptions() {
         return new RaftOptions(electionTicks, heartbeatTicks, preVote, checkQuorum, maxMessageBytes,
                 maxInflightMessages, maxInflightBytes, maxUncommittedBytes, maxApplyBatchBytes, leaseReads, leaseMarginTicks);
     }
@@ -121,36 +151,73 @@ public record RaftServerOptions(Duration tickInterval, int electionTicks, int he
         private Builder() {
         }
 
-        /** Lease reads on or off, and the clock-drift margin in ticks (see the record's description). */
+        /**
+         * Lease reads on or off, and the clock-drift margin in ticks (see the record's description).
+         *
+         * @param on          see {@link RaftServerOptions#leaseReads()}
+         * @param marginTicks see {@link RaftServerOptions#leaseMarginTicks()}
+         * @return this builder
+         */
         public Builder leaseReads(boolean on, int marginTicks) {
             leaseReads = on;
             leaseMarginTicks = marginTicks;
             return this;
         }
 
+        /**
+         * Sets {@code tickInterval}.
+         *
+         * @param value see {@link RaftServerOptions#tickInterval()}
+         * @return this builder
+         */
         public Builder tickInterval(Duration value) {
             tickInterval = value;
             return this;
         }
 
-        /** Election timeout T and heartbeat period, both in ticks. */
+        /**
+         * Election timeout T and heartbeat period, both in ticks.
+         *
+         * @param election  see {@link RaftServerOptions#electionTicks()}
+         * @param heartbeat see {@link RaftServerOptions#heartbeatTicks()}
+         * @return this builder
+         */
         public Builder electionTicks(int election, int heartbeat) {
             electionTicks = election;
             heartbeatTicks = heartbeat;
             return this;
         }
 
+        /**
+         * Sets {@code preVote}.
+         *
+         * @param value see {@link RaftServerOptions#preVote()}
+         * @return this builder
+         */
         public Builder preVote(boolean value) {
             preVote = value;
             return this;
         }
 
+        /**
+         * Sets {@code checkQuorum}.
+         *
+         * @param value see {@link RaftServerOptions#checkQuorum()}
+         * @return this builder
+         */
         public Builder checkQuorum(boolean value) {
             checkQuorum = value;
             return this;
         }
 
-        /** Replication flow control: bytes per AppendRequest, and the per-follower in-flight window. */
+        /**
+         * Replication flow control: bytes per AppendRequest, and the per-follower in-flight window.
+         *
+         * @param messageBytes     see {@link RaftServerOptions#maxMessageBytes()}
+         * @param inflightMessages see {@link RaftServerOptions#maxInflightMessages()}
+         * @param inflightBytes    see {@link RaftServerOptions#maxInflightBytes()}
+         * @return this builder
+         */
         public Builder flowControl(long messageBytes, int inflightMessages, long inflightBytes) {
             maxMessageBytes = messageBytes;
             maxInflightMessages = inflightMessages;
@@ -158,37 +225,78 @@ public record RaftServerOptions(Duration tickInterval, int electionTicks, int he
             return this;
         }
 
+        /**
+         * Sets {@code maxUncommittedBytes}.
+         *
+         * @param value see {@link RaftServerOptions#maxUncommittedBytes()}
+         * @return this builder
+         */
         public Builder maxUncommittedBytes(long value) {
             maxUncommittedBytes = value;
             return this;
         }
 
+        /**
+         * Sets {@code maxApplyBatchBytes}.
+         *
+         * @param value see {@link RaftServerOptions#maxApplyBatchBytes()}
+         * @return this builder
+         */
         public Builder maxApplyBatchBytes(long value) {
             maxApplyBatchBytes = value;
             return this;
         }
 
+        /**
+         * Sets {@code maxApplyBacklog}.
+         *
+         * @param value see {@link RaftServerOptions#maxApplyBacklog()}
+         * @return this builder
+         */
         public Builder maxApplyBacklog(int value) {
             maxApplyBacklog = value;
             return this;
         }
 
+        /**
+         * Sets {@code requestTimeout}.
+         *
+         * @param value see {@link RaftServerOptions#requestTimeout()}
+         * @return this builder
+         */
         public Builder requestTimeout(Duration value) {
             requestTimeout = value;
             return this;
         }
 
+        /**
+         * Sets {@code maxPendingRequests}.
+         *
+         * @param value see {@link RaftServerOptions#maxPendingRequests()}
+         * @return this builder
+         */
         public Builder maxPendingRequests(int value) {
             maxPendingRequests = value;
             return this;
         }
 
+        /**
+         * Sets {@code shutdownTimeout}.
+         *
+         * @param value see {@link RaftServerOptions#shutdownTimeout()}
+         * @return this builder
+         */
         public Builder shutdownTimeout(Duration value) {
             shutdownTimeout = value;
             return this;
         }
 
-        /** @throws IllegalArgumentException naming the first invalid option */
+        /**
+         * Validates and builds the options.
+         *
+         * @return the options
+         * @throws IllegalArgumentException naming the first invalid option
+         */
         public RaftServerOptions build() {
             return new RaftServerOptions(tickInterval, electionTicks, heartbeatTicks, preVote, checkQuorum,
                     maxMessageBytes, maxInflightMessages, maxInflightBytes, maxUncommittedBytes, maxApplyBatchBytes,

@@ -26,6 +26,8 @@ public interface Scheduler {
         /**
          * Does the work at hand without waiting for other activities, and returns when to run again
          * unless woken earlier: a {@link Clock#nanoTime()} deadline, {@link #IDLE} or {@link #DONE}.
+         *
+         * @return the deadline of the next run, {@link #IDLE} or {@link #DONE}
          */
         long run();
     }
@@ -38,6 +40,10 @@ public interface Scheduler {
         /**
          * Waits up to {@code timeoutMillis} until the task returned {@link #DONE}; true if it did.
          * A simulator, whose activities cannot finish while their caller waits, returns at once.
+         *
+         * @param timeoutMillis how long to wait at most
+         * @return whether the task is done
+         * @throws InterruptedException if the waiting thread is interrupted
          */
         boolean awaitDone(long timeoutMillis) throws InterruptedException;
     }
@@ -45,15 +51,21 @@ public interface Scheduler {
     /**
      * Starts running {@code task} (its first run comes soon after), named {@code name} (such as
      * {@code floe-n1-consensus}) for threads and logs.
+     *
+     * @param name the activity's name
+     * @param task its body
+     * @return the started activity
      */
     Activity start(String name, Task task);
 
-    /** A source of randomness for the timers (election timeouts); a simulator seeds it. */
+    /** {@return a source of randomness for the timers (election timeouts); a simulator seeds it} */
     SplittableRandom newRandom();
 
     /**
      * One daemon thread per activity, parked between runs: the production scheduler. Its deadlines
      * are {@link System#nanoTime()}, so it goes with {@link Clock#system()}.
+     *
+     * @return the thread-per-activity scheduler
      */
     static Scheduler threads() {
         return ThreadScheduler.INSTANCE;

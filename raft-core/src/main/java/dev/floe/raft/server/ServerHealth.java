@@ -23,8 +23,24 @@ import java.util.Optional;
  */
 public record ServerHealth(State state, Optional<String> problem, Optional<Throwable> cause) {
     /** Where a server is in its life. */
-    public enum State { NEW, RUNNING, REPAIRING, STOPPED }
+    public enum State {
+        /** Built, not started. */
+        NEW,
+        /** Started and taking part in the group. */
+        RUNNING,
+        /** Running, but not voting or campaigning until it has caught up with a leader. */
+        REPAIRING,
+        /** Closed, or stopped by itself after a fatal error. */
+        STOPPED
+    }
 
+    /**
+     * Checks that no component is null.
+     *
+     * @param state   where the server is in its life
+     * @param problem what went wrong, in words; empty unless stopped after a fatal error or repairing
+     * @param cause   the fatal error; empty unless stopped after one
+     */
     public ServerHealth {
         Objects.requireNonNull(state, "state");
         Objects.requireNonNull(problem, "problem");
@@ -44,12 +60,12 @@ public record ServerHealth(State state, Optional<String> problem, Optional<Throw
         return new ServerHealth(State.STOPPED, Optional.of(what + ": " + cause), Optional.of(cause));
     }
 
-    /** Whether the server serves requests (running, repairing included). */
+    /** {@return whether the server serves requests (running, repairing included)} */
     public boolean isServing() {
         return state == State.RUNNING || state == State.REPAIRING;
     }
 
-    /** Whether it stopped by itself after a fatal error. */
+    /** {@return whether it stopped by itself after a fatal error} */
     public boolean isFailed() {
         return state == State.STOPPED && cause.isPresent();
     }

@@ -24,6 +24,18 @@ import java.util.Objects;
 public record SnapshotOptions(long afterEntries, long afterBytes, long keepEntries, int chunkBytes, int windowChunks,
                               Duration retransmitAfter, Duration transferTimeout) {
 
+    /**
+     * Validates every option.
+     *
+     * @param afterEntries     take a snapshot once this many entries were applied since the last one (0: never by count; default 10 000)
+     * @param afterBytes       or once this many entry bytes were applied since the last one (0: never by size; default 64 MiB)
+     * @param keepEntries      entries kept before the snapshot point when compacting, so followers that lag slightly catch up from the log instead of needing a snapshot (default 1 000)
+     * @param chunkBytes       bytes of snapshot data per InstallSnapshot chunk (default 1 MiB)
+     * @param windowChunks     chunks a sender may have unacknowledged at once: the flow-control window and the bound on memory per transfer (default 4)
+     * @param retransmitAfter  a sender that hears no acknowledgement for this long resends from the last acknowledged offset (default 1 s)
+     * @param transferTimeout  a sender that makes no progress for this long gives up and reports failure to the core, which retries later (default 30 s)
+     * @throws IllegalArgumentException naming the invalid options
+     */
     public SnapshotOptions {
         if (afterEntries < 0 || afterBytes < 0 || keepEntries < 0) {
             throw new IllegalArgumentException("afterEntries, afterBytes and keepEntries must not be negative");
@@ -37,22 +49,41 @@ public record SnapshotOptions(long afterEntries, long afterBytes, long keepEntri
         }
     }
 
-    /** The defaults (see the parameter descriptions). */
+    /** {@return the defaults (see the parameter descriptions)} */
     public static SnapshotOptions defaults() {
         return new SnapshotOptions(10_000, 64L << 20, 1_000, 1 << 20, 4, Duration.ofSeconds(1), Duration.ofSeconds(30));
     }
 
-    /** These options with other automatic-snapshot thresholds and compaction margin. */
+    /**
+     * These options with other automatic-snapshot thresholds and compaction margin.
+     *
+     * @param entries see {@link #afterEntries()}
+     * @param bytes   see {@link #afterBytes()}
+     * @param keep    see {@link #keepEntries()}
+     * @return the new options
+     */
     public SnapshotOptions withTriggers(long entries, long bytes, long keep) {
         return new SnapshotOptions(entries, bytes, keep, chunkBytes, windowChunks, retransmitAfter, transferTimeout);
     }
 
-    /** These options with another transfer chunk size and window. */
+    /**
+     * These options with another transfer chunk size and window.
+     *
+     * @param chunk  see {@link #chunkBytes()}
+     * @param window see {@link #windowChunks()}
+     * @return the new options
+     */
     public SnapshotOptions withTransfer(int chunk, int window) {
         return new SnapshotOptions(afterEntries, afterBytes, keepEntries, chunk, window, retransmitAfter, transferTimeout);
     }
 
-    /** These options with other transfer timers. */
+    /**
+     * These options with other transfer timers.
+     *
+     * @param retransmit see {@link #retransmitAfter()}
+     * @param timeout    see {@link #transferTimeout()}
+     * @return the new options
+     */
     public SnapshotOptions withTimers(Duration retransmit, Duration timeout) {
         return new SnapshotOptions(afterEntries, afterBytes, keepEntries, chunkBytes, windowChunks, retransmit, timeout);
     }

@@ -37,7 +37,13 @@ public final class FileHardStateStore implements HardStateStore {
     private final Path file;
     private final SyncPolicy syncPolicy;
 
-    /** A store keeping its state in {@code file}; the parent directory must exist. */
+    /**
+     * A store keeping its state in {@code file}; the parent directory must exist.
+     *
+     * @param file       the state file
+     * @param syncPolicy whether saves are forced to the disk
+     * @throws IOException if the temp file of an interrupted save cannot be removed
+     */
     public FileHardStateStore(Path file, SyncPolicy syncPolicy) throws IOException {
         this.file = file;
         this.syncPolicy = syncPolicy;
@@ -47,7 +53,7 @@ public final class FileHardStateStore implements HardStateStore {
         }
     }
 
-    /** The file holding the state. */
+    /** {@return the file holding the state} */
     public Path file() {
         return file;
     }

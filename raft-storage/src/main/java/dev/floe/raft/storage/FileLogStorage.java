@@ -90,6 +90,10 @@ public final class FileLogStorage implements LogStorage {
      * @throws StorageCorruptionException when the files are damaged in a way a crash cannot explain
      * @throws ForeignDirectoryException when the directory holds files that are not a Floe log
      * @throws StorageLockedException when the directory is already open
+     * @param dir     the log directory
+     * @param options the storage settings
+     * @return the open log
+     * @throws IOException if the files cannot be read or written
      */
     public static FileLogStorage open(Path dir, StorageOptions options) throws IOException {
         Files.createDirectories(dir);
@@ -108,17 +112,21 @@ public final class FileLogStorage implements LogStorage {
         return new FileLogStorage(dir, options, lock, segments, index, prevTerm, recovery);
     }
 
-    /** What {@link #open} found and repaired. */
+    /** {@return what {@link #open} found and repaired} */
     public RecoveryReport recoveryReport() {
         return recovery;
     }
 
-    /** Write and sync counters, for monitoring and benchmarks. */
+    /**
+     * Write and sync counters, for monitoring and benchmarks.
+     *
+     * @return the counters so far
+     */
     public LogStats stats() {
         return new LogStats(writer.writes(), writer.syncs(), writer.bytesWritten(), writer.entriesWritten(), writer.syncNanos());
     }
 
-    /** The log directory. */
+    /** {@return the log directory} */
     public Path directory() {
         return dir;
     }

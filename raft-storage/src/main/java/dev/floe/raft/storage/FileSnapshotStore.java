@@ -42,6 +42,10 @@ public final class FileSnapshotStore implements SnapshotStore {
      * Opens the store in {@code dir} (created if missing), removing temp files of interrupted writes.
      *
      * @throws ForeignDirectoryException if the directory holds files that are not snapshots
+     * @param dir        the snapshot directory
+     * @param syncPolicy whether writes are forced to the disk
+     * @param retained   committed snapshots kept, newest first; at least 1
+     * @throws IOException if the files cannot be read or written
      */
     public FileSnapshotStore(Path dir, SyncPolicy syncPolicy, int retained) throws IOException {
         if (retained < 1) throw new IllegalArgumentException("retained must be >= 1: " + retained);

@@ -65,6 +65,10 @@ public final class FileStorage implements AutoCloseable {
      * @throws StorageLockedException if another process or store has it open
      * @throws ForeignDirectoryException if {@code dir} holds files Floe did not write
      * @throws StorageCorruptionException if stored data is damaged beyond what a crash explains
+     * @param dir     the member's storage directory
+     * @param options the storage settings
+     * @return the open storage, which the caller closes (or hands to {@code RaftServer.Builder#closeWith})
+     * @throws IOException if the files cannot be read or written
      */
     public static FileStorage open(Path dir, StorageOptions options) throws IOException {
         Files.createDirectories(dir);
@@ -121,6 +125,10 @@ public final class FileStorage implements AutoCloseable {
      * start it does not vote or campaign until it has caught up with a leader. For a member whose
      * directory was restored from a backup or an old copy, or replaced by an empty one after damage
      * (see {@code docs/operations.md}, "storage faults and recovery"). The member must be stopped.
+     *
+     * @param dir     the stopped member's storage directory
+     * @param options the storage settings
+     * @throws IOException if the storage cannot be opened or the mark saved
      */
     public static void markForRepair(Path dir, StorageOptions options) throws IOException {
         try (FileStorage storage = open(dir, options)) {
@@ -133,37 +141,39 @@ public final class FileStorage implements AutoCloseable {
     /**
      * Why {@link #open} found this member's durable state damaged or older than what it promised,
      * or that a repair is unfinished; empty when neither. While present the member repairs.
+     *
+     * @return the reason, or empty
      */
     public Optional<String> repairReason() {
         return repairReason;
     }
 
-    /** The log. */
+    /** {@return the log} */
     public FileLogStorage log() {
         return log;
     }
 
-    /** The hard state (term and vote). */
+    /** {@return the hard state (term and vote)} */
     public FileHardStateStore hardState() {
         return hardState;
     }
 
-    /** The snapshots. */
+    /** {@return the snapshots} */
     public FileSnapshotStore snapshots() {
         return snapshots;
     }
 
-    /** The log as the plug interface. */
+    /** {@return the log as the plug interface} */
     public LogStorage logStorage() {
         return log;
     }
 
-    /** The hard-state store as the plug interface. */
+    /** {@return the hard-state store as the plug interface} */
     public HardStateStore hardStateStore() {
         return hardState;
     }
 
-    /** The snapshot store as the plug interface. */
+    /** {@return the snapshot store as the plug interface} */
     public SnapshotStore snapshotStore() {
         return snapshots;
     }

@@ -10,6 +10,12 @@ import java.nio.file.Path;
 public final class ForeignDirectoryException extends IOException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * Creates the exception.
+     *
+     * @param dir        the directory
+     * @param unexpected a file in it that Floe did not write
+     */
     public ForeignDirectoryException(Path dir, Path unexpected) {
         super(dir + " is not a Floe storage directory: it holds " + unexpected.getFileName()
                 + ", which Floe did not write. Point Floe at an empty or missing directory, or at one it created.");

@@ -11,9 +11,18 @@ import java.nio.file.Path;
 public final class StorageCorruptionException extends IOException {
     private static final long serialVersionUID = 1L;
 
+    /** The damaged file. */
     private final Path file;
+    /** Where in the file the damage was found. */
     private final long offset;
 
+    /**
+     * Creates the exception.
+     *
+     * @param file    the damaged file
+     * @param offset  the byte offset where the damage was found
+     * @param problem what is wrong there
+     */
     public StorageCorruptionException(Path file, long offset, String problem) {
         super(file + " at offset " + offset + ": " + problem);
         this.file = file;
@@ -26,17 +35,22 @@ public final class StorageCorruptionException extends IOException {
         this.offset = problem.offset;
     }
 
-    /** The same damage, with what the operator should do appended to the message. */
+    /**
+     * The same damage, with what the operator should do appended to the message.
+     *
+     * @param advice what the operator should do
+     * @return a new exception with this one as its cause
+     */
     public StorageCorruptionException withAdvice(String advice) {
         return new StorageCorruptionException(this, advice);
     }
 
-    /** The damaged file. */
+    /** {@return the damaged file} */
     public Path file() {
         return file;
     }
 
-    /** The byte offset in {@link #file()} where the damage was found. */
+    /** {@return the byte offset in {@link #file()} where the damage was found} */
     public long offset() {
         return offset;
     }

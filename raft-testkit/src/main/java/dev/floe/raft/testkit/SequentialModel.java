@@ -12,19 +12,36 @@ import dev.floe.raft.Bytes;
  */
 public interface SequentialModel<S> {
 
-    /** The result of applying one command: the next state and what the command returns. */
+    /**
+     * The result of applying one command: the next state and what the command returns.
+     *
+     * @param state  the next state
+     * @param result what the command returns
+     * @param <S>    the model's state
+     */
     record Step<S>(S state, Bytes result) {
     }
 
-    /** The state of an empty service. */
+    /** {@return the state of an empty service} */
     S initial();
 
     /**
      * Applies {@code command} to {@code state}; must not modify {@code state}. {@code index} is the
      * log index the replicas applied it at, for services whose results name it (most ignore it).
+     *
+     * @param state   the state before
+     * @param index   the log index of the command
+     * @param command the command
+     * @return the next state and the result
      */
     Step<S> apply(S state, long index, Bytes command);
 
-    /** What {@code query} returns in {@code state}. */
+    /**
+     * What {@code query} returns in {@code state}.
+     *
+     * @param state the state
+     * @param query the query
+     * @return the answer
+     */
     Bytes query(S state, Bytes query);
 }

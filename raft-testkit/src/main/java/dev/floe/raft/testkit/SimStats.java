@@ -14,6 +14,9 @@ public final class SimStats {
     long elections;
     long snapshotsInstalled;
 
+    SimStats() {
+    }
+
     void add(SimStats o) {
         events += o.events;
         writes += o.writes;
@@ -28,28 +31,56 @@ public final class SimStats {
         snapshotsInstalled += o.snapshotsInstalled;
     }
 
-    /** Client commands that completed (each applied exactly once). */
+    /**
+     * Client commands that completed (each applied exactly once).
+     *
+     * @return the count
+     */
     public long writes() {
         return writes;
     }
 
-    /** Client queries that completed. */
+    /**
+     * Client queries that completed.
+     *
+     * @return the count
+     */
     public long reads() {
         return reads;
     }
 
+    /**
+     * Simulated process crashes (and restarts from the member's disk).
+     *
+     * @return the count
+     */
     public long crashes() {
         return crashes;
     }
 
+    /**
+     * Simulated process pauses.
+     *
+     * @return the count
+     */
     public long pauses() {
         return pauses;
     }
 
+    /**
+     * Leaders elected: a member seen leading a term it did not lead before.
+     *
+     * @return the count
+     */
     public long elections() {
         return elections;
     }
 
+    /**
+     * Simulation events processed.
+     *
+     * @return the count
+     */
     public long events() {
         return events;
     }

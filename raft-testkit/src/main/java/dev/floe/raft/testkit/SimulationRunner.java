@@ -47,38 +47,68 @@ public final class SimulationRunner {
         this.factory = factory;
     }
 
-    /** The user's state machine: a new, empty instance for every replica's every process. */
+    /**
+     * The user's state machine: a new, empty instance for every replica's every process.
+     *
+     * @param factory creates the state machine
+     * @return a runner to configure
+     */
     public static SimulationRunner forStateMachine(Supplier<? extends StateMachine> factory) {
         Objects.requireNonNull(factory, "factory");
         return new SimulationRunner(factory::get);
     }
 
-    /** What the clients submit as commands (required). */
+    /**
+     * What the clients submit as commands (required).
+     *
+     * @param value the command generator
+     * @return this runner
+     */
     public SimulationRunner commands(OperationGenerator value) {
         commands = Objects.requireNonNull(value, "commands");
         return this;
     }
 
-    /** What the clients send as read-only queries (optional: without, clients only write). */
+    /**
+     * What the clients send as read-only queries (optional: without, clients only write).
+     *
+     * @param value the query generator
+     * @return this runner
+     */
     public SimulationRunner queries(OperationGenerator value) {
         queries = Objects.requireNonNull(value, "queries");
         return this;
     }
 
-    /** The sequential specification to check linearizability against (optional). */
+    /**
+     * The sequential specification to check linearizability against (optional).
+     *
+     * @param value the model
+     * @return this runner
+     */
     public SimulationRunner model(SequentialModel<?> value) {
         model = Objects.requireNonNull(value, "model");
         return this;
     }
 
-    /** Simulated milliseconds of faults and load per run (default 4000); a heal phase follows. */
+    /**
+     * Simulated milliseconds of faults and load per run (default 4000); a heal phase follows.
+     *
+     * @param value simulated milliseconds
+     * @return this runner
+     */
     public SimulationRunner faultMillis(long value) {
         if (value < 100) throw new IllegalArgumentException("faultMillis must be at least 100: " + value);
         faultMillis = value;
         return this;
     }
 
-    /** Every fault and leader change of each run goes to {@code sink} (the replay of one seed also shows every client answer). */
+    /**
+     * Every fault and leader change of each run goes to {@code sink} (the replay of one seed also shows every client answer).
+     *
+     * @param sink receives one line per event
+     * @return this runner
+     */
     public SimulationRunner traceTo(Consumer<String> sink) {
         trace = Objects.requireNonNull(sink, "sink");
         return this;
@@ -89,7 +119,12 @@ public final class SimulationRunner {
         return this;
     }
 
-    /** A {@link SimSummary} of the cluster once per simulated second goes to {@code sink}. */
+    /**
+     * A {@link SimSummary} of the cluster once per simulated second goes to {@code sink}.
+     *
+     * @param sink receives the summaries
+     * @return this runner
+     */
     public SimulationRunner summariesTo(Consumer<SimSummary> sink) {
         summaries = Objects.requireNonNull(sink, "sink");
         return this;
@@ -98,6 +133,10 @@ public final class SimulationRunner {
     /**
      * Runs {@code count} seeds from {@code firstSeed}, in parallel, and reports. When the system
      * property {@code floe.sim.seed} is set, runs that one seed instead, with a trace to standard output.
+     *
+     * @param firstSeed the first seed
+     * @param count     how many seeds
+     * @return the report; {@link SimulationReport#assertPassed()} fails a test on any violation
      */
     public SimulationReport run(long firstSeed, long count) {
         if (commands == null) throw new IllegalStateException("commands(...) is required");

@@ -121,7 +121,7 @@ public final class KvBench {
         if (viaClient) {
             RaftClient client = cluster.client();
             return ClosedLoop.run(inFlight, s.warmupSec(), s.measureSec(),
-                    rnd -> client.query(Bytes.wrap(KvMachine.encodeGet(KEYS[rnd.nextInt(NUM_KEYS)]))),
+                    rnd -> client.read(Bytes.wrap(KvMachine.encodeGet(KEYS[rnd.nextInt(NUM_KEYS)]))),
                     result -> result.size() == valueSize, log);
         }
         RaftServer leader = cluster.awaitLeader(10);

@@ -91,18 +91,35 @@ public final class FloeMetrics implements RaftListener {
         for (RaftEvent.ElectionCause c : RaftEvent.ElectionCause.values()) elections(c); // visible at 0 from the start
     }
 
-    /** Meters for member {@code member} of Raft group {@code group}: pass the result to {@code RaftServer.Builder.listener}. */
+    /**
+     * Meters for member {@code member} of Raft group {@code group}: pass the result to {@code RaftServer.Builder.listener}.
+     *
+     * @param registry where the meters are registered
+     * @param group    the Raft group's name (tag {@code group})
+     * @param member   this member (tag {@code member})
+     * @return the listener that updates the meters
+     */
     public static FloeMetrics of(MeterRegistry registry, String group, NodeId member) {
         return new FloeMetrics(registry, Tags.of("group", group, "member", member.value()));
     }
 
-    /** Also meters the file log's writes, batch sizes and fsync latency ({@code floe.storage.*}). */
+    /**
+     * Also meters the file log's writes, batch sizes and fsync latency ({@code floe.storage.*}).
+     *
+     * @param log the member's file log
+     * @return this
+     */
     public FloeMetrics storage(FileLogStorage log) {
         StorageMeters.bind(registry, tags, log);
         return this;
     }
 
-    /** Also meters the transport's messages, bytes, drops and connections ({@code floe.transport.*}). */
+    /**
+     * Also meters the transport's messages, bytes, drops and connections ({@code floe.transport.*}).
+     *
+     * @param transport the member's transport
+     * @return this
+     */
     public FloeMetrics transport(NettyTransport transport) {
         TransportMeters.bind(registry, tags, transport);
         return this;

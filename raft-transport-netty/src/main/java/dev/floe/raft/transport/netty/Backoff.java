@@ -18,6 +18,14 @@ public record Backoff(Duration initial, Duration max, double jitter) {
     /** 50 ms doubling up to 2 s, half of it random. */
     public static final Backoff DEFAULT = new Backoff(Duration.ofMillis(50), Duration.ofSeconds(2), 0.5);
 
+    /**
+     * Checks the bounds.
+     *
+     * @param initial the wait after the first failure, positive
+     * @param max     the cap, at least {@code initial}
+     * @param jitter  the fraction of the wait that is random, in {@code [0, 1]}
+     * @throws IllegalArgumentException if a bound is out of range
+     */
     public Backoff {
         Objects.requireNonNull(initial, "initial");
         Objects.requireNonNull(max, "max");
@@ -26,7 +34,13 @@ public record Backoff(Duration initial, Duration max, double jitter) {
         if (!(jitter >= 0 && jitter <= 1)) throw new IllegalArgumentException("jitter must be in [0, 1]: " + jitter);
     }
 
-    /** The wait in nanoseconds after {@code failures} consecutive failures (at least 1). */
+    /**
+     * The wait in nanoseconds after {@code failures} consecutive failures (at least 1).
+     *
+     * @param failures consecutive failures so far, at least 1
+     * @param random   the source of the jitter
+     * @return the wait, at least 1 ns
+     */
     public long delayNanos(int failures, RandomGenerator random) {
         long initialNanos = initial.toNanos();
         long maxNanos = max.toNanos();

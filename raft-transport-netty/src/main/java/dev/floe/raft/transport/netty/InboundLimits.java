@@ -20,8 +20,18 @@ package dev.floe.raft.transport.netty;
  * @param bufferBytes            bytes of incomplete frames held across all connections (default 64 MiB)
  */
 public record InboundLimits(int preHandshakeFrameBytes, int untrustedPerSource, int untrustedTotal, long bufferBytes) {
+    /** The defaults given above. */
     public static final InboundLimits DEFAULT = new InboundLimits(4 * 1024, 16, 128, 64L << 20);
 
+    /**
+     * Checks the limits.
+     *
+     * @param preHandshakeFrameBytes largest frame accepted before the handshake (default 4 KiB)
+     * @param untrustedPerSource     connections without a completed handshake per remote IP address (default 16)
+     * @param untrustedTotal         connections without a completed handshake in all (default 128)
+     * @param bufferBytes            bytes of incomplete frames held across all connections (default 64 MiB)
+     * @throws IllegalArgumentException naming the invalid limit
+     */
     public InboundLimits {
         if (preHandshakeFrameBytes < 512) {
             throw new IllegalArgumentException("preHandshakeFrameBytes must be at least 512: " + preHandshakeFrameBytes);

@@ -77,6 +77,11 @@ public final class NettyTransport implements Transport {
     private Channel server;
     private LinkContext linkContext;
 
+    /**
+     * A transport with these settings; {@link #start} binds and dials.
+     *
+     * @param config the settings
+     */
     public NettyTransport(NettyTransportConfig config) {
         this.config = Objects.requireNonNull(config, "config");
         peers.putAll(config.peers());
@@ -168,7 +173,12 @@ public final class NettyTransport implements Transport {
         return bootstrap.bind(config.listen().host(), config.listen().port()).sync().channel();
     }
 
-    /** Where this transport accepts connections (with the actual port when configured with port 0). */
+    /**
+     * Where this transport accepts connections (with the actual port when configured with port 0).
+     *
+     * @return the bound address
+     * @throws IllegalStateException if the transport is not started
+     */
     public Endpoint localEndpoint() {
         Channel s = server;
         if (s == null) throw new IllegalStateException("transport is not started");
@@ -209,7 +219,11 @@ public final class NettyTransport implements Transport {
         }
     }
 
-    /** The counters since this transport was created. */
+    /**
+     * The counters since this transport was created.
+     *
+     * @return the counters
+     */
     public TransportStats stats() {
         return counters.snapshot();
     }

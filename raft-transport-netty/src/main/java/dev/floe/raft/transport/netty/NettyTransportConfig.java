@@ -34,10 +34,32 @@ public record NettyTransportConfig(String clusterId, NodeId self, Endpoint liste
                                    int ioThreads, boolean preferNative, Optional<TlsConfig> tls,
                                    InboundLimits inbound) {
 
+    /** The default {@code maxFrameBytes}: 16 MiB. */
     public static final int DEFAULT_MAX_FRAME_BYTES = 16 << 20;
+    /** The default {@code maxQueuedMessages}. */
     public static final int DEFAULT_MAX_QUEUED_MESSAGES = 4096;
+    /** The default {@code maxQueuedBytes}: 64 MiB. */
     public static final long DEFAULT_MAX_QUEUED_BYTES = 64L << 20;
 
+    /**
+     * Validates every setting.
+     *
+     * @param clusterId          both ends of a connection must agree on it (the handshake checks)
+     * @param self               this node
+     * @param listen             where to accept peer connections; port 0 picks a free port
+     * @param peers              the initial peers and where to dial them (more via {@code addPeer})
+     * @param maxFrameBytes      the largest frame sent or accepted, length prefix excluded (default 16 MiB)
+     * @param maxQueuedMessages  per-peer outbound queue bound in messages (default 4096)
+     * @param maxQueuedBytes     per-peer outbound queue bound in {@code Message.sizeBytes()} (default 64 MiB)
+     * @param connectTimeout     how long a dial may take (default 3 s)
+     * @param handshakeTimeout   how long an accepted connection may stay silent before its handshake (default 5 s)
+     * @param backoff            the wait between dials to an unreachable peer
+     * @param ioThreads          event-loop threads shared by all connections (default min(4, cores))
+     * @param preferNative       use native epoll when {@code Epoll.isAvailable()} (default true)
+     * @param tls                TLS settings, or empty for plain TCP (loopback tests only: docs/security.md)
+     * @param inbound            what untrusted connections and incomplete frames may cost (default {@link InboundLimits#DEFAULT}); its buffer budget must hold at least one frame of {@code maxFrameBytes}
+     * @throws IllegalArgumentException naming the invalid setting
+     */
     public NettyTransportConfig {
         Objects.requireNonNull(clusterId, "clusterId");
         if (clusterId.isBlank()) throw new IllegalArgumentException("clusterId must not be blank");
@@ -61,7 +83,14 @@ public record NettyTransportConfig(String clusterId, NodeId self, Endpoint liste
         }
     }
 
-    /** A builder with the defaults, for node {@code self} of cluster {@code clusterId} listening on {@code listen}. */
+    /**
+     * A builder with the defaults, for node {@code self} of cluster {@code clusterId} listening on {@code listen}.
+     *
+     * @param clusterId the cluster's id
+     * @param self      this node
+     * @param listen    where to accept peer connections
+     * @return the builder
+     */
     public static Builder builder(String clusterId, NodeId self, Endpoint listen) {
         return new Builder(clusterId, self, listen);
     }
@@ -94,66 +123,145 @@ public record NettyTransportConfig(String clusterId, NodeId self, Endpoint liste
             this.listen = listen;
         }
 
+        /**
+         * Adds one peer.
+         *
+         * @param id       the peer
+         * @param endpoint where to dial it
+         * @return this builder
+         */
         public Builder peer(NodeId id, Endpoint endpoint) {
             peers.put(Objects.requireNonNull(id, "id"), Objects.requireNonNull(endpoint, "endpoint"));
             return this;
         }
 
+        /**
+         * Adds peers.
+         *
+         * @param all every peer and where to dial it
+         * @return this builder
+         */
         public Builder peers(Map<NodeId, Endpoint> all) {
             all.forEach(this::peer);
             return this;
         }
 
+        /**
+         * Sets {@code maxFrameBytes}.
+         *
+         * @param bytes see {@link NettyTransportConfig#maxFrameBytes()}
+         * @return this builder
+         */
         public Builder maxFrameBytes(int bytes) {
             this.maxFrameBytes = bytes;
             return this;
         }
 
+        /**
+         * Sets {@code maxQueuedMessages}.
+         *
+         * @param messages see {@link NettyTransportConfig#maxQueuedMessages()}
+         * @return this builder
+         */
         public Builder maxQueuedMessages(int messages) {
             this.maxQueuedMessages = messages;
             return this;
         }
 
+        /**
+         * Sets {@code maxQueuedBytes}.
+         *
+         * @param bytes see {@link NettyTransportConfig#maxQueuedBytes()}
+         * @return this builder
+         */
         public Builder maxQueuedBytes(long bytes) {
             this.maxQueuedBytes = bytes;
             return this;
         }
 
+        /**
+         * Sets {@code connectTimeout}.
+         *
+         * @param timeout see {@link NettyTransportConfig#connectTimeout()}
+         * @return this builder
+         */
         public Builder connectTimeout(Duration timeout) {
             this.connectTimeout = timeout;
             return this;
         }
 
+        /**
+         * Sets {@code handshakeTimeout}.
+         *
+         * @param timeout see {@link NettyTransportConfig#handshakeTimeout()}
+         * @return this builder
+         */
         public Builder handshakeTimeout(Duration timeout) {
             this.handshakeTimeout = timeout;
             return this;
         }
 
+        /**
+         * Sets {@code backoff}.
+         *
+         * @param policy see {@link NettyTransportConfig#backoff()}
+         * @return this builder
+         */
         public Builder backoff(Backoff policy) {
             this.backoff = policy;
             return this;
         }
 
+        /**
+         * Sets {@code ioThreads}.
+         *
+         * @param threads see {@link NettyTransportConfig#ioThreads()}
+         * @return this builder
+         */
         public Builder ioThreads(int threads) {
             this.ioThreads = threads;
             return this;
         }
 
+        /**
+         * Sets {@code preferNative}.
+         *
+         * @param prefer see {@link NettyTransportConfig#preferNative()}
+         * @return this builder
+         */
         public Builder preferNative(boolean prefer) {
             this.preferNative = prefer;
             return this;
         }
 
+        /**
+         * Turns TLS on (see {@link NettyTransportConfig#tls()}).
+         *
+         * @param config the TLS settings
+         * @return this builder
+         */
         public Builder tls(TlsConfig config) {
             this.tls = Optional.of(config);
             return this;
         }
 
+        /**
+         * Sets {@code inbound}.
+         *
+         * @param limits see {@link NettyTransportConfig#inbound()}
+         * @return this builder
+         */
         public Builder inbound(InboundLimits limits) {
             this.inbound = limits;
             return this;
         }
 
+        /**
+         * Validates and builds the settings.
+         *
+         * @return the settings
+         * @throws IllegalArgumentException naming the invalid setting
+         */
         public NettyTransportConfig build() {
             return new NettyTransportConfig(clusterId, self, listen, peers, maxFrameBytes, maxQueuedMessages,
                     maxQueuedBytes, connectTimeout, handshakeTimeout, backoff, ioThreads, preferNative, tls, inbound);

@@ -62,7 +62,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <h2>Threads</h2>
  * One event-loop thread per client, {@code floe-client-<n>}, does all I/O and completes the
  * futures: dependent stages that are not {@code *Async} run on it, so keep them short and never
- * block on this client inside one. {@link #submit} and {@link #query} are thread-safe and never
+ * block on this client inside one. {@link #submit} and {@link #read} are thread-safe and never
  * block; {@link #close} waits for the thread to stop. No Netty or protobuf type is exposed.
  */
 public final class RaftClient implements AutoCloseable {
@@ -96,12 +96,21 @@ public final class RaftClient implements AutoCloseable {
         dispatcher = new ClientDispatcher(settings, loop, bootstrap, outstanding);
     }
 
-    /** A builder for a client of the cluster {@code clusterId} (the members' endpoints must agree). */
+    /**
+     * A builder for a client of the cluster {@code clusterId} (the members' endpoints must agree).
+     *
+     * @param clusterId the cluster's id
+     * @return a new builder
+     */
     public static Builder builder(String clusterId) {
         return new Builder(clusterId);
     }
 
-    /** This client's id: with a sequence number, it identifies each command across retries. */
+    /**
+     * This client's id: with a sequence number, it identifies each command across retries.
+     *
+     * @return the id
+     */
     public String clientId() {
         return settings.clientId();
     }
@@ -109,14 +118,23 @@ public final class RaftClient implements AutoCloseable {
     /**
      * Submits {@code command}; the future completes with the state machine's result once the
      * command is committed and applied on the leader. Never blocks; see the class comment for failures.
+     *
+     * @param command the command for the state machine
+     * @return a future of the state machine's result
      */
     public CompletableFuture<Bytes> submit(Bytes command) {
         Objects.requireNonNull(command, "command");
         return start(ClientCall.Kind.SUBMIT, command);
     }
 
-    /** Sends a linearizable read-only {@code query} to the state machine; never blocks. */
-    public CompletableFuture<Bytes> query(Bytes query) {
+    /**
+     * Sends a linearizable read-only {@code query} to the state machine (the server's
+     * {@code RaftServer.read}); never blocks.
+     *
+     * @param query the query for the state machine
+     * @return a future of the answer; fails as described in the class comment
+     */
+    public CompletableFuture<Bytes> read(Bytes query) {
         Objects.requireNonNull(query, "query");
         return start(ClientCall.Kind.QUERY, query);
     }
@@ -133,7 +151,11 @@ public final class RaftClient implements AutoCloseable {
         return call.future;
     }
 
-    /** Requests submitted and not completed yet. */
+    /**
+     * Requests submitted and not completed yet.
+     *
+     * @return the count
+     */
     public int outstanding() {
         return outstanding.get();
     }
@@ -172,13 +194,23 @@ public final class RaftClient implements AutoCloseable {
             if (clusterId.isBlank()) throw new IllegalArgumentException("clusterId must not be blank");
         }
 
-        /** The members' client endpoints (any subset works: redirects name the leader); required. */
+        /**
+         * The members' client endpoints (any subset works: redirects name the leader); required.
+         *
+         * @param endpoints client addresses of some or all members
+         * @return this builder
+         */
         public Builder members(List<Endpoint> endpoints) {
             endpoints.forEach(e -> members.add(Objects.requireNonNull(e, "endpoint")));
             return this;
         }
 
-        /** The session id sent with every command (default: a random UUID); 1..128 characters. */
+        /**
+         * The session id sent with every command (default: a random UUID); 1..128 characters.
+         *
+         * @param id the session id
+         * @return this builder
+         */
         public Builder clientId(String id) {
             Objects.requireNonNull(id, "clientId");
             if (id.isEmpty() || id.length() > 128) throw new IllegalArgumentException("clientId must have 1..128 characters");
@@ -189,6 +221,9 @@ public final class RaftClient implements AutoCloseable {
         /**
          * How long one attempt waits for its answer before it is retried (default 6 s: a little
          * more than the server's default request timeout, so the server's own answer usually comes first).
+         *
+         * @param timeout per attempt
+         * @return this builder
          */
         public Builder requestTimeout(Duration timeout) {
             if (timeout.isNegative() || timeout.isZero()) throw new IllegalArgumentException("requestTimeout must be positive");
@@ -196,41 +231,71 @@ public final class RaftClient implements AutoCloseable {
             return this;
         }
 
-        /** How long a connection attempt may take (default 3 s). */
+        /**
+         * How long a connection attempt may take (default 3 s).
+         *
+         * @param timeout per connection attempt
+         * @return this builder
+         */
         public Builder connectTimeout(Duration timeout) {
             if (timeout.isNegative() || timeout.isZero()) throw new IllegalArgumentException("connectTimeout must be positive");
             connectTimeout = timeout;
             return this;
         }
 
-        /** Requests outstanding at once; beyond it submit and query fail at once with backpressure (default 1024). */
+        /**
+         * Requests outstanding at once; beyond it submit and read fail at once with backpressure (default 1024).
+         *
+         * @param requests the limit
+         * @return this builder
+         */
         public Builder maxOutstanding(int requests) {
             if (requests < 1) throw new IllegalArgumentException("maxOutstanding must be positive: " + requests);
             maxOutstanding = requests;
             return this;
         }
 
-        /** Retries per request after its first attempt (default 10, about 5 s of backoff without a leader). */
+        /**
+         * Retries per request after its first attempt (default 10, about 5 s of backoff without a leader).
+         *
+         * @param retries the limit
+         * @return this builder
+         */
         public Builder retryBudget(int retries) {
             if (retries < 0) throw new IllegalArgumentException("retryBudget must not be negative: " + retries);
             retryBudget = retries;
             return this;
         }
 
-        /** The largest frame sent or accepted, length prefix excluded (default 16 MiB). */
+        /**
+         * The largest frame sent or accepted, length prefix excluded (default 16 MiB).
+         *
+         * @param bytes the limit
+         * @return this builder
+         */
         public Builder maxFrameBytes(int bytes) {
             if (bytes < 1024) throw new IllegalArgumentException("maxFrameBytes must be at least 1024: " + bytes);
             maxFrameBytes = bytes;
             return this;
         }
 
-        /** Use native epoll when available (default true). */
+        /**
+         * Use native epoll when available (default true).
+         *
+         * @param prefer whether to use epoll when it is available
+         * @return this builder
+         */
         public Builder preferNative(boolean prefer) {
             preferNative = prefer;
             return this;
         }
 
-        /** @throws IllegalStateException when no member is given */
+        /**
+         * Builds the client.
+         *
+         * @return the client
+         * @throws IllegalStateException when no member is given
+         */
         public RaftClient build() {
             if (members.isEmpty()) throw new IllegalStateException("members are required");
             return new RaftClient(new Settings(clusterId, clientId, List.copyOf(members), requestTimeout,

@@ -71,7 +71,14 @@ public final class RaftClientEndpoint implements AutoCloseable {
         }
     }
 
-    /** A builder for the endpoint of {@code server} in cluster {@code clusterId}, listening on {@code listen} (port 0: any free port). */
+    /**
+     * A builder for the endpoint of {@code server} in cluster {@code clusterId}, listening on {@code listen} (port 0: any free port).
+     *
+     * @param clusterId the cluster's id, which clients must name
+     * @param server    the server whose submit and read serve the clients
+     * @param listen    where to accept clients
+     * @return the builder
+     */
     public static Builder builder(String clusterId, RaftServer server, Endpoint listen) {
         return new Builder(clusterId, server, listen);
     }
@@ -81,6 +88,7 @@ public final class RaftClientEndpoint implements AutoCloseable {
      *
      * @throws IllegalStateException when already started or closed
      * @throws InterruptedException  when interrupted while binding
+     * @return this endpoint
      */
     public synchronized RaftClientEndpoint start() throws InterruptedException {
         if (group != null || closed) throw new IllegalStateException("endpoint already started or closed");
@@ -130,7 +138,12 @@ public final class RaftClientEndpoint implements AutoCloseable {
         return this;
     }
 
-    /** Where clients connect (with the actual port when configured with port 0). */
+    /**
+     * Where clients connect (with the actual port when configured with port 0).
+     *
+     * @return the bound address
+     * @throws IllegalStateException if the endpoint is not started
+     */
     public Endpoint localEndpoint() {
         Channel c = channel;
         if (c == null) throw new IllegalStateException("endpoint is not started");
@@ -167,39 +180,70 @@ public final class RaftClientEndpoint implements AutoCloseable {
             this.listen = Objects.requireNonNull(listen, "listen");
         }
 
-        /** The largest request or response frame, length prefix excluded (default 16 MiB, at least 1 KiB). */
+        /**
+         * The largest request or response frame, length prefix excluded (default 16 MiB, at least 1 KiB).
+         *
+         * @param bytes the limit
+         * @return this builder
+         */
         public Builder maxFrameBytes(int bytes) {
             if (bytes < 1024) throw new IllegalArgumentException("maxFrameBytes must be at least 1024: " + bytes);
             maxFrameBytes = bytes;
             return this;
         }
 
-        /** How long a new connection may stay silent before its handshake (default 5 s). */
+        /**
+         * How long a new connection may stay silent before its handshake (default 5 s).
+         *
+         * @param timeout the limit
+         * @return this builder
+         */
         public Builder handshakeTimeout(Duration timeout) {
             if (timeout.isNegative() || timeout.isZero()) throw new IllegalArgumentException("handshakeTimeout must be positive");
             handshakeTimeout = timeout;
             return this;
         }
 
-        /** Event-loop threads for client connections (default 1). */
+        /**
+         * Event-loop threads for client connections (default 1).
+         *
+         * @param threads the number of threads
+         * @return this builder
+         */
         public Builder ioThreads(int threads) {
             if (threads < 1) throw new IllegalArgumentException("ioThreads must be positive: " + threads);
             ioThreads = threads;
             return this;
         }
 
-        /** Use native epoll when available (default true). */
+        /**
+         * Use native epoll when available (default true).
+         *
+         * @param prefer whether to use epoll when it is available
+         * @return this builder
+         */
         public Builder preferNative(boolean prefer) {
             preferNative = prefer;
             return this;
         }
 
-        /** What untrusted connections and incomplete frames may cost (default {@link InboundLimits#DEFAULT}). */
+        /**
+         * What untrusted connections and incomplete frames may cost (default {@link InboundLimits#DEFAULT}).
+         *
+         * @param limits the limits
+         * @return this builder
+         */
         public Builder inbound(InboundLimits limits) {
             inbound = Objects.requireNonNull(limits, "limits");
             return this;
         }
 
+        /**
+         * Validates the settings and creates the endpoint.
+         *
+         * @return the endpoint, not started
+         * @throws IllegalArgumentException naming an invalid setting
+         */
         public RaftClientEndpoint build() {
             return new RaftClientEndpoint(this);
         }

@@ -8,10 +8,21 @@ package dev.floe.raft.transport.netty;
  * this exception was not applied unless the message says the client was closed after sending it.
  */
 public final class RaftClientException extends RuntimeException {
+    /**
+     * Creates the exception.
+     *
+     * @param message the reason
+     */
     public RaftClientException(String message) {
         super(message, null, false, false);
     }
 
+    /**
+     * Creates the exception with its cause.
+     *
+     * @param message the reason
+     * @param cause   the underlying failure
+     */
     public RaftClientException(String message, Throwable cause) {
         super(message, cause, false, false);
     }

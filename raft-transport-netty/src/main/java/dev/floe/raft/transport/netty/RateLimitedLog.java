@@ -29,12 +29,23 @@ public final class RateLimitedLog {
     private final LongSupplier nanoTime;
     private final Map<String, Window> windows = new HashMap<>();
 
-    /** One line per source per {@code interval}, timed by {@link System#nanoTime}. */
+    /**
+     * One line per source per {@code interval}, timed by {@link System#nanoTime}.
+     *
+     * @param log      where the lines go
+     * @param interval the least time between two lines of one source
+     */
     public RateLimitedLog(Logger log, Duration interval) {
         this(log, interval, System::nanoTime);
     }
 
-    /** As above, with the clock given (nanoseconds, monotonic). */
+    /**
+     * As above, with the clock given (nanoseconds, monotonic).
+     *
+     * @param log      where the lines go
+     * @param interval the least time between two lines of one source
+     * @param nanoTime the clock
+     */
     public RateLimitedLog(Logger log, Duration interval, LongSupplier nanoTime) {
         this.log = Objects.requireNonNull(log, "log");
         if (interval.isNegative() || interval.isZero()) throw new IllegalArgumentException("interval must be positive: " + interval);
@@ -47,6 +58,8 @@ public final class RateLimitedLog {
      * already had a line within the interval.
      *
      * @return whether a line was logged
+     * @param source  who caused the event (for example a remote address)
+     * @param message the line to log
      */
     public boolean warn(String source, String message) {
         String line;

@@ -25,13 +25,28 @@ import java.util.Objects;
  */
 public record TlsConfig(Path certificateChain, Path privateKey, Path trustedCertificates, boolean verifyHostname) {
 
+    /**
+     * Checks that every file is given.
+     *
+     * @param certificateChain    PEM file: this node's certificate, then any intermediates
+     * @param privateKey          PEM file: this node's PKCS#8 private key, unencrypted
+     * @param trustedCertificates PEM file: the certificates (typically one CA) peers must chain to
+     * @param verifyHostname      whether dialled peers' certificates must match the dialled host
+     */
     public TlsConfig {
         Objects.requireNonNull(certificateChain, "certificateChain");
         Objects.requireNonNull(privateKey, "privateKey");
         Objects.requireNonNull(trustedCertificates, "trustedCertificates");
     }
 
-    /** Mutual TLS with hostname verification: the recommended setting. */
+    /**
+     * Mutual TLS with hostname verification: the recommended setting.
+     *
+     * @param certificateChain PEM file: this node's certificate, then any intermediates
+     * @param privateKey       PEM file: this node's PKCS#8 private key, unencrypted
+     * @param trustedCertificates PEM file: the certificates peers must chain to
+     * @return the settings
+     */
     public static TlsConfig mutual(Path certificateChain, Path privateKey, Path trustedCertificates) {
         return new TlsConfig(certificateChain, privateKey, trustedCertificates, true);
     }

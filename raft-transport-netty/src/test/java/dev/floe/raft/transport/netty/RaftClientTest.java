@@ -30,7 +30,7 @@ class RaftClientTest {
             try (RaftClient client = RaftClient.builder(ClientTestCluster.CLUSTER).members(List.of(follower)).build()) {
                 long index = ClientTestCluster.index(client.submit(Bytes.utf8("via follower")).get(10, TimeUnit.SECONDS));
                 assertThat(cluster.machine(leader).applied.get(index).toUtf8()).isEqualTo("via follower");
-                assertThat(client.query(Bytes.utf8("count")).get(10, TimeUnit.SECONDS).toUtf8()).isNotEmpty();
+                assertThat(client.read(Bytes.utf8("count")).get(10, TimeUnit.SECONDS).toUtf8()).isNotEmpty();
             }
         }
     }
