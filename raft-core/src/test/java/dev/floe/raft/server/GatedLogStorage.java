@@ -1,8 +1,6 @@
 package dev.floe.raft.server;
 
 import dev.floe.raft.Entry;
-import dev.floe.raft.LogStorage;
-import dev.floe.raft.testkit.MemoryLogStorage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -12,8 +10,7 @@ import java.util.concurrent.CompletableFuture;
  * their futures stay incomplete (the fsync has not returned) until {@link #release()}, which
  * completes them in order.
  */
-final class GatedLogStorage implements LogStorage {
-    private final MemoryLogStorage log = new MemoryLogStorage();
+final class GatedLogStorage extends ForwardingLogStorage {
     private List<CompletableFuture<Void>> held = new ArrayList<>();
     private boolean holding;
     private long lastAppended;
@@ -45,36 +42,6 @@ final class GatedLogStorage implements LogStorage {
         CompletableFuture<Void> f = new CompletableFuture<>();
         held.add(f);
         return f;
-    }
-
-    @Override
-    public long firstIndex() {
-        return log.firstIndex();
-    }
-
-    @Override
-    public long lastIndex() {
-        return log.lastIndex();
-    }
-
-    @Override
-    public long term(long index) {
-        return log.term(index);
-    }
-
-    @Override
-    public List<Entry> entries(long fromIndex, long toIndex, long maxBytes) {
-        return log.entries(fromIndex, toIndex, maxBytes);
-    }
-
-    @Override
-    public void compact(long index) {
-        log.compact(index);
-    }
-
-    @Override
-    public void reset(long snapshotIndex, long snapshotTerm) {
-        log.reset(snapshotIndex, snapshotTerm);
     }
 
     @Override

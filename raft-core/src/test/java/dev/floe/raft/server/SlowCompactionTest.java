@@ -3,15 +3,11 @@ package dev.floe.raft.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.floe.raft.Bytes;
-import dev.floe.raft.Entry;
-import dev.floe.raft.LogStorage;
 import dev.floe.raft.NodeId;
 import dev.floe.raft.testkit.Await;
-import dev.floe.raft.testkit.MemoryLogStorage;
 import dev.floe.raft.testkit.MemorySnapshotStore;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -27,8 +23,7 @@ import org.junit.jupiter.api.Test;
         + " installation in the full-runtime simulation (seeds 309 and 849); see Compactor")
 class SlowCompactionTest {
     /** Every compaction blocks until {@link #release}, like a directory sync on a stalled disk. */
-    static final class StallingCompactionLog implements LogStorage {
-        private final MemoryLogStorage log = new MemoryLogStorage();
+    static final class StallingCompactionLog extends ForwardingLogStorage {
         final CountDownLatch entered = new CountDownLatch(1);
         final CountDownLatch release = new CountDownLatch(1);
 
@@ -42,36 +37,6 @@ class SlowCompactionTest {
                 throw new java.io.InterruptedIOException();
             }
             log.compact(index);
-        }
-
-        @Override
-        public CompletableFuture<Void> append(List<Entry> entries) {
-            return log.append(entries);
-        }
-
-        @Override
-        public long firstIndex() {
-            return log.firstIndex();
-        }
-
-        @Override
-        public long lastIndex() {
-            return log.lastIndex();
-        }
-
-        @Override
-        public long term(long index) {
-            return log.term(index);
-        }
-
-        @Override
-        public List<Entry> entries(long fromIndex, long toIndex, long maxBytes) {
-            return log.entries(fromIndex, toIndex, maxBytes);
-        }
-
-        @Override
-        public void reset(long snapshotIndex, long snapshotTerm) {
-            log.reset(snapshotIndex, snapshotTerm);
         }
 
         @Override
