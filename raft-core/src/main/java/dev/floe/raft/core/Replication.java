@@ -228,7 +228,7 @@ final class Replication {
                 long resumeAt = Math.min(m.rejectedIndex(), nextFromHint(m));
                 LOG.warn("{} [term {}] {} lost entries it had acknowledged: its log {} but it had acknowledged up to {}; "
                                 + "repairing it from index {}", node.id(), node.term(), m.from(),
-                        m.hintTerm() == 0 ? "ends at " + (m.hintIndex() - 1) : "differs from ours at " + m.rejectedIndex(),
+                        "ends at " + (m.hintIndex() - 1),
                         pr.match, resumeAt);
                 pr.lostAcknowledgedEntries(resumeAt);
                 sendAppends(m.from());
@@ -260,13 +260,14 @@ final class Replication {
     /**
      * Whether rejection {@code m} proves the follower lost entries it had acknowledged: it was written
      * after the acknowledgement of {@code pr.match} (it carries a heartbeat round we sent after
-     * recording that match), yet its log ends before match or differs from ours at or below it. A
+     * recording that match), yet its log ends before match. (A term mismatch at or below match is not
+     * used: it produced false alarms in RaftClusterTest and is left for the storage-fault work.) A
      * rejection without such a round may be a late answer to a request sent before the follower had
      * those entries (pipelining, reordering) and says nothing about its log now.
      */
     private static boolean provesLostEntries(Progress pr, AppendResponse m) {
         if (pr.match == 0 || m.heardRound() < pr.matchRound) return false;
-        return m.hintTerm() == 0 ? m.hintIndex() <= pr.match : m.rejectedIndex() <= pr.match;
+        return m.hintTerm() == 0 && m.hintIndex() <= pr.match;
     }
 
     /**
