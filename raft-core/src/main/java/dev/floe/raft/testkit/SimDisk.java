@@ -31,8 +31,6 @@ final class SimDisk {
     private HardState durableHardState = HardState.INITIAL;
     private Optional<Snapshot> snapshot = Optional.empty();
     private final ArrayDeque<Write> inFlight = new ArrayDeque<>();
-    /** A storage fault armed for the next crash: the hard-state file is gone when the node restarts. */
-    private boolean hardStateLost;
 
     /** What the node reads: every write, durable or not. */
     MemoryLogStorage log() {
@@ -74,25 +72,6 @@ final class SimDisk {
         return w;
     }
 
-    /**
-     * Arms a storage fault: at the next crash the hard-state file is lost (deleted, or left out of a
-     * restore), next to a durable log that is not empty, so the runtime's startup check
-     * ({@code FileStorage.open}, docs/storage.md) finds it missing and the member repairs.
-     */
-    void loseHardStateAtCrash() {
-        hardStateLost = true;
-    }
-
-    /** Whether this disk holds something the startup check can see a lost hard state against. */
-    boolean canDetectLostHardState() {
-        return durable.lastIndex() > 0 || snapshot.isPresent();
-    }
-
-    /** Whether a lost hard state is armed, or the durable hard state says the member repairs. */
-    boolean damagedOrRepairing() {
-        return hardStateLost || durableHardState.repairing();
-    }
-
     boolean hasInFlight() {
         return !inFlight.isEmpty();
     }
@@ -126,12 +105,6 @@ final class SimDisk {
             boolean contains = i <= durable.lastIndex() && i >= durable.firstIndex() - 1 && durable.term(i) == s.meta().lastTerm();
             if (!contains) durable.reset(i, s.meta().lastTerm());
         });
-        if (hardStateLost) {
-            // The startup check: no hard state next to a log or snapshot. Repair at the highest term seen.
-            hardStateLost = false;
-            long term = Math.max(durable.term(durable.lastIndex()), snapshot.map(s -> s.meta().lastTerm()).orElse(0L));
-            durableHardState = new HardState(term, Optional.empty(), true);
-        }
         long first = durable.firstIndex();
         cached = new MemoryLogStorage(first - 1, durable.term(first - 1),
                 durable.entries(first, durable.lastIndex() + 1, Long.MAX_VALUE));

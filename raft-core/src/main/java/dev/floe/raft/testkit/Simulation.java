@@ -490,12 +490,7 @@ public final class Simulation {
             case 0 -> {
                 SimNode n = pickCrashVictim();
                 if (!n.up) return;
-                if (random.nextInt(4) == 0 && n.disk.canDetectLostHardState() && canDamageOneMember()) {
-                    // A storage fault, one member at a time: it restarts without its hard-state file.
-                    n.disk.loseHardStateAtCrash();
-                    note("lose the hard state of " + n.id + " at its crash");
-                    crash(n);
-                } else if (random.nextBoolean()) {
+                if (random.nextBoolean()) {
                     crash(n);
                 } else {
                     n.crashOnNextWrite = true;
@@ -554,24 +549,9 @@ public final class Simulation {
      * or replace several voters at once (joint consensus). Refusals (a change in progress, an
      * invalid target) are part of the test.
      */
-    /**
-     * The storage-fault model is one damaged member at a time, in a group that can elect a leader
-     * without it: none damaged or repairing now, and every running member's configuration has at
-     * least three voters and is not joint.
-     */
-    private boolean canDamageOneMember() {
-        for (SimNode x : nodes) {
-            if (x.disk.damagedOrRepairing()) return false;
-            if (x.up && (x.raft.config().voters().size() < 3 || x.raft.config().isJoint())) return false;
-        }
-        return true;
-    }
-
     private void reconfigure() {
         SimNode leader = currentLeader();
         if (leader == null) return;
-        // A repairing member cannot vote: no membership change while one is (or is about to be).
-        for (SimNode x : nodes) if (x.disk.damagedOrRepairing() || (x.up && x.raft.status().repairing())) return;
         ClusterConfig current = leader.raft.config();
         TreeSet<NodeId> voters = new TreeSet<>(current.voters());
         TreeSet<NodeId> learners = new TreeSet<>(current.learners());
