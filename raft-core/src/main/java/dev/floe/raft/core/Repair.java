@@ -9,9 +9,10 @@ package dev.floe.raft.core;
  * <ul>
  *   <li>grants no vote and no pre-vote, never campaigns and ignores TimeoutNow, so it counts toward
  *       no election quorum;</li>
- *   <li>follows the leader as any follower does. Its append acknowledgements still count toward
- *       commitment: each one is true of its disk now (the entries were written before it is sent),
- *       and what made it unsafe was the past it forgot, not what it acknowledges anew;</li>
+ *   <li>follows the leader as any follower does, and its acknowledgements still count: each one is
+ *       true of its disk now. Known hole: a member that lost its hard state also lost its term, so
+ *       it may acknowledge a leader deposed in a term it forgot (docs/operations.md, "storage faults
+ *       and recovery"); closing it needs the member to learn every voter's term first;</li>
  *   <li>ends once its commit index reaches the leader's commit index as first heard in an
  *       AppendEntries after it came back, <em>and</em> holds an entry of the leader's term. The
  *       second condition covers a new leader whose commit index still lags the cluster's: once an
