@@ -25,17 +25,22 @@ import dev.floe.raft.message.Message;
 import dev.floe.raft.message.SnapshotRequest;
 import dev.floe.raft.message.SnapshotResponse;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -113,7 +118,7 @@ public final class RaftServer implements AutoCloseable {
     private final List<AutoCloseable> alsoClose;
     private final Optional<SnapshotStore> snapshotStore;
     private final SnapshotOptions snapshotOptions;
-    private final java.time.Duration sessionExpiry;
+    private final Duration sessionExpiry;
     private SnapshotTransfers snapshotTransfers;
     private SnapshotReceiver snapshotReceiver;
     private final EventReporter events;
@@ -129,7 +134,7 @@ public final class RaftServer implements AutoCloseable {
     private final AtomicReference<Throwable> fatalCause = new AtomicReference<>();
     /** Set once, with {@link #fatalCause}, when a thread of ours hits a fatal error. */
     private volatile ServerHealth failure;
-    private final java.util.function.Consumer<ServerHealth> onFatal;
+    private final Consumer<ServerHealth> onFatal;
     private volatile State state = State.NEW;
     /** Where the server's activities run, and the time they run on (the runtime SPI). */
     private final Scheduler scheduler;
@@ -138,7 +143,6 @@ public final class RaftServer implements AutoCloseable {
     private Scheduler.Activity persistActivity;
     private Scheduler.Activity applierActivity;
     private PersistPipeline persist;
-    private Compactor compactor;
     private Applier applier;
     private SerialExecutor callbacks;
 
@@ -201,9 +205,8 @@ public final class RaftServer implements AutoCloseable {
             SnapshotRecovery.Result recovered = SnapshotRecovery.recover(id, snapshotStore, log, stateMachine,
                     membership.bootstrap());
             long snapshotIndex = recovered.applied().lastIndex();
-            compactor = new Compactor(id, log);
             RaftNode node = RaftNode.create(options.toRaftOptions(), id, recovered.applied().config(),
-                    hardState, compactor.view(), snapshotIndex, scheduler.newRandom());
+                    hardState, log, snapshotIndex, scheduler.newRandom());
             LOG.info("{} [term {}] starting with log [{}, {}], vote {}", id, hardState.term(), log.firstIndex(),
                     log.lastIndex(), hardState.votedFor().map(NodeId::value).orElse("-"));
             persist = new PersistPipeline(id, hardStateStore, log, transport, inputs::add, this::fatal,
@@ -218,7 +221,7 @@ public final class RaftServer implements AutoCloseable {
             snapshotTransfers = new SnapshotTransfers(id, snapshotStore, transport, snapshotOptions, inputs::add,
                     scheduler, clock, events);
             ConsensusLoop loop = new ConsensusLoop(node, options, transport, persist, applier, proposals, inputs,
-                    deadlines, this::notLeader, statusBoard, callbacks, this::fatal, compactor, snapshotTransfers,
+                    deadlines, this::notLeader, statusBoard, callbacks, this::fatal, log, snapshotTransfers,
                     snapshotOptions.keepEntries(), clock, events);
             membership.restoreFromSnapshot(new ConfigEntry(snapshotIndex, recovered.applied().config(),
                     recovered.serverState().configContext()));
@@ -567,7 +570,7 @@ public final class RaftServer implements AutoCloseable {
      */
     private void fatal(String what, Throwable cause) {
         // A storage future's failure arrives wrapped; the health names the storage's own error.
-        if (cause instanceof java.util.concurrent.CompletionException && cause.getCause() != null) cause = cause.getCause();
+        if (cause instanceof CompletionException && cause.getCause() != null) cause = cause.getCause();
         if (!fatalCause.compareAndSet(null, cause)) return;
         ServerHealth failed = ServerHealth.failed(what, cause);
         failure = failed;
@@ -675,10 +678,10 @@ public final class RaftServer implements AutoCloseable {
         private final List<AutoCloseable> alsoClose = new ArrayList<>();
         private SnapshotStore snapshotStore;
         private SnapshotOptions snapshotOptions = SnapshotOptions.defaults();
-        private java.time.Duration sessionExpiry = java.time.Duration.ofHours(1);
+        private Duration sessionExpiry = Duration.ofHours(1);
         private Scheduler scheduler = Scheduler.threads();
         private Clock clock = Clock.system();
-        private java.util.function.Consumer<ServerHealth> onFatal = health -> { };
+        private Consumer<ServerHealth> onFatal = health -> { };
         private final List<RaftListener> listeners = new ArrayList<>();
 
         private Builder() {
@@ -710,7 +713,7 @@ public final class RaftServer implements AutoCloseable {
          * @param hook receives the health with the cause
          * @return this builder
          */
-        public Builder onFatal(java.util.function.Consumer<ServerHealth> hook) {
+        public Builder onFatal(Consumer<ServerHealth> hook) {
             onFatal = Objects.requireNonNull(hook, "hook");
             return this;
         }
@@ -748,7 +751,7 @@ public final class RaftServer implements AutoCloseable {
          * @param value the idle time after which a session expires
          * @return this builder
          */
-        public Builder sessionExpiry(java.time.Duration value) {
+        public Builder sessionExpiry(Duration value) {
             Objects.requireNonNull(value, "sessionExpiry");
             if (value.isNegative() || value.isZero()) throw new IllegalArgumentException("sessionExpiry must be positive: " + value);
             sessionExpiry = value;
@@ -803,7 +806,7 @@ public final class RaftServer implements AutoCloseable {
          */
         public Builder members(Collection<Member> value) {
             List<Member> list = List.copyOf(Objects.requireNonNull(value, "members"));
-            Map<NodeId, Endpoint> clients = new java.util.LinkedHashMap<>();
+            Map<NodeId, Endpoint> clients = new LinkedHashMap<>();
             for (Member m : list) {
                 if (clients.put(m.id(), m.client()) != null) throw new IllegalArgumentException("duplicate member id " + m.id());
             }
@@ -826,10 +829,10 @@ public final class RaftServer implements AutoCloseable {
 
         ClusterConfig bootstrapConfig() {
             if (memberList == null) return ClusterConfig.ofVoters(members.keySet());
-            java.util.TreeSet<NodeId> voters = new java.util.TreeSet<>();
-            java.util.TreeSet<NodeId> learners = new java.util.TreeSet<>();
+            TreeSet<NodeId> voters = new TreeSet<>();
+            TreeSet<NodeId> learners = new TreeSet<>();
             for (Member m : memberList) (m.voter() ? voters : learners).add(m.id());
-            return new ClusterConfig(voters, new java.util.TreeSet<>(), learners);
+            return new ClusterConfig(voters, new TreeSet<>(), learners);
         }
 
         MembershipBook addressBook() {

@@ -63,7 +63,7 @@ public interface Scheduler {
 
     /**
      * One daemon thread per activity, parked between runs: the production scheduler. Its deadlines
-     * are {@link System#nanoTime()}, so it goes with {@link Clock#system()}.
+     * are read from {@link Clock#system()}, so it goes with that clock.
      *
      * @return the thread-per-activity scheduler
      */

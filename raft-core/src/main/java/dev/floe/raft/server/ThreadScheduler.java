@@ -11,6 +11,9 @@ import java.util.concurrent.locks.LockSupport;
 enum ThreadScheduler implements Scheduler {
     INSTANCE;
 
+    /** The time its deadlines are in: the one {@link Clock#system()} reads, so the two always agree. */
+    private static final Clock TIME = Clock.system();
+
     @Override
     public Activity start(String name, Task task) {
         ThreadActivity activity = new ThreadActivity(task);
@@ -69,7 +72,7 @@ enum ThreadScheduler implements Scheduler {
                 if (next == IDLE) {
                     LockSupport.park(this);
                 } else {
-                    long wait = next - System.nanoTime();
+                    long wait = next - TIME.nanoTime();
                     if (wait > 0) LockSupport.parkNanos(this, wait);
                 }
                 // close() gave up waiting and interrupted us: clear it, so parking works again.

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
  * consensus thread, so meanwhile the leader keeps its heartbeats going (no election) and commits.
  */
 @org.junit.jupiter.api.Disabled("compaction runs on the consensus thread again: on its own activity it raced with snapshot"
-        + " installation in the full-runtime simulation (seeds 309 and 849); see Compactor")
+        + " installation in the full-runtime simulation (seeds 309 and 849); see ConsensusLoop.compact")
 class SlowCompactionTest {
     /** Every compaction blocks until {@link #release}, like a directory sync on a stalled disk. */
     static final class StallingCompactionLog extends ForwardingLogStorage {
