@@ -49,6 +49,15 @@ public final class AdminCommand implements Runnable {
         AdminClient.Answer send(AdminClient client, String base) throws AdminClient.AdminException;
     }
 
+    /** Sends a change to the first member that answers and reports it (see {@link #report}); exit 0 or 1. */
+    private static int change(CommandSpec spec, AdminOptions options, Request action, String done) {
+        try {
+            return report(spec, firstAnswering(options, action), done);
+        } catch (AdminClient.AdminException e) {
+            return unreachable(spec, e);
+        }
+    }
+
     /** Prints the outcome of a change: the JSON answer, or the refusal; exit 0 or 1. */
     private static int report(CommandSpec spec, AdminClient.Answer a, String done) {
         if (!a.ok()) {
@@ -196,12 +205,8 @@ public final class AdminCommand implements Runnable {
             @Override
             public Integer call() {
                 String body = Json.write(Json.obj("id", id, "raft", raft, "http", http, "voter", !learner));
-                try {
-                    return report(spec, firstAnswering(options, (c, base) -> c.post(base, "/v1/members", body)),
-                            "added " + id + (learner ? " as a learner" : " as a voter"));
-                } catch (AdminClient.AdminException e) {
-                    return unreachable(spec, e);
-                }
+                return change(spec, options, (c, base) -> c.post(base, "/v1/members", body),
+                        "added " + id + (learner ? " as a learner" : " as a voter"));
             }
         }
 
@@ -218,11 +223,7 @@ public final class AdminCommand implements Runnable {
 
             @Override
             public Integer call() {
-                try {
-                    return report(spec, firstAnswering(options, (c, base) -> c.delete(base, "/v1/members/" + id)), "removed " + id);
-                } catch (AdminClient.AdminException e) {
-                    return unreachable(spec, e);
-                }
+                return change(spec, options, (c, base) -> c.delete(base, "/v1/members/" + id), "removed " + id);
             }
         }
 
@@ -239,12 +240,8 @@ public final class AdminCommand implements Runnable {
 
             @Override
             public Integer call() {
-                try {
-                    return report(spec, firstAnswering(options, (c, base) -> c.post(base, "/v1/members/" + id + "/promote", "")),
-                            "promoted " + id);
-                } catch (AdminClient.AdminException e) {
-                    return unreachable(spec, e);
-                }
+                return change(spec, options, (c, base) -> c.post(base, "/v1/members/" + id + "/promote", ""),
+                        "promoted " + id);
             }
         }
     }
@@ -274,12 +271,7 @@ public final class AdminCommand implements Runnable {
 
             @Override
             public Integer call() {
-                try {
-                    return report(spec, firstAnswering(options, (c, base) -> c.post(base, "/v1/leader?to=" + to, "")),
-                            "leadership transferred to " + to);
-                } catch (AdminClient.AdminException e) {
-                    return unreachable(spec, e);
-                }
+                return change(spec, options, (c, base) -> c.post(base, "/v1/leader?to=" + to, ""), "leadership transferred to " + to);
             }
         }
     }
