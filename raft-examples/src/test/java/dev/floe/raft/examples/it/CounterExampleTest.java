@@ -1,5 +1,7 @@
 package dev.floe.raft.examples.it;
 
+import dev.floe.raft.testkit.FreePorts;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -30,8 +32,8 @@ class CounterExampleTest {
     void threeCountersAgreeAfterRedirectedSubmits() throws Exception {
         List<Member> members = new ArrayList<>();
         for (String id : List.of("n1", "n2", "n3")) {
-            members.add(Member.voter(NodeId.of(id), new Endpoint("127.0.0.1", RealCluster.freePort()),
-                    new Endpoint("127.0.0.1", RealCluster.freePort())));
+            members.add(Member.voter(NodeId.of(id), new Endpoint("127.0.0.1", FreePorts.next()),
+                    new Endpoint("127.0.0.1", FreePorts.next())));
         }
         Map<NodeId, RaftServer> servers = new LinkedHashMap<>();
         try {

@@ -1,5 +1,7 @@
 package dev.floe.raft.examples.it;
 
+import dev.floe.raft.testkit.FreePorts;
+
 import dev.floe.raft.Endpoint;
 import dev.floe.raft.NodeId;
 import dev.floe.raft.server.RaftServer;
@@ -11,8 +13,6 @@ import dev.floe.raft.transport.netty.NettyTransport;
 import dev.floe.raft.transport.netty.NettyTransportConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import dev.floe.raft.testkit.Await;
 import java.time.Duration;
@@ -45,21 +45,12 @@ final class RealCluster implements AutoCloseable {
     RealCluster(Path root, int size) {
         for (int i = 1; i <= size; i++) {
             NodeId id = NodeId.of("n" + i);
-            raftEndpoints.put(id, new Endpoint("127.0.0.1", freePort()));
-            clientEndpoints.put(id, new Endpoint("127.0.0.1", 17000 + i));
+            raftEndpoints.put(id, new Endpoint("127.0.0.1", FreePorts.next()));
+            clientEndpoints.put(id, new Endpoint("127.0.0.1", FreePorts.next()));
             dirs.put(id, root.resolve(id.value()));
         }
     }
 
-    static int freePort() {
-        try (ServerSocket s = new ServerSocket()) {
-            s.setReuseAddress(true);
-            s.bind(new InetSocketAddress("127.0.0.1", 0));
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 
     RealCluster startAll() {
         for (NodeId id : dirs.keySet()) if (!servers.containsKey(id)) start(id);

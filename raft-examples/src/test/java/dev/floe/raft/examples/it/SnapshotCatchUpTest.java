@@ -1,5 +1,7 @@
 package dev.floe.raft.examples.it;
 
+import dev.floe.raft.testkit.FreePorts;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.floe.raft.Bytes;
@@ -237,7 +239,7 @@ class SnapshotCatchUpTest {
             this.snapshots = snapshots;
             for (int i = 1; i <= size; i++) {
                 NodeId id = NodeId.of("n" + i);
-                peers.put(id, new Endpoint("127.0.0.1", RealCluster.freePort()));
+                peers.put(id, new Endpoint("127.0.0.1", FreePorts.next()));
                 clients.put(id, new Endpoint("127.0.0.1", 18000 + i));
                 dirs.put(id, root.resolve(id.value()));
             }

@@ -1,5 +1,7 @@
 package dev.floe.raft.examples.kv;
 
+import dev.floe.raft.testkit.FreePorts;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.floe.raft.NodeId;
@@ -69,7 +71,7 @@ class AdminCommandTest {
             assertThat((List<?>) view.get("members")).hasSize(3);
 
             // A fourth member joins as a learner, is promoted, then removed.
-            Member n4 = Member.parse("n4=127.0.0.1:" + KvTestCluster.freePort() + ":" + KvTestCluster.freePort());
+            Member n4 = Member.parse("n4=127.0.0.1:" + FreePorts.next() + ":" + FreePorts.next());
             List<Member> all = new ArrayList<>(cluster.spec.members());
             all.add(n4);
             try (KvNode joiner = KvNode.start(n4.id(), new ClusterSpec(all), Files.createTempDirectory("kv-join-"),

@@ -1,5 +1,7 @@
 package dev.floe.raft.examples.kv;
 
+import dev.floe.raft.testkit.FreePorts;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.File;
@@ -80,7 +82,7 @@ class KvCommandLineIT {
             taken.bind(new InetSocketAddress("127.0.0.1", 0));
             Path dir = Files.createTempDirectory("raft-kv-cli-");
             Run busy = run("node", "--id", "n1", "--data-dir", dir.toString(), "--cluster",
-                    "n1=127.0.0.1:" + KvTestCluster.freePort() + ":" + taken.getLocalPort());
+                    "n1=127.0.0.1:" + FreePorts.next() + ":" + taken.getLocalPort());
             assertThat(busy.exit()).as(busy.output()).isEqualTo(1);
             assertThat(busy.output()).contains("cannot serve HTTP on 127.0.0.1:" + taken.getLocalPort());
         }
@@ -93,7 +95,7 @@ class KvCommandLineIT {
             Path dir = Files.createTempDirectory("raft-kv-cli-");
             // The Raft server starts (and logs), then the HTTP port is taken: exit 1, after a few log lines.
             Run r = run("node", "--log-format", "json", "--log-level", "dev.floe.raft.server=DEBUG", "--id", "n1",
-                    "--data-dir", dir.toString(), "--cluster", "n1=127.0.0.1:" + KvTestCluster.freePort() + ":" + taken.getLocalPort());
+                    "--data-dir", dir.toString(), "--cluster", "n1=127.0.0.1:" + FreePorts.next() + ":" + taken.getLocalPort());
             assertThat(r.exit()).as(r.output()).isEqualTo(1);
             List<String> json = r.output().lines().filter(l -> l.startsWith("{")).toList();
             assertThat(json).as(r.output()).isNotEmpty();

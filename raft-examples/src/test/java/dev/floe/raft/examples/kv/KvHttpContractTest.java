@@ -1,5 +1,7 @@
 package dev.floe.raft.examples.kv;
 
+import dev.floe.raft.testkit.FreePorts;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -249,7 +251,7 @@ class KvHttpContractTest {
         assertThat((Long) json(snap).get("snapshotIndex")).isPositive();
 
         HttpResponse<String> added = write("POST", leader + "/v1/members",
-                "{\"id\":\"n9\",\"raft\":\"127.0.0.1:" + KvTestCluster.freePort() + "\",\"http\":\"127.0.0.1:9\",\"voter\":false}");
+                "{\"id\":\"n9\",\"raft\":\"127.0.0.1:" + FreePorts.next() + "\",\"http\":\"127.0.0.1:9\",\"voter\":false}");
         assertThat(added.statusCode()).as(added.body()).isEqualTo(200);
         assertThat(added.body()).contains("{\"id\":\"n9\",\"raft\":\"127.0.0.1:").contains("\"http\":\"127.0.0.1:9\",\"voter\":false}");
         HttpResponse<String> again = write("POST", leader + "/v1/members",

@@ -1,5 +1,7 @@
 package dev.floe.raft.examples.kv;
 
+import dev.floe.raft.testkit.FreePorts;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.File;
@@ -35,7 +37,7 @@ final class KvProcesses implements AutoCloseable {
         this.extraArgs = List.copyOf(extraArgs);
         List<Member> members = new ArrayList<>();
         for (int i = 1; i <= size; i++) {
-            members.add(Member.parse("n" + i + "=127.0.0.1:" + KvTestCluster.freePort() + ":" + KvTestCluster.freePort()));
+            members.add(Member.parse("n" + i + "=127.0.0.1:" + FreePorts.next() + ":" + FreePorts.next()));
         }
         spec = new ClusterSpec(members);
         for (Member m : members) {

@@ -1,5 +1,7 @@
 package dev.floe.raft.examples.kv;
 
+import dev.floe.raft.testkit.FreePorts;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.File;
@@ -37,7 +39,7 @@ class KvSecureClusterIT {
         SecureKv secure = SecureKv.create(Files.createDirectories(root.resolve("certs")), "n1", "n2", "n3");
         List<Member> members = new ArrayList<>();
         for (int i = 1; i <= 3; i++) {
-            members.add(Member.parse("n" + i + "=127.0.0.1:" + KvTestCluster.freePort() + ":" + KvTestCluster.freePort()));
+            members.add(Member.parse("n" + i + "=127.0.0.1:" + FreePorts.next() + ":" + FreePorts.next()));
         }
         ClusterSpec spec = new ClusterSpec(members);
         List<String> urls = new ArrayList<>();

@@ -1,11 +1,11 @@
 package dev.floe.raft.examples.kv;
 
+import dev.floe.raft.testkit.FreePorts;
+
 import dev.floe.raft.NodeId;
 import dev.floe.raft.server.RaftServerOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -43,7 +43,7 @@ final class KvTestCluster implements AutoCloseable {
         this.options = options;
         List<Member> members = new ArrayList<>();
         for (int i = 1; i <= size; i++) {
-            members.add(Member.parse("n" + i + "=127.0.0.1:" + freePort() + ":" + freePort()));
+            members.add(Member.parse("n" + i + "=127.0.0.1:" + FreePorts.next() + ":" + FreePorts.next()));
         }
         this.spec = new ClusterSpec(members);
     }
@@ -53,15 +53,6 @@ final class KvTestCluster implements AutoCloseable {
                 .requestTimeout(Duration.ofSeconds(3)).build();
     }
 
-    static int freePort() {
-        try (ServerSocket s = new ServerSocket()) {
-            s.setReuseAddress(true);
-            s.bind(new InetSocketAddress("127.0.0.1", 0));
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 
     KvTestCluster start(String... ids) throws IOException {
         for (String id : ids) {

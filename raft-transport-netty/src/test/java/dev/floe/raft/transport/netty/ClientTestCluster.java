@@ -1,5 +1,7 @@
 package dev.floe.raft.transport.netty;
 
+import dev.floe.raft.testkit.FreePorts;
+
 import dev.floe.raft.Bytes;
 import dev.floe.raft.Endpoint;
 import dev.floe.raft.NodeId;
@@ -15,8 +17,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -46,7 +46,7 @@ final class ClientTestCluster implements AutoCloseable {
     private final Map<NodeId, Machine> machines = new LinkedHashMap<>();
 
     ClientTestCluster() {
-        for (int i = 1; i <= 3; i++) clientEndpoints.put(NodeId.of("n" + i), new Endpoint("127.0.0.1", freePort()));
+        for (int i = 1; i <= 3; i++) clientEndpoints.put(NodeId.of("n" + i), new Endpoint("127.0.0.1", FreePorts.next()));
         try {
             for (NodeId id : clientEndpoints.keySet()) {
                 Machine machine = new Machine();
@@ -73,15 +73,6 @@ final class ClientTestCluster implements AutoCloseable {
         }
     }
 
-    private static int freePort() {
-        try (ServerSocket s = new ServerSocket()) {
-            s.setReuseAddress(true);
-            s.bind(new InetSocketAddress("127.0.0.1", 0));
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 
     List<Endpoint> allEndpoints() {
         return List.copyOf(clientEndpoints.values());

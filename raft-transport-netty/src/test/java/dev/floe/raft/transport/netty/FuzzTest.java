@@ -1,5 +1,7 @@
 package dev.floe.raft.transport.netty;
 
+import dev.floe.raft.testkit.FreePorts;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.floe.raft.Bytes;
@@ -37,7 +39,7 @@ class FuzzTest {
             cluster.replicate(before, WAIT);
 
             RaftHost target = cluster.host("n1");
-            target.transport.addPeer(FUZZER, new Endpoint("127.0.0.1", NettyTransportTest.freePort()));
+            target.transport.addPeer(FUZZER, new Endpoint("127.0.0.1", FreePorts.next()));
             Random random = new Random(20240601);
             RandomMessages messages = new RandomMessages(5);
             for (int i = 0; i < CASES; i++) {

@@ -1,5 +1,7 @@
 package dev.floe.raft.transport.netty;
 
+import dev.floe.raft.testkit.FreePorts;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.floe.raft.Endpoint;
@@ -7,7 +9,6 @@ import dev.floe.raft.NodeId;
 import dev.floe.raft.message.AppendRequest;
 import dev.floe.raft.message.HeartbeatRequest;
 import dev.floe.raft.message.Message;
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -71,7 +72,7 @@ class NettyTransportTest {
 
     @Test
     void aPeerThatIsDownDoesNotSlowSendsToOthers() throws Exception {
-        Endpoint dead = new Endpoint("127.0.0.1", freePort());
+        Endpoint dead = new Endpoint("127.0.0.1", FreePorts.next());
         try (TestNode a = TestNode.start("a", c -> c.peer(NodeId.of("down"), dead));
              TestNode b = TestNode.start("b", c -> c)) {
             TestNode.connect(a, b);
@@ -248,9 +249,4 @@ class NettyTransportTest {
         return new HeartbeatRequest(from, to, term, 0, 0);
     }
 
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
 }
