@@ -138,6 +138,10 @@ public final class RaftServer implements AutoCloseable {
     private volatile State state = State.NEW;
     /** Where the server's activities run, and the time they run on (the runtime SPI). */
     private final Scheduler scheduler;
+    /** Where its activities that write or read the disk run (persist, snapshot transfers). */
+    private final Scheduler diskScheduler;
+    /** Where its activities that run user code run (applier, callbacks, the fatal-error shutdown). */
+    private final Scheduler userScheduler;
     private final Clock clock;
     private Scheduler.Activity consensusActivity;
     private Scheduler.Activity persistActivity;
@@ -159,6 +163,8 @@ public final class RaftServer implements AutoCloseable {
         this.snapshotOptions = b.snapshotOptions;
         this.sessionExpiry = b.sessionExpiry;
         this.scheduler = b.scheduler;
+        this.diskScheduler = b.diskScheduler;
+        this.userScheduler = b.userScheduler;
         this.clock = b.clock;
         this.onFatal = b.onFatal;
         this.events = new EventReporter(id, b.listeners, b.clock);
@@ -217,9 +223,9 @@ public final class RaftServer implements AutoCloseable {
                     new LocalSnapshots(id, snapshotStore, snapshotOptions, snapshotIndex, events), sessions,
                     (index, done) -> inputs.add(new Input.Compact(index, done)), this::fatal);
             // The activities start waiting for work; the consensus loop, which gives them work, last.
-            callbacks = new SerialExecutor(scheduler, threadName("callbacks"));
+            callbacks = new SerialExecutor(userScheduler, threadName("callbacks"));
             snapshotTransfers = new SnapshotTransfers(id, snapshotStore, transport, snapshotOptions, inputs::add,
-                    scheduler, clock, events);
+                    diskScheduler, clock, events);
             ConsensusLoop loop = new ConsensusLoop(node, options, transport, persist, applier, proposals, inputs,
                     deadlines, this::notLeader, statusBoard, callbacks, this::fatal, log, snapshotTransfers,
                     snapshotOptions.keepEntries(), clock, events);
@@ -229,9 +235,9 @@ public final class RaftServer implements AutoCloseable {
             loop.membership(membership);
             membership.start(node, log, transport, callbacks, this::notLeader, options, statusBoard, clock);
             snapshotReceiver = new SnapshotReceiver(id, snapshotStore, transport, events,
-                    (done, configContext) -> inputs.add(new Input.SnapshotReceived(done, configContext)), scheduler);
-            persistActivity = persist.start(scheduler, threadName("persist"));
-            applierActivity = applier.start(scheduler, threadName("apply"));
+                    (done, configContext) -> inputs.add(new Input.SnapshotReceived(done, configContext)), diskScheduler);
+            persistActivity = persist.start(diskScheduler, threadName("persist"));
+            applierActivity = applier.start(userScheduler, threadName("apply"));
             boolean started = false;
             try {
                 transport.start(id, this::receive);
@@ -576,7 +582,7 @@ public final class RaftServer implements AutoCloseable {
         failure = failed;
         LOG.error("{} stops: {}", id, what, cause);
         events.fatal(what, cause);
-        scheduler.start(threadName("shutdown"), () -> {
+        userScheduler.start(threadName("shutdown"), () -> {
             close();
             try {
                 onFatal.accept(failed);
@@ -680,6 +686,8 @@ public final class RaftServer implements AutoCloseable {
         private SnapshotOptions snapshotOptions = SnapshotOptions.defaults();
         private Duration sessionExpiry = Duration.ofHours(1);
         private Scheduler scheduler = Scheduler.threads();
+        private Scheduler diskScheduler = scheduler;
+        private Scheduler userScheduler = scheduler;
         private Clock clock = Clock.system();
         private Consumer<ServerHealth> onFatal = health -> { };
         private final List<RaftListener> listeners = new ArrayList<>();
@@ -698,7 +706,27 @@ public final class RaftServer implements AutoCloseable {
          * @return this builder
          */
         public Builder runtime(Scheduler value, Clock time) {
-            scheduler = Objects.requireNonNull(value, "scheduler");
+            return runtime(value, value, value, time);
+        }
+
+        /**
+         * The runtime SPI with the server's activities kept apart by what they do, so that shared
+         * {@link Scheduler#pool pools} of threads (a {@link RaftHost}'s) cannot starve consensus work
+         * with blocking work: the consensus loop, which never blocks, on {@code consensus}; the
+         * persist pipeline (which saves the hard state with an fsync inside its run) and snapshot
+         * transfers on {@code disk}; the applier (the {@link StateMachine}), the callbacks that
+         * complete callers' futures, and the shutdown after a fatal error on {@code user}.
+         *
+         * @param consensus where the consensus loop runs
+         * @param disk      where the activities that wait for the disk run
+         * @param user      where the activities that run user code run
+         * @param time      the clock they all run on
+         * @return this builder
+         */
+        public Builder runtime(Scheduler consensus, Scheduler disk, Scheduler user, Clock time) {
+            scheduler = Objects.requireNonNull(consensus, "consensus scheduler");
+            diskScheduler = Objects.requireNonNull(disk, "disk scheduler");
+            userScheduler = Objects.requireNonNull(user, "user scheduler");
             clock = Objects.requireNonNull(time, "clock");
             return this;
         }

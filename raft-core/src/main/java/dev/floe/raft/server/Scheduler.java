@@ -70,4 +70,41 @@ public interface Scheduler {
     static Scheduler threads() {
         return ThreadScheduler.INSTANCE;
     }
+
+    /**
+     * A fixed number of daemon threads shared by any number of activities, plus one timer thread
+     * for all their deadlines: the scheduler of a {@link RaftHost}, whose many groups must not cost a
+     * thread per activity. An activity still runs serially (never two runs at once, each run seeing
+     * everything the previous one did), when woken or at its deadline. Runs are taken in FIFO order
+     * and an activity that is due again goes to the back of the queue, so a busy activity does not
+     * starve the others; but a run that blocks holds one thread for as long as it blocks. Keep
+     * activities that block (disk, user code) on a pool of their own, apart from the consensus
+     * activities (see {@link RaftServer.Builder#runtime(Scheduler, Scheduler, Scheduler, Clock)}).
+     * Deadlines are read from {@link Clock#system()}.
+     *
+     * <p>{@link Activity#awaitDone} never interrupts a worker (it may be serving another activity by
+     * then); it waits up to its timeout.
+     *
+     * @param name    the prefix of the threads' names ({@code name-0}, ..., {@code name-timer})
+     * @param threads the number of worker threads, at least 1
+     * @return the started pool; {@link Pool#close()} stops its threads
+     * @throws IllegalArgumentException if {@code threads} is below 1
+     */
+    static Pool pool(String name, int threads) {
+        return new PooledScheduler(java.util.Objects.requireNonNull(name, "name"), threads);
+    }
+
+    /** A {@link #pool} of threads: a scheduler that owns threads, released by {@link #close()}. */
+    interface Pool extends Scheduler, AutoCloseable {
+        /** {@return the number of worker threads} */
+        int threads();
+
+        /**
+         * Stops the worker and timer threads once their runs in progress return (waiting a few
+         * seconds at most); activities not finished by then never run again. Close the servers
+         * that use the pool first. Idempotent.
+         */
+        @Override
+        void close();
+    }
 }

@@ -1,0 +1,245 @@
+package dev.floe.raft.server;
+
+import java.util.PriorityQueue;
+import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link Scheduler#pool}: a fixed number of worker threads run any number of activities, and one
+ * timer thread keeps every activity's deadline.
+ *
+ * <p>Each activity is in one of five states. {@link Activity#wake()} moves an idle activity to the
+ * ready queue (FIFO, shared by the workers) and marks a running one to run again; a worker that
+ * finishes a run either parks the activity (idle, with its deadline given to the timer) or, when it
+ * was woken meanwhile or its deadline has passed, puts it at the <em>back</em> of the ready queue,
+ * so one busy activity cannot starve the others. Only the worker that took an activity from the
+ * queue runs it, so runs never overlap; the state's compare-and-set and the queue hand-off order
+ * each run after the previous one (happens-before).
+ *
+ * <p>The timer holds (deadline, generation) pairs: a deadline set by run {@code g} fires only if no
+ * later run has started, so stale deadlines cost one comparison and no run.
+ */
+final class PooledScheduler implements Scheduler.Pool {
+    private static final Logger LOG = LoggerFactory.getLogger(PooledScheduler.class);
+    /** The time its deadlines are in, as for {@link ThreadScheduler}. */
+    private static final Clock TIME = Clock.system();
+
+    private static final int IDLE = 0;
+    private static final int QUEUED = 1;
+    private static final int RUNNING = 2;
+    private static final int RUNNING_WOKEN = 3;
+    private static final int FINISHED = 4;
+
+    private final String name;
+    private final LinkedBlockingQueue<PooledActivity> ready = new LinkedBlockingQueue<>();
+    private final Thread[] workers;
+    private final DeadlineTimer timer;
+    private volatile boolean closed;
+
+    PooledScheduler(String name, int threads) {
+        if (threads < 1) throw new IllegalArgumentException("a pool needs at least one thread: " + threads);
+        this.name = name;
+        this.workers = new Thread[threads];
+        for (int i = 0; i < threads; i++) {
+            Thread worker = new Thread(this::work, name + "-" + i);
+            worker.setDaemon(true);
+            workers[i] = worker;
+        }
+        this.timer = new DeadlineTimer();
+        for (Thread worker : workers) worker.start();
+        timer.thread.start();
+    }
+
+    @Override
+    public Activity start(String activityName, Task task) {
+        if (closed) throw new IllegalStateException("scheduler " + name + " is closed");
+        PooledActivity activity = new PooledActivity(activityName, task);
+        activity.wake();
+        return activity;
+    }
+
+    @Override
+    public SplittableRandom newRandom() {
+        return new SplittableRandom();
+    }
+
+    @Override
+    public int threads() {
+        return workers.length;
+    }
+
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        for (Thread worker : workers) worker.interrupt();
+        timer.thread.interrupt();
+        boolean self = false;
+        for (Thread worker : workers) {
+            if (worker == Thread.currentThread()) {
+                self = true;
+                continue;
+            }
+            joinQuietly(worker);
+        }
+        joinQuietly(timer.thread);
+        if (!ready.isEmpty() && !self) LOG.debug("{} closed with {} activities still queued", name, ready.size());
+    }
+
+    private static void joinQuietly(Thread thread) {
+        try {
+            thread.join(TimeUnit.SECONDS.toMillis(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void work() {
+        while (!closed) {
+            PooledActivity activity;
+            try {
+                activity = ready.take();
+            } catch (InterruptedException e) {
+                continue; // closing, or a stray interrupt: the loop condition decides
+            }
+            activity.runOnce();
+            // A task may leave the interrupt flag set; it must not leak into the next activity's run.
+            if (!closed) Thread.interrupted();
+        }
+    }
+
+    private final class PooledActivity implements Activity {
+        private final String activityName;
+        private final Task task;
+        private final AtomicInteger state = new AtomicInteger(IDLE);
+        private final CountDownLatch done = new CountDownLatch(1);
+        /** Incremented at the start of each run (by the running worker); the timer compares it. */
+        private volatile long generation;
+        /** The worker running it now, or null. */
+        private volatile Thread runner;
+
+        PooledActivity(String activityName, Task task) {
+            this.activityName = activityName;
+            this.task = task;
+        }
+
+        @Override
+        public void wake() {
+            while (true) {
+                int s = state.get();
+                if (s == IDLE) {
+                    if (state.compareAndSet(IDLE, QUEUED)) {
+                        ready.add(this);
+                        return;
+                    }
+                } else if (s == RUNNING) {
+                    if (state.compareAndSet(RUNNING, RUNNING_WOKEN)) return;
+                } else {
+                    return; // already queued, already due to run again, or finished
+                }
+            }
+        }
+
+        @Override
+        public boolean awaitDone(long timeoutMillis) throws InterruptedException {
+            // A run cannot wait for its own end; no worker is interrupted either (it may be serving
+            // another activity's I/O by then, and an interrupt would close that one's file channels).
+            if (runner == Thread.currentThread()) return done.getCount() == 0;
+            return done.await(timeoutMillis, TimeUnit.MILLISECONDS);
+        }
+
+        /** Called by the worker that took it from the ready queue. */
+        void runOnce() {
+            state.set(RUNNING);
+            long run = generation + 1;
+            generation = run;
+            runner = Thread.currentThread();
+            long next;
+            try {
+                next = task.run();
+            } catch (RuntimeException | Error e) {
+                LOG.error("activity {} failed and stops", activityName, e);
+                next = DONE;
+            } finally {
+                runner = null;
+            }
+            if (next == DONE) {
+                state.set(FINISHED);
+                done.countDown();
+                return;
+            }
+            boolean due = next != IDLE && next - TIME.nanoTime() <= 0;
+            if (!due && state.compareAndSet(RUNNING, IDLE)) {
+                if (next != IDLE) timer.schedule(this, next, run);
+                return;
+            }
+            // Woken during the run, or already due: run again, after everything queued before.
+            state.set(QUEUED);
+            ready.add(this);
+        }
+
+        void deadlineReached(long ofRun) {
+            if (generation == ofRun) wake();
+        }
+
+        @Override
+        public String toString() {
+            return activityName;
+        }
+    }
+
+    /** One thread for every activity's deadline. */
+    private final class DeadlineTimer {
+        private record Deadline(long at, long ofRun, PooledActivity activity) {
+        }
+
+        private final ReentrantLock lock = new ReentrantLock();
+        private final Condition changed = lock.newCondition();
+        private final PriorityQueue<Deadline> deadlines = new PriorityQueue<>((a, b) -> Long.compare(a.at - b.at, 0));
+        final Thread thread = new Thread(this::run, name + "-timer");
+
+        DeadlineTimer() {
+            thread.setDaemon(true);
+        }
+
+        void schedule(PooledActivity activity, long at, long ofRun) {
+            Deadline d = new Deadline(at, ofRun, activity);
+            lock.lock();
+            try {
+                deadlines.add(d);
+                if (deadlines.peek() == d) changed.signal();
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        private void run() {
+            while (!closed) {
+                Deadline due = null;
+                lock.lock();
+                try {
+                    Deadline head = deadlines.peek();
+                    if (head == null) {
+                        changed.await();
+                    } else {
+                        long wait = head.at - TIME.nanoTime();
+                        if (wait <= 0) due = deadlines.poll();
+                        else changed.awaitNanos(wait);
+                    }
+                } catch (InterruptedException e) {
+                    continue; // closing: the loop condition decides
+                } finally {
+                    lock.unlock();
+                }
+                if (due != null) due.activity.deadlineReached(due.ofRun);
+            }
+        }
+    }
+}

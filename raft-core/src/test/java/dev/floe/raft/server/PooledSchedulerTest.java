@@ -1,0 +1,197 @@
+package dev.floe.raft.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.floe.raft.testkit.Await;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Scenarios for {@link Scheduler#pool}: the rules a shared pool must keep for the runtime's activities. */
+class PooledSchedulerTest {
+    private static final Duration WAIT = Duration.ofSeconds(10);
+    private Scheduler.Pool pool;
+
+    @AfterEach
+    void close() {
+        if (pool != null) pool.close();
+    }
+
+    /** Never two runs of one activity at once, and each run sees the previous run's plain writes. */
+    @Test
+    void runsEachActivitySeriallyUnderContention() throws Exception {
+        pool = Scheduler.pool("serial", 4);
+        int activities = 6;
+        int wakesPerWaker = 20_000;
+        AtomicInteger overlaps = new AtomicInteger();
+        List<SerialProbe> probes = new ArrayList<>();
+        List<Scheduler.Activity> started = new ArrayList<>();
+        for (int i = 0; i < activities; i++) {
+            SerialProbe probe = new SerialProbe(overlaps);
+            probes.add(probe);
+            started.add(pool.start("probe-" + i, probe));
+        }
+        List<Thread> wakers = new ArrayList<>();
+        for (int w = 0; w < 4; w++) {
+            Thread t = new Thread(() -> {
+                for (int k = 0; k < wakesPerWaker; k++) started.get(k % activities).wake();
+            });
+            wakers.add(t);
+            t.start();
+        }
+        for (Thread t : wakers) t.join();
+        // Every wake after the last run started is followed by one more run: wait for the runs to settle.
+        for (Scheduler.Activity a : started) a.wake();
+        Await.until(WAIT, "the probes to settle", () -> probes.stream().allMatch(p -> p.settled()));
+        assertThat(overlaps.get()).isZero();
+        for (SerialProbe p : probes) {
+            // Plain (non-volatile) counter kept in step with an atomic one: a missing happens-before shows as a lost update.
+            assertThat(p.plainRuns).isEqualTo(p.runs.get()).isGreaterThan(0);
+        }
+    }
+
+    private static final class SerialProbe implements Scheduler.Task {
+        private final AtomicInteger overlaps;
+        private final AtomicInteger inside = new AtomicInteger();
+        final AtomicInteger runs = new AtomicInteger();
+        int plainRuns;
+        private volatile long lastRunNanos;
+
+        SerialProbe(AtomicInteger overlaps) {
+            this.overlaps = overlaps;
+        }
+
+        @Override
+        public long run() {
+            if (inside.incrementAndGet() != 1) overlaps.incrementAndGet();
+            plainRuns++;
+            runs.incrementAndGet();
+            Thread.onSpinWait();
+            inside.decrementAndGet();
+            lastRunNanos = System.nanoTime();
+            return Scheduler.IDLE;
+        }
+
+        boolean settled() {
+            return System.nanoTime() - lastRunNanos > TimeUnit.MILLISECONDS.toNanos(200);
+        }
+    }
+
+    @Test
+    void runsAnIdleActivityAgainAtItsDeadline() throws Exception {
+        pool = Scheduler.pool("deadline", 2);
+        AtomicLong deadline = new AtomicLong();
+        AtomicLong secondRunAt = new AtomicLong();
+        AtomicInteger runs = new AtomicInteger();
+        CountDownLatch second = new CountDownLatch(1);
+        pool.start("timed", () -> {
+            long now = System.nanoTime();
+            if (runs.incrementAndGet() == 1) {
+                deadline.set(now + TimeUnit.MILLISECONDS.toNanos(50));
+                return deadline.get();
+            }
+            secondRunAt.set(now);
+            second.countDown();
+            return Scheduler.IDLE;
+        });
+        // Nothing wakes it: only the deadline can bring the second run.
+        assertThat(second.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+        assertThat(secondRunAt.get() - deadline.get()).isGreaterThanOrEqualTo(0);
+    }
+
+    @Test
+    void aWakeRunsTheActivityBeforeItsDeadline() throws Exception {
+        pool = Scheduler.pool("wake", 2);
+        AtomicInteger runs = new AtomicInteger();
+        CountDownLatch first = new CountDownLatch(1);
+        CountDownLatch second = new CountDownLatch(1);
+        Scheduler.Activity activity = pool.start("far", () -> {
+            if (runs.incrementAndGet() == 1) first.countDown();
+            else second.countDown();
+            return System.nanoTime() + TimeUnit.HOURS.toNanos(1);
+        });
+        assertThat(first.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+        activity.wake();
+        assertThat(second.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+    }
+
+    @Test
+    void aFinishedActivityNeverRunsAgainAndAwaitDoneSaysSo() throws Exception {
+        pool = Scheduler.pool("done", 2);
+        AtomicInteger runs = new AtomicInteger();
+        Scheduler.Activity activity = pool.start("once", () -> {
+            runs.incrementAndGet();
+            return Scheduler.DONE;
+        });
+        assertThat(activity.awaitDone(WAIT.toMillis())).isTrue();
+        activity.wake();
+        activity.wake();
+        // A marker activity started after the wakes runs after anything they could have queued (FIFO, one thread busy at most).
+        CountDownLatch marker = new CountDownLatch(2);
+        pool.start("marker-a", () -> { marker.countDown(); return Scheduler.DONE; });
+        pool.start("marker-b", () -> { marker.countDown(); return Scheduler.DONE; });
+        assertThat(marker.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+        assertThat(runs.get()).isEqualTo(1);
+    }
+
+    @Test
+    void awaitDoneTimesOutOnAnActivityThatIsNotFinished() throws Exception {
+        pool = Scheduler.pool("notdone", 1);
+        Scheduler.Activity activity = pool.start("idle", () -> Scheduler.IDLE);
+        assertThat(activity.awaitDone(50)).isFalse();
+    }
+
+    /** With a single thread, an activity that is always due again still lets a woken one run. */
+    @Test
+    void aBusyActivityDoesNotStarveTheOthers() throws Exception {
+        pool = Scheduler.pool("fair", 1);
+        AtomicInteger busyRuns = new AtomicInteger();
+        pool.start("busy", () -> {
+            busyRuns.incrementAndGet();
+            return System.nanoTime(); // due again at once, forever
+        });
+        Await.until(WAIT, "the busy activity to run", () -> busyRuns.get() > 100);
+        CountDownLatch others = new CountDownLatch(3);
+        for (int i = 0; i < 3; i++) {
+            pool.start("other-" + i, () -> {
+                others.countDown();
+                return Scheduler.IDLE;
+            });
+        }
+        assertThat(others.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+    }
+
+    /** Many activities with deadlines cost the pool's threads and one timer, not a thread each. */
+    @Test
+    void manyActivitiesShareTheWorkersAndOneTimer() throws Exception {
+        pool = Scheduler.pool("shared-xyz", 3);
+        int activities = 200;
+        CountDownLatch ticked = new CountDownLatch(activities);
+        for (int i = 0; i < activities; i++) {
+            AtomicInteger runs = new AtomicInteger();
+            pool.start("a" + i, () -> {
+                if (runs.incrementAndGet() == 3) ticked.countDown();
+                return runs.get() >= 3 ? Scheduler.IDLE : System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(5);
+            });
+        }
+        assertThat(ticked.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+        long poolThreads = Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().startsWith("shared-xyz-")).count();
+        assertThat(poolThreads).isEqualTo(pool.threads() + 1);
+    }
+
+    @Test
+    void closeStopsEveryThread() {
+        pool = Scheduler.pool("closing-xyz", 2);
+        pool.start("a", () -> System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1));
+        pool.close();
+        assertThat(Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().startsWith("closing-xyz-") && t.isAlive())).isEmpty();
+    }
+}
