@@ -27,12 +27,15 @@ import java.util.Optional;
  * @param tls                TLS settings, or empty for plain TCP (loopback tests only: docs/security.md)
  * @param inbound            what untrusted connections and incomplete frames may cost (default {@link InboundLimits#DEFAULT});
  *                           its buffer budget must hold at least one frame of {@code maxFrameBytes}
+ * @param dialVersion        the wire protocol version this node dials with (default 2, the current one; 1 while
+ *                           upgrading a cluster from a release that speaks only 1: docs/transport.md). On a version 1
+ *                           connection only the default group's messages travel, one per frame
  */
 public record NettyTransportConfig(String clusterId, NodeId self, Endpoint listen, Map<NodeId, Endpoint> peers,
                                    int maxFrameBytes, int maxQueuedMessages, long maxQueuedBytes,
                                    Duration connectTimeout, Duration handshakeTimeout, Backoff backoff,
                                    int ioThreads, boolean preferNative, Optional<TlsConfig> tls,
-                                   InboundLimits inbound) {
+                                   InboundLimits inbound, int dialVersion) {
 
     /** The default {@code maxFrameBytes}: 16 MiB. */
     public static final int DEFAULT_MAX_FRAME_BYTES = 16 << 20;
@@ -58,6 +61,7 @@ public record NettyTransportConfig(String clusterId, NodeId self, Endpoint liste
      * @param preferNative       use native epoll when {@code Epoll.isAvailable()} (default true)
      * @param tls                TLS settings, or empty for plain TCP (loopback tests only: docs/security.md)
      * @param inbound            what untrusted connections and incomplete frames may cost (default {@link InboundLimits#DEFAULT}); its buffer budget must hold at least one frame of {@code maxFrameBytes}
+     * @param dialVersion        the wire protocol version this node dials with: 1 or 2 (default 2)
      * @throws IllegalArgumentException naming the invalid setting
      */
     public NettyTransportConfig {
@@ -81,6 +85,7 @@ public record NettyTransportConfig(String clusterId, NodeId self, Endpoint liste
         if (inbound.bufferBytes() < maxFrameBytes) {
             throw new IllegalArgumentException("inbound buffer budget " + inbound.bufferBytes() + " must hold at least one frame of " + maxFrameBytes);
         }
+        if (dialVersion < 1 || dialVersion > 2) throw new IllegalArgumentException("dialVersion must be 1 or 2: " + dialVersion);
     }
 
     /**
@@ -116,6 +121,7 @@ public record NettyTransportConfig(String clusterId, NodeId self, Endpoint liste
         private boolean preferNative = true;
         private Optional<TlsConfig> tls = Optional.empty();
         private InboundLimits inbound = InboundLimits.DEFAULT;
+        private int dialVersion = 2;
 
         private Builder(String clusterId, NodeId self, Endpoint listen) {
             this.clusterId = clusterId;
@@ -257,6 +263,17 @@ public record NettyTransportConfig(String clusterId, NodeId self, Endpoint liste
         }
 
         /**
+         * Sets {@code dialVersion}.
+         *
+         * @param version see {@link NettyTransportConfig#dialVersion()}
+         * @return this builder
+         */
+        public Builder dialVersion(int version) {
+            this.dialVersion = version;
+            return this;
+        }
+
+        /**
          * Validates and builds the settings.
          *
          * @return the settings
@@ -264,7 +281,8 @@ public record NettyTransportConfig(String clusterId, NodeId self, Endpoint liste
          */
         public NettyTransportConfig build() {
             return new NettyTransportConfig(clusterId, self, listen, peers, maxFrameBytes, maxQueuedMessages,
-                    maxQueuedBytes, connectTimeout, handshakeTimeout, backoff, ioThreads, preferNative, tls, inbound);
+                    maxQueuedBytes, connectTimeout, handshakeTimeout, backoff, ioThreads, preferNative, tls, inbound,
+                    dialVersion);
         }
     }
 }

@@ -14,7 +14,13 @@ package dev.floe.raft.transport.netty;
  *                            or when a frame did not fit the inbound buffer budget
  * @param bytesSent           frame bytes written, length prefixes included
  * @param bytesReceived       frame bytes received, length prefixes included
+ * @param framesSent          frames written after the handshake (a heartbeat batch is one frame carrying many
+ *                            messages; a host ping is a frame carrying none)
+ * @param framesReceived      frames decoded after the handshake, counted the same way
+ * @param unknownGroupDropped inbound messages dropped because this host runs no such group (or the group stopped
+ *                            talking to the sender); logged at most once per interval
  */
 public record TransportStats(long messagesSent, long messagesReceived, long messagesDropped, long reconnects,
-                             long decodeErrors, long connectionsRejected, long bytesSent, long bytesReceived) {
+                             long decodeErrors, long connectionsRejected, long bytesSent, long bytesReceived,
+                             long framesSent, long framesReceived, long unknownGroupDropped) {
 }

@@ -92,8 +92,8 @@ class BadInputTest {
 
     @Test
     void validFrameWithAMessageTypeFromTheFuture() throws Exception {
-        // Field 13 of Frame is not defined in version 1: an empty message in it parses as an unknown field.
-        byte[] unknownType = {(13 << 3) | 2, 0};
+        // Field 16 of Frame is not defined in version 2: an empty message in it parses as an unknown field.
+        byte[] unknownType = {(byte) ((16 << 3) | 2), 1, 0};
         expectClosed(c -> {
             c.sendFrame(Handshakes.frame(TestNode.CLUSTER, peer.id, node.id));
             c.send(RawClient.framed(unknownType));

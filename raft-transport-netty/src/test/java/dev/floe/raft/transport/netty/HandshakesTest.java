@@ -27,7 +27,7 @@ class HandshakesTest {
         assertRefused(Handshakes.frame("prod", NodeId.of("n9"), SELF), "unknown node id n9");
         assertRefused(Handshakes.frame("prod", NodeId.of("n2"), NodeId.of("n3")), "addressed to node n3");
         assertRefused(Handshakes.frame("prod", SELF, SELF), "from this node");
-        assertRefused(with(h -> h.setProtocolVersion(2)), "unsupported protocol version 2");
+        assertRefused(with(h -> h.setProtocolVersion(3)), "unsupported protocol version 3");
         assertRefused(with(h -> h.setProtocolVersion(0)), "unsupported protocol version 0");
         assertRefused(with(h -> h.setFrom("")), "invalid node id");
         assertRefused(Frame.getDefaultInstance(), "not a handshake");

@@ -35,7 +35,10 @@ public final class AppendCodec {
     /** Wire numbers of {@code raft.proto}'s EntryType equal the ordinals of the core's (a test checks). */
     private static final EntryType[] ENTRY_TYPES = EntryType.values();
     /** The largest field number of {@code Frame.body} in this version; others at frame level are unknown. */
-    private static final int LAST_BODY_FIELD = 12;
+    private static final int LAST_BODY_FIELD = 14;
+    /** {@code Frame.group} (version 2), written after the body as protobuf writes fields in number order. */
+    private static final int FRAME_GROUP = (15 << 3) | WireFormat.WIRETYPE_LENGTH_DELIMITED;
+    private static final byte[] NO_GROUP = new byte[0];
 
     private AppendCodec() {
     }
@@ -43,11 +46,19 @@ public final class AppendCodec {
     // ------------------------------------------------------------------ encoding
 
     /** The sizes {@link #write} needs, computed once per message. */
-    public record Sizes(int frame, int body, int[] entries) {
+    public record Sizes(int frame, int body, int[] entries, byte[] group) {
     }
 
     /** The serialized size of {@code Frame{append_request: m}} (length prefix excluded) and of its parts. */
     public static Sizes sizes(AppendRequest m) {
+        return sizes(m, NO_GROUP);
+    }
+
+    /**
+     * The serialized size of {@code Frame{append_request: m, group: group}} (length prefix excluded)
+     * and of its parts; {@code group} is UTF-8, empty for the default group (no field).
+     */
+    public static Sizes sizes(AppendRequest m, byte[] group) {
         List<Entry> list = m.entries();
         int[] entries = new int[list.size()];
         int body = fieldSize(m.term()) + fieldSize(m.prevLogIndex()) + fieldSize(m.prevLogTerm()) + fieldSize(m.leaderCommit());
@@ -59,7 +70,8 @@ public final class AppendCodec {
             entries[i] = entry;
             body += 1 + varintSize(entry) + entry;
         }
-        return new Sizes(1 + varintSize(body) + body, body, entries);
+        int groupField = group.length == 0 ? 0 : 1 + varintSize(group.length) + group.length;
+        return new Sizes(1 + varintSize(body) + body + groupField, body, entries, group);
     }
 
     /**
@@ -97,6 +109,13 @@ public final class AppendCodec {
             }
         }
         p = writeField(out, p, COMMIT, m.leaderCommit());
+        byte[] group = sizes.group();
+        if (group.length > 0) {
+            out[p++] = (byte) FRAME_GROUP;
+            p = writeVarint(out, p, group.length);
+            System.arraycopy(group, 0, out, p, group.length);
+            p += group.length;
+        }
         if (p - offset != WireProtocol.LENGTH_PREFIX_BYTES + frame) {
             throw new IllegalStateException("append frame size mismatch: wrote " + (p - offset) + " for " + frame);
         }

@@ -13,9 +13,13 @@ public final class Counters {
     public final LongAdder rejected = new LongAdder();
     public final LongAdder bytesSent = new LongAdder();
     public final LongAdder bytesReceived = new LongAdder();
+    public final LongAdder framesSent = new LongAdder();
+    public final LongAdder framesReceived = new LongAdder();
+    public final LongAdder unknownGroup = new LongAdder();
 
     public TransportStats snapshot() {
         return new TransportStats(sent.sum(), received.sum(), dropped.sum(), reconnects.sum(), decodeErrors.sum(),
-                rejected.sum(), bytesSent.sum(), bytesReceived.sum());
+                rejected.sum(), bytesSent.sum(), bytesReceived.sum(),
+                framesSent.sum(), framesReceived.sum(), unknownGroup.sum());
     }
 }

@@ -12,8 +12,13 @@ public final class Handshakes {
 
     /** The first frame on a connection from {@code from} to {@code to}. */
     public static Frame frame(String clusterId, NodeId from, NodeId to) {
+        return frame(WireProtocol.CURRENT_VERSION, clusterId, from, to);
+    }
+
+    /** The first frame on a connection from {@code from} to {@code to} speaking {@code version}. */
+    public static Frame frame(int version, String clusterId, NodeId from, NodeId to) {
         return Frame.newBuilder().setHandshake(Handshake.newBuilder()
-                .setProtocolVersion(WireProtocol.CURRENT_VERSION)
+                .setProtocolVersion(version)
                 .setClusterId(clusterId)
                 .setFrom(from.value())
                 .setTo(to.value())).build();

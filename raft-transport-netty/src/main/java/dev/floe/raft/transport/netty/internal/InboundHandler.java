@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * interval, with a count of the rest), and is counted;
  * nothing is thrown past this handler, so other connections and the node are unaffected.
  */
-public final class InboundHandler extends ChannelInboundHandlerAdapter {
+public final class InboundHandler extends ChannelInboundHandlerAdapter implements MessageFrames.Sink {
     /** The peer a connection comes from, set once its handshake is accepted. */
     public static final AttributeKey<NodeId> PEER = AttributeKey.valueOf("floe.peer");
 
@@ -41,6 +41,9 @@ public final class InboundHandler extends ChannelInboundHandlerAdapter {
     private final FrameDecoder decoder;
     private final ConnectionGate.Ticket untrusted;
     private NodeId remote;
+    /** The protocol version of the accepted handshake. */
+    private int version;
+    private boolean heardSinceReadComplete;
     private boolean closing;
     private ScheduledFuture<?> handshakeTimer;
 
@@ -77,7 +80,9 @@ public final class InboundHandler extends ChannelInboundHandlerAdapter {
                 log.debug("closing connection from removed peer {}", remote);
                 ctx.close();
             } else {
-                deliver(MessageFrames.decode(body, remote, context.self()));
+                context.counters().framesReceived.increment();
+                heardSinceReadComplete = true;
+                MessageFrames.decode(body, remote, context.self(), version, this);
             }
         } catch (WireException e) {
             fail(ctx, Failure.DECODE, e.getMessage());
@@ -103,6 +108,8 @@ public final class InboundHandler extends ChannelInboundHandlerAdapter {
         String mismatch = PeerCertificates.mismatch(ctx.channel(), claimed);
         if (mismatch != null) throw new HandshakeRefused("handshake claims node " + claimed + " but " + mismatch);
         remote = claimed;
+        version = frame.getHandshake().getProtocolVersion();
+        heardSinceReadComplete = true;
         ctx.channel().attr(PEER).set(remote);
         if (handshakeTimer != null) handshakeTimer.cancel(false);
         decoder.trust();
@@ -110,14 +117,34 @@ public final class InboundHandler extends ChannelInboundHandlerAdapter {
         log.debug("accepted connection from {} at {}", remote, ctx.channel().remoteAddress());
     }
 
-    private void deliver(Message message) {
+    @Override
+    public void message(String group, Message message) {
         context.counters().received.increment();
         try {
-            context.inbound().accept(message);
+            context.router().deliver(remote, group, message);
         } catch (RuntimeException e) {
             // The core's handler failed; that is not the peer's fault, so the connection stays.
             log.warn("inbound handler failed on {}", message, e);
         }
+    }
+
+    @Override
+    public void ping() {
+        // Nothing to deliver: hearing from the peer is all a ping is for (channelReadComplete reports it).
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
+        // Once per burst of reads, not per frame: the failure detector needs "recently", not "how often".
+        if (heardSinceReadComplete && remote != null && !closing) {
+            heardSinceReadComplete = false;
+            try {
+                context.router().heard(remote);
+            } catch (RuntimeException e) {
+                log.warn("liveness listener failed for {}", remote, e);
+            }
+        }
+        super.channelReadComplete(ctx);
     }
 
     @Override

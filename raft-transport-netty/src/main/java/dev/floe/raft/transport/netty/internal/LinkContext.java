@@ -13,8 +13,9 @@ import java.util.function.BooleanSupplier;
  * @param bootstrap    a configured template (channel type and options, no group or handler), cloned per dial
  * @param clientSsl    the dialling TLS context, or empty for plain TCP
  * @param shuttingDown true once the transport is closing, to keep shutdown quiet in the logs
+ * @param dialVersion  the protocol version links dial with
  */
 public record LinkContext(String clusterId, NodeId self, Bootstrap bootstrap, Optional<SslContext> clientSsl,
                           int maxFrameBytes, int maxQueuedMessages, long maxQueuedBytes, Backoff backoff,
-                          Counters counters, BooleanSupplier shuttingDown) {
+                          Counters counters, BooleanSupplier shuttingDown, int dialVersion) {
 }

@@ -167,6 +167,8 @@ public final class MessageCodec {
                     yield new ReadIndexResponse(from, to, nonNegative(m.getTerm(), "term"), m.getRequestId(),
                             nonNegative(m.getReadIndex(), "read_index"), m.getSuccess());
                 }
+                case HEARTBEAT_BATCH, HOST_PING ->
+                        throw new WireException(frame.getBodyCase() + " where one message was expected");
                 case HANDSHAKE -> throw new WireException("unexpected handshake after the connection's handshake");
                 case CLIENT_HANDSHAKE, CLIENT_SUBMIT, CLIENT_QUERY, CLIENT_RESPONSE ->
                         throw new WireException("client protocol frame (" + frame.getBodyCase() + ") on a peer connection");

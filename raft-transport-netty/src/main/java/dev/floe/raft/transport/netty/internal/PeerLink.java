@@ -2,6 +2,8 @@ package dev.floe.raft.transport.netty.internal;
 
 import dev.floe.raft.Endpoint;
 import dev.floe.raft.NodeId;
+import dev.floe.raft.message.HeartbeatRequest;
+import dev.floe.raft.message.HeartbeatResponse;
 import dev.floe.raft.message.Message;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -14,6 +16,7 @@ import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.netty.util.internal.PlatformDependent;
+import java.util.ArrayList;
 import java.util.Queue;
 import java.util.SplittableRandom;
 import java.util.concurrent.RejectedExecutionException;
@@ -34,6 +37,13 @@ import org.slf4j.LoggerFactory;
  * <p>Loss: a message is dropped and counted when the queue is full, while the peer is in backoff
  * (it is unreachable; queueing for it would only deliver stale messages later), when it cannot be
  * encoded within the frame limit, and when the connection is lost or the link closed with it queued.
+ *
+ * <p>Groups (protocol version 2): each queued message names its group, written into its frame. The
+ * heartbeat requests and responses queued one after another — typically one per group that shares
+ * this peer, sent at the same tick — travel as one {@code heartbeat_batch} frame (a run ends at any
+ * other message, so the connection stays first in, first out), so a thousand groups between two processes cost one
+ * frame per heartbeat interval, not a thousand. On a version 1 connection only the default group's
+ * messages travel (others are dropped, counted, and logged once) and nothing is batched.
  */
 public final class PeerLink {
     private static final Logger log = LoggerFactory.getLogger(PeerLink.class);
@@ -49,7 +59,7 @@ public final class PeerLink {
     private final LinkContext context;
     private final EventLoop loop;
     // Netty's multi-producer single-consumer queue (the loop is the only consumer): no node per message.
-    private final Queue<Message> queue = PlatformDependent.newMpscQueue();
+    private final Queue<Outgoing> queue = PlatformDependent.newMpscQueue();
     private final AtomicInteger queuedMessages = new AtomicInteger();
     private final AtomicLong queuedBytes = new AtomicLong();
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
@@ -66,6 +76,15 @@ public final class PeerLink {
     private boolean failureLogged;
     private boolean oversizeLogged;
     private ScheduledFuture<?> retry;
+    private boolean versionLogged;
+    private final ArrayList<String> batchGroups = new ArrayList<>();
+    private final ArrayList<Message> batch = new ArrayList<>();
+
+    /** A queued message and its group's wire name; {@link #PING} is a host ping. */
+    private record Outgoing(String group, Message message) {
+    }
+
+    private static final Outgoing PING = new Outgoing(WireProtocol.DEFAULT_GROUP, null);
 
     public PeerLink(NodeId peer, Endpoint endpoint, LinkContext context, EventLoop loop) {
         this.peer = peer;
@@ -78,8 +97,24 @@ public final class PeerLink {
         return endpoint;
     }
 
-    /** Queues {@code message}, or drops and counts it; never blocks. */
+    /** Queues {@code message} of the default group, or drops and counts it; never blocks. */
     public void offer(Message message) {
+        offer(WireProtocol.DEFAULT_GROUP, message);
+    }
+
+    /** Queues a host ping (version 2), unless the peer is unreachable or the queue full; never blocks. */
+    public void ping() {
+        if (closed || unreachable || context.dialVersion() < WireProtocol.MULTI_GROUP_VERSION) return;
+        if (queuedMessages.incrementAndGet() > context.maxQueuedMessages()) {
+            queuedMessages.decrementAndGet();
+            return;
+        }
+        queue.add(PING);
+        scheduleDrain();
+    }
+
+    /** Queues {@code message} of group {@code group} (wire name), or drops and counts it; never blocks. */
+    public void offer(String group, Message message) {
         if (closed || unreachable) {
             drop();
             return;
@@ -96,7 +131,7 @@ public final class PeerLink {
             drop();
             return;
         }
-        queue.add(message);
+        queue.add(new Outgoing(group, message));
         scheduleDrain();
     }
 
@@ -164,29 +199,83 @@ public final class PeerLink {
 
     private void writeQueued() {
         Channel ch = channel;
+        boolean multiGroup = context.dialVersion() >= WireProtocol.MULTI_GROUP_VERSION;
         int written = 0;
+        int frames = 0;
         while (ch.isWritable() && written < MAX_WRITES_PER_PASS) {
-            Message message = poll();
-            if (message == null) break;
-            ByteBuf frame;
-            try {
-                frame = MessageFrames.encode(ch.alloc(), message, context.maxFrameBytes());
-            } catch (WireException | RuntimeException e) {
+            Outgoing next = poll();
+            if (next == null) break;
+            written++;
+            if (next == PING) {
+                frames += write(ch, null, () -> MessageFrames.encodePing(ch.alloc()), 0);
+                continue;
+            }
+            Message message = next.message();
+            if (!multiGroup && !next.group().isEmpty()) {
                 drop();
-                if (!oversizeLogged) {
-                    oversizeLogged = true;
-                    log.warn("dropping a message to {} that cannot be sent ({}): {}", peer, e.getMessage(), message);
+                if (!versionLogged) {
+                    versionLogged = true;
+                    log.warn("dropping messages of group {} to {}: this node dials protocol version {}, which carries only"
+                            + " the default group (docs/transport.md, upgrading)", next.group(), peer, context.dialVersion());
                 }
                 continue;
             }
-            context.counters().sent.increment();
-            context.counters().bytesSent.add(frame.readableBytes());
-            ch.write(frame, ch.voidPromise());
-            written++;
+            if (multiGroup && (message instanceof HeartbeatRequest || message instanceof HeartbeatResponse)) {
+                batchGroups.add(next.group());
+                batch.add(message);
+                // A heartbeat frame is under 128 bytes (group id of at most 64 included): the batch fits a frame.
+                if (batch.size() >= Math.max(1, context.maxFrameBytes() / 128)) frames += writeHeartbeats(ch);
+                continue;
+            }
+            // A run of heartbeats is batched; any other message ends the run, so the connection stays FIFO.
+            frames += writeHeartbeats(ch);
+            frames += write(ch, message, () -> MessageFrames.encode(ch.alloc(), next.group(), message, context.maxFrameBytes()), 1);
         }
+        frames += writeHeartbeats(ch);
         // One flush per pass: every frame written above goes out in as few syscalls as possible.
-        if (written > 0) ch.flush();
+        if (frames > 0) ch.flush();
         if (written == MAX_WRITES_PER_PASS && !queue.isEmpty()) scheduleDrain();
+    }
+
+    private interface Encoding {
+        ByteBuf encode() throws WireException;
+    }
+
+    /** Writes one frame carrying {@code messages} messages; returns the frames written (0 when dropped). */
+    private int write(Channel ch, Object what, Encoding encoding, int messages) {
+        ByteBuf frame;
+        try {
+            frame = encoding.encode();
+        } catch (WireException | RuntimeException e) {
+            for (int i = 0; i < Math.max(1, messages); i++) drop();
+            if (!oversizeLogged) {
+                oversizeLogged = true;
+                log.warn("dropping a message to {} that cannot be sent ({}): {}", peer, e.getMessage(), what);
+            }
+            return 0;
+        }
+        context.counters().sent.add(messages);
+        context.counters().framesSent.increment();
+        context.counters().bytesSent.add(frame.readableBytes());
+        ch.write(frame, ch.voidPromise());
+        return 1;
+    }
+
+    /** The pass's heartbeats: one plain frame if there is one, else one batch frame. */
+    private int writeHeartbeats(Channel ch) {
+        if (batch.isEmpty()) return 0;
+        int frames;
+        if (batch.size() == 1) {
+            Message only = batch.get(0);
+            String group = batchGroups.get(0);
+            frames = write(ch, only, () -> MessageFrames.encode(ch.alloc(), group, only, context.maxFrameBytes()), 1);
+        } else {
+            frames = write(ch, batch.size() + " heartbeats",
+                    () -> MessageFrames.encodeHeartbeats(ch.alloc(), batchGroups, batch, context.maxFrameBytes()), batch.size());
+        }
+        batch.clear();
+        batchGroups.clear();
+        return frames;
     }
 
     private void connect() {
@@ -252,7 +341,7 @@ public final class PeerLink {
         else log.debug("connected to {} at {}", peer, endpoint);
         failureLogged = false;
         try {
-            ch.write(FrameIo.encode(ch.alloc(), Handshakes.frame(context.clusterId(), context.self(), peer),
+            ch.write(FrameIo.encode(ch.alloc(), Handshakes.frame(context.dialVersion(), context.clusterId(), context.self(), peer),
                     context.maxFrameBytes()), ch.voidPromise());
         } catch (WireException e) {
             throw new IllegalStateException("handshake does not fit a frame", e);
@@ -308,17 +397,19 @@ public final class PeerLink {
         }
     }
 
-    private Message poll() {
-        Message message = queue.poll();
-        if (message != null) {
+    private Outgoing poll() {
+        Outgoing next = queue.poll();
+        if (next != null) {
             queuedMessages.decrementAndGet();
-            queuedBytes.addAndGet(-message.sizeBytes());
+            if (next != PING) queuedBytes.addAndGet(-next.message().sizeBytes());
         }
-        return message;
+        return next;
     }
 
     private void discardQueued() {
-        while (poll() != null) drop();
+        for (Outgoing next; (next = poll()) != null; ) {
+            if (next != PING) drop();
+        }
     }
 
     private void drop() {

@@ -99,6 +99,13 @@ final class WireReader {
         return bytes;
     }
 
+    /** The next {@code length} bytes (already checked by {@link #length}) decoded as UTF-8. */
+    String string(int length) {
+        String value = new String(array, position, length, java.nio.charset.StandardCharsets.UTF_8);
+        position += length;
+        return value;
+    }
+
     void skip(int length) {
         position += length;
     }
