@@ -554,6 +554,20 @@ public final class RaftServer implements AutoCloseable {
         };
     }
 
+    /**
+     * The host of this server ({@link RaftHost}) has not heard from peer host {@code host} for an
+     * election timeout, and {@code host} is this group's leader as far as this server knows: a hint
+     * to stop waiting for it (a quiesced group wakes and times out as usual). Any thread.
+     *
+     * <p>Stub: the group-quiescence change implements it; until then a group ticks on and finds the
+     * leader gone by its own election timeout, so doing nothing here is correct, only slower.
+     *
+     * @param host the silent peer host
+     */
+    void peerSuspected(NodeId host) {
+        Objects.requireNonNull(host, "host");
+    }
+
     /** {@return the latest status published by the consensus thread; any thread, never blocks} */
     public ServerStatus status() {
         return statusBoard.current();
