@@ -1,0 +1,75 @@
+package dev.floe.raft.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.floe.raft.GroupId;
+import dev.floe.raft.GroupStorage;
+import dev.floe.raft.HardState;
+import dev.floe.raft.NodeId;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FileGroupStorageTest {
+    @TempDir
+    Path root;
+
+    private static void close(GroupStorage.Stores stores) throws Exception {
+        stores.log().close();
+        stores.owner().orElseThrow().close();
+    }
+
+    @Test
+    void eachGroupKeepsItsOwnStorageUnderTheRootAndReopensIt() throws Exception {
+        FileGroupStorage storage = FileGroupStorage.at(root, TestEntries.fast());
+        GroupId a = GroupId.of("a");
+        GroupId b = GroupId.of("b-2");
+        GroupStorage.Stores sa = storage.open(a);
+        GroupStorage.Stores sb = storage.open(b);
+        sa.hardState().save(new HardState(3, Optional.of(NodeId.of("h1"))));
+        sa.log().append(TestEntries.range(3, 1, 4, 16)).get(10, TimeUnit.SECONDS);
+        sb.log().append(TestEntries.range(1, 1, 1, 16)).get(10, TimeUnit.SECONDS);
+        close(sa);
+        close(sb);
+
+        assertThat(storage.directory(a)).isEqualTo(root.resolve("groups").resolve("a"));
+        assertThat(storage.directory(a).resolve("hardstate")).exists();
+        assertThat(storage.groups()).containsExactly(a, b);
+        GroupStorage.Stores again = storage.open(a);
+        try {
+            assertThat(again.log().lastIndex()).isEqualTo(4);
+            assertThat(again.hardState().load().term()).isEqualTo(3);
+            assertThat(again.snapshots()).isPresent();
+        } finally {
+            close(again);
+        }
+        GroupStorage.Stores otherAgain = storage.open(b);
+        try {
+            assertThat(otherAgain.log().lastIndex()).isEqualTo(1);
+        } finally {
+            close(otherAgain);
+        }
+    }
+
+    @Test
+    void aGroupOpenTwiceIsRefusedAndOtherDirectoriesAreNotGroups() throws Exception {
+        FileGroupStorage storage = FileGroupStorage.at(root, TestEntries.fast());
+        GroupStorage.Stores open = storage.open(GroupId.of("g"));
+        try {
+            assertThatThrownBy(() -> storage.open(GroupId.of("g"))).isInstanceOf(StorageLockedException.class);
+        } finally {
+            close(open);
+        }
+        Files.createDirectories(root.resolve("groups").resolve("not a group"));
+        assertThat(storage.groups()).containsExactly(GroupId.of("g"));
+    }
+
+    @Test
+    void noGroupsBeforeTheFirstIsOpened() throws Exception {
+        assertThat(FileGroupStorage.at(root.resolve("empty"), TestEntries.fast()).groups()).isEmpty();
+    }
+}
