@@ -24,7 +24,10 @@ import org.slf4j.LoggerFactory;
  * each run after the previous one (happens-before).
  *
  * <p>The timer holds (deadline, generation) pairs: a deadline set by run {@code g} fires only if no
- * later run has started, so stale deadlines cost one comparison and no run.
+ * later run has started, so stale deadlines cost one comparison and no run. Deadlines are rounded up
+ * to a multiple of the timer slot (on the {@link Clock#nanoTime()} scale), so activities due at about
+ * the same time run together: many groups' ticks fall in the same slots, and the heartbeats they
+ * send to one peer leave together (the transport can carry them in one frame).
  */
 final class PooledScheduler implements Scheduler.Pool {
     private static final Logger LOG = LoggerFactory.getLogger(PooledScheduler.class);
@@ -41,11 +44,14 @@ final class PooledScheduler implements Scheduler.Pool {
     private final LinkedBlockingQueue<PooledActivity> ready = new LinkedBlockingQueue<>();
     private final Thread[] workers;
     private final DeadlineTimer timer;
+    private final long slotNanos;
     private volatile boolean closed;
 
-    PooledScheduler(String name, int threads) {
+    PooledScheduler(String name, int threads, long slotNanos) {
         if (threads < 1) throw new IllegalArgumentException("a pool needs at least one thread: " + threads);
+        if (slotNanos < 1) throw new IllegalArgumentException("the timer slot must be positive: " + slotNanos + " ns");
         this.name = name;
+        this.slotNanos = slotNanos;
         this.workers = new Thread[threads];
         for (int i = 0; i < threads; i++) {
             Thread worker = new Thread(this::work, name + "-" + i);
@@ -210,7 +216,8 @@ final class PooledScheduler implements Scheduler.Pool {
         }
 
         void schedule(PooledActivity activity, long at, long ofRun) {
-            Deadline d = new Deadline(at, ofRun, activity);
+            long late = Math.floorMod(at, slotNanos);
+            Deadline d = new Deadline(late == 0 ? at : at + (slotNanos - late), ofRun, activity);
             lock.lock();
             try {
                 deadlines.add(d);

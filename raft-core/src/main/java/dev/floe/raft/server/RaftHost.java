@@ -116,9 +116,9 @@ public final class RaftHost implements AutoCloseable {
         synchronized (lifecycle) {
             if (state != State.NEW) throw new IllegalStateException("host " + self + " is " + state);
             String prefix = "floe-" + self.value() + "-";
-            consensus = Scheduler.pool(prefix + "consensus", options.consensusThreads());
-            disk = Scheduler.pool(prefix + "disk", options.diskThreads());
-            user = Scheduler.pool(prefix + "user", options.userThreads());
+            consensus = Scheduler.pool(prefix + "consensus", options.consensusThreads(), options.timerSlot());
+            disk = Scheduler.pool(prefix + "disk", options.diskThreads(), options.timerSlot());
+            user = Scheduler.pool(prefix + "user", options.userThreads(), options.timerSlot());
             try {
                 transport.start(self, liveness::heard);
             } catch (Exception e) {

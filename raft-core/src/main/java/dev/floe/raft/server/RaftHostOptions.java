@@ -24,9 +24,13 @@ import java.util.Objects;
  *                         timeout (default 1 s, the default election timeout); above {@code pingInterval}
  * @param balanceInterval  how often the host runs {@link RaftHost#balanceLeaders()} by itself; zero for never
  *                         (default zero)
+ * @param timerSlot        deadlines of the pools are rounded up to multiples of this, so that groups whose ticks
+ *                         are due at about the same time run together and their heartbeats to a peer host leave
+ *                         together (see {@link Scheduler#pool}); a tick is late by less than one slot (default
+ *                         10 ms; keep it well below the groups' tick interval)
  */
 public record RaftHostOptions(int consensusThreads, int diskThreads, int userThreads, Duration pingInterval,
-                              Duration suspectAfter, Duration balanceInterval) {
+                              Duration suspectAfter, Duration balanceInterval, Duration timerSlot) {
 
     /**
      * Validates every option.
@@ -37,6 +41,7 @@ public record RaftHostOptions(int consensusThreads, int diskThreads, int userThr
      * @param pingInterval     how often peer hosts are pinged, positive
      * @param suspectAfter     silence after which a peer host is suspected, above {@code pingInterval}
      * @param balanceInterval  how often leaders are balanced, zero for never
+     * @param timerSlot        the granularity of the pools' deadlines, positive
      * @throws IllegalArgumentException naming the first invalid option
      */
     public RaftHostOptions {
@@ -53,6 +58,8 @@ public record RaftHostOptions(int consensusThreads, int diskThreads, int userThr
             throw new IllegalArgumentException("suspectAfter " + suspectAfter + " must be above pingInterval " + pingInterval);
         }
         if (balanceInterval.isNegative()) throw new IllegalArgumentException("balanceInterval must not be negative: " + balanceInterval);
+        Objects.requireNonNull(timerSlot, "timerSlot");
+        if (timerSlot.isNegative() || timerSlot.isZero()) throw new IllegalArgumentException("timerSlot must be positive: " + timerSlot);
     }
 
     /** {@return the defaults} */
@@ -68,7 +75,7 @@ public record RaftHostOptions(int consensusThreads, int diskThreads, int userThr
     /** {@return a builder holding these options} */
     public Builder toBuilder() {
         return new Builder().threads(consensusThreads, diskThreads, userThreads).liveness(pingInterval, suspectAfter)
-                .balanceInterval(balanceInterval);
+                .balanceInterval(balanceInterval).timerSlot(timerSlot);
     }
 
     /** Builds {@link RaftHostOptions}; every option starts at its default. */
@@ -79,6 +86,7 @@ public record RaftHostOptions(int consensusThreads, int diskThreads, int userThr
         private Duration pingInterval = Duration.ofMillis(100);
         private Duration suspectAfter = Duration.ofSeconds(1);
         private Duration balanceInterval = Duration.ZERO;
+        private Duration timerSlot = Duration.ofMillis(10);
 
         private Builder() {
         }
@@ -123,13 +131,25 @@ public record RaftHostOptions(int consensusThreads, int diskThreads, int userThr
         }
 
         /**
+         * Sets {@code timerSlot}.
+         *
+         * @param value see {@link RaftHostOptions#timerSlot()}
+         * @return this builder
+         */
+        public Builder timerSlot(Duration value) {
+            timerSlot = value;
+            return this;
+        }
+
+        /**
          * Validates and builds the options.
          *
          * @return the options
          * @throws IllegalArgumentException naming the first invalid option
          */
         public RaftHostOptions build() {
-            return new RaftHostOptions(consensusThreads, diskThreads, userThreads, pingInterval, suspectAfter, balanceInterval);
+            return new RaftHostOptions(consensusThreads, diskThreads, userThreads, pingInterval, suspectAfter, balanceInterval,
+                    timerSlot);
         }
     }
 }

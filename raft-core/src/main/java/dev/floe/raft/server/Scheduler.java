@@ -80,18 +80,22 @@ public interface Scheduler {
      * starve the others; but a run that blocks holds one thread for as long as it blocks. Keep
      * activities that block (disk, user code) on a pool of their own, apart from the consensus
      * activities (see {@link RaftServer.Builder#runtime(Scheduler, Scheduler, Scheduler, Clock)}).
-     * Deadlines are read from {@link Clock#system()}.
+     * Deadlines are read from {@link Clock#system()} and rounded up to a multiple of
+     * {@code timerSlot}, so that activities due at about the same time run together (many groups'
+     * ticks, and so their heartbeats, fall into the same slots and can share frames); a deadline is
+     * therefore late by less than one slot.
      *
      * <p>{@link Activity#awaitDone} never interrupts a worker (it may be serving another activity by
      * then); it waits up to its timeout.
      *
      * @param name    the prefix of the threads' names ({@code name-0}, ..., {@code name-timer})
-     * @param threads the number of worker threads, at least 1
+     * @param threads   the number of worker threads, at least 1
+     * @param timerSlot the granularity of deadlines, positive (a {@link RaftHost} uses 10 ms, a tenth of the default tick)
      * @return the started pool; {@link Pool#close()} stops its threads
-     * @throws IllegalArgumentException if {@code threads} is below 1
+     * @throws IllegalArgumentException if {@code threads} is below 1 or {@code timerSlot} is not positive
      */
-    static Pool pool(String name, int threads) {
-        return new PooledScheduler(java.util.Objects.requireNonNull(name, "name"), threads);
+    static Pool pool(String name, int threads, java.time.Duration timerSlot) {
+        return new PooledScheduler(java.util.Objects.requireNonNull(name, "name"), threads, timerSlot.toNanos());
     }
 
     /** A {@link #pool} of threads: a scheduler that owns threads, released by {@link #close()}. */

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 /** Scenarios for {@link Scheduler#pool}: the rules a shared pool must keep for the runtime's activities. */
 class PooledSchedulerTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final Duration SLOT = Duration.ofMillis(1);
     private Scheduler.Pool pool;
 
     @AfterEach
@@ -26,7 +27,7 @@ class PooledSchedulerTest {
     /** Never two runs of one activity at once, and each run sees the previous run's plain writes. */
     @Test
     void runsEachActivitySeriallyUnderContention() throws Exception {
-        pool = Scheduler.pool("serial", 4);
+        pool = Scheduler.pool("serial", 4, SLOT);
         int activities = 6;
         int wakesPerWaker = 20_000;
         AtomicInteger overlaps = new AtomicInteger();
@@ -85,7 +86,7 @@ class PooledSchedulerTest {
 
     @Test
     void runsAnIdleActivityAgainAtItsDeadline() throws Exception {
-        pool = Scheduler.pool("deadline", 2);
+        pool = Scheduler.pool("deadline", 2, SLOT);
         AtomicLong deadline = new AtomicLong();
         AtomicLong secondRunAt = new AtomicLong();
         AtomicInteger runs = new AtomicInteger();
@@ -105,9 +106,39 @@ class PooledSchedulerTest {
         assertThat(secondRunAt.get() - deadline.get()).isGreaterThanOrEqualTo(0);
     }
 
+    /** Deadlines are rounded up to the timer slot: activities due within one slot run together at its end. */
+    @Test
+    void deadlinesAreRoundedUpToTheTimerSlot() throws Exception {
+        long slot = TimeUnit.MILLISECONDS.toNanos(200);
+        pool = Scheduler.pool("slot", 2, Duration.ofNanos(slot));
+        CountDownLatch second = new CountDownLatch(2);
+        List<long[]> timings = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            long[] t = new long[2]; // [0] the deadline asked for, [1] when the second run came
+            timings.add(t);
+            long offset = TimeUnit.MILLISECONDS.toNanos(1 + i);
+            AtomicInteger runs = new AtomicInteger();
+            pool.start("slotted-" + i, () -> {
+                long now = System.nanoTime();
+                if (runs.incrementAndGet() == 1) {
+                    t[0] = now + offset;
+                    return t[0];
+                }
+                t[1] = now;
+                second.countDown();
+                return Scheduler.IDLE;
+            });
+        }
+        assertThat(second.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+        for (long[] t : timings) {
+            long slotEnd = t[0] + Math.floorMod(-t[0], slot);
+            assertThat(t[1] - slotEnd).as("second run after the end of its deadline's slot").isGreaterThanOrEqualTo(0);
+        }
+    }
+
     @Test
     void aWakeRunsTheActivityBeforeItsDeadline() throws Exception {
-        pool = Scheduler.pool("wake", 2);
+        pool = Scheduler.pool("wake", 2, SLOT);
         AtomicInteger runs = new AtomicInteger();
         CountDownLatch first = new CountDownLatch(1);
         CountDownLatch second = new CountDownLatch(1);
@@ -123,7 +154,7 @@ class PooledSchedulerTest {
 
     @Test
     void aFinishedActivityNeverRunsAgainAndAwaitDoneSaysSo() throws Exception {
-        pool = Scheduler.pool("done", 2);
+        pool = Scheduler.pool("done", 2, SLOT);
         AtomicInteger runs = new AtomicInteger();
         Scheduler.Activity activity = pool.start("once", () -> {
             runs.incrementAndGet();
@@ -142,7 +173,7 @@ class PooledSchedulerTest {
 
     @Test
     void awaitDoneTimesOutOnAnActivityThatIsNotFinished() throws Exception {
-        pool = Scheduler.pool("notdone", 1);
+        pool = Scheduler.pool("notdone", 1, SLOT);
         Scheduler.Activity activity = pool.start("idle", () -> Scheduler.IDLE);
         assertThat(activity.awaitDone(50)).isFalse();
     }
@@ -150,7 +181,7 @@ class PooledSchedulerTest {
     /** With a single thread, an activity that is always due again still lets a woken one run. */
     @Test
     void aBusyActivityDoesNotStarveTheOthers() throws Exception {
-        pool = Scheduler.pool("fair", 1);
+        pool = Scheduler.pool("fair", 1, SLOT);
         AtomicInteger busyRuns = new AtomicInteger();
         pool.start("busy", () -> {
             busyRuns.incrementAndGet();
@@ -170,7 +201,7 @@ class PooledSchedulerTest {
     /** Many activities with deadlines cost the pool's threads and one timer, not a thread each. */
     @Test
     void manyActivitiesShareTheWorkersAndOneTimer() throws Exception {
-        pool = Scheduler.pool("shared-xyz", 3);
+        pool = Scheduler.pool("shared-xyz", 3, SLOT);
         int activities = 200;
         CountDownLatch ticked = new CountDownLatch(activities);
         for (int i = 0; i < activities; i++) {
@@ -188,7 +219,7 @@ class PooledSchedulerTest {
 
     @Test
     void closeStopsEveryThread() {
-        pool = Scheduler.pool("closing-xyz", 2);
+        pool = Scheduler.pool("closing-xyz", 2, SLOT);
         pool.start("a", () -> System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1));
         pool.close();
         assertThat(Thread.getAllStackTraces().keySet().stream()

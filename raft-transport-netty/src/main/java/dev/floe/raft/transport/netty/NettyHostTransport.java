@@ -132,7 +132,7 @@ public final class NettyHostTransport implements HostTransport {
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark);
         linkContext = new LinkContext(config.clusterId(), self, dialler, clientSsl, config.maxFrameBytes(),
                 config.maxQueuedMessages(), config.maxQueuedBytes(), config.backoff(), counters, this::shuttingDown,
-                config.dialVersion());
+                config.dialVersion(), config.heartbeatCoalescing().toNanos());
         peers.forEach((id, endpoint) -> links.put(id, newLink(id, endpoint)));
         phase = Phase.STARTED;
         log.info("{} listening on {} ({}{})", self, server.localAddress(), io.name(), clientSsl.isPresent() ? ", TLS" : "");

@@ -30,12 +30,17 @@ import java.util.Optional;
  * @param dialVersion        the wire protocol version this node dials with (default 2, the current one; 1 while
  *                           upgrading a cluster from a release that speaks only 1: docs/transport.md). On a version 1
  *                           connection only the default group's messages travel, one per frame
+ * @param heartbeatCoalescing how long a heartbeat request or response may wait for others to the same peer, so
+ *                           that several groups' heartbeats leave in one frame (default zero: sent at once, as a
+ *                           single group wants; 1-2 ms for a {@link NettyHostTransport} with many groups). Any other
+ *                           message is sent at once and takes the waiting heartbeats with it
  */
 public record NettyTransportConfig(String clusterId, NodeId self, Endpoint listen, Map<NodeId, Endpoint> peers,
                                    int maxFrameBytes, int maxQueuedMessages, long maxQueuedBytes,
                                    Duration connectTimeout, Duration handshakeTimeout, Backoff backoff,
                                    int ioThreads, boolean preferNative, Optional<TlsConfig> tls,
-                                   InboundLimits inbound, int dialVersion) {
+                                   InboundLimits inbound, int dialVersion,
+                                   Duration heartbeatCoalescing) {
 
     /** The default {@code maxFrameBytes}: 16 MiB. */
     public static final int DEFAULT_MAX_FRAME_BYTES = 16 << 20;
@@ -62,6 +67,7 @@ public record NettyTransportConfig(String clusterId, NodeId self, Endpoint liste
      * @param tls                TLS settings, or empty for plain TCP (loopback tests only: docs/security.md)
      * @param inbound            what untrusted connections and incomplete frames may cost (default {@link InboundLimits#DEFAULT}); its buffer budget must hold at least one frame of {@code maxFrameBytes}
      * @param dialVersion        the wire protocol version this node dials with: 1 or 2 (default 2)
+     * @param heartbeatCoalescing how long a heartbeat may wait for others to the same peer, zero or positive (default zero)
      * @throws IllegalArgumentException naming the invalid setting
      */
     public NettyTransportConfig {
@@ -86,6 +92,8 @@ public record NettyTransportConfig(String clusterId, NodeId self, Endpoint liste
             throw new IllegalArgumentException("inbound buffer budget " + inbound.bufferBytes() + " must hold at least one frame of " + maxFrameBytes);
         }
         if (dialVersion < 1 || dialVersion > 2) throw new IllegalArgumentException("dialVersion must be 1 or 2: " + dialVersion);
+        Objects.requireNonNull(heartbeatCoalescing, "heartbeatCoalescing");
+        if (heartbeatCoalescing.isNegative()) throw new IllegalArgumentException("heartbeatCoalescing must not be negative: " + heartbeatCoalescing);
     }
 
     /**
@@ -122,6 +130,7 @@ public record NettyTransportConfig(String clusterId, NodeId self, Endpoint liste
         private Optional<TlsConfig> tls = Optional.empty();
         private InboundLimits inbound = InboundLimits.DEFAULT;
         private int dialVersion = 2;
+        private Duration heartbeatCoalescing = Duration.ZERO;
 
         private Builder(String clusterId, NodeId self, Endpoint listen) {
             this.clusterId = clusterId;
@@ -274,6 +283,17 @@ public record NettyTransportConfig(String clusterId, NodeId self, Endpoint liste
         }
 
         /**
+         * Sets {@code heartbeatCoalescing}.
+         *
+         * @param delay see {@link NettyTransportConfig#heartbeatCoalescing()}
+         * @return this builder
+         */
+        public Builder heartbeatCoalescing(Duration delay) {
+            this.heartbeatCoalescing = delay;
+            return this;
+        }
+
+        /**
          * Validates and builds the settings.
          *
          * @return the settings
@@ -282,7 +302,7 @@ public record NettyTransportConfig(String clusterId, NodeId self, Endpoint liste
         public NettyTransportConfig build() {
             return new NettyTransportConfig(clusterId, self, listen, peers, maxFrameBytes, maxQueuedMessages,
                     maxQueuedBytes, connectTimeout, handshakeTimeout, backoff, ioThreads, preferNative, tls, inbound,
-                    dialVersion);
+                    dialVersion, heartbeatCoalescing);
         }
     }
 }

@@ -211,6 +211,28 @@ class NettyHostTransportTest {
         }
     }
 
+    /** With a coalescing delay, heartbeats sent one by one wait for each other instead of leaving one per frame. */
+    @Test
+    void aCoalescingDelayGathersHeartbeatsSentOneByOne() throws Exception {
+        int groups = 50;
+        try (Host a = new Host("a", c -> c.heartbeatCoalescing(Duration.ofMillis(500))); Host b = new Host("b", c -> c)) {
+            connect(a, b);
+            List<GroupId> ids = new ArrayList<>();
+            for (int i = 0; i < groups; i++) {
+                GroupId g = GroupId.of("c" + i);
+                ids.add(g);
+                a.join(g);
+                b.join(g);
+            }
+            a.groups.get(ids.get(0)).send(new VoteRequest(a.id, b.id, 1, 0, 0, false, false)); // connection up first
+            b.next(ids.get(0));
+            long framesBefore = b.transport.stats().framesReceived();
+            for (GroupId g : ids) a.groups.get(g).send(heartbeat(a.id, b.id, 2));
+            for (GroupId g : ids) assertThat(b.next(g)).isInstanceOf(HeartbeatRequest.class);
+            assertThat(b.transport.stats().framesReceived() - framesBefore).isLessThan(groups / 2);
+        }
+    }
+
     private static void awaitQuietly(CountDownLatch latch) {
         try {
             latch.await(WAIT.toMillis(), TimeUnit.MILLISECONDS);

@@ -63,6 +63,8 @@ public final class PeerLink {
     private final AtomicInteger queuedMessages = new AtomicInteger();
     private final AtomicLong queuedBytes = new AtomicLong();
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    /** A drain is scheduled after the heartbeat coalescing delay. */
+    private final AtomicBoolean delayedDrainScheduled = new AtomicBoolean();
     private final SplittableRandom random = new SplittableRandom();
     private volatile boolean unreachable;
     private volatile boolean closed;
@@ -132,7 +134,11 @@ public final class PeerLink {
             return;
         }
         queue.add(new Outgoing(group, message));
-        scheduleDrain();
+        if (context.heartbeatCoalescingNanos() > 0 && (message instanceof HeartbeatRequest || message instanceof HeartbeatResponse)) {
+            scheduleDelayedDrain();
+        } else {
+            scheduleDrain();
+        }
     }
 
     /** Closes the connection and drops what is queued; the returned future completes once the connection is closed. */
@@ -175,6 +181,20 @@ public final class PeerLink {
                 drainScheduled.set(false);
                 discardQueued();
             }
+        }
+    }
+
+    /** A heartbeat waits (bounded) for other groups' heartbeats, unless a drain is due anyway. */
+    private void scheduleDelayedDrain() {
+        if (drainScheduled.get() || !delayedDrainScheduled.compareAndSet(false, true)) return;
+        try {
+            loop.schedule(() -> {
+                delayedDrainScheduled.set(false);
+                drainOnLoop();
+            }, context.heartbeatCoalescingNanos(), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            delayedDrainScheduled.set(false);
+            discardQueued();
         }
     }
 

@@ -51,6 +51,7 @@ final class HostCluster implements AutoCloseable {
         for (Member m : members) {
             NettyTransportConfig.Builder config = NettyTransportConfig.builder("hosts", m.id(), m.raft())
                     .backoff(new Backoff(Duration.ofMillis(10), Duration.ofMillis(100), 0.5))
+                    .heartbeatCoalescing(Duration.ofMillis(2))
                     .ioThreads(1);
             for (Member peer : members) if (!peer.id().equals(m.id())) config.peer(peer.id(), peer.raft());
             NettyHostTransport transport = new NettyHostTransport(config.build());
