@@ -42,18 +42,19 @@ public final class KvApi {
     private static final String KV = "/v1/kv";
     private static final String MEMBERS = "/v1/members";
 
+    private final KvShards shards;
+    /** The first group's server: membership, status and logs speak for the node through it. */
     private final RaftServer server;
     private final String scheme;
-    private final KvStateMachine machine;
     private final OpsApi ops;
     /** The raft address of every member this node has heard of: the initial ones and those added through it. */
     private final Map<NodeId, Endpoint> raftAddresses = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** @param scheme how members' HTTP addresses are reached in redirects: {@code http} or {@code https} */
-    KvApi(RaftServer server, KvStateMachine machine, ClusterSpec cluster, OpsApi ops, String scheme) {
+    KvApi(KvShards shards, ClusterSpec cluster, OpsApi ops, String scheme) {
         this.scheme = scheme;
-        this.server = server;
-        this.machine = machine;
+        this.shards = shards;
+        this.server = shards.first().server();
         this.ops = ops;
         for (Member m : cluster.members()) raftAddresses.put(m.id(), m.raft());
     }
@@ -99,6 +100,7 @@ public final class KvApi {
             case MEMBERS -> {
                 allow(method, "POST");
                 params(request, Set.of());
+                refuseWhenSharded("membership changes");
                 MemberBody body = memberBody(request.body());
                 dev.floe.raft.Member member = new dev.floe.raft.Member(body.member().id(), body.member().raft(),
                         body.member().http(), body.voter());
@@ -109,15 +111,18 @@ public final class KvApi {
             }
             case "/v1/leader" -> {
                 allow(method, "POST");
-                String to = params(request, Set.of("to")).get("to");
+                Map<String, String> params = params(request, shards.sharded() ? Set.of("to", "group") : Set.of("to"));
+                String to = params.get("to");
                 if (to == null) throw new BadRequest(Reply.error(400, "bad_request", "?to=<member id> is required"));
                 NodeId target = knownMember(to);
-                return server.transferLeadership(target).handle((done, failure) -> failure != null
+                RaftServer group = params.containsKey("group") ? shard(params.get("group")).server() : server;
+                return group.transferLeadership(target).handle((done, failure) -> failure != null
                         ? failure(failure, request) : Reply.json(200, Json.obj("leader", target.value())));
             }
             case "/v1/snapshot" -> {
                 allow(method, "POST");
                 params(request, Set.of());
+                if (shards.sharded()) return snapshotEveryGroup(request);
                 return server.snapshotNow().handle((index, failure) -> failure != null
                         ? failure(failure, request) : Reply.json(200, Json.obj("snapshotIndex", index)));
             }
@@ -125,6 +130,7 @@ public final class KvApi {
                 if (path.startsWith(MEMBERS + "/") && path.endsWith("/promote")) {
                     allow(method, "POST");
                     params(request, Set.of());
+                    refuseWhenSharded("membership changes");
                     String encoded = path.substring(MEMBERS.length() + 1, path.length() - "/promote".length());
                     NodeId id = knownMember(Percent.decode(encoded, false));
                     return server.promoteLearner(id).handle((config, failure) -> failure != null
@@ -133,6 +139,7 @@ public final class KvApi {
                 if (path.startsWith(MEMBERS + "/")) {
                     allow(method, "DELETE");
                     params(request, Set.of());
+                    refuseWhenSharded("membership changes");
                     NodeId id = knownMember(Percent.decode(path.substring(MEMBERS.length() + 1), false));
                     return server.removeMember(id).handle((config, failure) -> failure != null
                             ? failure(failure, request) : Reply.json(200, Json.obj("members", members())));
@@ -144,15 +151,16 @@ public final class KvApi {
 
     private CompletableFuture<Reply> get(KvRequest request, Bytes key, String consistency) {
         session(request); // validated, though a read needs no session
+        KvShards.Shard shard = shards.of(key);
         switch (consistency) {
             case "stale" -> {
-                return done(lookupReply(machine.localGet(key)));
+                return done(lookupReply(shard.machine().localGet(key)));
             }
             case "linearizable", "lease" -> {
                 // A lease read skips the heartbeat round while the leader's lease holds (thesis §6.4.1),
                 // and falls back to ReadIndex otherwise; both are linearizable under bounded clock drift.
                 ReadConsistency level = consistency.equals("lease") ? ReadConsistency.LEASE : ReadConsistency.LINEARIZABLE;
-                return server.read(key, level).handle((answer, failure) -> failure != null
+                return shard.server().read(key, level).handle((answer, failure) -> failure != null
                         ? failure(failure, request) : lookupReply(KvStateMachine.decodeLookup(answer)));
             }
             default -> throw new BadRequest(Reply.error(400, "bad_request",
@@ -173,15 +181,16 @@ public final class KvApi {
         Bytes value = Bytes.wrap(body);
         KvCommand command = prev.<KvCommand>map(p -> new KvCommand.PutIf(key, Bytes.utf8(p), value))
                 .orElseGet(() -> new KvCommand.Put(key, value));
-        return submit(request, command);
+        return submit(request, key, command);
     }
 
     private CompletableFuture<Reply> delete(KvRequest request, Bytes key) {
         if (request.body().length > 0) throw new BadRequest(Reply.error(400, "bad_request", "DELETE takes no body"));
-        return submit(request, new KvCommand.Delete(key));
+        return submit(request, key, new KvCommand.Delete(key));
     }
 
-    private CompletableFuture<Reply> submit(KvRequest request, KvCommand command) {
+    private CompletableFuture<Reply> submit(KvRequest request, Bytes key, KvCommand command) {
+        RaftServer server = shards.of(key).server();
         // With Client-Id and Request-Seq the write goes through Floe's exactly-once sessions (thesis
         // §6.3): a retry of the same pair is applied at most once and answered with the first result.
         // Responses are kept from sequence 1 on (up to the server's window), so a client may retry
@@ -277,11 +286,48 @@ public final class KvApi {
         ServerStatus s = server.status();
         ServerHealth health = server.health();
         List<Object> members = members();
-        return Json.obj("id", s.id().value(), "role", s.role().name().toLowerCase(Locale.ROOT), "term", s.term(),
+        Map<String, Object> status = Json.obj("id", s.id().value(), "role", s.role().name().toLowerCase(Locale.ROOT), "term", s.term(),
                 "leader", s.leader().map(NodeId::value), "commitIndex", s.commitIndex(),
                 "appliedIndex", s.appliedIndex(), "lastLogIndex", s.lastLogIndex(),
                 "snapshotIndex", s.snapshotIndex(), "members", members,
                 "health", health.state().name().toLowerCase(Locale.ROOT), "problem", health.problem());
+        if (shards.sharded()) {
+            // The top-level fields are the first group's; each group's own state follows.
+            List<Object> groups = new ArrayList<>();
+            for (KvShards.Shard shard : shards.all()) {
+                ServerStatus g = shard.server().status();
+                ServerHealth h = shard.server().health();
+                groups.add(Json.obj("group", shard.group().value(), "role", g.role().name().toLowerCase(Locale.ROOT),
+                        "term", g.term(), "leader", g.leader().map(NodeId::value), "commitIndex", g.commitIndex(),
+                        "appliedIndex", g.appliedIndex(), "lastLogIndex", g.lastLogIndex(), "snapshotIndex", g.snapshotIndex(),
+                        "health", h.state().name().toLowerCase(Locale.ROOT)));
+            }
+            status.put("groups", groups);
+        }
+        return status;
+    }
+
+    /** Membership is per group; with many groups it would have to change in all of them: not offered yet. */
+    private void refuseWhenSharded(String what) {
+        if (shards.sharded()) {
+            throw new BadRequest(Reply.error(501, "not_supported_with_groups", what + " are not supported on a node started with --groups > 1"));
+        }
+    }
+
+    private KvShards.Shard shard(String group) {
+        return shards.named(group).orElseThrow(() -> new BadRequest(Reply.error(404, "no_such_group", "no group '" + group + "' on this node")));
+    }
+
+    /** Snapshots every group this node runs; answers with each group's snapshot index. */
+    private CompletableFuture<Reply> snapshotEveryGroup(KvRequest request) {
+        Map<String, CompletableFuture<Long>> taken = new java.util.LinkedHashMap<>();
+        for (KvShards.Shard shard : shards.all()) taken.put(shard.group().value(), shard.server().snapshotNow());
+        return CompletableFuture.allOf(taken.values().toArray(CompletableFuture[]::new)).handle((ignored, failure) -> {
+            if (failure != null) return failure(failure, request);
+            Map<String, Object> indexes = new java.util.LinkedHashMap<>();
+            taken.forEach((group, index) -> indexes.put(group, index.join()));
+            return Reply.json(200, Json.obj("snapshotIndex", indexes.get(shards.first().group().value()), "groups", indexes));
+        });
     }
 
     /** A parsed {@code POST /v1/members} body. */
