@@ -16,6 +16,8 @@ import dev.floe.raft.message.Message;
 import dev.floe.raft.message.ReadIndexRequest;
 import dev.floe.raft.message.ReadIndexResponse;
 import dev.floe.raft.message.SnapshotRequest;
+import dev.floe.raft.message.TermProbe;
+import dev.floe.raft.message.TermProbeResponse;
 import dev.floe.raft.message.TimeoutNow;
 import dev.floe.raft.message.VoteRequest;
 import dev.floe.raft.message.VoteResponse;
@@ -125,7 +127,8 @@ public final class RaftNode {
         this.config = configs.current().config();
         // A sole voter has no one to repair from; it carries on with what it has.
         boolean soleVoter = config.voters().equals(Set.of(id)) && config.votersOutgoing().isEmpty();
-        this.repair = new Repair(hardState.repairing() && !soleVoter);
+        boolean repairing = hardState.repairing() && !soleVoter;
+        this.repair = new Repair(repairing, repairing ? random.nextLong() : 0);
         this.log.listener(new RaftLog.Listener() {
             @Override
             public void truncatedFrom(long index) {
@@ -192,6 +195,7 @@ public final class RaftNode {
     }
 
     private void tickElection() {
+        if (repair.probeDue(options.heartbeatTicks())) probeTerms();
         if (ticksSinceStart < options.electionTicks()) ticksSinceStart++;
         electionElapsed++;
         if (isPromotable() && electionElapsed >= randomizedElectionTimeout) {
@@ -404,6 +408,14 @@ public final class RaftNode {
             LOG.debug("{} [term {}] dropped message for {}: {}", id, term, m.to(), m);
             return;
         }
+        if (m instanceof TermProbe probe) {
+            answerTermProbe(probe);
+            return;
+        }
+        if (m instanceof TermProbeResponse answer) {
+            onTermProbeResponse(answer);
+            return;
+        }
         if (m.term() > term) {
             if (m instanceof VoteRequest vr && !vr.transfer() && inLeaderLease()) {
                 // A follower that hears from a live leader ignores disruptive candidates (thesis §4.2.3).
@@ -536,6 +548,11 @@ public final class RaftNode {
     }
 
     private void stepFollower(Message m) {
+        if (repair.learningTerm() && (m instanceof AppendRequest || m instanceof HeartbeatRequest || m instanceof SnapshotRequest)) {
+            // Not before we know our term again: the sender may be a leader deposed in a term we forgot (see Repair).
+            LOG.debug("{} [term {}] does not answer {} yet: it is still learning its term back", id, term, m);
+            return;
+        }
         if (m instanceof AppendRequest ar) {
             electionElapsed = 0;
             followLeader(ar.from());
@@ -566,6 +583,38 @@ public final class RaftNode {
                 campaign(Campaign.TRANSFER);
             }
         }
+    }
+
+    /** Asks every other voter for its current term, while repairing (see {@link Repair}). */
+    private void probeTerms() {
+        for (NodeId voter : config.allMembers()) {
+            if (voter.equals(id) || !config.isVoter(voter) || !repair.awaits(voter)) continue;
+            send(new TermProbe(id, voter, term, repair.probeId()));
+        }
+        if (repair.finishLearningTerm(id, config)) termLearned();
+    }
+
+    /**
+     * Tells a repairing member our current term. The probe's own term binds nothing (it may be a
+     * term the prober just read off its log), so it changes nothing here. A member that repairs
+     * itself does not answer: its own term may be one it forgot.
+     */
+    private void answerTermProbe(TermProbe probe) {
+        if (repair.active()) return;
+        send(new TermProbeResponse(id, probe.from(), term, probe.probeId()));
+    }
+
+    private void onTermProbeResponse(TermProbeResponse answer) {
+        if (!repair.learningTerm()) return;
+        // Figure 2: a higher term makes us a follower of that term (leader unknown until one speaks).
+        if (answer.term() > term) becomeFollower(answer.term(), Optional.empty());
+        repair.heardTerm(answer.from(), answer.probeId());
+        if (repair.finishLearningTerm(id, config)) termLearned();
+    }
+
+    private void termLearned() {
+        LOG.info("{} [term {}] learned its term back from the other voters; it follows a leader of this term or later again",
+                id, term);
     }
 
     /** A repairing follower that caught up with its leader votes again (see {@link Repair}). */
@@ -866,7 +915,7 @@ public final class RaftNode {
     void send(Message m) {
         boolean independentOfDisk = m instanceof AppendRequest || m instanceof HeartbeatRequest
                 || m instanceof SnapshotRequest || m instanceof TimeoutNow || m instanceof HeartbeatResponse
-                || m instanceof ReadIndexRequest || m instanceof ReadIndexResponse;
+                || m instanceof ReadIndexRequest || m instanceof ReadIndexResponse || m instanceof TermProbe;
         (independentOfDisk ? messages : messagesAfterPersist).add(m);
     }
 

@@ -10,7 +10,8 @@ import dev.floe.raft.NodeId;
  */
 public sealed interface Message
         permits VoteRequest, VoteResponse, AppendRequest, AppendResponse, HeartbeatRequest, HeartbeatResponse,
-                SnapshotRequest, SnapshotResponse, TimeoutNow, ReadIndexRequest, ReadIndexResponse {
+                SnapshotRequest, SnapshotResponse, TimeoutNow, ReadIndexRequest, ReadIndexResponse,
+                TermProbe, TermProbeResponse {
 
     /** {@return the sender} */
     NodeId from();

@@ -68,7 +68,9 @@ class RepairTest {
 
         c.node("n1").propose(cmd("after"));
         c.deliverAll();
-        c.tickAll(2, m -> false); // heartbeats carry the commit index on
+        // It first learns its term back from the others' answers to its probes, then catches up;
+        // heartbeats carry the commit index on.
+        c.tickAll(5, m -> false);
 
         RaftNode n2 = c.node("n2");
         assertThat(n2.commitIndex()).isEqualTo(c.node("n1").commitIndex());

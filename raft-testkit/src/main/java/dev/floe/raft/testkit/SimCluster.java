@@ -50,6 +50,8 @@ final class SimCluster {
     private final long end;
     private boolean healed;
     private boolean isolateNextLeader;
+    /** A member lost its hard state in this run: no membership change from then on. */
+    private boolean hardStateLost;
     private long nextOperation = 1;
     private final String[] trace = new String[TRACE];
     private long traced;
@@ -166,12 +168,22 @@ final class SimCluster {
     }
 
     private void crash(int i) {
+        crash(i, false);
+    }
+
+    /** Crashes member {@code i}; with {@code loseHardState}, its hard state is gone when it restarts. */
+    private void crash(int i, boolean loseHardState) {
         if (servers[i] == null) return;
         note("crash " + ids[i] + (disks[i].hasInFlight() ? " with writes in flight" : ""));
         processes[i].crash();
         servers[i] = null;
         disks[i].crash(world.random);
         stats.crashes++;
+        if (loseHardState && disks[i].loseHardState()) {
+            note(ids[i] + " lost its hard state: it restarts repairing");
+            hardStateLost = true;
+            stats.hardStatesLost++;
+        }
         long down = world.random.nextBoolean() ? 1 + world.random.nextInt(30) : 50 + world.random.nextInt(600);
         world.at(world.now() + down * SimShape.MS, null, () -> {
             if (servers[i] == null) {
@@ -222,7 +234,11 @@ final class SimCluster {
         int n = servers.length;
         long electionNanos = shape.options().tickInterval().toNanos() * shape.options().electionTicks();
         int kind = world.random.nextInt(11);
-        if (shape.onlyFault() != SimShape.ALL_FAULTS) kind = shape.onlyFault();
+        if (shape.onlyFault() == SimShape.LOST_HARD_STATE) {
+            kind = new int[] {0, 1, 4, 10, 12, 12, 13, 13}[world.random.nextInt(8)];
+        } else if (shape.onlyFault() != SimShape.ALL_FAULTS) {
+            kind = shape.onlyFault();
+        }
         switch (kind) {
             case 10 -> {
                 isolateNextLeader = true;
@@ -231,7 +247,8 @@ final class SimCluster {
             case 0 -> {
                 int victim = world.random.nextInt(n);
                 if (world.random.nextBoolean()) {
-                    crash(victim);
+                    boolean always = shape.onlyFault() == SimShape.LOST_HARD_STATE;
+                    crash(victim, hardStateLossAllowed() && (always || world.random.nextInt(3) == 0));
                 } else if (servers[victim] != null) {
                     boolean hardState = world.random.nextBoolean();
                     note("arm crash of " + ids[victim] + " at its next " + (hardState ? "term or vote save" : "write"));
@@ -274,6 +291,26 @@ final class SimCluster {
                 pause(victim, 1 + (long) (world.random.nextDouble() * 5 * electionNanos));
             }
             case SimShape.FROZEN_LEADER -> pauseCutOffLeader(electionNanos);
+            case 12 -> {
+                // Two members that cannot hear each other while a third hears both: two leaders of
+                // different terms can both reach it.
+                int a = world.random.nextInt(n);
+                int b = (a + 1 + world.random.nextInt(n - 1)) % n;
+                network.block(a, b);
+                network.block(b, a);
+                stats.partitions++;
+                note("cut " + ids[a] + " <-> " + ids[b]);
+                healPartitionsLater();
+            }
+            case 13 -> {
+                // A member forgets a vote it just gave: it crashes a moment after saving it and
+                // restarts without its hard state.
+                int victim = world.random.nextInt(n);
+                if (servers[victim] == null || !hardStateLossAllowed()) return;
+                note("arm crash of " + ids[victim] + " shortly after its next vote, losing its hard state");
+                disks[victim].afterNextVote(() -> world.at(world.now() + (1 + world.random.nextInt(20)) * SimShape.MS, null,
+                        () -> { if (hardStateLossAllowed()) crash(victim, true); }));
+            }
             case 6 -> reconfigure();
             case 7 -> transferLeadership();
             default -> {
@@ -342,7 +379,22 @@ final class SimCluster {
     }
 
     /** Asks the leader, through the public API, to add, promote or remove a member. */
+    /**
+     * The storage fault "a member's hard state is lost at a crash" is injected within what the
+     * repair promises (docs/operations.md): one member at a time, in a group of at least three
+     * voters that no membership change touches (a repairing member must not be left in a group too
+     * small to elect without it).
+     */
+    private boolean hardStateLossAllowed() {
+        if (shape.voters() < 3 || shape.learners() > 0 || shape.spares() > 0 || stats.configChanges > 0) return false;
+        for (int j = 0; j < servers.length; j++) {
+            if (disks[j].repairing()) return false;
+        }
+        return true;
+    }
+
     private void reconfigure() {
+        if (hardStateLost) return; // see hardStateLossAllowed
         int l = leader();
         if (l < 0) return;
         RaftServer leader = servers[l];

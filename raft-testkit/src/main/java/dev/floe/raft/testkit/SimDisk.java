@@ -42,6 +42,7 @@ final class SimDisk {
     private Runnable crashAtNextWrite;
     /** The armed crash waits for a hard-state save (a new term or vote), not a log append. */
     private boolean crashOnlyAtHardState;
+    private Runnable afterNextVote;
 
     SimDisk(SimWorld world, int maxLatencyNanos) {
         this.world = world;
@@ -82,7 +83,13 @@ final class SimDisk {
             @Override
             public void save(HardState state) {
                 if (writeRefused(owner, true)) return;
+                boolean newVote = state.votedFor().isPresent() && !state.equals(hardState);
                 hardState = state;
+                if (newVote && afterNextVote != null) {
+                    Runnable then = afterNextVote;
+                    afterNextVote = null;
+                    then.run();
+                }
             }
         };
     }
@@ -94,6 +101,14 @@ final class SimDisk {
     void crashAtNextWrite(Runnable crash, boolean hardStateOnly) {
         crashAtNextWrite = crash;
         crashOnlyAtHardState = hardStateOnly;
+    }
+
+    /**
+     * Arms a callback for just after the next hard-state save that records a vote: the moment a
+     * member has promised its vote, which a lost hard state makes it forget.
+     */
+    void afterNextVote(Runnable then) {
+        afterNextVote = then;
     }
 
     /** A dead process writes nothing; an armed crash strikes now. */
@@ -184,9 +199,30 @@ final class SimDisk {
      */
     void crash(SplittableRandom random) {
         crashAtNextWrite = null;
+        afterNextVote = null;
         while (!inFlight.isEmpty() && random.nextInt(3) == 0) land(inFlight.removeFirst());
         inFlight.clear();
         cached = new LogImage(durable);
+    }
+
+    /**
+     * The hard-state file is gone after this crash (deleted, or lost with a file system that
+     * dropped it): on restart the member finds what {@code FileStorage} would find — a log or a
+     * snapshot without a hard state — and starts repairing at the highest term they show, with no
+     * vote. False (nothing lost) when the disk holds no log and no snapshot: that looks like a new
+     * member, as it does on a real disk.
+     */
+    boolean loseHardState() {
+        long logTerm = durable.lastIndex() > 0 ? durable.term(durable.lastIndex()) : 0;
+        long snapshotTerm = snapshot.map(s -> s.meta().lastTerm()).orElse(0L);
+        if (durable.lastIndex() == 0 && snapshot.isEmpty()) return false;
+        hardState = new HardState(Math.max(logTerm, snapshotTerm), Optional.empty(), true);
+        return true;
+    }
+
+    /** Whether the hard state on this disk says its member is repairing. */
+    boolean repairing() {
+        return hardState.repairing();
     }
 
     private void land(Write w) {

@@ -20,6 +20,8 @@ record SimShape(long seed, int voters, int learners, int spares, RaftServerOptio
     static final int ALL_FAULTS = -1;
     /** The fault kind "a leader frozen and cut off from its peers, then asked for a read". */
     static final int FROZEN_LEADER = 9;
+    /** The fault mix "crashes that lose the hard state, with partitions and isolated new leaders". */
+    static final int LOST_HARD_STATE = 11;
     static final long MS = 1_000_000L;
     static final Duration TICK = Duration.ofMillis(10);
 
@@ -69,6 +71,17 @@ record SimShape(long seed, int voters, int learners, int spares, RaftServerOptio
         return new SimShape(seed, voters, learners, spares, o.build(), snapshots, faultMillis * MS, 3_000 * MS,
                 3, 0.6, (storm ? 60 : 250) * MS, 0.03, storm ? 0.05 : 0.01, storm ? 0.02 : 0.005, maxDelay,
                 maxDisk, ALL_FAULTS);
+    }
+
+    /**
+     * Seeds for the repair of a lost hard state: three voters, no membership change, and a fault
+     * about every 150 ms, each a crash that loses the member's hard state (one member at a time),
+     * a partition, a cut link or an isolated new leader — the ingredients of a leader deposed in a
+     * term that a repairing member forgot.
+     */
+    SimShape lostHardStates() {
+        return new SimShape(seed, 3, 0, 0, options, snapshots, faultNanos, healNanos, clients, writeShare, 150 * MS,
+                dropRate, duplicateRate, longDelayRate, maxDelayNanos, maxDiskNanos, LOST_HARD_STATE);
     }
 
     /**

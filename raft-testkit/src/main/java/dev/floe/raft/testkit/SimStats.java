@@ -7,6 +7,7 @@ public final class SimStats {
     long reads;
     long retries;
     long crashes;
+    long hardStatesLost;
     long pauses;
     long partitions;
     long configChanges;
@@ -23,6 +24,7 @@ public final class SimStats {
         reads += o.reads;
         retries += o.retries;
         crashes += o.crashes;
+        hardStatesLost += o.hardStatesLost;
         pauses += o.pauses;
         partitions += o.partitions;
         configChanges += o.configChanges;
@@ -59,6 +61,15 @@ public final class SimStats {
     }
 
     /**
+     * Crashes after which the member's hard state was gone, so that it restarted repairing.
+     *
+     * @return the count
+     */
+    public long hardStatesLost() {
+        return hardStatesLost;
+    }
+
+    /**
      * Simulated process pauses.
      *
      * @return the count
@@ -88,7 +99,7 @@ public final class SimStats {
     @Override
     public String toString() {
         return events + " events, " + writes + " writes and " + reads + " reads completed (" + retries + " retries), "
-                + crashes + " crashes, " + pauses + " pauses, " + partitions + " partitions, " + configChanges
+                + crashes + " crashes (" + hardStatesLost + " losing the hard state), " + pauses + " pauses, " + partitions + " partitions, " + configChanges
                 + " membership changes asked, " + transfers + " leadership transfers asked, " + elections + " leaders elected, "
                 + snapshotsInstalled + " snapshot restores";
     }

@@ -55,8 +55,17 @@ final class PlantedMistakes {
             new Edit("if (pr.match == 0 || m.heardRound() < pr.matchRound) return false;", "if (true) return false;"))
             .reach(PlantedMistake.Reach.UNREACHABLE);
 
+    // The default fault mix loses a hard state only now and then; LostHardStateSimulationTest's
+    // shape (seed 485 of 1,000) is what catches this one in simulation.
+    static final PlantedMistake REPAIR_WITH_A_FORGOTTEN_TERM = PlantedMistake.of(
+            "a member that lost its hard state acknowledges leaders before it learned its term back", "dev/floe/raft/core/Repair.java",
+            "dev.floe.raft.core.RepairForgottenTermTest#aMemberThatForgotItsTermDoesNotHelpALeaderDeposedInThatTermCommit",
+            new Edit("        return active && !termLearned;", "        return false;"))
+            .reach(PlantedMistake.Reach.SLOW_TO_CATCH);
+
     static List<PlantedMistake> all() {
         return List.of(COUNT_STALE_VOTES, COMMIT_EARLIER_TERM_BY_COUNTING, ANSWER_VOTE_BEFORE_PERSIST,
-                SEND_BEFORE_TERM_IS_DURABLE, READ_WITHOUT_QUORUM_CHECK, LEASE_NEVER_EXPIRES, IGNORE_LOST_ENTRIES);
+                SEND_BEFORE_TERM_IS_DURABLE, READ_WITHOUT_QUORUM_CHECK, LEASE_NEVER_EXPIRES, IGNORE_LOST_ENTRIES,
+                REPAIR_WITH_A_FORGOTTEN_TERM);
     }
 }

@@ -15,6 +15,7 @@ import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 import javax.naming.InvalidNameException;
 import javax.naming.ldap.LdapName;
 import javax.naming.ldap.Rdn;
@@ -30,10 +31,13 @@ import javax.net.ssl.SSLPeerUnverifiedException;
  */
 final class HttpAuthFilter extends ChannelInboundHandlerAdapter {
     private final KvAccess access;
+    private final Predicate<String> isMember;
     private boolean discarding;
 
-    HttpAuthFilter(KvAccess access) {
+    /** {@code isMember} says whether a name is a current member's node id (see {@link KvAccess#check}). */
+    HttpAuthFilter(KvAccess access, Predicate<String> isMember) {
         this.access = access;
+        this.isMember = isMember;
     }
 
     /** A request refused before its body: the reply to send, then close. */
@@ -52,8 +56,10 @@ final class HttpAuthFilter extends ChannelInboundHandlerAdapter {
             // The raw path, exactly as KvApi routes on it, so both agree on which resource is meant.
             int query = request.uri().indexOf('?');
             String path = query < 0 ? request.uri() : request.uri().substring(0, query);
+            Certificate client = clientCertificate(ctx);
             Reply refusal = access.check(request.method().name(), path,
-                    Optional.ofNullable(request.headers().get(HttpHeaderNames.AUTHORIZATION)), certificateNames(ctx));
+                    Optional.ofNullable(request.headers().get(HttpHeaderNames.AUTHORIZATION)), commonNames(client),
+                    memberNamed(client));
             discarding = refusal != null;
             if (discarding) {
                 boolean last = msg instanceof LastHttpContent;
@@ -70,21 +76,45 @@ final class HttpAuthFilter extends ChannelInboundHandlerAdapter {
         ctx.fireChannelRead(msg);
     }
 
-    /** The subject CNs of the verified client certificate on this connection, if any. */
-    private static List<String> certificateNames(ChannelHandlerContext ctx) {
+    /** The verified client certificate of this connection, if any. */
+    private static Certificate clientCertificate(ChannelHandlerContext ctx) {
         SslHandler ssl = ctx.pipeline().get(SslHandler.class);
-        List<String> names = new ArrayList<>();
-        if (ssl == null) return names;
+        if (ssl == null) return null;
         try {
             Certificate[] chain = ssl.engine().getSession().getPeerCertificates();
-            if (chain.length > 0 && chain[0] instanceof X509Certificate cert) {
-                for (Rdn rdn : new LdapName(cert.getSubjectX500Principal().getName()).getRdns()) {
-                    if (rdn.getType().equalsIgnoreCase("CN")) names.add(String.valueOf(rdn.getValue()));
-                }
+            return chain.length > 0 ? chain[0] : null;
+        } catch (SSLPeerUnverifiedException e) {
+            return null; // no client certificate: only a token can authenticate
+        }
+    }
+
+    /** The subject CNs of {@code certificate}. */
+    private static List<String> commonNames(Certificate certificate) {
+        List<String> names = new ArrayList<>();
+        if (!(certificate instanceof X509Certificate cert)) return names;
+        try {
+            for (Rdn rdn : new LdapName(cert.getSubjectX500Principal().getName()).getRdns()) {
+                if (rdn.getType().equalsIgnoreCase("CN")) names.add(String.valueOf(rdn.getValue()));
             }
-        } catch (SSLPeerUnverifiedException | InvalidNameException e) {
-            // No (usable) client certificate: only a token can authenticate.
+        } catch (InvalidNameException e) {
+            // an unusable subject: only a token can authenticate
         }
         return names;
+    }
+
+    /** The current member {@code certificate} names, by a CN or a DNS subject alternative name, as on the raft port. */
+    private Optional<String> memberNamed(Certificate certificate) {
+        if (!(certificate instanceof X509Certificate cert)) return Optional.empty();
+        List<String> names = new ArrayList<>(commonNames(cert));
+        try {
+            if (cert.getSubjectAlternativeNames() != null) {
+                for (List<?> san : cert.getSubjectAlternativeNames()) {
+                    if (Integer.valueOf(2).equals(san.get(0))) names.add(String.valueOf(san.get(1))); // dNSName
+                }
+            }
+        } catch (java.security.cert.CertificateParsingException e) {
+            // no usable alternative names
+        }
+        return names.stream().filter(isMember).findFirst();
     }
 }

@@ -105,13 +105,23 @@ public final class KvAccess {
      * Null when the request may proceed; otherwise the JSON refusal: 401 without valid credentials,
      * 403 with a role too weak for it.
      *
+     * <p>A verified client certificate that names a current member of the cluster (CN or DNS SAN,
+     * as on the raft port) and is not listed in the access file has the read role: members ask each
+     * other for {@code /v1/node} (the cluster view, follower readiness), and a member's certificate
+     * is already trusted with far more on the raft port.
+     *
      * @param authorization    the {@code Authorization} header, if sent
      * @param certificateNames the subject CNs of a verified TLS client certificate (empty without one)
+     * @param memberName       the current member named by that certificate (CN or DNS SAN), if any
      */
-    Reply check(String method, String path, Optional<String> authorization, List<String> certificateNames) {
+    Reply check(String method, String path, Optional<String> authorization, List<String> certificateNames,
+                Optional<String> memberName) {
         Optional<Role> needed = required(method, path);
         if (needed.isEmpty()) return null;
         Optional<Principal> who = authenticate(authorization, certificateNames);
+        if (who.isEmpty() && authorization.isEmpty() && memberName.isPresent()) {
+            who = Optional.of(new Principal("member " + memberName.get(), Role.READ));
+        }
         if (who.isEmpty()) {
             return Reply.error(401, "unauthenticated", authorization.isPresent() ? "the bearer token is not valid"
                     : "this API needs 'Authorization: Bearer <token>' or a client certificate")

@@ -59,6 +59,11 @@ public final class KvApi {
         for (Member m : cluster.members()) raftAddresses.put(m.id(), m.raft());
     }
 
+    /** Whether {@code name} is the node id of a current member (voter or learner) of this node's group. */
+    boolean isMember(String name) {
+        return server.status().config().allMembers().stream().anyMatch(id -> id.value().equals(name));
+    }
+
     /** The reply to {@code request}; never throws, never blocks. */
     public CompletableFuture<Reply> handle(KvRequest request) {
         try {

@@ -91,6 +91,11 @@ public final class KvClient {
         return sendTo(nodes, method, pathAndQuery, body);
     }
 
+    /** Like {@link #send}, to node {@code base} (such as {@code https://127.0.0.1:8081}) only. */
+    public Answer sendTo(String base, String method, String pathAndQuery, String body) throws IOException, InterruptedException {
+        return sendTo(List.of(base), method, pathAndQuery, body);
+    }
+
     private Answer sendTo(List<String> bases, String method, String pathAndQuery, String body)
             throws IOException, InterruptedException {
         long end = System.nanoTime() + deadline.toNanos();

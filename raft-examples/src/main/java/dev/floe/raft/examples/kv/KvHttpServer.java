@@ -74,7 +74,7 @@ public final class KvHttpServer implements AutoCloseable {
                         ch.pipeline().addLast(deadlines.bytes());
                         ch.pipeline().addLast(new HttpServerCodec(MAX_INITIAL_LINE, 16 * 1024, 64 * 1024));
                         ch.pipeline().addLast(deadlines.messages());
-                        security.access().ifPresent(access -> ch.pipeline().addLast(new HttpAuthFilter(access)));
+                        security.access().ifPresent(access -> ch.pipeline().addLast(new HttpAuthFilter(access, api::isMember)));
                         ch.pipeline().addLast(new JsonAggregator(MAX_BODY_BYTES));
                         ch.pipeline().addLast(new KvHttpHandler(api));
                     }

@@ -114,6 +114,13 @@ public final class KvNode implements AutoCloseable {
                 .onFatal(fatal::complete);
         if (joining) builder.joining();
         RaftServer server = builder.build();
+        OpsApi ops;
+        try {
+            ops = new OpsApi(server, events, metrics, security);
+        } catch (IOException e) {
+            metrics.close();
+            throw e;
+        }
         try {
             server.start();
         } catch (IOException | RuntimeException e) {
@@ -122,7 +129,7 @@ public final class KvNode implements AutoCloseable {
             throw new IOException("cannot start " + id + " (raft " + self.raft() + "): " + e.getMessage(), e);
         }
         KvHttpServer http = new KvHttpServer(id.value(), self.http(),
-                new KvApi(server, machine, cluster, new OpsApi(server, events, metrics), security.scheme()), security);
+                new KvApi(server, machine, cluster, ops, security.scheme()), security);
         try {
             http.start();
         } catch (IOException e) {

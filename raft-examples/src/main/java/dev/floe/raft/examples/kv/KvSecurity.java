@@ -140,6 +140,20 @@ public record KvSecurity(String clusterId, Optional<Tls> tls, Optional<KvAccess>
         }
     }
 
+    /**
+     * How this node calls the other members' HTTP APIs (the cluster view, follower readiness):
+     * plain HTTP without TLS; with TLS, HTTPS trusting the CA and presenting this node's own
+     * certificate, which the others accept as a member's (read role) even when their access file does
+     * not list it ({@link KvAccess}).
+     *
+     * @throws IOException when the PEM files cannot be read
+     */
+    public java.net.http.HttpClient peerHttpClient(java.time.Duration connectTimeout) throws IOException {
+        java.net.http.HttpClient.Builder b = java.net.http.HttpClient.newBuilder().connectTimeout(connectTimeout);
+        if (tls.isPresent()) b.sslContext(PemKeys.mutualContext(tls.get().certificate(), tls.get().key(), tls.get().ca()));
+        return b.build();
+    }
+
     /** Logs, loudly, what is exposed when {@code raft} or {@code http} listens beyond loopback without protection. */
     public void warnIfExposed(String node, Endpoint raft, Endpoint http) {
         if (tls.isEmpty() && (!loopback(raft.host()) || !loopback(http.host()))) {

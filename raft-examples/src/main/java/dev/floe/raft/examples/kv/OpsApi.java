@@ -37,13 +37,17 @@ final class OpsApi {
     private final RaftServer server;
     private final KvEvents events;
     private final NodeMetrics metrics;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(PEER_TIMEOUT).build();
+    private final HttpClient http;
+    private final String scheme;
     private final byte[] page;
 
-    OpsApi(RaftServer server, KvEvents events, NodeMetrics metrics) {
+    /** Calls other members as {@code security} says ({@link KvSecurity#peerHttpClient}). */
+    OpsApi(RaftServer server, KvEvents events, NodeMetrics metrics, KvSecurity security) throws IOException {
         this.server = server;
         this.events = events;
         this.metrics = metrics;
+        this.http = security.peerHttpClient(PEER_TIMEOUT);
+        this.scheme = security.scheme();
         try (InputStream in = OpsApi.class.getResourceAsStream("ui/index.html")) {
             if (in == null) throw new IllegalStateException("ui/index.html is missing from the jar");
             this.page = in.readAllBytes();
@@ -138,7 +142,7 @@ final class OpsApi {
                     asks.forEach((id, f) -> {
                         Map<String, Object> m = new LinkedHashMap<>();
                         m.put("id", id);
-                        m.put("url", Optional.ofNullable(s.members().get(NodeId.of(id))).map(e -> "http://" + e));
+                        m.put("url", Optional.ofNullable(s.members().get(NodeId.of(id))).map(e -> scheme + "://" + e));
                         try {
                             m.putAll(f.join());
                             m.put("id", id);
@@ -154,7 +158,7 @@ final class OpsApi {
     }
 
     private CompletableFuture<Map<String, Object>> fetch(Endpoint member, String path) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + member + path)).timeout(PEER_TIMEOUT).GET().build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(scheme + "://" + member + path)).timeout(PEER_TIMEOUT).GET().build();
         return http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).thenApply(r -> {
             if (r.statusCode() != 200) throw new IllegalStateException("HTTP " + r.statusCode() + " from " + member + path);
             @SuppressWarnings("unchecked")

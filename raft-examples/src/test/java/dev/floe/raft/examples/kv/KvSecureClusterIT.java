@@ -34,6 +34,7 @@ class KvSecureClusterIT {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
     void threeNodesWithScriptMadeCertificatesReplicateOverTlsAndCheckTokens() throws Exception {
         Path root = Files.createTempDirectory("raft-kv-secure-it-");
         SecureKv secure = SecureKv.create(Files.createDirectories(root.resolve("certs")), "n1", "n2", "n3");
@@ -87,6 +88,25 @@ class KvSecureClusterIT {
         assertThat(removal.status()).as(removal.body()).isEqualTo(401);
         assertThat(writer.send("DELETE", "/v1/members/n3", "").status()).isEqualTo(403);
         assertThat((List<?>) reader.send("GET", "/v1/status", "").json().get("members")).hasSize(3);
+
+        // The operator views ask the other members over HTTPS with the node's own certificate.
+        for (String url : urls) {
+            Map<String, Object> view = (Map<String, Object>) (Map<?, ?>) reader.sendTo(url, "GET", "/v1/cluster", "").json();
+            assertThat((List<Map<String, Object>>) view.get("members")).as(url + " /v1/cluster: " + view)
+                    .hasSize(3).allSatisfy(m -> assertThat(m).containsEntry("reachable", true));
+            KvTestCluster.await(WAIT, url + " ready", () -> ready(anonymous, url) ? Optional.of(true) : Optional.empty());
+        }
+    }
+
+    private static boolean ready(KvClient client, String url) {
+        try {
+            return client.sendTo(url, "GET", "/health/ready", "").status() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
     }
 
     private static long applied(KvClient client, String url) {

@@ -65,17 +65,32 @@ class KvSecurityOptionsTest {
                 """));
         String read = "Bearer reader-0123456789abcdef";
         String write = "Bearer writer-0123456789abcdef";
-        assertThat(access.check("GET", "/v1/kv/a", Optional.of(read), List.of())).isNull();
-        assertThat(access.check("PUT", "/v1/kv/a", Optional.of(read), List.of()).status()).isEqualTo(403);
-        assertThat(access.check("PUT", "/v1/kv/a", Optional.of(write), List.of())).isNull();
-        assertThat(access.check("DELETE", "/v1/members/n2", Optional.of(write), List.of()).status()).isEqualTo(403);
-        assertThat(access.check("DELETE", "/v1/members/n2", Optional.empty(), List.of("ops"))).isNull();
-        assertThat(access.check("POST", "/v1/leader", Optional.empty(), List.of("someone-else")).status()).isEqualTo(401);
+        assertThat(access.check("GET", "/v1/kv/a", Optional.of(read), List.of(), Optional.empty())).isNull();
+        assertThat(access.check("PUT", "/v1/kv/a", Optional.of(read), List.of(), Optional.empty()).status()).isEqualTo(403);
+        assertThat(access.check("PUT", "/v1/kv/a", Optional.of(write), List.of(), Optional.empty())).isNull();
+        assertThat(access.check("DELETE", "/v1/members/n2", Optional.of(write), List.of(), Optional.empty()).status()).isEqualTo(403);
+        assertThat(access.check("DELETE", "/v1/members/n2", Optional.empty(), List.of("ops"), Optional.empty())).isNull();
+        assertThat(access.check("POST", "/v1/leader", Optional.empty(), List.of("someone-else"), Optional.empty()).status()).isEqualTo(401);
         // A presented token decides alone, even on a connection with an admin certificate.
-        assertThat(access.check("POST", "/v1/snapshot", Optional.of("Bearer wrong-0123456789abcdef"), List.of("ops")).status())
+        assertThat(access.check("POST", "/v1/snapshot", Optional.of("Bearer wrong-0123456789abcdef"), List.of("ops"), Optional.empty()).status())
                 .isEqualTo(401);
-        assertThat(access.check("GET", "/v1/status", Optional.of("Basic xyz"), List.of()).status()).isEqualTo(401);
-        assertThat(access.check("GET", "/health", Optional.empty(), List.of())).isNull();
+        assertThat(access.check("GET", "/v1/status", Optional.of("Basic xyz"), List.of(), Optional.empty()).status()).isEqualTo(401);
+        assertThat(access.check("GET", "/health", Optional.empty(), List.of(), Optional.empty())).isNull();
+    }
+
+    @Test
+    void aMembersOwnCertificateMayReadButNotWriteOrAdminister() throws Exception {
+        KvAccess access = KvAccess.load(Files.writeString(dir.resolve("access"), "token writer-0123456789abcdef write\n"));
+        Optional<String> n2 = Optional.of("n2");
+        assertThat(access.check("GET", "/v1/node", Optional.empty(), List.of("n2"), n2)).isNull();
+        assertThat(access.check("GET", "/v1/kv/a", Optional.empty(), List.of("n2"), n2)).isNull();
+        assertThat(access.check("PUT", "/v1/kv/a", Optional.empty(), List.of("n2"), n2).status()).isEqualTo(403);
+        assertThat(access.check("DELETE", "/v1/members/n3", Optional.empty(), List.of("n2"), n2).status()).isEqualTo(403);
+        // Not a member (the caller's filter found no member named by the certificate): unauthenticated.
+        assertThat(access.check("GET", "/v1/node", Optional.empty(), List.of("n9"), Optional.empty()).status()).isEqualTo(401);
+        // A presented token still decides alone.
+        assertThat(access.check("GET", "/v1/node", Optional.of("Bearer wrong-0123456789abcdef"), List.of("n2"), n2).status())
+                .isEqualTo(401);
     }
 
     @Test

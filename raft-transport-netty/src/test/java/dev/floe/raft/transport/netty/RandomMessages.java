@@ -15,6 +15,8 @@ import dev.floe.raft.message.ReadIndexRequest;
 import dev.floe.raft.message.ReadIndexResponse;
 import dev.floe.raft.message.SnapshotRequest;
 import dev.floe.raft.message.SnapshotResponse;
+import dev.floe.raft.message.TermProbe;
+import dev.floe.raft.message.TermProbeResponse;
 import dev.floe.raft.message.TimeoutNow;
 import dev.floe.raft.message.VoteRequest;
 import dev.floe.raft.message.VoteResponse;
@@ -28,7 +30,7 @@ final class RandomMessages {
     static final List<Class<? extends Message>> TYPES = List.of(VoteRequest.class, VoteResponse.class,
             AppendRequest.class, AppendResponse.class, HeartbeatRequest.class, HeartbeatResponse.class,
             SnapshotRequest.class, SnapshotResponse.class, TimeoutNow.class, ReadIndexRequest.class,
-            ReadIndexResponse.class);
+            ReadIndexResponse.class, TermProbe.class, TermProbeResponse.class);
 
     private static final String ID_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-";
 
@@ -61,6 +63,8 @@ final class RandomMessages {
         }
         if (type == SnapshotResponse.class) return new SnapshotResponse(from, to, term, count(), count(), random.nextBoolean());
         if (type == TimeoutNow.class) return new TimeoutNow(from, to, term);
+        if (type == TermProbe.class) return new TermProbe(from, to, term, random.nextLong());
+        if (type == TermProbeResponse.class) return new TermProbeResponse(from, to, term, random.nextLong());
         if (type == ReadIndexRequest.class) return new ReadIndexRequest(from, to, term, random.nextLong());
         if (type == ReadIndexResponse.class) return new ReadIndexResponse(from, to, term, random.nextLong(), count(), random.nextBoolean());
         throw new IllegalArgumentException("no generator for " + type);

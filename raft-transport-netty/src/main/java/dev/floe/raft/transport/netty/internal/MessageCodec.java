@@ -12,6 +12,8 @@ import dev.floe.raft.message.ReadIndexRequest;
 import dev.floe.raft.message.ReadIndexResponse;
 import dev.floe.raft.message.SnapshotRequest;
 import dev.floe.raft.message.SnapshotResponse;
+import dev.floe.raft.message.TermProbe;
+import dev.floe.raft.message.TermProbeResponse;
 import dev.floe.raft.message.TimeoutNow;
 import dev.floe.raft.message.VoteRequest;
 import dev.floe.raft.message.VoteResponse;
@@ -96,6 +98,11 @@ public final class MessageCodec {
                     .setRequestId(m.requestId())
                     .setReadIndex(m.readIndex())
                     .setSuccess(m.success()));
+        } else if (message instanceof TermProbe m) {
+            frame.setTermProbe(dev.floe.raft.transport.proto.TermProbe.newBuilder().setTerm(m.term()).setProbeId(m.probeId()));
+        } else if (message instanceof TermProbeResponse m) {
+            frame.setTermProbeResponse(dev.floe.raft.transport.proto.TermProbeResponse.newBuilder()
+                    .setTerm(m.term()).setProbeId(m.probeId()));
         } else {
             throw new IllegalArgumentException("no wire mapping for " + message.getClass().getName());
         }
@@ -169,6 +176,10 @@ public final class MessageCodec {
                 }
                 case HEARTBEAT_BATCH, HOST_PING ->
                         throw new WireException(frame.getBodyCase() + " where one message was expected");
+                case TERM_PROBE -> new TermProbe(from, to, nonNegative(frame.getTermProbe().getTerm(), "term"),
+                        frame.getTermProbe().getProbeId());
+                case TERM_PROBE_RESPONSE -> new TermProbeResponse(from, to,
+                        nonNegative(frame.getTermProbeResponse().getTerm(), "term"), frame.getTermProbeResponse().getProbeId());
                 case HANDSHAKE -> throw new WireException("unexpected handshake after the connection's handshake");
                 case CLIENT_HANDSHAKE, CLIENT_SUBMIT, CLIENT_QUERY, CLIENT_RESPONSE ->
                         throw new WireException("client protocol frame (" + frame.getBodyCase() + ") on a peer connection");

@@ -1,0 +1,151 @@
+package dev.floe.raft.core;
+
+import static dev.floe.raft.core.TestCluster.between;
+import static dev.floe.raft.core.TestCluster.cmd;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.floe.raft.HardState;
+import dev.floe.raft.NodeId;
+import dev.floe.raft.message.AppendRequest;
+import dev.floe.raft.message.AppendResponse;
+import dev.floe.raft.message.HeartbeatResponse;
+import dev.floe.raft.message.Message;
+import dev.floe.raft.message.TermProbe;
+import dev.floe.raft.message.TermProbeResponse;
+import java.util.Optional;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A repairing member first learns its term back ({@link Repair}): it lost the highest term it
+ * joined with its hard state, so until enough voters told it their terms it acknowledges no leader,
+ * or a leader deposed in the forgotten term could commit with its help.
+ */
+class RepairForgottenTermTest {
+    private static final RaftOptions NO_PREVOTE = TestCluster.OPTIONS.withPreVote(false);
+
+    /**
+     * The hole the rule closes (seed 1052 of the former simulator): n1 leads term 1; n3, cut off
+     * from n1, wins term 2 with n2's vote but has replicated nothing yet; n2 then loses its hard
+     * state and restarts at term 1, the last term in its log. Without the rule n2 would accept and
+     * acknowledge n1's term-1 entry, n1 would commit it, and n3 would later commit its own entry at
+     * the same index with n2 — two different entries committed at one index.
+     */
+    @Test
+    void aMemberThatForgotItsTermDoesNotHelpALeaderDeposedInThatTermCommit() {
+        TestCluster c = new TestCluster(3, NO_PREVOTE);
+        c.elect("n1");
+        c.node("n1").propose(cmd("a"));
+        c.deliverAll();
+        long committedBefore = c.node("n1").commitIndex();
+
+        // n3 wins term 2 with n2's vote; n1 never hears of it, and n3's appends do not reach n2 yet.
+        // (n2 restarts first, so it has not heard from n1 lately and does not ignore n3, §4.2.3.)
+        c.restart("n2");
+        Predicate<Message> cutN1FromN3 = between("n1", "n3");
+        RaftNode n3 = c.node("n3");
+        while (n3.role() == Role.FOLLOWER) n3.tick();
+        c.deliverAll(cutN1FromN3.or(m -> m instanceof AppendRequest));
+        assertThat(n3.role()).isEqualTo(Role.LEADER);
+        assertThat(c.member("n2").hardState.load().term()).isEqualTo(2);
+
+        // n2 loses its hard state: it restarts at the last term of its log, repairing.
+        c.member("n2").hardState.save(new HardState(1, Optional.empty(), true));
+        c.restart("n2");
+        assertThat(c.node("n2").term()).isEqualTo(1);
+
+        // n1 (deposed in term 2, which n2 forgot) replicates an entry of term 1 to n2. n2's probe
+        // to n3 is lost: it has heard only n1's term, which does not meet every quorum.
+        Predicate<Message> n3Unreachable = m -> m.from().equals(n3.id()) || m.to().equals(n3.id());
+        c.node("n1").propose(cmd("from-the-deposed-leader"));
+        c.tickAll(3 * TestCluster.OPTIONS.heartbeatTicks(), n3Unreachable);
+        assertThat(c.take(m -> m instanceof AppendResponse || m instanceof HeartbeatResponse)).isEmpty();
+        assertThat(c.node("n1").commitIndex()).isEqualTo(committedBefore);
+        assertThat(c.node("n2").status().repairing()).isTrue();
+
+        // Once n3's answer arrives n2 is at term 2, and n1's term-1 traffic is stale to it.
+        c.tickAll(3 * TestCluster.OPTIONS.heartbeatTicks(), between("n1", "n3"));
+        assertThat(c.node("n2").term()).isGreaterThanOrEqualTo(2);
+        assertThat(c.node("n1").commitIndex()).isEqualTo(committedBefore);
+    }
+
+    @Test
+    void inAGroupOfThreeTheMemberNeedsBothOtherVotersTerms() {
+        TestCluster c = new TestCluster(3, NO_PREVOTE);
+        c.elect("n1");
+        c.member("n2").hardState.save(new HardState(1, Optional.empty(), true));
+        c.restart("n2");
+        RaftNode n2 = c.node("n2");
+
+        n2.tick();
+        java.util.List<Message> probes = c.take(m -> m instanceof TermProbe);
+        assertThat(probes).extracting(Message::to).containsExactlyInAnyOrder(NodeId.of("n1"), NodeId.of("n3"));
+        long probeId = ((TermProbe) probes.get(0)).probeId();
+
+        n2.step(new TermProbeResponse(NodeId.of("n1"), n2.id(), 1, probeId));
+        c.node("n1").propose(cmd("x"));
+        c.deliverAll(m -> m instanceof TermProbe);
+        assertThat(c.take(m -> true)).noneMatch(m -> m.from().equals(n2.id()) && m instanceof AppendResponse);
+
+        n2.step(new TermProbeResponse(NodeId.of("n3"), n2.id(), 1, probeId));
+        c.node("n1").propose(cmd("y"));
+        c.tickAll(3, m -> false);
+        assertThat(n2.commitIndex()).isEqualTo(c.node("n1").commitIndex());
+    }
+
+    @Test
+    void anAnswerToAnotherProbeRoundIsNotCounted() {
+        TestCluster c = new TestCluster(3, NO_PREVOTE);
+        c.elect("n1");
+        c.member("n2").hardState.save(new HardState(1, Optional.empty(), true));
+        c.restart("n2");
+        RaftNode n2 = c.node("n2");
+        n2.tick();
+        long probeId = probeIdOf(c, n2);
+
+        n2.step(new TermProbeResponse(NodeId.of("n1"), n2.id(), 1, probeId + 1));
+        n2.step(new TermProbeResponse(NodeId.of("n3"), n2.id(), 1, probeId + 1));
+        c.node("n1").propose(cmd("x"));
+        c.deliverAll(m -> m instanceof TermProbe);
+        assertThat(c.take(m -> true)).noneMatch(m -> m.from().equals(n2.id()) && m instanceof AppendResponse);
+        assertThat(n2.commitIndex()).isLessThan(c.node("n1").commitIndex());
+    }
+
+    @Test
+    void aHigherTermInAnAnswerIsAdoptedAndAProbesOwnTermChangesNothingAtTheReceiver() {
+        TestCluster c = new TestCluster(3, NO_PREVOTE);
+        c.elect("n1");
+        c.member("n2").hardState.save(new HardState(1, Optional.empty(), true));
+        c.restart("n2");
+        RaftNode n2 = c.node("n2");
+        n2.tick();
+        long probeId = probeIdOf(c, n2);
+        n2.step(new TermProbeResponse(NodeId.of("n3"), n2.id(), 7, probeId));
+        assertThat(n2.term()).isEqualTo(7);
+
+        RaftNode n1 = c.node("n1");
+        c.take(m -> true);
+        n1.step(new TermProbe(NodeId.of("n3"), n1.id(), 9, 42));
+        assertThat(n1.term()).isEqualTo(1);
+        assertThat(n1.role()).isEqualTo(Role.LEADER);
+        assertThat(c.take(m -> m instanceof TermProbeResponse)).singleElement()
+                .isEqualTo(new TermProbeResponse(n1.id(), NodeId.of("n3"), 1, 42));
+    }
+
+    @Test
+    void aRepairingMemberDoesNotAnswerProbesItsOwnTermMayBeForgotten() {
+        TestCluster c = new TestCluster(3, NO_PREVOTE);
+        c.elect("n1");
+        c.member("n2").hardState.save(new HardState(1, Optional.empty(), true));
+        c.restart("n2");
+        c.take(m -> true);
+        c.node("n2").step(new TermProbe(NodeId.of("n3"), NodeId.of("n2"), 1, 5));
+        assertThat(c.take(m -> m instanceof TermProbeResponse)).isEmpty();
+    }
+
+    /** Takes the probes {@code prober} has queued and returns their round's id. */
+    private static long probeIdOf(TestCluster c, RaftNode prober) {
+        return c.take(m -> m instanceof TermProbe && m.from().equals(prober.id())).stream()
+                .map(m -> ((TermProbe) m).probeId()).findFirst().orElseThrow();
+    }
+}
