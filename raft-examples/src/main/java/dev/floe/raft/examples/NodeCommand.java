@@ -47,6 +47,10 @@ final class NodeCommand implements Callable<Integer> {
     @Option(names = "--snapshot-keep", paramLabel = "N", description = "entries kept in the log behind a snapshot (default 1000)")
     Long snapshotKeep;
 
+    @Option(names = "--groups", defaultValue = "1", paramLabel = "N",
+            description = "split the keys over N Raft groups (each with its own leader) sharing this node's raft port; 1-1024, fixed for the cluster's life (default ${DEFAULT-VALUE})")
+    int groups;
+
     @Option(names = "--cluster-id", paramLabel = "ID", description = "the cluster's id; members of another cluster are refused (default raft-kv)")
     String clusterId;
 
@@ -94,6 +98,7 @@ final class NodeCommand implements Callable<Integer> {
                     + spec.members().stream().map(m -> m.id().value()).toList());
         }
         if (tickMs < 1 || tickMs > 10_000) throw new IllegalArgumentException("--tick-ms must be 1-10000");
+        if (groups < 1 || groups > 1024) throw new IllegalArgumentException("--groups must be 1-1024");
         RaftServerOptions options = KvNode.DEFAULT_OPTIONS.toBuilder().tickInterval(Duration.ofMillis(tickMs)).build();
         long every = snapshotEvery == null ? SnapshotOptions.defaults().afterEntries() : snapshotEvery;
         long keep = snapshotKeep == null ? SnapshotOptions.defaults().keepEntries() : snapshotKeep;
@@ -104,12 +109,13 @@ final class NodeCommand implements Callable<Integer> {
 
         KvNode node;
         try {
-            node = KvNode.start(nodeId, spec, dataDir, options, snapshots, join, KvSecurity.fromOptions(this::securityOption));
+            node = KvNode.start(nodeId, spec, dataDir, options, snapshots, join, KvSecurity.fromOptions(this::securityOption), groups);
         } catch (IOException e) {
             System.err.println("error: " + e.getMessage());
             return Main.FAILURE;
         }
-        System.out.println("raft-kv " + nodeId + " serving " + node.url() + " (raft " + node.member().raft() + ", data "
+        System.out.println("raft-kv " + nodeId + " serving " + node.url() + " (raft " + node.member().raft()
+                + (groups > 1 ? ", " + groups + " groups" : "") + ", data "
                 + dataDir.toAbsolutePath() + "; live page " + node.url() + "/ui)");
         System.out.flush();
         CompletableFuture<Integer> exit = new CompletableFuture<>();

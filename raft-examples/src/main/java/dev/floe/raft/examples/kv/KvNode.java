@@ -1,18 +1,27 @@
 package dev.floe.raft.examples.kv;
 
+import dev.floe.raft.GroupId;
 import dev.floe.raft.NodeId;
+import dev.floe.raft.server.RaftEvent;
+import dev.floe.raft.server.RaftHost;
 import dev.floe.raft.server.RaftServer;
 import dev.floe.raft.server.RaftServerOptions;
 import dev.floe.raft.server.ServerHealth;
 import dev.floe.raft.server.SnapshotOptions;
+import dev.floe.raft.storage.FileGroupStorage;
 import dev.floe.raft.storage.FileStorage;
 import dev.floe.raft.storage.StorageOptions;
+import dev.floe.raft.transport.netty.NettyHostTransport;
 import dev.floe.raft.transport.netty.NettyTransport;
 import dev.floe.raft.transport.netty.NettyTransportConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * One running raft-kv member: a {@link RaftServer} over a {@link FileStorage} directory and a
@@ -35,19 +44,20 @@ public final class KvNode implements AutoCloseable {
             .build();
 
     private final Member self;
-    private final RaftServer server;
-    private final KvStateMachine machine;
+    private final KvShards shards;
+    /** What runs the Raft groups: the one RaftServer, or the RaftHost of a node with several groups. */
+    private final AutoCloseable raft;
     private final KvHttpServer http;
     private final java.util.concurrent.CompletableFuture<ServerHealth> fatal;
     private final NodeMetrics metrics;
     private final String scheme;
 
-    private KvNode(Member self, RaftServer server, KvStateMachine machine, KvHttpServer http,
+    private KvNode(Member self, KvShards shards, AutoCloseable raft, KvHttpServer http,
                    java.util.concurrent.CompletableFuture<ServerHealth> fatal, NodeMetrics metrics, String scheme) {
         this.scheme = scheme;
         this.self = self;
-        this.server = server;
-        this.machine = machine;
+        this.shards = shards;
+        this.raft = raft;
         this.http = http;
         this.fatal = fatal;
         this.metrics = metrics;
@@ -80,6 +90,24 @@ public final class KvNode implements AutoCloseable {
      */
     public static KvNode start(NodeId id, ClusterSpec cluster, Path dataDir, RaftServerOptions options,
                                SnapshotOptions snapshots, boolean joining, KvSecurity security) throws IOException {
+        return start(id, cluster, dataDir, options, snapshots, joining, security, 1);
+    }
+
+    /**
+     * Like {@link #start(NodeId, ClusterSpec, Path, RaftServerOptions, SnapshotOptions, boolean, KvSecurity)},
+     * with the keys split over {@code groups} Raft groups ({@link KvShards}); every member of the
+     * cluster is a member of every group, each group elects its own leader, and the groups share one
+     * {@link RaftHost}: one raft port, one connection per pair of nodes, fixed thread pools, the
+     * groups' logs under {@code dataDir/groups/kv-<i>/}. One group (the default) is the classic node:
+     * one {@link RaftServer} on {@code dataDir} itself.
+     *
+     * @throws IllegalArgumentException if {@code groups} is below 1, or above 1 with {@code joining}
+     */
+    public static KvNode start(NodeId id, ClusterSpec cluster, Path dataDir, RaftServerOptions options,
+                               SnapshotOptions snapshots, boolean joining, KvSecurity security, int groups) throws IOException {
+        if (groups < 1) throw new IllegalArgumentException("--groups must be at least 1");
+        checkLayout(dataDir, groups);
+        if (groups > 1) return startGroups(id, cluster, dataDir, options, snapshots, joining, security, groups);
         Member self = cluster.member(id).orElseThrow(() -> new IllegalArgumentException(
                 "--id " + id + " is not in --cluster " + cluster));
         Files.createDirectories(dataDir);
@@ -128,16 +156,109 @@ public final class KvNode implements AutoCloseable {
             metrics.close();
             throw new IOException("cannot start " + id + " (raft " + self.raft() + "): " + e.getMessage(), e);
         }
-        KvHttpServer http = new KvHttpServer(id.value(), self.http(),
-                new KvApi(server, machine, cluster, ops, security.scheme()), security);
+        KvShards shards = new KvShards(List.of(new KvShards.Shard(GroupId.DEFAULT, server, machine)));
+        return serve(self, shards, server, cluster, ops, fatal, metrics, security);
+    }
+
+    /** The HTTP API over {@code shards}; closes {@code raft} and the metrics if it cannot listen. */
+    private static KvNode serve(Member self, KvShards shards, AutoCloseable raft, ClusterSpec cluster, OpsApi ops,
+                                CompletableFuture<ServerHealth> fatal, NodeMetrics metrics, KvSecurity security) throws IOException {
+        KvHttpServer http = new KvHttpServer(self.id().value(), self.http(), new KvApi(shards, cluster, ops, security.scheme()), security);
         try {
             http.start();
         } catch (IOException e) {
-            server.close();
+            closeQuietly(raft);
             metrics.close();
             throw e;
         }
-        return new KvNode(self, server, machine, http, fatal, metrics, security.scheme());
+        return new KvNode(self, shards, raft, http, fatal, metrics, security.scheme());
+    }
+
+    private static KvNode startGroups(NodeId id, ClusterSpec cluster, Path dataDir, RaftServerOptions options,
+                                      SnapshotOptions snapshots, boolean joining, KvSecurity security, int groups) throws IOException {
+        if (joining) throw new IllegalArgumentException("--join is not supported with --groups > 1");
+        Member self = cluster.member(id).orElseThrow(() -> new IllegalArgumentException(
+                "--id " + id + " is not in --cluster " + cluster));
+        Files.createDirectories(dataDir);
+        security.warnIfExposed(id.value(), self.raft(), self.http());
+        NettyTransportConfig.Builder net = NettyTransportConfig.builder(security.clusterId(), id, self.raft());
+        security.peerTls().ifPresent(net::tls);
+        for (Member m : cluster.members()) if (!m.id().equals(id)) net.peer(m.id(), m.raft());
+        RaftHost host = RaftHost.builder(id, new NettyHostTransport(net.build()), FileGroupStorage.at(dataDir, StorageOptions.defaults()))
+                .build();
+        NodeMetrics metrics = new NodeMetrics(id);
+        KvEvents events = new KvEvents();
+        CompletableFuture<ServerHealth> fatal = new CompletableFuture<>();
+        List<dev.floe.raft.Member> members = cluster.members().stream()
+                .map(m -> dev.floe.raft.Member.voter(m.id(), m.raft(), m.http())).toList();
+        List<KvShards.Shard> shards = new ArrayList<>();
+        try {
+            host.start();
+            for (int i = 0; i < groups; i++) {
+                GroupId group = KvShards.groupId(i);
+                KvStateMachine machine = new KvStateMachine();
+                boolean first = i == 0;
+                RaftServer server = host.startGroup(group, b -> {
+                    b.members(members).stateMachine(machine).snapshotOptions(snapshots).options(options)
+                            .listener(metrics.group(group.value()))
+                            // The host removes a group that failed; the node then stops, as a one-group node does.
+                            .listener(event -> {
+                                if (event instanceof RaftEvent.FatalError f) {
+                                    fatal.complete(new ServerHealth(ServerHealth.State.STOPPED,
+                                            Optional.of("group " + group + ": " + f.what()), Optional.ofNullable(f.cause())));
+                                }
+                            });
+                    if (first) b.listener(events);
+                });
+                shards.add(new KvShards.Shard(group, server, machine));
+            }
+        } catch (IOException | RuntimeException e) {
+            host.close();
+            metrics.close();
+            throw new IOException("cannot start " + id + " (raft " + self.raft() + ", " + groups + " groups): " + e.getMessage(), e);
+        }
+        OpsApi ops;
+        try {
+            ops = new OpsApi(shards.get(0).server(), events, metrics, security);
+        } catch (IOException e) {
+            host.close();
+            metrics.close();
+            throw e;
+        }
+        return serve(self, new KvShards(shards), host, cluster, ops, fatal, metrics, security);
+    }
+
+    /**
+     * Refuses a data directory written with another number of groups: keys are routed by
+     * {@code crc32c(key) mod groups}, so a different count would look for keys in the wrong group.
+     */
+    private static void checkLayout(Path dataDir, int groups) throws IOException {
+        Path grouped = dataDir.resolve("groups");
+        boolean hasGroups = Files.isDirectory(grouped);
+        boolean hasSingle = Files.exists(dataDir.resolve("log")) || Files.exists(dataDir.resolve("hardstate"));
+        if (groups == 1 && hasGroups) {
+            throw new IOException(dataDir + " holds the data of a node started with --groups > 1 (" + grouped + "); start it with the same --groups");
+        }
+        if (groups > 1 && hasSingle && !hasGroups) {
+            throw new IOException(dataDir + " holds the data of a one-group node; --groups " + groups + " would not find its keys");
+        }
+        if (groups > 1 && hasGroups) {
+            java.util.SortedSet<GroupId> found = FileGroupStorage.at(dataDir, StorageOptions.defaults()).groups();
+            java.util.Set<GroupId> expected = new java.util.TreeSet<>();
+            for (int i = 0; i < groups; i++) expected.add(KvShards.groupId(i));
+            if (!found.isEmpty() && !found.equals(expected)) {
+                throw new IOException(dataDir + " holds groups " + found + " but --groups " + groups + " means " + expected
+                        + "; the number of groups is fixed for a cluster's life");
+            }
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception e) {
+            org.slf4j.LoggerFactory.getLogger(KvNode.class).warn("closing {} failed", c, e);
+        }
     }
 
     public NodeId id() {
@@ -148,9 +269,14 @@ public final class KvNode implements AutoCloseable {
         return self;
     }
 
-    /** The Raft server, for programs that use the library directly (the demo, tests). */
+    /** The Raft server (the first group's, with several), for programs that use the library directly (the demo, tests). */
     public RaftServer server() {
-        return server;
+        return shards.first().server();
+    }
+
+    /** Every group on this node, with its server and state machine. */
+    KvShards shards() {
+        return shards;
     }
 
     /**
@@ -162,8 +288,9 @@ public final class KvNode implements AutoCloseable {
         return fatal;
     }
 
+    /** The state machine (the first group's, with several). */
     public KvStateMachine machine() {
-        return machine;
+        return shards.first().machine();
     }
 
     /** The base URL of this node's HTTP API, like {@code http://127.0.0.1:8001} ({@code https} with TLS). */
@@ -174,7 +301,7 @@ public final class KvNode implements AutoCloseable {
     @Override
     public void close() {
         http.close();
-        server.close();
+        closeQuietly(raft);
         metrics.close();
     }
 }

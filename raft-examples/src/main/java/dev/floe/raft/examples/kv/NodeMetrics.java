@@ -23,8 +23,10 @@ final class NodeMetrics implements AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final JvmGcMetrics gc = new JvmGcMetrics();
     private final FloeMetrics floe;
+    private final NodeId id;
 
     NodeMetrics(NodeId id) {
+        this.id = id;
         new ClassLoaderMetrics().bindTo(registry);
         new JvmMemoryMetrics().bindTo(registry);
         gc.bindTo(registry);
@@ -37,6 +39,11 @@ final class NodeMetrics implements AutoCloseable {
     /** The listener to register with the Raft server, and to add storage and transport meters to. */
     FloeMetrics floe() {
         return floe;
+    }
+
+    /** The listener of group {@code group} of a node with several groups (meters tagged with that group). */
+    FloeMetrics group(String group) {
+        return FloeMetrics.of(registry, group, id);
     }
 
     /** Every meter, in Prometheus text format. */

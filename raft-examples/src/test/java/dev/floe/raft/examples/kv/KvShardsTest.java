@@ -1,0 +1,117 @@
+package dev.floe.raft.examples.kv;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.floe.raft.Bytes;
+import dev.floe.raft.server.SnapshotOptions;
+import dev.floe.raft.testkit.Await;
+import dev.floe.raft.testkit.FreePorts;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** raft-kv with {@code --groups N}: keys split over N Raft groups sharing one RaftHost per node. */
+class KvShardsTest {
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final int GROUPS = 4;
+
+    @TempDir
+    Path root;
+
+    @Test
+    void aKeyAlwaysMapsToTheSameGroupAndEveryGroupGetsKeys() {
+        Set<Integer> used = new HashSet<>();
+        for (int i = 0; i < 100; i++) {
+            Bytes key = Bytes.utf8("key-" + i);
+            int g = KvShards.indexOf(key, GROUPS);
+            assertThat(g).isBetween(0, GROUPS - 1).isEqualTo(KvShards.indexOf(Bytes.utf8("key-" + i), GROUPS));
+            used.add(g);
+        }
+        assertThat(used).hasSize(GROUPS);
+    }
+
+    @Test
+    void threeNodesWithFourGroupsServeEveryKeyThroughAnyNodeAndSurviveLosingOne() throws Exception {
+        List<Member> members = new ArrayList<>();
+        for (int i = 1; i <= 3; i++) members.add(Member.parse("n" + i + "=127.0.0.1:" + FreePorts.next() + ":" + FreePorts.next()));
+        ClusterSpec spec = new ClusterSpec(members);
+        Map<String, KvNode> nodes = new LinkedHashMap<>();
+        try {
+            for (Member m : members) {
+                nodes.put(m.id().value(), KvNode.start(m.id(), spec, root.resolve(m.id().value()), KvTestCluster.fastOptions(),
+                        SnapshotOptions.defaults(), false, KvSecurity.plaintext(), GROUPS));
+            }
+            List<String> urls = nodes.values().stream().map(KvNode::url).toList();
+            KvClient client = new KvClient(urls, WAIT);
+            // Every group elects a leader; /v1/status lists each group with its role.
+            Await.until(WAIT, "a leader in every group", () -> nodes.values().stream()
+                    .allMatch(n -> n.shards().all().stream().allMatch(s -> s.server().status().leader().isPresent())));
+            Map<?, ?> status = client.status(urls.get(0));
+            assertThat((List<?>) status.get("groups")).hasSize(GROUPS)
+                    .allSatisfy(g -> assertThat(((Map<?, ?>) g).keySet().containsAll(List.of("group", "role", "term", "leader", "commitIndex"))).as(g.toString()).isTrue());
+
+            Map<String, String> written = new LinkedHashMap<>();
+            for (int i = 0; i < 40; i++) {
+                KvClient.Answer a = client.put("k" + i, "v" + i);
+                assertThat(a.status()).as(a.body()).isEqualTo(200);
+                written.put("k" + i, "v" + i);
+            }
+            // Each key was committed in its own group only.
+            KvNode n1 = nodes.get("n1");
+            for (String key : written.keySet()) {
+                KvShards.Shard home = n1.shards().of(Bytes.utf8(key));
+                Await.until(WAIT, key + " applied in " + home.group(), () -> home.machine().localGet(Bytes.utf8(key)).isPresent());
+                for (KvShards.Shard other : n1.shards().all()) {
+                    if (other != home) assertThat(other.machine().localGet(Bytes.utf8(key))).as(key + " in " + other.group()).isEmpty();
+                }
+            }
+            for (String url : urls) {
+                for (Map.Entry<String, String> e : written.entrySet()) {
+                    assertThat(client.get(url, e.getKey(), "linearizable")).as(url + " " + e.getKey()).contains(e.getValue());
+                }
+            }
+
+            // Lose the node that leads the most groups: the other two elect leaders for those groups
+            // and keep every acknowledged write.
+            String victim = nodes.entrySet().stream().max(java.util.Comparator.comparingLong(e -> e.getValue().shards().all().stream()
+                    .filter(s -> s.server().status().isLeader()).count())).orElseThrow().getKey();
+            nodes.remove(victim).close();
+            List<String> left = nodes.values().stream().map(KvNode::url).toList();
+            KvClient survivors = new KvClient(left, WAIT);
+            for (int i = 40; i < 60; i++) {
+                KvClient.Answer a = survivors.put("k" + i, "v" + i);
+                assertThat(a.status()).as(a.body()).isEqualTo(200);
+                written.put("k" + i, "v" + i);
+            }
+            for (Map.Entry<String, String> e : written.entrySet()) {
+                assertThat(survivors.get(left.get(0), e.getKey(), "linearizable")).as(e.getKey()).contains(e.getValue());
+            }
+        } finally {
+            nodes.values().forEach(KvNode::close);
+        }
+    }
+
+    @Test
+    void aDataDirectoryRefusesAnotherNumberOfGroups() throws Exception {
+        Member m = Member.parse("n1=127.0.0.1:" + FreePorts.next() + ":" + FreePorts.next());
+        ClusterSpec spec = new ClusterSpec(List.of(m));
+        Path dir = root.resolve("n1");
+        KvNode.start(m.id(), spec, dir, KvTestCluster.fastOptions(), SnapshotOptions.defaults(), false, KvSecurity.plaintext(), 2).close();
+        assertThat(Files.isDirectory(dir.resolve("groups"))).isTrue();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> KvNode.start(m.id(), spec, dir, KvTestCluster.fastOptions(),
+                        SnapshotOptions.defaults(), false, KvSecurity.plaintext(), 3))
+                .hasMessageContaining("the number of groups is fixed");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> KvNode.start(m.id(), spec, dir, KvTestCluster.fastOptions(),
+                        SnapshotOptions.defaults(), false, KvSecurity.plaintext(), 1))
+                .hasMessageContaining("--groups > 1");
+    }
+
+}
