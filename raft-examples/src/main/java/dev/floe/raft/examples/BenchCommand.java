@@ -4,6 +4,7 @@ import dev.floe.raft.examples.bench.KvBench;
 import dev.floe.raft.examples.bench.KvBenchSettings;
 import dev.floe.raft.examples.bench.KvScale;
 import dev.floe.raft.examples.bench.ScaleSettings;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -38,6 +39,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--measure", paramLabel = "S", description = "measured seconds (default 10)")
     String measure;
 
+    @Option(names = "--groups", paramLabel = "G,...",
+            description = "spread the writes over G Raft groups on three RaftHosts, one run each (e.g. 1,8,64,256); in-process at each group's leader")
+    String groups;
+
     @Option(names = "--scale", paramLabel = "restart,snapshot,catchup", description = "measure how the cost grows instead")
     String scale;
 
@@ -54,7 +59,17 @@ final class BenchCommand implements Callable<Integer> {
                 "--reads", nullable(reads), "--warmup", nullable(warmup), "--measure", nullable(measure),
                 "--scale", nullable(scale), "--scale-entries", nullable(scaleEntries), "--scale-mb", nullable(scaleMb))
                 .forEach((k, v) -> { if (!v.isEmpty()) given.put(k, v); });
-        if (scale != null) {
+        if (groups != null) {
+            List<Integer> counts = new java.util.ArrayList<>();
+            for (String g : groups.split(",")) {
+                try {
+                    counts.add(Integer.parseInt(g.trim()));
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("--groups needs integers, got '" + g + "'");
+                }
+            }
+            new dev.floe.raft.examples.bench.GroupsBench(System.out).run(KvBenchSettings.parse(given::get), counts);
+        } else if (scale != null) {
             new KvScale(System.out).run(ScaleSettings.parse(given::get));
         } else {
             new KvBench(System.out).run(KvBenchSettings.parse(given::get));

@@ -180,7 +180,8 @@ public final class KvBench {
         return json.toString();
     }
 
-    private void deleteRecursively(Path dir) {
+    /** Deletes {@code dir} and everything under it; a failure is only logged (a benchmark's temporary data). */
+    static void deleteRecursively(Path dir) {
         if (!Files.exists(dir)) return;
         try {
             Files.walkFileTree(dir, new SimpleFileVisitor<>() {
@@ -197,7 +198,7 @@ public final class KvBench {
                 }
             });
         } catch (IOException e) {
-            log.println("[peerbench] warning: could not delete " + dir + ": " + e);
+            System.err.println("[peerbench] warning: could not delete " + dir + ": " + e);
         }
     }
 }
