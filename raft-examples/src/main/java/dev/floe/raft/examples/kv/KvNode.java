@@ -142,9 +142,10 @@ public final class KvNode implements AutoCloseable {
                 .onFatal(fatal::complete);
         if (joining) builder.joining();
         RaftServer server = builder.build();
+        KvShards shards = new KvShards(List.of(new KvShards.Shard(GroupId.DEFAULT, server, machine)));
         OpsApi ops;
         try {
-            ops = new OpsApi(server, events, metrics, security);
+            ops = new OpsApi(shards, events, metrics, security);
         } catch (IOException e) {
             metrics.close();
             throw e;
@@ -156,7 +157,6 @@ public final class KvNode implements AutoCloseable {
             metrics.close();
             throw new IOException("cannot start " + id + " (raft " + self.raft() + "): " + e.getMessage(), e);
         }
-        KvShards shards = new KvShards(List.of(new KvShards.Shard(GroupId.DEFAULT, server, machine)));
         return serve(self, shards, server, cluster, ops, fatal, metrics, security);
     }
 
@@ -217,15 +217,16 @@ public final class KvNode implements AutoCloseable {
             metrics.close();
             throw new IOException("cannot start " + id + " (raft " + self.raft() + ", " + groups + " groups): " + e.getMessage(), e);
         }
+        KvShards all = new KvShards(shards);
         OpsApi ops;
         try {
-            ops = new OpsApi(shards.get(0).server(), events, metrics, security);
+            ops = new OpsApi(all, events, metrics, security);
         } catch (IOException e) {
             host.close();
             metrics.close();
             throw e;
         }
-        return serve(self, new KvShards(shards), host, cluster, ops, fatal, metrics, security);
+        return serve(self, all, host, cluster, ops, fatal, metrics, security);
     }
 
     /**

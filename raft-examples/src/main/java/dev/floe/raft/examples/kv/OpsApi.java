@@ -34,6 +34,7 @@ final class OpsApi {
     private static final Duration PEER_TIMEOUT = Duration.ofSeconds(1);
     private static final String HTML = "text/html; charset=utf-8";
 
+    private final KvShards shards;
     private final RaftServer server;
     private final KvEvents events;
     private final NodeMetrics metrics;
@@ -41,9 +42,14 @@ final class OpsApi {
     private final String scheme;
     private final byte[] page;
 
-    /** Calls other members as {@code security} says ({@link KvSecurity#peerHttpClient}). */
-    OpsApi(RaftServer server, KvEvents events, NodeMetrics metrics, KvSecurity security) throws IOException {
-        this.server = server;
+    /**
+     * The views of a node whose groups are {@code shards}: they speak for the first group, except
+     * liveness and readiness, which need every group. Calls other members as {@code security} says
+     * ({@link KvSecurity#peerHttpClient}).
+     */
+    OpsApi(KvShards shards, KvEvents events, NodeMetrics metrics, KvSecurity security) throws IOException {
+        this.shards = shards;
+        this.server = shards.first().server();
         this.events = events;
         this.metrics = metrics;
         this.http = security.peerHttpClient(PEER_TIMEOUT);
@@ -66,7 +72,7 @@ final class OpsApi {
             case "/metrics" -> done(new Reply(200, NodeMetrics.CONTENT_TYPE, Map.of(),
                     metrics.scrape().getBytes(StandardCharsets.UTF_8)));
             case "/health/live" -> {
-                boolean live = server.status().running();
+                boolean live = shards.all().stream().allMatch(g -> g.server().status().running());
                 yield done(Reply.json(live ? 200 : 503, Json.obj("live", live)));
             }
             case "/health", "/health/ready" -> ready(maxLag(params)).thenApply(h ->
@@ -100,6 +106,16 @@ final class OpsApi {
      */
     private CompletableFuture<Map<String, Object>> ready(long maxLag) {
         ServerStatus s = server.status();
+        if (shards.sharded()) {
+            // Every other group as far as this node knows it (a leader known, applied within the bound of
+            // its own commit index); the first group as below, against its leader's commit index.
+            for (KvShards.Shard g : shards.all().subList(1, shards.all().size())) {
+                ServerStatus gs = g.server().status();
+                String reason = !gs.running() ? "stopped" : gs.leader().isEmpty() ? "no leader known"
+                        : gs.commitIndex() - gs.appliedIndex() > maxLag ? "applying: " + (gs.commitIndex() - gs.appliedIndex()) + " behind" : "";
+                if (!reason.isEmpty()) return done(health(gs.running(), false, "group " + g.group() + ": " + reason, -1, s));
+            }
+        }
         if (!s.running()) return done(health(false, false, "stopped", -1, s));
         if (s.leader().isEmpty()) return done(health(true, false, "no leader known", -1, s));
         if (s.isLeader()) return done(verdict(s.commitIndex(), maxLag, s));

@@ -79,6 +79,12 @@ class KvShardsTest {
                 }
             }
 
+            // Ready once every group knows a leader and has applied what it knows committed.
+            for (String url : urls) {
+                Await.until(WAIT, url + " ready", () -> statusOf(client, url, "/health/ready") == 200);
+                assertThat(statusOf(client, url, "/health/live")).isEqualTo(200);
+            }
+
             // Lose the node that leads the most groups: the other two elect leaders for those groups
             // and keep every acknowledged write.
             String victim = nodes.entrySet().stream().max(java.util.Comparator.comparingLong(e -> e.getValue().shards().all().stream()
@@ -114,4 +120,15 @@ class KvShardsTest {
                 .hasMessageContaining("--groups > 1");
     }
 
+
+    private static int statusOf(KvClient client, String url, String path) {
+        try {
+            return client.sendTo(url, "GET", path, "").status();
+        } catch (java.io.IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
 }
