@@ -68,24 +68,33 @@ public final class RaftHost implements AutoCloseable {
     private final HostTransport transport;
     private final GroupStorage storage;
     private final RaftHostOptions options;
-    private final Clock clock = Clock.system();
+    private final Clock clock;
+    /** The runtime given to the builder, or empty: the host then makes (and closes) its pools. */
+    private final Optional<GivenRuntime> given;
     private final ConcurrentSkipListMap<GroupId, RaftServer> groups = new ConcurrentSkipListMap<>();
     private final HostLiveness liveness;
     private final Object lifecycle = new Object();
     private volatile State state = State.NEW;
-    private Scheduler.Pool consensus;
-    private Scheduler.Pool disk;
-    private Scheduler.Pool user;
+    private Scheduler consensus;
+    private Scheduler disk;
+    private Scheduler user;
+    private final List<Scheduler.Pool> owned = new ArrayList<>();
     private Scheduler.Activity maintenance;
     private volatile boolean stopping;
     /** Maintenance activity only. */
     private long nextBalance;
 
-    private RaftHost(NodeId self, HostTransport transport, GroupStorage storage, RaftHostOptions options) {
+    /** A runtime SPI given to the builder instead of the host's own pools. */
+    private record GivenRuntime(Scheduler consensus, Scheduler disk, Scheduler user, Clock clock) {
+    }
+
+    private RaftHost(NodeId self, HostTransport transport, GroupStorage storage, RaftHostOptions options, Optional<GivenRuntime> given) {
         this.self = self;
         this.transport = transport;
         this.storage = storage;
         this.options = options;
+        this.given = given;
+        this.clock = given.map(GivenRuntime::clock).orElse(Clock.system());
         this.liveness = new HostLiveness(clock, options.suspectAfter().toNanos());
     }
 
@@ -116,15 +125,19 @@ public final class RaftHost implements AutoCloseable {
         synchronized (lifecycle) {
             if (state != State.NEW) throw new IllegalStateException("host " + self + " is " + state);
             String prefix = "floe-" + self.value() + "-";
-            consensus = Scheduler.pool(prefix + "consensus", options.consensusThreads(), options.timerSlot());
-            disk = Scheduler.pool(prefix + "disk", options.diskThreads(), options.timerSlot());
-            user = Scheduler.pool(prefix + "user", options.userThreads(), options.timerSlot());
+            if (given.isPresent()) {
+                consensus = given.get().consensus();
+                disk = given.get().disk();
+                user = given.get().user();
+            } else {
+                consensus = own(Scheduler.pool(prefix + "consensus", options.consensusThreads(), options.timerSlot()));
+                disk = own(Scheduler.pool(prefix + "disk", options.diskThreads(), options.timerSlot()));
+                user = own(Scheduler.pool(prefix + "user", options.userThreads(), options.timerSlot()));
+            }
             try {
                 transport.start(self, liveness::heard);
             } catch (Exception e) {
-                consensus.close();
-                disk.close();
-                user.close();
+                owned.forEach(Scheduler.Pool::close);
                 transport.close();
                 state = State.CLOSED;
                 if (e instanceof IOException io) throw io;
@@ -137,6 +150,11 @@ public final class RaftHost implements AutoCloseable {
             LOG.info("host {} started ({} consensus, {} disk, {} user threads)", self, options.consensusThreads(),
                     options.diskThreads(), options.userThreads());
         }
+    }
+
+    private Scheduler.Pool own(Scheduler.Pool pool) {
+        owned.add(pool);
+        return pool;
     }
 
     /**
@@ -363,9 +381,7 @@ public final class RaftHost implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         transport.close();
-        consensus.close();
-        disk.close();
-        user.close();
+        owned.forEach(Scheduler.Pool::close);
         LOG.info("host {} closed", self);
     }
 
@@ -398,6 +414,7 @@ public final class RaftHost implements AutoCloseable {
         private final HostTransport transport;
         private final GroupStorage storage;
         private RaftHostOptions options = RaftHostOptions.defaults();
+        private Optional<GivenRuntime> runtime = Optional.empty();
 
         private Builder(NodeId self, HostTransport transport, GroupStorage storage) {
             this.self = Objects.requireNonNull(self, "self");
@@ -416,9 +433,27 @@ public final class RaftHost implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The runtime SPI to run every group (and the host's maintenance) on, instead of the pools
+         * the host would make from {@link RaftHostOptions#consensusThreads()} and the other sizes: a
+         * deterministic simulator passes its scheduler (three times) and its clock to run whole hosts
+         * in simulated time. The host does not close them.
+         *
+         * @param consensus where the consensus loops and the host's maintenance run
+         * @param disk      where the activities that wait for the disk run
+         * @param user      where the activities that run user code run
+         * @param time      the clock they all run on
+         * @return this builder
+         */
+        public Builder runtime(Scheduler consensus, Scheduler disk, Scheduler user, Clock time) {
+            runtime = Optional.of(new GivenRuntime(Objects.requireNonNull(consensus, "consensus"), Objects.requireNonNull(disk, "disk"),
+                    Objects.requireNonNull(user, "user"), Objects.requireNonNull(time, "clock")));
+            return this;
+        }
+
         /** {@return the host, not started} */
         public RaftHost build() {
-            return new RaftHost(self, transport, storage, options);
+            return new RaftHost(self, transport, storage, options, runtime);
         }
     }
 }
