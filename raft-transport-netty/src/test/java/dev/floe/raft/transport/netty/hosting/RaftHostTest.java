@@ -128,6 +128,33 @@ class RaftHostTest {
         }
     }
 
+    /** A host dies (its transport falls silent first, like a crashed process): every group it led elects a new leader. */
+    @Test
+    void theGroupsOfADeadHostElectNewLeadersOnTheOthers() throws Exception {
+        try (HostCluster cluster = new HostCluster(3)) {
+            List<GroupId> groups = new ArrayList<>();
+            for (int i = 0; i < 4; i++) groups.add(GroupId.of("d" + i));
+            for (GroupId g : groups) cluster.startEverywhere(g);
+            NodeId victim = cluster.host(1).id();
+            for (GroupId g : groups) {
+                Await.until(HostCluster.WAIT, "h1 to lead " + g, () -> {
+                    RaftServer leader = cluster.awaitLeader(g);
+                    if (leader.id().equals(victim)) return true;
+                    leader.transferLeadership(victim).exceptionally(e -> null);
+                    return false;
+                });
+            }
+            cluster.transports.get(victim).close();
+            cluster.host(1).close();
+            cluster.hosts.remove(victim);
+            for (GroupId g : groups) {
+                RaftServer leader = cluster.awaitLeader(g);
+                assertThat(leader.id()).isNotEqualTo(victim);
+                leader.submit(Bytes.utf8("after")).get(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
     private static Map<NodeId, Integer> leadersPerHost(HostCluster cluster, List<GroupId> groups) {
         Map<NodeId, Integer> counts = new TreeMap<>();
         for (RaftHost host : cluster.hosts.values()) {
