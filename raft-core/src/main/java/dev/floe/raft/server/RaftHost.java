@@ -50,6 +50,9 @@ import org.slf4j.LoggerFactory;
  * so the consensus core stays single-threaded; a group whose state machine is slow or blocked holds
  * one user thread and stalls only itself.
  *
+ * <p>Every group logs under the host's node id; during its activities' runs the slf4j logging context
+ * holds its group id under {@code floe.group} (show it with {@code %X{floe.group}} in a pattern).
+ *
  * <p>The host also runs one maintenance activity on the consensus pool: every
  * {@link RaftHostOptions#pingInterval()} it pings each peer host it shares a group with, and when a
  * peer host has been silent for {@link RaftHostOptions#suspectAfter()} it tells every local group led
@@ -209,7 +212,8 @@ public final class RaftHost implements AutoCloseable {
             describe.accept(builder);
             RaftServer[] built = new RaftServer[1];
             builder.id(self)
-                    .runtime(consensus, disk, user, clock)
+                    .runtime(new GroupScheduler(consensus, group), new GroupScheduler(disk, group),
+                            new GroupScheduler(user, group), clock)
                     .transport(groupTransport)
                     .storage(stores.log(), stores.hardState())
                     .onFatal(health -> {
