@@ -77,6 +77,8 @@ public final class RaftHost implements AutoCloseable {
     private final ConcurrentSkipListMap<GroupId, RaftServer> groups = new ConcurrentSkipListMap<>();
     private final HostLiveness liveness;
     private final Object lifecycle = new Object();
+    /** Groups whose start is under way (guarded by {@link #lifecycle}). */
+    private final Set<GroupId> starting = new java.util.HashSet<>();
     private volatile State state = State.NEW;
     private Scheduler consensus;
     private Scheduler disk;
@@ -199,18 +201,31 @@ public final class RaftHost implements AutoCloseable {
         Objects.requireNonNull(describe, "describe");
         synchronized (lifecycle) {
             if (state != State.RUNNING) throw new IllegalStateException("host " + self + " is " + state);
-            if (groups.containsKey(group)) throw new IllegalStateException("host " + self + " already runs group " + group);
-            GroupStorage.Stores stores = storage.open(group);
-            Transport groupTransport;
-            try {
-                groupTransport = transport.group(group);
-            } catch (RuntimeException e) {
-                closeStores(group, stores);
-                throw e;
+            if (groups.containsKey(group) || !starting.add(group)) {
+                throw new IllegalStateException("host " + self + " already runs group " + group);
             }
+        }
+        // Opening the stores and recovering the group take disk time: groups start in parallel when
+        // called from several threads; only the bookkeeping holds the lock.
+        try {
+            return open(group, describe);
+        } finally {
+            synchronized (lifecycle) {
+                starting.remove(group);
+                lifecycle.notifyAll();
+            }
+        }
+    }
+
+    private RaftServer open(GroupId group, Consumer<RaftServer.Builder> describe) throws IOException {
+        GroupStorage.Stores stores = storage.open(group);
+        Transport groupTransport = null;
+        RaftServer[] built = new RaftServer[1];
+        RaftServer server;
+        try {
+            groupTransport = transport.group(group);
             RaftServer.Builder builder = RaftServer.builder();
             describe.accept(builder);
-            RaftServer[] built = new RaftServer[1];
             builder.id(self)
                     .runtime(new GroupScheduler(consensus, group), new GroupScheduler(disk, group),
                             new GroupScheduler(user, group), clock)
@@ -223,25 +238,28 @@ public final class RaftHost implements AutoCloseable {
                     });
             stores.snapshots().ifPresent(builder::snapshotStore);
             stores.owner().ifPresent(builder::closeWith);
-            RaftServer server;
-            try {
-                server = builder.build();
-            } catch (RuntimeException e) {
-                groupTransport.close();
-                closeStores(group, stores);
-                throw e;
-            }
-            built[0] = server;
-            try {
-                server.start();
-            } catch (IOException | RuntimeException e) {
-                server.close();
-                throw e;
-            }
-            groups.put(group, server);
-            LOG.info("host {} started group {}", self, group);
-            return server;
+            server = builder.build();
+        } catch (RuntimeException e) {
+            if (groupTransport != null) groupTransport.close();
+            closeStores(group, stores);
+            throw e;
         }
+        built[0] = server;
+        try {
+            server.start();
+        } catch (IOException | RuntimeException e) {
+            server.close();
+            throw e;
+        }
+        synchronized (lifecycle) {
+            if (state == State.RUNNING) {
+                groups.put(group, server);
+                LOG.info("host {} started group {}", self, group);
+                return server;
+            }
+        }
+        server.close();
+        throw new IllegalStateException("host " + self + " closed while group " + group + " was starting");
     }
 
     private void closeStores(GroupId group, GroupStorage.Stores stores) {
@@ -369,6 +387,16 @@ public final class RaftHost implements AutoCloseable {
             if (state == State.CLOSED) return;
             boolean started = state == State.RUNNING;
             state = State.CLOSED;
+            // Groups still starting see the state when they are done, and close themselves.
+            long waitUntil = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+            while (!starting.isEmpty() && System.nanoTime() - waitUntil < 0) {
+                try {
+                    lifecycle.wait(100);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
             closing = new ArrayList<>(groups.values());
             groups.clear();
             if (!started) {
