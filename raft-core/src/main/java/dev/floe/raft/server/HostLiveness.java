@@ -12,7 +12,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A {@link RaftHost}'s failure detector for its peer hosts: when each was last heard from (any
  * frame, pings included), and which are suspected. A host silent for {@code suspectAfterNanos} is
- * reported once, and again only after it has been heard from in between.
+ * reported once, and again only after it has been heard from in between. If this host itself did
+ * not check for longer than half the threshold (a GC pause, an overloaded machine), silence proves
+ * nothing about the peers: every peer gets a fresh grace period instead.
  */
 final class HostLiveness {
     private final Clock clock;
@@ -21,6 +23,8 @@ final class HostLiveness {
     private final Map<NodeId, AtomicLong> lastHeard = new ConcurrentHashMap<>();
     /** Maintenance activity only. */
     private final Set<NodeId> suspected = new HashSet<>();
+    /** When {@link #newlySuspected} last ran (0: never). Maintenance activity only. */
+    private long lastCheck;
 
     HostLiveness(Clock clock, long suspectAfterNanos) {
         this.clock = clock;
@@ -41,6 +45,12 @@ final class HostLiveness {
      */
     List<NodeId> newlySuspected(Set<NodeId> peers, long now) {
         List<NodeId> fresh = new ArrayList<>();
+        boolean wePaused = lastCheck != 0 && now - lastCheck > suspectAfterNanos / 2;
+        lastCheck = now;
+        if (wePaused) {
+            for (NodeId peer : peers) lastHeard.computeIfAbsent(peer, p -> new AtomicLong()).set(now);
+            return fresh;
+        }
         for (NodeId peer : peers) {
             AtomicLong at = lastHeard.computeIfAbsent(peer, p -> new AtomicLong(now));
             boolean silent = now - at.get() >= suspectAfterNanos;

@@ -39,6 +39,8 @@ final class PooledScheduler implements Scheduler.Pool {
     private static final int RUNNING = 2;
     private static final int RUNNING_WOKEN = 3;
     private static final int FINISHED = 4;
+    /** Set on the pools' worker threads: a worker that waits for an activity helps run it. */
+    private static final ThreadLocal<Boolean> WORKER = new ThreadLocal<>();
 
     private final String name;
     private final LinkedBlockingQueue<PooledActivity> ready = new LinkedBlockingQueue<>();
@@ -108,6 +110,7 @@ final class PooledScheduler implements Scheduler.Pool {
     }
 
     private void work() {
+        WORKER.set(Boolean.TRUE);
         while (!closed) {
             PooledActivity activity;
             try {
@@ -158,12 +161,27 @@ final class PooledScheduler implements Scheduler.Pool {
             // A run cannot wait for its own end; no worker is interrupted either (it may be serving
             // another activity's I/O by then, and an interrupt would close that one's file channels).
             if (runner == Thread.currentThread()) return done.getCount() == 0;
-            return done.await(timeoutMillis, TimeUnit.MILLISECONDS);
+            if (WORKER.get() == null) return done.await(timeoutMillis, TimeUnit.MILLISECONDS);
+            // A worker that waited idly could leave no thread to run what it waits for (a pool full of
+            // servers closing after a fatal error, each waiting for its own applier): it runs the
+            // activity itself whenever it is queued, and checks again every millisecond.
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+            while (done.getCount() > 0) {
+                runOnce();
+                long left = deadline - System.nanoTime();
+                if (left <= 0) break;
+                done.await(Math.min(left, TimeUnit.MILLISECONDS.toNanos(1)), TimeUnit.NANOSECONDS);
+            }
+            return done.getCount() == 0;
         }
 
-        /** Called by the worker that took it from the ready queue. */
+        /**
+         * Runs the task once if it is queued, on the calling thread: the worker that took it from
+         * the ready queue, or a worker waiting for it. Whoever moves it from queued to running runs
+         * it; a queue entry that finds it otherwise is stale and does nothing.
+         */
         void runOnce() {
-            state.set(RUNNING);
+            if (!state.compareAndSet(QUEUED, RUNNING)) return;
             long run = generation + 1;
             generation = run;
             runner = Thread.currentThread();

@@ -50,6 +50,9 @@ import org.slf4j.LoggerFactory;
  * so the consensus core stays single-threaded; a group whose state machine is slow or blocked holds
  * one user thread and stalls only itself.
  *
+ * <p>Every group logs under the host's node id; during its activities' runs the slf4j logging context
+ * holds its group id under {@code floe.group} (show it with {@code %X{floe.group}} in a pattern).
+ *
  * <p>The host also runs one maintenance activity on the consensus pool: every
  * {@link RaftHostOptions#pingInterval()} it pings each peer host it shares a group with, and when a
  * peer host has been silent for {@link RaftHostOptions#suspectAfter()} it tells every local group led
@@ -68,24 +71,35 @@ public final class RaftHost implements AutoCloseable {
     private final HostTransport transport;
     private final GroupStorage storage;
     private final RaftHostOptions options;
-    private final Clock clock = Clock.system();
+    private final Clock clock;
+    /** The runtime given to the builder, or empty: the host then makes (and closes) its pools. */
+    private final Optional<GivenRuntime> given;
     private final ConcurrentSkipListMap<GroupId, RaftServer> groups = new ConcurrentSkipListMap<>();
     private final HostLiveness liveness;
     private final Object lifecycle = new Object();
+    /** Groups whose start is under way (guarded by {@link #lifecycle}). */
+    private final Set<GroupId> starting = new java.util.HashSet<>();
     private volatile State state = State.NEW;
-    private Scheduler.Pool consensus;
-    private Scheduler.Pool disk;
-    private Scheduler.Pool user;
+    private Scheduler consensus;
+    private Scheduler disk;
+    private Scheduler user;
+    private final List<Scheduler.Pool> owned = new ArrayList<>();
     private Scheduler.Activity maintenance;
     private volatile boolean stopping;
     /** Maintenance activity only. */
     private long nextBalance;
 
-    private RaftHost(NodeId self, HostTransport transport, GroupStorage storage, RaftHostOptions options) {
+    /** A runtime SPI given to the builder instead of the host's own pools. */
+    private record GivenRuntime(Scheduler consensus, Scheduler disk, Scheduler user, Clock clock) {
+    }
+
+    private RaftHost(NodeId self, HostTransport transport, GroupStorage storage, RaftHostOptions options, Optional<GivenRuntime> given) {
         this.self = self;
         this.transport = transport;
         this.storage = storage;
         this.options = options;
+        this.given = given;
+        this.clock = given.map(GivenRuntime::clock).orElse(Clock.system());
         this.liveness = new HostLiveness(clock, options.suspectAfter().toNanos());
     }
 
@@ -116,15 +130,19 @@ public final class RaftHost implements AutoCloseable {
         synchronized (lifecycle) {
             if (state != State.NEW) throw new IllegalStateException("host " + self + " is " + state);
             String prefix = "floe-" + self.value() + "-";
-            consensus = Scheduler.pool(prefix + "consensus", options.consensusThreads(), options.timerSlot());
-            disk = Scheduler.pool(prefix + "disk", options.diskThreads(), options.timerSlot());
-            user = Scheduler.pool(prefix + "user", options.userThreads(), options.timerSlot());
+            if (given.isPresent()) {
+                consensus = given.get().consensus();
+                disk = given.get().disk();
+                user = given.get().user();
+            } else {
+                consensus = own(Scheduler.pool(prefix + "consensus", options.consensusThreads(), options.timerSlot()));
+                disk = own(Scheduler.pool(prefix + "disk", options.diskThreads(), options.timerSlot()));
+                user = own(Scheduler.pool(prefix + "user", options.userThreads(), options.timerSlot()));
+            }
             try {
                 transport.start(self, liveness::heard);
             } catch (Exception e) {
-                consensus.close();
-                disk.close();
-                user.close();
+                owned.forEach(Scheduler.Pool::close);
                 transport.close();
                 state = State.CLOSED;
                 if (e instanceof IOException io) throw io;
@@ -137,6 +155,11 @@ public final class RaftHost implements AutoCloseable {
             LOG.info("host {} started ({} consensus, {} disk, {} user threads)", self, options.consensusThreads(),
                     options.diskThreads(), options.userThreads());
         }
+    }
+
+    private Scheduler.Pool own(Scheduler.Pool pool) {
+        owned.add(pool);
+        return pool;
     }
 
     /**
@@ -178,20 +201,34 @@ public final class RaftHost implements AutoCloseable {
         Objects.requireNonNull(describe, "describe");
         synchronized (lifecycle) {
             if (state != State.RUNNING) throw new IllegalStateException("host " + self + " is " + state);
-            if (groups.containsKey(group)) throw new IllegalStateException("host " + self + " already runs group " + group);
-            GroupStorage.Stores stores = storage.open(group);
-            Transport groupTransport;
-            try {
-                groupTransport = transport.group(group);
-            } catch (RuntimeException e) {
-                closeStores(group, stores);
-                throw e;
+            if (groups.containsKey(group) || !starting.add(group)) {
+                throw new IllegalStateException("host " + self + " already runs group " + group);
             }
+        }
+        // Opening the stores and recovering the group take disk time: groups start in parallel when
+        // called from several threads; only the bookkeeping holds the lock.
+        try {
+            return open(group, describe);
+        } finally {
+            synchronized (lifecycle) {
+                starting.remove(group);
+                lifecycle.notifyAll();
+            }
+        }
+    }
+
+    private RaftServer open(GroupId group, Consumer<RaftServer.Builder> describe) throws IOException {
+        GroupStorage.Stores stores = storage.open(group);
+        Transport groupTransport = null;
+        RaftServer[] built = new RaftServer[1];
+        RaftServer server;
+        try {
+            groupTransport = transport.group(group);
             RaftServer.Builder builder = RaftServer.builder();
             describe.accept(builder);
-            RaftServer[] built = new RaftServer[1];
             builder.id(self)
-                    .runtime(consensus, disk, user, clock)
+                    .runtime(new GroupScheduler(consensus, group), new GroupScheduler(disk, group),
+                            new GroupScheduler(user, group), clock)
                     .transport(groupTransport)
                     .storage(stores.log(), stores.hardState())
                     .onFatal(health -> {
@@ -201,25 +238,28 @@ public final class RaftHost implements AutoCloseable {
                     });
             stores.snapshots().ifPresent(builder::snapshotStore);
             stores.owner().ifPresent(builder::closeWith);
-            RaftServer server;
-            try {
-                server = builder.build();
-            } catch (RuntimeException e) {
-                groupTransport.close();
-                closeStores(group, stores);
-                throw e;
-            }
-            built[0] = server;
-            try {
-                server.start();
-            } catch (IOException | RuntimeException e) {
-                server.close();
-                throw e;
-            }
-            groups.put(group, server);
-            LOG.info("host {} started group {}", self, group);
-            return server;
+            server = builder.build();
+        } catch (RuntimeException e) {
+            if (groupTransport != null) groupTransport.close();
+            closeStores(group, stores);
+            throw e;
         }
+        built[0] = server;
+        try {
+            server.start();
+        } catch (IOException | RuntimeException e) {
+            server.close();
+            throw e;
+        }
+        synchronized (lifecycle) {
+            if (state == State.RUNNING) {
+                groups.put(group, server);
+                LOG.info("host {} started group {}", self, group);
+                return server;
+            }
+        }
+        server.close();
+        throw new IllegalStateException("host " + self + " closed while group " + group + " was starting");
     }
 
     private void closeStores(GroupId group, GroupStorage.Stores stores) {
@@ -347,6 +387,16 @@ public final class RaftHost implements AutoCloseable {
             if (state == State.CLOSED) return;
             boolean started = state == State.RUNNING;
             state = State.CLOSED;
+            // Groups still starting see the state when they are done, and close themselves.
+            long waitUntil = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+            while (!starting.isEmpty() && System.nanoTime() - waitUntil < 0) {
+                try {
+                    lifecycle.wait(100);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
             closing = new ArrayList<>(groups.values());
             groups.clear();
             if (!started) {
@@ -363,9 +413,7 @@ public final class RaftHost implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         transport.close();
-        consensus.close();
-        disk.close();
-        user.close();
+        owned.forEach(Scheduler.Pool::close);
         LOG.info("host {} closed", self);
     }
 
@@ -398,6 +446,7 @@ public final class RaftHost implements AutoCloseable {
         private final HostTransport transport;
         private final GroupStorage storage;
         private RaftHostOptions options = RaftHostOptions.defaults();
+        private Optional<GivenRuntime> runtime = Optional.empty();
 
         private Builder(NodeId self, HostTransport transport, GroupStorage storage) {
             this.self = Objects.requireNonNull(self, "self");
@@ -416,9 +465,27 @@ public final class RaftHost implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The runtime SPI to run every group (and the host's maintenance) on, instead of the pools
+         * the host would make from {@link RaftHostOptions#consensusThreads()} and the other sizes: a
+         * deterministic simulator passes its scheduler (three times) and its clock to run whole hosts
+         * in simulated time. The host does not close them.
+         *
+         * @param consensus where the consensus loops and the host's maintenance run
+         * @param disk      where the activities that wait for the disk run
+         * @param user      where the activities that run user code run
+         * @param time      the clock they all run on
+         * @return this builder
+         */
+        public Builder runtime(Scheduler consensus, Scheduler disk, Scheduler user, Clock time) {
+            runtime = Optional.of(new GivenRuntime(Objects.requireNonNull(consensus, "consensus"), Objects.requireNonNull(disk, "disk"),
+                    Objects.requireNonNull(user, "user"), Objects.requireNonNull(time, "clock")));
+            return this;
+        }
+
         /** {@return the host, not started} */
         public RaftHost build() {
-            return new RaftHost(self, transport, storage, options);
+            return new RaftHost(self, transport, storage, options, runtime);
         }
     }
 }

@@ -198,6 +198,35 @@ class PooledSchedulerTest {
         assertThat(others.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
     }
 
+    /**
+     * A worker waiting for another activity of its pool runs it when no other thread can: with one
+     * thread, waiting idly would wait out the whole timeout (a pool of closing servers, each waiting
+     * for its own applier).
+     */
+    @Test
+    void aWorkerWaitingForAnActivityRunsIt() throws Exception {
+        pool = Scheduler.pool("helping", 1, SLOT);
+        AtomicInteger innerRuns = new AtomicInteger();
+        CountDownLatch answered = new CountDownLatch(1);
+        AtomicInteger result = new AtomicInteger(-1);
+        pool.start("waiter", () -> {
+            Scheduler.Activity inner = pool.start("inner", () -> {
+                innerRuns.incrementAndGet();
+                return Scheduler.DONE;
+            });
+            try {
+                result.set(inner.awaitDone(WAIT.toMillis()) ? 1 : 0);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            answered.countDown();
+            return Scheduler.DONE;
+        });
+        assertThat(answered.await(2 * WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+        assertThat(result.get()).isEqualTo(1);
+        assertThat(innerRuns.get()).isEqualTo(1);
+    }
+
     /** Many activities with deadlines cost the pool's threads and one timer, not a thread each. */
     @Test
     void manyActivitiesShareTheWorkersAndOneTimer() throws Exception {

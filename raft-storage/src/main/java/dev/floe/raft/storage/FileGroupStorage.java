@@ -2,6 +2,7 @@ package dev.floe.raft.storage;
 
 import dev.floe.raft.GroupId;
 import dev.floe.raft.GroupStorage;
+import dev.floe.raft.storage.internal.SharedWriter;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -18,27 +19,40 @@ import java.util.TreeSet;
  * root/groups/&lt;group id&gt;/    one group's hard state, log segments and snapshots (see FileStorage)
  * </pre>
  * each locked while its group runs. A group's log, hard state and snapshots are its own files, so
- * each group recovers, compacts and is repaired alone, exactly as a single-group member does; what
- * the groups share is the host's threads (docs/multi-raft.md, storage, for what that costs and what
- * a shared write-ahead log would change). Holds no resource itself.
+ * each group recovers, compacts and is repaired alone, exactly as a single-group member does.
+ *
+ * <p>What the groups share is the log writing: instead of a writer thread per log, {@link #WRITER_THREADS}
+ * threads write every group's appends in rounds (a host-wide group commit). A round takes every log
+ * with appends queued, writes each, then forces the written files back to back and completes the
+ * appends. fsync is per file, so a round still issues one force per log it wrote; issuing them
+ * together lets the file system commit them together (docs/multi-raft.md, storage). Hard states are
+ * saved (and forced) by each group's persist activity, on the host's disk threads.
+ *
+ * <p>Close it after every group that uses it.
  */
-public final class FileGroupStorage implements GroupStorage {
+public final class FileGroupStorage implements GroupStorage, AutoCloseable {
+    /** The shared log writer's threads: how many rounds may run at once. */
+    public static final int WRITER_THREADS = 2;
+
     private final Path root;
     private final StorageOptions options;
+    private final SharedWriter writer;
 
     private FileGroupStorage(Path root, StorageOptions options) {
         this.root = root;
         this.options = options;
+        this.writer = new SharedWriter("floe-group-log-writer", WRITER_THREADS);
     }
 
     /**
-     * The groups' storage under {@code root} (created as groups are opened).
+     * The groups' storage under {@code root} (created as groups are opened), with its shared log
+     * writer started.
      *
      * @param root    the host's storage root
      * @param options the settings of every group's storage
-     * @return the group storage
+     * @return the group storage, which the caller closes after its groups
      */
-    public static FileGroupStorage at(Path root, StorageOptions options) {
+    public static FileGroupStorage open(Path root, StorageOptions options) {
         return new FileGroupStorage(Objects.requireNonNull(root, "root"), Objects.requireNonNull(options, "options"));
     }
 
@@ -60,7 +74,7 @@ public final class FileGroupStorage implements GroupStorage {
      */
     @Override
     public Stores open(GroupId group) throws IOException {
-        FileStorage storage = FileStorage.open(directory(group), options);
+        FileStorage storage = FileStorage.open(directory(group), options, writer);
         return new Stores(storage.logStorage(), storage.hardStateStore(), Optional.of(storage.snapshotStore()), Optional.of(storage));
     }
 
@@ -84,5 +98,11 @@ public final class FileGroupStorage implements GroupStorage {
             }
         }
         return found;
+    }
+
+    /** Stops the shared log writer's threads; close every group that uses this storage first. */
+    @Override
+    public void close() {
+        writer.close();
     }
 }

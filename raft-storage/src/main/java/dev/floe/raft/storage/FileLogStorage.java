@@ -11,6 +11,7 @@ import dev.floe.raft.storage.internal.RecordFormat;
 import dev.floe.raft.storage.internal.Segment;
 import dev.floe.raft.storage.internal.SegmentFormat;
 import dev.floe.raft.storage.internal.SegmentScanner;
+import dev.floe.raft.storage.internal.SharedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -69,7 +70,7 @@ public final class FileLogStorage implements LogStorage {
     private boolean closed;
 
     private FileLogStorage(Path dir, StorageOptions options, DirectoryLock lock, ArrayList<Segment> segments,
-                           IndexTable index, long prevTerm, RecoveryReport recovery) {
+                           IndexTable index, long prevTerm, RecoveryReport recovery, SharedWriter shared) {
         this.dir = dir;
         this.options = options;
         this.lock = lock;
@@ -79,8 +80,9 @@ public final class FileLogStorage implements LogStorage {
         this.recovery = recovery;
         this.writtenIndex = index.lastIndex();
         cache.clear(index.lastIndex() + 1);
-        this.writer = new AppendWriter("floe-log-writer-" + dir.getFileName(), options.syncPolicy(), options.maxWriteBytes(),
-                this::written);
+        this.writer = shared == null
+                ? new AppendWriter("floe-log-writer-" + dir.getFileName(), options.syncPolicy(), options.maxWriteBytes(), this::written)
+                : new AppendWriter(shared, options.syncPolicy(), options.maxWriteBytes(), this::written);
     }
 
     /**
@@ -96,10 +98,15 @@ public final class FileLogStorage implements LogStorage {
      * @throws IOException if the files cannot be read or written
      */
     public static FileLogStorage open(Path dir, StorageOptions options) throws IOException {
+        return open(dir, options, null);
+    }
+
+    /** {@link #open(Path, StorageOptions)} with appends written by {@code shared}'s threads (null: a thread of its own). */
+    static FileLogStorage open(Path dir, StorageOptions options, SharedWriter shared) throws IOException {
         Files.createDirectories(dir);
         DirectoryLock lock = DirectoryLock.acquire(dir.resolve(LOCK_FILE));
         try {
-            return LogRecovery.recover(dir, options, lock);
+            return LogRecovery.recover(dir, options, lock, shared);
         } catch (IOException | RuntimeException e) {
             lock.close();
             throw e;
@@ -108,8 +115,8 @@ public final class FileLogStorage implements LogStorage {
 
     /** Called by {@link LogRecovery} once the files are verified. */
     static FileLogStorage opened(Path dir, StorageOptions options, DirectoryLock lock, ArrayList<Segment> segments,
-                                 IndexTable index, long prevTerm, RecoveryReport recovery) {
-        return new FileLogStorage(dir, options, lock, segments, index, prevTerm, recovery);
+                                 IndexTable index, long prevTerm, RecoveryReport recovery, SharedWriter shared) {
+        return new FileLogStorage(dir, options, lock, segments, index, prevTerm, recovery, shared);
     }
 
     /** {@return what {@link #open} found and repaired} */

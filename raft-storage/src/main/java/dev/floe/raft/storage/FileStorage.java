@@ -71,6 +71,11 @@ public final class FileStorage implements AutoCloseable {
      * @throws IOException if the files cannot be read or written
      */
     public static FileStorage open(Path dir, StorageOptions options) throws IOException {
+        return open(dir, options, null);
+    }
+
+    /** {@link #open(Path, StorageOptions)} with the log's appends written by {@code shared}'s threads (null: its own). */
+    static FileStorage open(Path dir, StorageOptions options, dev.floe.raft.storage.internal.SharedWriter shared) throws IOException {
         Files.createDirectories(dir);
         // Check for foreign files before creating anything, so a wrong path is left untouched.
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
@@ -94,7 +99,7 @@ public final class FileStorage implements AutoCloseable {
             FileSnapshotStore snapshots = new FileSnapshotStore(dir.resolve("snapshots"), options.syncPolicy(), options.snapshotsRetained());
             Optional<SnapshotMeta> snapshot = snapshots.latest().map(SnapshotStore.Snapshot::meta);
             try {
-                log = FileLogStorage.open(dir.resolve("log"), options);
+                log = FileLogStorage.open(dir.resolve("log"), options, shared);
             } catch (StorageCorruptionException e) {
                 throw e.withAdvice(LOG_DAMAGE_ADVICE.formatted(dir, dir));
             }

@@ -33,7 +33,8 @@ final class LogRecovery {
     private LogRecovery() {
     }
 
-    static FileLogStorage recover(Path dir, StorageOptions options, DirectoryLock lock) throws IOException {
+    static FileLogStorage recover(Path dir, StorageOptions options, DirectoryLock lock,
+                                  dev.floe.raft.storage.internal.SharedWriter shared) throws IOException {
         List<Found> found = new ArrayList<>();
         int tempsRemoved = 0;
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
@@ -121,7 +122,7 @@ final class LogRecovery {
         } else {
             LOG.info("{}: opened log [{}, {}] in {} segments", dir, index.firstIndex(), index.lastIndex(), segments.size());
         }
-        return FileLogStorage.opened(dir, options, lock, segments, index, prevTerm, report);
+        return FileLogStorage.opened(dir, options, lock, segments, index, prevTerm, report, shared);
     }
 
     // Names alone: one contiguous range, closed segments first, at most one open segment, last.

@@ -11,13 +11,21 @@ import java.util.concurrent.TimeUnit;
  * The child JVM of {@link KillNineTest}. {@code append <dir>}: appends to the log in {@code dir}
  * forever (at most 60 s), printing {@code ACK <index>} once each batch is durable.
  * {@code hold <dir>}: opens the storage, prints {@code OPEN} and waits (at most 30 s).
+ * {@code groups <dir>}: appends to {@link #GROUPS} groups' logs of a {@link FileGroupStorage} (the
+ * shared writer) in turn, printing {@code ACK <group> <index>} once each batch is durable.
  */
 public final class ChildProcessMain {
     private ChildProcessMain() {
     }
 
+    static final int GROUPS = 4;
+
     public static void main(String[] args) throws Exception {
         Path dir = Path.of(args[1]);
+        if (args[0].equals("groups")) {
+            appendToGroups(dir);
+            return;
+        }
         if (args[0].equals("hold")) {
             try (FileStorage storage = FileStorage.open(dir, StorageOptions.defaults())) {
                 System.out.println("OPEN");
@@ -46,6 +54,34 @@ public final class ChildProcessMain {
                     inFlight.release();
                 });
                 next = last + 1;
+            }
+        }
+    }
+
+    private static void appendToGroups(Path dir) throws Exception {
+        StorageOptions options = StorageOptions.builder().segmentBytes(32 * 1024).build();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        try (FileGroupStorage storage = FileGroupStorage.open(dir, options)) {
+            List<dev.floe.raft.LogStorage> logs = new ArrayList<>();
+            for (int g = 0; g < GROUPS; g++) logs.add(storage.open(dev.floe.raft.GroupId.of("g" + g)).log());
+            Semaphore inFlight = new Semaphore(16);
+            long[] next = new long[GROUPS];
+            for (int g = 0; g < GROUPS; g++) next[g] = logs.get(g).lastIndex() + 1;
+            for (int turn = 0; System.nanoTime() < deadline; turn++) {
+                int g = turn % GROUPS;
+                inFlight.acquire();
+                int count = 1 + (int) (next[g] % 4);
+                List<Entry> batch = new ArrayList<>(count);
+                for (long i = next[g]; i < next[g] + count; i++) batch.add(TestEntries.entry(1 + g, i, KillNineTest.payloadSize(i)));
+                long last = next[g] + count - 1;
+                logs.get(g).append(batch).whenComplete((ok, error) -> {
+                    if (error == null) {
+                        System.out.println("ACK " + g + " " + last);
+                        System.out.flush();
+                    }
+                    inFlight.release();
+                });
+                next[g] = last + 1;
             }
         }
     }

@@ -56,6 +56,47 @@ class KillNineTest {
         }
     }
 
+    /** The same promise for many groups' logs written by a {@link FileGroupStorage}'s shared writer. */
+    @Test
+    void everyAcknowledgedEntryOfEveryGroupSurvivesKillMinusNine() throws Exception {
+        Process child = start("groups");
+        long[] acked = new long[ChildProcessMain.GROUPS];
+        CountDownLatch enough = new CountDownLatch(ChildProcessMain.GROUPS);
+        Thread reader = readLines(child, line -> {
+            if (!line.startsWith("ACK ")) return;
+            String[] parts = line.split(" ");
+            int g = Integer.parseInt(parts[1]);
+            long index = Long.parseLong(parts[2]);
+            synchronized (acked) {
+                if (acked[g] < 300 && index >= 300) enough.countDown();
+                acked[g] = Math.max(acked[g], index);
+            }
+        });
+        boolean reached = enough.await(30, TimeUnit.SECONDS);
+        child.destroyForcibly();
+        assertThat(child.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        reader.join(5_000);
+        assertThat(reached).as("every group acknowledged 300 entries within 30 s").isTrue();
+        try (FileGroupStorage storage = FileGroupStorage.open(dir, StorageOptions.defaults())) {
+            for (int g = 0; g < ChildProcessMain.GROUPS; g++) {
+                long promised;
+                synchronized (acked) {
+                    promised = acked[g];
+                }
+                var stores = storage.open(dev.floe.raft.GroupId.of("g" + g));
+                try {
+                    assertThat(stores.log().lastIndex()).isGreaterThanOrEqualTo(promised);
+                    List<Entry> entries = stores.log().entries(1, promised + 1, Long.MAX_VALUE);
+                    assertThat(entries).hasSize((int) promised);
+                    for (Entry e : entries) assertThat(e).isEqualTo(TestEntries.entry(1 + g, e.index(), payloadSize(e.index())));
+                } finally {
+                    stores.log().close();
+                    stores.owner().orElseThrow().close();
+                }
+            }
+        }
+    }
+
     @Test
     void anotherProcessHoldingTheDirectoryIsAClearError() throws Exception {
         Process child = start("hold");

@@ -73,12 +73,15 @@ public final class MultiRaftBench {
         Map<NodeId, NettyHostTransport> transports = new LinkedHashMap<>();
         List<Member> members = new ArrayList<>();
         StorageOptions storage = StorageOptions.builder().syncPolicy(sync).build();
+        List<FileGroupStorage> storages = new ArrayList<>();
         for (int i = 1; i <= HOSTS; i++) {
             NodeId id = NodeId.of("h" + i);
             NettyHostTransport transport = new NettyHostTransport(
                     NettyTransportConfig.builder("multiraft", id, new Endpoint("127.0.0.1", 0))
                             .heartbeatCoalescing(Duration.ofMillis(2)).build());
-            RaftHost host = RaftHost.builder(id, transport, FileGroupStorage.at(root.resolve(id.value()), storage))
+            FileGroupStorage groupStorage = FileGroupStorage.open(root.resolve(id.value()), storage);
+            storages.add(groupStorage);
+            RaftHost host = RaftHost.builder(id, transport, groupStorage)
                     .options(RaftHostOptions.defaults()).build();
             host.start();
             hosts.put(id, host);
@@ -154,6 +157,7 @@ public final class MultiRaftBench {
         System.out.println("load average at end: " + loadAverage());
         closer.join();
         for (RaftHost host : survivors.values()) host.close();
+        storages.forEach(FileGroupStorage::close);
         deleteQuietly(root);
     }
 

@@ -28,6 +28,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The writer only writes where the log planned: structural changes (roll, truncation, reset)
  * happen on the consensus thread after {@link #awaitIdle()}, never concurrently with a write.
+ *
+ * <p>Shared mode (many groups' logs on one host, {@link SharedWriter}): the writer has no thread of
+ * its own; a shared thread runs its rounds together with other writers' rounds. Each writer's round
+ * writes its chunks as above, except that the force of its last chunk is deferred until every
+ * writer of the shared round has written, so the shared round's forces (one per file: fsync is per
+ * file) are issued back to back. Per writer, everything else is unchanged: submission order, the
+ * torn-tail bound (only the last, unforced chunk of a log can tear), failures.
  */
 public final class AppendWriter {
     private static final Logger LOG = LoggerFactory.getLogger(AppendWriter.class);
@@ -48,7 +55,18 @@ public final class AppendWriter {
     private final Condition work = lock.newCondition();
     private final Condition idle = lock.newCondition();
     private final ArrayDeque<Request> queue = new ArrayDeque<>();
+    /** The writer's own thread, or null in shared mode. */
     private final Thread thread;
+    /** The shared threads that run this writer's rounds, or null when it has a thread of its own. */
+    private final SharedWriter shared;
+    /** Shared mode: queued with {@link #shared} for a round (under the lock). */
+    private boolean scheduled;
+    // Shared mode: the round in progress (its shared thread only).
+    private List<Request> roundBatch;
+    private IOException roundError;
+    // Shared mode: the last chunk of the round, written and not yet forced.
+    private Segment deferredSegment;
+    private long deferredLastIndex;
     private final CRC32C crc = new CRC32C();
     private final AtomicLong writes = new AtomicLong();
     private final AtomicLong syncs = new AtomicLong();
@@ -68,9 +86,20 @@ public final class AppendWriter {
         this.maxWriteBytes = maxWriteBytes;
         this.progress = progress;
         this.buffer = ByteBuffer.allocateDirect(Math.min(maxWriteBytes, 64 * 1024));
+        this.shared = null;
         this.thread = new Thread(this::run, name);
         thread.setDaemon(true);
         thread.start();
+    }
+
+    /** A writer whose rounds run on {@code shared}'s threads. */
+    public AppendWriter(SharedWriter shared, SyncPolicy syncPolicy, int maxWriteBytes, Progress progress) {
+        this.syncPolicy = syncPolicy;
+        this.maxWriteBytes = maxWriteBytes;
+        this.progress = progress;
+        this.buffer = ByteBuffer.allocateDirect(Math.min(maxWriteBytes, 64 * 1024));
+        this.shared = shared;
+        this.thread = null;
     }
 
     /** Queues a write; if the writer has failed, fails the future at once. */
@@ -84,7 +113,12 @@ public final class AppendWriter {
             if (stopping) throw new IllegalStateException("the log is closed");
             queue.add(request);
             submitted++;
-            work.signal();
+            if (shared == null) {
+                work.signal();
+            } else if (!scheduled && !busy) {
+                scheduled = true;
+                shared.ready(this);
+            }
         } finally {
             lock.unlock();
         }
@@ -124,12 +158,19 @@ public final class AppendWriter {
         }
     }
 
-    /** Finishes the queued writes, then stops the thread. */
+    /** Finishes the queued writes, then stops the thread (in shared mode: waits for them). */
     public void shutdown() throws InterruptedIOException {
         lock.lock();
         try {
             stopping = true;
             work.signalAll();
+            if (shared != null) {
+                while ((busy || scheduled || !queue.isEmpty()) && failure == null) idle.await();
+                return;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while stopping the log writer");
         } finally {
             lock.unlock();
         }
@@ -180,33 +221,103 @@ public final class AppendWriter {
             } finally {
                 lock.unlock();
             }
-            int completed = 0;
             IOException error = earlier;
+            completedInRound = 0;
             if (error == null) {
                 try {
-                    completed = writeBatch(batch);
+                    writeBatch(batch, false);
                 } catch (IOException | RuntimeException e) {
-                    error = e instanceof IOException io ? io : new IOException("log writer failed", e);
-                    completed = this.completedInRound;
-                    LOG.error("log write failed; the log refuses further appends", e);
+                    error = failed(e);
                 }
             }
-            lock.lock();
-            try {
-                if (error != null && failure == null) failure = error;
-                if (failure != null) {
-                    for (int i = completed; i < batch.size(); i++) {
-                        batch.get(i).future().completeExceptionally(new IOException("append not durable", failure));
-                    }
-                    for (Request r : queue) r.future().completeExceptionally(new IOException("append not durable", failure));
-                    queue.clear();
-                }
-                busy = false;
-                idle.signalAll();
-            } finally {
-                lock.unlock();
-            }
+            finish(batch, error);
             batch.clear();
+        }
+    }
+
+    private IOException failed(Exception e) {
+        LOG.error("log write failed; the log refuses further appends", e);
+        return e instanceof IOException io ? io : new IOException("log writer failed", e);
+    }
+
+    // ------------------------------------------------------------------ shared rounds (SharedWriter's threads)
+
+    /** Takes the queued requests and writes them, deferring the last force; false if nothing was queued. */
+    boolean beginRound() {
+        lock.lock();
+        try {
+            scheduled = false;
+            if (queue.isEmpty()) {
+                idle.signalAll();
+                return false;
+            }
+            roundBatch = new ArrayList<>(queue);
+            taken += queue.size();
+            queue.clear();
+            busy = true;
+            roundError = failure;
+        } finally {
+            lock.unlock();
+        }
+        completedInRound = 0;
+        if (roundError == null) {
+            try {
+                writeBatch(roundBatch, true);
+            } catch (IOException | RuntimeException e) {
+                roundError = failed(e);
+            }
+        }
+        return true;
+    }
+
+    /** Forces the round's last chunk and completes its requests. */
+    void syncRound() {
+        if (roundError != null || deferredSegment == null) return;
+        try {
+            force(deferredSegment);
+            progress.written(deferredLastIndex);
+            while (completedInRound < roundBatch.size()) roundBatch.get(completedInRound++).future().complete(null);
+        } catch (IOException | RuntimeException e) {
+            roundError = failed(e);
+        } finally {
+            deferredSegment = null;
+        }
+    }
+
+    /** Ends the round: fails what a failure left, and queues the writer again if more arrived meanwhile. */
+    void endRound() {
+        List<Request> batch = roundBatch;
+        roundBatch = null;
+        finish(batch, roundError);
+        roundError = null;
+        lock.lock();
+        try {
+            if (!queue.isEmpty() && !scheduled) {
+                scheduled = true;
+                shared.ready(this);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** After a round's writes: on failure fails every request not completed; then the writer is idle. */
+    private void finish(List<Request> batch, IOException error) {
+        int completed = completedInRound;
+        lock.lock();
+        try {
+            if (error != null && failure == null) failure = error;
+            if (failure != null) {
+                for (int i = completed; i < batch.size(); i++) {
+                    batch.get(i).future().completeExceptionally(new IOException("append not durable", failure));
+                }
+                for (Request r : queue) r.future().completeExceptionally(new IOException("append not durable", failure));
+                queue.clear();
+            }
+            busy = false;
+            idle.signalAll();
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -229,8 +340,12 @@ public final class AppendWriter {
     private long chunkLastIndex;
     private long chunkEntries;
 
-    /** Writes the round; returns how many requests were completed (all of them). */
-    private int writeBatch(List<Request> batch) throws IOException {
+    /**
+     * Writes the round; returns how many requests were completed (all of them, unless
+     * {@code deferLastForce}: then the last chunk is written but neither forced nor its requests
+     * completed, which {@link #syncRound()} does).
+     */
+    private int writeBatch(List<Request> batch, boolean deferLastForce) throws IOException {
         completedInRound = 0;
         segment = null;
         buffer.clear();
@@ -251,6 +366,12 @@ public final class AppendWriter {
                 chunkEntries++;
             }
         }
+        if (deferLastForce && buffer.position() > 0) {
+            writeChunk();
+            deferredSegment = segment;
+            deferredLastIndex = chunkLastIndex;
+            return completedInRound;
+        }
         flush(batch, batch.size());
         return completedInRound;
     }
@@ -258,26 +379,34 @@ public final class AppendWriter {
     // Writes and forces the buffer, then completes requests [completedInRound, encodedRequests).
     private void flush(List<Request> batch, int encodedRequests) throws IOException {
         if (buffer.position() > 0) {
-            int length = buffer.position();
-            buffer.flip();
-            FileOps.writeFully(segment.channel, buffer, chunkPosition);
-            writes.incrementAndGet();
-            bytes.addAndGet(length);
-            entries.addAndGet(chunkEntries);
-            chunkEntries = 0;
-            if (syncPolicy == SyncPolicy.FSYNC) {
-                long started = System.nanoTime();
-                segment.channel.force(false);
-                syncNanos.addAndGet(System.nanoTime() - started);
-                syncs.incrementAndGet();
-            }
-            chunkPosition += length;
-            buffer.clear();
+            writeChunk();
+            force(segment);
             progress.written(chunkLastIndex);
         }
         while (completedInRound < encodedRequests) {
             batch.get(completedInRound++).future().complete(null);
         }
+    }
+
+    /** Writes the buffer at the chunk's position, without forcing it. */
+    private void writeChunk() throws IOException {
+        int length = buffer.position();
+        buffer.flip();
+        FileOps.writeFully(segment.channel, buffer, chunkPosition);
+        writes.incrementAndGet();
+        bytes.addAndGet(length);
+        entries.addAndGet(chunkEntries);
+        chunkEntries = 0;
+        chunkPosition += length;
+        buffer.clear();
+    }
+
+    private void force(Segment written) throws IOException {
+        if (syncPolicy != SyncPolicy.FSYNC) return;
+        long started = System.nanoTime();
+        written.channel.force(false);
+        syncNanos.addAndGet(System.nanoTime() - started);
+        syncs.incrementAndGet();
     }
 
     private void growBuffer(int needed) {

@@ -55,7 +55,7 @@ import org.slf4j.LoggerFactory;
  * <p>{@link #group(GroupId)} hands out one {@link Transport} per group. Inbound frames are routed by
  * their group id; a frame for a group this host does not run (or that stopped talking to the
  * sender with {@code removePeer}) is dropped, counted in {@link TransportStats#unknownGroupDropped()}
- * and logged at most once per group per 10 s. The heartbeats that several groups send to one peer in
+ * and logged at most once per sending host per 10 s. The heartbeats that several groups send to one peer in
  * one drain pass travel as one frame. Handshake, TLS and peer-identity checks, limits, backoff and
  * counters are those of {@link NettyTransport} (which is this transport carrying one group): peers
  * are hosts, and a host's node id is its member id in every group.
@@ -202,7 +202,8 @@ public final class NettyHostTransport implements HostTransport {
                 Consumer<Message> inbound = target == null ? null : target.inbound;
                 if (inbound == null || target.removed.contains(from)) {
                     counters.unknownGroup.increment();
-                    unknownGroups.warn(group, "dropped a message from " + from + " for group '" + printable(group)
+                    // One line per sending host per interval (with a count of the rest), however many groups.
+                    unknownGroups.warn(from.value(), "dropped a message from " + from + " for group '" + printable(group)
                             + "', which this host does not run" + (target == null ? "" : " (or which no longer talks to " + from + ")"));
                     return;
                 }

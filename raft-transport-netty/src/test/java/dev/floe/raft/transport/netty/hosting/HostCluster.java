@@ -24,7 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** Hosts in one JVM over real loopback sockets, each a {@link RaftHost} with in-memory group stores. */
+/** Hosts in one JVM over real loopback sockets, each a {@link RaftHost} with in-memory group stores that outlive their groups. */
 final class HostCluster implements AutoCloseable {
     static final Duration WAIT = Duration.ofSeconds(20);
     /** Fast timings: 20 ms ticks, elections after 200-400 ms. */
@@ -55,8 +55,10 @@ final class HostCluster implements AutoCloseable {
                     .ioThreads(1);
             for (Member peer : members) if (!peer.id().equals(m.id())) config.peer(peer.id(), peer.raft());
             NettyHostTransport transport = new NettyHostTransport(config.build());
-            GroupStorage memory = group -> new GroupStorage.Stores(new MemoryLogStorage(), new MemoryHardStateStore(),
-                    Optional.empty(), Optional.empty());
+            // Each group's stores outlive its server, like a disk: a group started again recovers its log and vote.
+            Map<GroupId, GroupStorage.Stores> disk = new java.util.concurrent.ConcurrentHashMap<>();
+            GroupStorage memory = group -> disk.computeIfAbsent(group, g -> new GroupStorage.Stores(new MemoryLogStorage(),
+                    new MemoryHardStateStore(), Optional.empty(), Optional.empty()));
             RaftHost host = RaftHost.builder(m.id(), transport, memory).options(HOST).build();
             host.start();
             hosts.put(m.id(), host);

@@ -1,6 +1,7 @@
 package dev.floe.raft.transport.netty.hosting;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.floe.raft.Bytes;
 import dev.floe.raft.GroupId;
@@ -53,6 +54,23 @@ class RaftHostTest {
                     .allMatch(h -> h.status().get(G3).appliedIndex() >= 2 && h.status().get(G3).commitIndex() >= 2));
             // A removed group's frames no longer reach anything on the host: nobody runs g2.
             assertThat(cluster.hosts.values().stream().allMatch(h -> h.group(G2).isEmpty())).isTrue();
+        }
+    }
+
+    /** A host runs a group at most once; a removed group can be started again (from its stores), with a new transport view. */
+    @Test
+    void aGroupRunsAtMostOncePerHostAndCanComeBackAfterRemoval() throws Exception {
+        try (HostCluster cluster = new HostCluster(3)) {
+            cluster.startEverywhere(G1);
+            RaftHost h1 = cluster.host(1);
+            assertThatThrownBy(() -> h1.startGroup(G1, cluster.members, new CountingMachine(), HostCluster.FAST))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("already runs group g1");
+            assertThat(h1.removeGroup(G1)).isTrue();
+            assertThat(h1.removeGroup(G1)).isFalse();
+            h1.startGroup(G1, cluster.members, new CountingMachine(), HostCluster.FAST);
+            RaftServer leader = cluster.awaitLeader(G1);
+            leader.submit(Bytes.utf8("back")).get(10, TimeUnit.SECONDS);
+            Await.until(HostCluster.WAIT, "h1's g1 to apply again", () -> h1.status().get(G1).appliedIndex() >= 2);
         }
     }
 
@@ -125,6 +143,33 @@ class RaftHostTest {
             });
             // Balanced already: nothing more to move, from any host.
             for (RaftHost host : cluster.hosts.values()) assertThat(host.balanceLeaders().get(10, TimeUnit.SECONDS)).isZero();
+        }
+    }
+
+    /** A host dies (its transport falls silent first, like a crashed process): every group it led elects a new leader. */
+    @Test
+    void theGroupsOfADeadHostElectNewLeadersOnTheOthers() throws Exception {
+        try (HostCluster cluster = new HostCluster(3)) {
+            List<GroupId> groups = new ArrayList<>();
+            for (int i = 0; i < 4; i++) groups.add(GroupId.of("d" + i));
+            for (GroupId g : groups) cluster.startEverywhere(g);
+            NodeId victim = cluster.host(1).id();
+            for (GroupId g : groups) {
+                Await.until(HostCluster.WAIT, "h1 to lead " + g, () -> {
+                    RaftServer leader = cluster.awaitLeader(g);
+                    if (leader.id().equals(victim)) return true;
+                    leader.transferLeadership(victim).exceptionally(e -> null);
+                    return false;
+                });
+            }
+            cluster.transports.get(victim).close();
+            cluster.host(1).close();
+            cluster.hosts.remove(victim);
+            for (GroupId g : groups) {
+                RaftServer leader = cluster.awaitLeader(g);
+                assertThat(leader.id()).isNotEqualTo(victim);
+                leader.submit(Bytes.utf8("after")).get(10, TimeUnit.SECONDS);
+            }
         }
     }
 
