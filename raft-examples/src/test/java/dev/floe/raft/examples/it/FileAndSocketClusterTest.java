@@ -73,11 +73,14 @@ class FileAndSocketClusterTest {
         List<String> acknowledged = Collections.synchronizedList(new ArrayList<>());
         submitConcurrently(leader, "p", 2, 20, acknowledged);
         long term = leader.status().term();
-        long lastIndex = leader.status().lastLogIndex();
+        long committed = leader.status().commitIndex();
         cluster.close();
 
         cluster.startAll();
-        for (RaftServer s : cluster.running()) assertThat(s.status().lastLogIndex()).isGreaterThanOrEqualTo(lastIndex - 1);
+        // Every committed entry was durable on a majority before it committed (§5.3); a third member
+        // may have been behind when the cluster stopped.
+        long holding = cluster.running().stream().filter(s -> s.status().lastLogIndex() >= committed).count();
+        assertThat(holding).as("members whose recovered log holds every entry committed before the stop").isGreaterThanOrEqualTo(2);
         RaftServer again = cluster.awaitLeader();
         assertThat(again.status().term()).isGreaterThan(term);
         again.submit(Bytes.utf8("after")).get(5, TimeUnit.SECONDS);
