@@ -43,6 +43,9 @@ final class Replication {
     /** Send tick of recent heartbeat rounds, by round number modulo the history size. */
     private final long[] roundSentAt = new long[ROUND_HISTORY];
     private final long[] roundNumbers = new long[ROUND_HISTORY];
+    /** Consecutive leader ticks the group has been idle and caught up (quiescence), and the tick that run began. */
+    private int idleTicks;
+    private long idleSince;
 
     Replication(RaftNode node, RaftLog log, RaftOptions options) {
         this.node = node;
@@ -89,6 +92,7 @@ final class Replication {
 
     /** Appends a new entry of the leader's term; followers receive it at the next flush. */
     void appendNew(Entry entry) {
+        idleTicks = 0;
         log.appendAsLeader(entry);
         uncommitted.add(entry.index(), entry.sizeBytes());
         entriesPending = true;
@@ -194,6 +198,66 @@ final class Replication {
             long commit = Math.min(e.getValue().match, log.committed());
             node.send(new HeartbeatRequest(node.id(), e.getKey(), node.term(), commit, round));
         }
+    }
+
+    /** A client read or another request arrived: the group is not idle. */
+    void active() {
+        idleTicks = 0;
+    }
+
+    /**
+     * Counts one more tick of idleness, given the leader's own half ({@code leaderIdle}); true once
+     * the group has been idle and caught up for {@code needed} consecutive ticks and every member
+     * answered a heartbeat round sent during that time. Caught up: every member (voters and learners)
+     * acknowledged the leader's last index and nothing is in flight to it; no read is pending, nothing
+     * waits to be sent. A silent member keeps the group awake: quiescing without it would leave it
+     * to time out and wake the group again (and its failure should be noticed by ticks).
+     */
+    boolean idleFor(int needed, boolean leaderIdle) {
+        if (!leaderIdle || !reads.idle() || entriesPending || commitPending || !followersCaughtUp()) {
+            idleTicks = 0;
+            return false;
+        }
+        if (idleTicks++ == 0) idleSince = ticks;
+        if (idleTicks < needed) return false;
+        for (Progress pr : progress.values()) {
+            if (pr.leaseAckTick < idleSince) return false;
+        }
+        return true;
+    }
+
+    private boolean followersCaughtUp() {
+        long last = log.lastIndex();
+        for (Progress pr : progress.values()) {
+            if (pr.match != last || pr.state != Progress.State.REPLICATE || pr.inflights.count() != 0) return false;
+        }
+        return true;
+    }
+
+    /**
+     * The quiesce request to every member: an empty append at our last index with the commit index
+     * there too (see RaftNode#quiesceLeader). It verifies each follower's whole log like the empty
+     * append of {@link #verifyIdleFollowers()}.
+     */
+    void broadcastQuiesce() {
+        long last = log.lastIndex();
+        long lastTerm = log.term(last);
+        for (NodeId peer : progress.keySet()) {
+            node.send(new AppendRequest(node.id(), peer, node.term(), last, lastTerm, List.of(), log.committed(), true));
+        }
+        idleTicks = 0;
+    }
+
+    /**
+     * The leader wakes from quiescence. Every acknowledgement it holds was sent before it slept, an
+     * unknown time ago: the lease clock moves an election timeout ahead so none of them can back a
+     * lease read any more (thesis §6.4.1), and CheckQuorum (thesis §6.2) starts a fresh round in
+     * which every member must be heard again.
+     */
+    void woke(int electionTicks) {
+        ticks += electionTicks;
+        idleTicks = 0;
+        for (Progress pr : progress.values()) pr.recentActive = false;
     }
 
     /** One leader tick (for lease bookkeeping). */
