@@ -233,11 +233,16 @@ public final class RaftNode {
             // caught-up followers get an empty one (it also exposes a log that went backwards).
             replication.verifyIdleFollowers();
         }
+        Replication.Quiet quiet = options.quiesceTicks() > 0
+                ? replication.idleFor(options.quiesceTicks(), leaderIdle(), options.electionTicks()) : Replication.Quiet.NO;
+        if (quiet == Replication.Quiet.NOW) {
+            quiesceLeader();
+            return;
+        }
         if (heartbeatElapsed >= options.heartbeatTicks()) {
             heartbeatElapsed = 0;
-            replication.broadcastHeartbeat();
+            if (quiet != Replication.Quiet.HOLD_HEARTBEATS) replication.broadcastHeartbeat();
         }
-        if (options.quiesceTicks() > 0 && replication.idleFor(options.quiesceTicks(), leaderIdle())) quiesceLeader();
     }
 
     /**
@@ -337,6 +342,17 @@ public final class RaftNode {
         if (m.term() < term) return false;
         if (m instanceof HeartbeatResponse || m instanceof VoteResponse) return false;
         if (m instanceof AppendResponse ar) return !ar.success();
+        if (role == Role.FOLLOWER && m.term() == term && leader.equals(Optional.of(m.from()))) {
+            // Our leader's messages sent before its quiesce request, delivered late (reordered or
+            // duplicated), carry nothing new: waking on them would leave us awake beside a sleeping
+            // leader, to time out and campaign for nothing. A heartbeat of a round we already heard
+            // is such a one, and so is an append whose entries and commit index we already hold
+            // committed. A woken leader's heartbeats start a new round, and its appends carry news.
+            if (m instanceof HeartbeatRequest hb) return hb.readContext() > heardRound;
+            if (m instanceof AppendRequest ar) {
+                return !ar.quiesce() && (ar.lastIndex() > log.committed() || ar.leaderCommit() > log.committed());
+            }
+        }
         if (m instanceof AppendRequest ar) return !ar.quiesce();
         return true;
     }

@@ -30,7 +30,8 @@ package dev.floe.raft.core;
  *                            no heartbeats, no election timers, until a proposal, a read, a message
  *                            that needs an answer or {@link RaftNode#peerSuspected} wakes it. Needs a
  *                            failure detector outside the core, since a quiesced follower cannot
- *                            notice by ticks that its leader died (CockroachDB's quiescence)
+ *                            notice by ticks that its leader died (CockroachDB's quiescence). Needs
+ *                            {@code preVote}
  */
 public record RaftOptions(int electionTicks, int heartbeatTicks, boolean preVote, boolean checkQuorum,
                           long maxMessageBytes, int maxInflightMessages, long maxInflightBytes,
@@ -69,6 +70,11 @@ public record RaftOptions(int electionTicks, int heartbeatTicks, boolean preVote
             throw new IllegalArgumentException("lease reads need checkQuorum (a leader must step down when its lease cannot be renewed)");
         }
         if (quiesceTicks < 0) throw new IllegalArgumentException("quiesceTicks must be >= 0 (0: never quiesce)");
+        if (quiesceTicks > 0 && !preVote) {
+            // A follower awake beside its sleeping leader (it missed the quiesce request, restarted, or
+            // woke on its own) times out; only PreVote keeps it from deposing the leader (thesis §9.6).
+            throw new IllegalArgumentException("quiescence needs preVote (a member that times out beside a quiet leader must not depose it)");
+        }
         if (maxMessageBytes < 1 || maxInflightMessages < 1 || maxInflightBytes < 1 || maxUncommittedBytes < 1 || maxApplyBytes < 1) {
             throw new IllegalArgumentException("limits must be positive");
         }

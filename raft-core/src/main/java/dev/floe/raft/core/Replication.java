@@ -43,9 +43,8 @@ final class Replication {
     /** Send tick of recent heartbeat rounds, by round number modulo the history size. */
     private final long[] roundSentAt = new long[ROUND_HISTORY];
     private final long[] roundNumbers = new long[ROUND_HISTORY];
-    /** Consecutive leader ticks the group has been idle and caught up (quiescence), and the tick that run began. */
+    /** Consecutive leader ticks the group has been idle and caught up (quiescence). */
     private int idleTicks;
-    private long idleSince;
 
     Replication(RaftNode node, RaftLog log, RaftOptions options) {
         this.node = node;
@@ -205,25 +204,40 @@ final class Replication {
         idleTicks = 0;
     }
 
+    /** What an idle leader does this tick (see {@link #idleFor}). */
+    enum Quiet { NO, HOLD_HEARTBEATS, NOW }
+
     /**
-     * Counts one more tick of idleness, given the leader's own half ({@code leaderIdle}); true once
-     * the group has been idle and caught up for {@code needed} consecutive ticks and every member
-     * answered a heartbeat round sent during that time. Caught up: every member (voters and learners)
-     * acknowledged the leader's last index and nothing is in flight to it; no read is pending, nothing
-     * waits to be sent. A silent member keeps the group awake: quiescing without it would leave it
-     * to time out and wake the group again (and its failure should be noticed by ticks).
+     * Counts one more tick of idleness, given the leader's own half ({@code leaderIdle}). Idle: every
+     * member (voters and learners) acknowledged the leader's last index and nothing is in flight to
+     * it, no read is pending, no new entry waits to be sent. After {@code needed} idle ticks the
+     * leader holds its heartbeats until every member answered the last round it sent ({@link Quiet#NOW}):
+     * then no heartbeat of ours is left in flight to arrive after the quiesce request and wake a
+     * follower beside a sleeping leader (where it would time out for nothing). A member that does not
+     * answer within half an election timeout keeps the group awake: heartbeats resume and the count
+     * starts over (quiescing without it would leave it to time out and wake the group again, and its
+     * failure should be noticed by ticks).
      */
-    boolean idleFor(int needed, boolean leaderIdle) {
-        if (!leaderIdle || !reads.idle() || entriesPending || commitPending || !followersCaughtUp()) {
+    Quiet idleFor(int needed, boolean leaderIdle, int electionTicks) {
+        if (!leaderIdle || !reads.idle() || entriesPending || !followersCaughtUp()) {
             idleTicks = 0;
-            return false;
+            return Quiet.NO;
         }
-        if (idleTicks++ == 0) idleSince = ticks;
-        if (idleTicks < needed) return false;
-        for (Progress pr : progress.values()) {
-            if (pr.leaseAckTick < idleSince) return false;
+        if (++idleTicks <= needed) return Quiet.NO;
+        long last = reads.lastRound();
+        boolean allAnswered = true;
+        for (NodeId peer : progress.keySet()) {
+            if (reads.answeredRound(peer) < last) {
+                allAnswered = false;
+                break;
+            }
         }
-        return true;
+        if (allAnswered) return Quiet.NOW;
+        if (idleTicks > needed + Math.max(1, electionTicks / 2)) {
+            idleTicks = 0;
+            return Quiet.NO;
+        }
+        return Quiet.HOLD_HEARTBEATS;
     }
 
     private boolean followersCaughtUp() {

@@ -46,7 +46,7 @@ import java.util.Objects;
  *                            wakes them. A quiesced follower cannot notice a dead leader by ticks, so
  *                            turn it on only with a failure detector that calls
  *                            {@link RaftServer#peerSuspected} (a multi-group host's liveness check);
- *                            set it the same on every member. See docs/core.md, "Quiescence"
+ *                            set it the same on every member. Needs {@code preVote}. See docs/core.md, "Quiescence"
  * @param quiesceTicks        how many ticks a group must have been idle before it quiesces (default 10)
  */
 public record RaftServerOptions(Duration tickInterval, int electionTicks, int heartbeatTicks, boolean preVote,
@@ -89,7 +89,7 @@ public record RaftServerOptions(Duration tickInterval, int electionTicks, int he
         // The core validates the rest; fail here, at construction, rather than at start(). (In a
         // compact constructor the fields are not assigned yet, so pass the parameters.)
         new RaftOptions(electionTicks, heartbeatTicks, preVote, checkQuorum, maxMessageBytes, maxInflightMessages,
-                maxInflightBytes, maxUncommittedBytes, maxApplyBatchBytes, leaseReads, leaseMarginTicks);
+                maxInflightBytes, maxUncommittedBytes, maxApplyBatchBytes, leaseReads, leaseMarginTicks, quiesce ? quiesceTicks : 0);
     }
 
     /**

@@ -50,6 +50,10 @@ final class SimCluster {
     private final long end;
     private boolean healed;
     private boolean isolateNextLeader;
+    /** With quiescence: clients start no new operation before this time (an idle period of the workload). */
+    private long idleUntil;
+    /** With quiescence: since when member i's host has found member j silent; -1 while j is heard. */
+    private final long[][] silentSince;
     private long nextOperation = 1;
     private final String[] trace = new String[TRACE];
     private long traced;
@@ -83,6 +87,8 @@ final class SimCluster {
         this.clients = new Client[shape.clients()];
         this.faultEnd = shape.faultNanos();
         this.end = faultEnd + shape.healNanos();
+        this.silentSince = new long[n][n];
+        for (long[] row : silentSince) java.util.Arrays.fill(row, -1);
     }
 
     /** Every fault and leader change to {@code sink}; with {@code operations}, every answer to a client too. */
@@ -125,6 +131,10 @@ final class SimCluster {
         }
         scheduleFault();
         world.at(faultEnd, null, this::healEverything);
+        if (shape.options().quiesce()) {
+            world.at(world.now() + 200 * SimShape.MS, null, this::idlePeriod);
+            world.at(world.now() + livenessPeriod(), null, this::checkLiveness);
+        }
         // Summaries are events of nobody: they take no randomness, so the run is the same without them.
         if (summarySink != null) world.at(1_000 * SimShape.MS, null, this::summarize);
         while (world.step(end)) invariants.afterEvent();
@@ -207,6 +217,48 @@ final class SimCluster {
             }
         }
         return best;
+    }
+
+    // ------------------------------------------------------------------ quiescence
+
+    /**
+     * The workload goes idle for 200-600 ms (clients finish what is outstanding and start nothing
+     * new), long enough for the group to quiesce; the next idle period starts 0.3-1.3 s after it.
+     */
+    private void idlePeriod() {
+        if (world.now() >= faultEnd) return;
+        idleUntil = world.now() + (200 + world.random.nextInt(400)) * SimShape.MS;
+        note("clients idle until " + idleUntil / SimShape.MS + " ms");
+        world.at(idleUntil + (300 + world.random.nextInt(1_000)) * SimShape.MS, null, this::idlePeriod);
+    }
+
+    private long livenessPeriod() {
+        return shape.options().tickInterval().toNanos() * shape.options().electionTicks() / 2;
+    }
+
+    /**
+     * The hosts' liveness checks (the multi-group host's, modelled): every half election timeout each
+     * running member's host looks at every other member; one that has been crashed, paused or cut off
+     * from it for an election timeout is reported with {@link RaftServer#peerSuspected}, every check
+     * until it is heard again. A quiesced group notices a dead leader only this way.
+     */
+    private void checkLiveness() {
+        long electionNanos = 2 * livenessPeriod();
+        for (int i = 0; i < servers.length; i++) {
+            if (servers[i] == null || processes[i].paused()) continue;
+            for (int j = 0; j < servers.length; j++) {
+                if (j == i) continue;
+                boolean silent = servers[j] == null || processes[j].paused() || network.blocked(j, i);
+                if (!silent) {
+                    silentSince[i][j] = -1;
+                } else if (silentSince[i][j] < 0) {
+                    silentSince[i][j] = world.now();
+                } else if (world.now() - silentSince[i][j] >= electionNanos) {
+                    servers[i].peerSuspected(ids[j]);
+                }
+            }
+        }
+        world.at(world.now() + livenessPeriod(), null, this::checkLiveness);
     }
 
     // ------------------------------------------------------------------ faults
@@ -425,6 +477,10 @@ final class SimCluster {
         void next() {
             op = null;
             if (world.now() >= faultEnd) return; // the heal phase only finishes what is outstanding
+            if (world.now() < idleUntil && probeTarget < 0) {
+                world.at(idleUntil, null, this::next); // an idle period of the workload
+                return;
+            }
             if (probeTarget >= 0) {
                 if (probed || queries == null) return;
                 probed = true;

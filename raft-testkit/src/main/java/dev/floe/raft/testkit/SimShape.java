@@ -66,6 +66,9 @@ record SimShape(long seed, int voters, int learners, int spares, RaftServerOptio
         // A LAN (up to 5 ms) or a slow network (up to 30 ms, a third of an election timeout), on
         // which answers from an older term still arrive after a new one began.
         long maxDelay = (r.nextBoolean() ? 5 : 30) * MS;
+        // Quiescence for a quarter of the seeds (drawn last, so the other seeds keep their shape): the
+        // clients then pause together now and then, and the hosts' liveness checks call peerSuspected.
+        if (r.nextInt(4) == 0) o.quiesce(true, 2 + r.nextInt(9)).preVote(true); // quiescence needs PreVote
         return new SimShape(seed, voters, learners, spares, o.build(), snapshots, faultMillis * MS, 3_000 * MS,
                 3, 0.6, (storm ? 60 : 250) * MS, 0.03, storm ? 0.05 : 0.01, storm ? 0.02 : 0.005, maxDelay,
                 maxDisk, ALL_FAULTS);
@@ -89,6 +92,7 @@ record SimShape(long seed, int voters, int learners, int spares, RaftServerOptio
     public String toString() {
         return voters + " voters + " + learners + " learners + " + spares + " spares, preVote=" + options.preVote()
                 + ", checkQuorum=" + options.checkQuorum() + ", leaseReads=" + options.leaseReads()
+                + (options.quiesce() ? ", quiesce after " + options.quiesceTicks() + " ticks" : "")
                 + ", maxDelay=" + maxDelayNanos / MS + " ms, maxMessageBytes=" + options.maxMessageBytes() + ", maxUncommittedBytes=" + options.maxUncommittedBytes()
                 + ", maxApplyBacklog=" + options.maxApplyBacklog() + ", snapshot every " + snapshots.afterEntries()
                 + " entries in " + snapshots.chunkBytes() + "-byte chunks, fault gap " + meanFaultGapNanos / MS + " ms";
