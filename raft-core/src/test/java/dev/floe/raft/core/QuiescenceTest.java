@@ -386,4 +386,48 @@ class QuiescenceTest {
         assertThat(c.node("n3").commitIndex()).isEqualTo(last);
         assertThat(c.node("n3").leader()).isEqualTo(Optional.of(N1));
     }
+
+    @Test
+    void quiescenceNeedsPreVote() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> QUIET.withPreVote(false))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("preVote");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> QUIET.withQuiesceTicks(-1))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    /**
+     * Messages of its leader sent before the quiesce request and delivered after it (reordered,
+     * duplicated) carry nothing new: a quiesced follower stays asleep, or it would time out beside
+     * its sleeping leader. A woken leader's heartbeat starts a new round and does wake it.
+     */
+    @Test
+    void lateMessagesOfItsLeaderFromBeforeTheQuiesceRequestDoNotWakeAFollower() {
+        TestCluster c = elected(QUIET);
+        tickUntilQuiet(c);
+        RaftNode n2 = c.node("n2");
+        long term = n2.term();
+        long last = n2.lastIndex();
+        n2.step(new HeartbeatRequest(N1, N2, term, last, 1));
+        assertThat(n2.isQuiesced()).as("a heartbeat of a round it heard long ago").isTrue();
+        n2.step(new AppendRequest(N1, N2, term, last - 1, c.member("n2").log.term(last - 1),
+                c.member("n2").log.entries(last, last + 1, Long.MAX_VALUE), last));
+        assertThat(n2.isQuiesced()).as("an append of entries and a commit index it holds").isTrue();
+        n2.step(new HeartbeatRequest(N1, N2, term, last, Long.MAX_VALUE / 2));
+        assertThat(n2.isQuiesced()).as("a heartbeat of a new round").isFalse();
+    }
+
+    @Test
+    void idleLeaderQuiescesOnlyOnceEveryMemberAnsweredItsLastHeartbeatRound() {
+        TestCluster c = elected(QUIET);
+        // n2's heartbeats are held back (in flight) while everything else flows.
+        List<Message> held = new ArrayList<>();
+        for (int t = 0; t < 5 * T; t++) {
+            for (TestCluster.Member m : c.members.values()) m.raft.tick();
+            held.addAll(c.take(m -> m instanceof HeartbeatRequest && m.to().equals(N2)));
+            c.deliverAll();
+            assertThat(c.node("n1").isQuiesced()).as("a heartbeat to n2 is in flight (tick %d)", t).isFalse();
+        }
+        for (Message m : held) c.node("n2").step(m);
+        tickUntilQuiet(c);
+    }
 }

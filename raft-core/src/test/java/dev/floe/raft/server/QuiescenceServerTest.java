@@ -162,4 +162,16 @@ class QuiescenceServerTest {
         assertThat(next.status().term()).isGreaterThan(term);
         assertThat(next.submit(Bytes.utf8("b")).get(10, TimeUnit.SECONDS)).isNotNull();
     }
+
+    @Test
+    void quiescenceIsAnOptionOffByDefaultThatNeedsPreVoteAndPositiveIdleTicks() {
+        assertThat(RaftServerOptions.defaults().quiesce()).isFalse();
+        assertThat(RaftServerOptions.defaults().toRaftOptions().quiesceTicks()).isZero();
+        assertThat(QUIET.toRaftOptions().quiesceTicks()).isEqualTo(3);
+        assertThat(QUIET.toBuilder().build()).isEqualTo(QUIET);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> QUIET.toBuilder().quiesce(true, 0).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("quiesceTicks");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> QUIET.toBuilder().preVote(false).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("preVote");
+    }
 }
