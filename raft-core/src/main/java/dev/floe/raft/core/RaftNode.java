@@ -370,6 +370,8 @@ public final class RaftNode {
      *
      * <p>A quiesced leader that suspects one of its members wakes, so CheckQuorum (thesis §6.2) judges
      * its group by ticks again. Anything else is ignored.
+     *
+     * @param peer the member the failure detector finds silent
      */
     public void peerSuspected(NodeId peer) {
         if (role == Role.LEADER) {

@@ -430,4 +430,30 @@ class QuiescenceTest {
         for (Message m : held) c.node("n2").step(m);
         tickUntilQuiet(c);
     }
+
+    /**
+     * A follower restored from an old copy of its directory while its group slept: it times out
+     * (PreVote refused, its log is shorter), which wakes the leader without deposing it; the quiesce
+     * request or the idle append then exposes the lost entries (the regressed-follower detection,
+     * heardRound against Progress.matchRound), the leader repairs it, and the group sleeps again.
+     */
+    @Test
+    void followerThatLostEntriesWhileTheGroupSleptIsRepairedAndTheGroupSleepsAgain() {
+        TestCluster c = elected(QUIET);
+        for (int i = 0; i < 5; i++) c.node("n1").propose(cmd("w" + i));
+        c.deliverAll();
+        tickUntilQuiet(c);
+        long term = c.node("n1").term();
+        long last = c.node("n1").lastIndex();
+        TestCluster.Member m = c.member("n3");
+        m.log.append(m.log.entries(2, 3, Long.MAX_VALUE)); // its log now ends at 2: an old copy
+        c.restart("n3");
+        assertThat(c.node("n3").lastIndex()).isEqualTo(2);
+        tickUntilQuiet(c);
+        assertThat(c.node("n1").role()).isEqualTo(Role.LEADER);
+        assertThat(c.node("n1").term()).isEqualTo(term);
+        assertThat(c.node("n3").lastIndex()).isEqualTo(last);
+        assertThat(c.member("n3").log.entries(1, last + 1, Long.MAX_VALUE))
+                .isEqualTo(c.member("n1").log.entries(1, last + 1, Long.MAX_VALUE));
+    }
 }
