@@ -151,7 +151,7 @@ final class SimCluster {
     // ------------------------------------------------------------------ processes
 
     private void spawn(int i) {
-        SimProcess p = new SimProcess(world, i);
+        SimProcess p = new SimProcess(world, i, stats);
         processes[i] = p;
         applyLog.restarted(i);
         RaftServer.Builder b = RaftServer.builder()
@@ -255,6 +255,7 @@ final class SimCluster {
                     silentSince[i][j] = world.now();
                 } else if (world.now() - silentSince[i][j] >= electionNanos) {
                     servers[i].peerSuspected(ids[j]);
+                    stats.suspicions++;
                 }
             }
         }
