@@ -214,7 +214,7 @@ final class Replication {
      * leader holds its heartbeats until every member answered the last round it sent ({@link Quiet#NOW}):
      * then no heartbeat of ours is left in flight to arrive after the quiesce request and wake a
      * follower beside a sleeping leader (where it would time out for nothing). A member that does not
-     * answer within half an election timeout keeps the group awake: heartbeats resume and the count
+     * answer within half the election timeout left after a heartbeat period keeps the group awake: heartbeats resume and the count
      * starts over (quiescing without it would leave it to time out and wake the group again, and its
      * failure should be noticed by ticks).
      */
@@ -233,7 +233,8 @@ final class Replication {
             }
         }
         if (allAnswered) return Quiet.NOW;
-        if (idleTicks > needed + Math.max(1, electionTicks / 2)) {
+        // Held heartbeats must not let a follower's election timer run out: the hold ends well before.
+        if (idleTicks > needed + Math.max(1, (electionTicks - options.heartbeatTicks()) / 2)) {
             idleTicks = 0;
             return Quiet.NO;
         }
