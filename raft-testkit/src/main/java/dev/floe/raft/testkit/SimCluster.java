@@ -327,6 +327,7 @@ final class SimCluster {
                 pause(victim, 1 + (long) (world.random.nextDouble() * 5 * electionNanos));
             }
             case SimShape.FROZEN_LEADER -> pauseCutOffLeader(electionNanos);
+            case SimShape.CUT_OFF_LEADER -> cutOffLeader(electionNanos);
             case 6 -> reconfigure();
             case 7 -> transferLeadership();
             default -> {
@@ -359,6 +360,32 @@ final class SimCluster {
         pause(l, length);
         probeLater(l, length - SimShape.MS);
         world.at(world.now() + length + (long) (world.random.nextDouble() * electionNanos), null, () -> {
+            network.healPartitions();
+            note("heal partitions");
+        });
+    }
+
+    /**
+     * A leader cut off from its peers for 2-6 election timeouts, still running (so, when its group
+     * was quiet, still quiesced: no ticks, no CheckQuorum); the others' hosts suspect it and elect a
+     * new leader, which commits. Meanwhile a client asks it for a (lease) read: it must not answer
+     * from the lease it held when it went quiet.
+     */
+    private void cutOffLeader(long electionNanos) {
+        int l = leader();
+        if (l < 0) return;
+        long length = 2 * electionNanos + (long) (world.random.nextDouble() * 4 * electionNanos);
+        for (int j = 0; j < servers.length; j++) {
+            if (j == l) continue;
+            network.block(l, j);
+            network.block(j, l);
+        }
+        stats.partitions++;
+        note("cut off " + ids[l] + " from its peers");
+        // Between one and two election timeouts: the others' hosts suspect it and elect a new leader
+        // after about one; its own host wakes it then too, and CheckQuorum deposes it about one later.
+        probeLater(l, electionNanos + (long) (world.random.nextDouble() * electionNanos));
+        world.at(world.now() + length, null, () -> {
             network.healPartitions();
             note("heal partitions");
         });

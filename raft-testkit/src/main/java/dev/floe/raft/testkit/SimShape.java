@@ -20,6 +20,8 @@ record SimShape(long seed, int voters, int learners, int spares, RaftServerOptio
     static final int ALL_FAULTS = -1;
     /** The fault kind "a leader frozen and cut off from its peers, then asked for a read". */
     static final int FROZEN_LEADER = 9;
+    /** The fault kind "a leader cut off from its peers (not paused), then asked for a read" (not drawn at random). */
+    static final int CUT_OFF_LEADER = 11;
     static final long MS = 1_000_000L;
     static final Duration TICK = Duration.ofMillis(10);
 
@@ -82,6 +84,18 @@ record SimShape(long seed, int voters, int learners, int spares, RaftServerOptio
         RaftServerOptions o = options.toBuilder().checkQuorum(true).leaseReads(true, 2).build();
         return new SimShape(seed, 3, 0, 0, o, snapshots, faultNanos, healNanos, clients, writeShare, 200 * MS,
                 dropRate, duplicateRate, longDelayRate, maxDelayNanos, maxDiskNanos, FROZEN_LEADER);
+    }
+
+    /**
+     * Seeds for quiescence with leases: three voters with CheckQuorum, lease reads and quiescence
+     * after 3 idle ticks, and only leaders cut off from their peers (not paused: a quiesced leader
+     * counts no ticks, so nothing but the quiescence rules keeps it from its old lease), asked for a
+     * lease read one to two election timeouts after the cut, about every 400 ms.
+     */
+    SimShape quietLeadersCutOffWithLeases() {
+        RaftServerOptions o = options.toBuilder().checkQuorum(true).preVote(true).leaseReads(true, 2).quiesce(true, 3).build();
+        return new SimShape(seed, 3, 0, 0, o, snapshots, faultNanos, healNanos, clients, writeShare, 200 * MS,
+                dropRate, duplicateRate, longDelayRate, maxDelayNanos, maxDiskNanos, CUT_OFF_LEADER);
     }
 
     int processes() {
