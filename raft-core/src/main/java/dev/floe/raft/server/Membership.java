@@ -126,6 +126,11 @@ final class Membership {
     // ------------------------------------------------------------------ consensus thread
 
     /** Each pass: take queued requests, advance the change in progress. */
+    /** Whether a change is under way or queued: its deadline needs the loop's timer. */
+    boolean busy() {
+        return active != null || !queue.isEmpty();
+    }
+
     void onPass(RaftNode node, long now) {
         for (MembershipRequest r; (r = queue.poll()) != null; ) {
             if (r instanceof MembershipRequest.Transfer t) {

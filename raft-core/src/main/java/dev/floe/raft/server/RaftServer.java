@@ -525,7 +525,32 @@ public final class RaftServer implements AutoCloseable {
                 request.future().completeExceptionally(closedException("server " + id + " is " + state.name().toLowerCase()));
             } else {
                 membership.submit(request);
+                inputs.add(new Input.Wake()); // a quiesced loop sleeps until an input arrives
             }
+        } finally {
+            intake.readLock().unlock();
+        }
+    }
+
+    /**
+     * Tells this server that a failure detector outside Raft (for example a multi-group host's
+     * liveness check of the peer's process) finds member {@code peer} silent. A follower of that peer
+     * wakes if quiesced and behaves as if its election timer expired: it campaigns at once, with
+     * PreVote if enabled (with {@link RaftServerOptions#leaseReads()} only once the lease promise of
+     * its last acknowledgement lapsed, an election timeout after it last heard the leader). A
+     * quiesced leader that suspects one of its members wakes, so that CheckQuorum runs again. This
+     * is how a quiesced group notices a dead leader (see {@link RaftServerOptions#quiesce()}); a
+     * false suspicion is safe (Raft elections always are), and a leader that is in fact alive keeps
+     * its followers in a quiesced group (docs/core.md, "Quiescence"). Any thread, never blocks;
+     * ignored unless running.
+     *
+     * @param peer the member that seems to have failed
+     */
+    public void peerSuspected(NodeId peer) {
+        Objects.requireNonNull(peer, "peer");
+        intake.readLock().lock();
+        try {
+            if (state == State.RUNNING) inputs.add(new Input.PeerSuspected(peer));
         } finally {
             intake.readLock().unlock();
         }
