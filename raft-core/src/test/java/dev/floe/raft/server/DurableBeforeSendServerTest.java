@@ -1,5 +1,8 @@
 package dev.floe.raft.server;
 
+import dev.floe.raft.testkit.RecordingStateMachine;
+import dev.floe.raft.testkit.LocalCluster;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.floe.raft.Endpoint;

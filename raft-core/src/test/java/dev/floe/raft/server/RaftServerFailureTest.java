@@ -1,5 +1,8 @@
 package dev.floe.raft.server;
 
+import dev.floe.raft.testkit.RecordingStateMachine;
+import dev.floe.raft.testkit.LocalCluster;
+
 import dev.floe.raft.testkit.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -30,7 +33,7 @@ class RaftServerFailureTest {
             .requestTimeout(Duration.ofMillis(600))
             .build();
 
-    private LocalCluster cluster;
+    private LocalCluster<RecordingStateMachine> cluster;
 
     @AfterEach
     void closeCluster() {
@@ -51,7 +54,7 @@ class RaftServerFailureTest {
 
     @Test
     void commandThatCannotCommitTimesOutWithOutcomeUnknown() throws Exception {
-        cluster = new LocalCluster(3, SHORT_TIMEOUT).startAll();
+        cluster = LocalCluster.recording(3, SHORT_TIMEOUT).startAll();
         RaftServer leader = cluster.awaitLeader();
         leader.submit(Bytes.utf8("before")).get(5, TimeUnit.SECONDS);
         cluster.network.isolate(leader.id());
@@ -64,7 +67,7 @@ class RaftServerFailureTest {
 
     @Test
     void commandOverwrittenByANewLeaderFailsAsNotAppliedOnceTheOldLeaderRejoins_raft5_3() throws Exception {
-        cluster = new LocalCluster(3, LocalCluster.FAST).startAll();
+        cluster = LocalCluster.recording(3, LocalCluster.FAST).startAll();
         RaftServer old = cluster.awaitLeader();
         old.submit(Bytes.utf8("before")).get(5, TimeUnit.SECONDS);
         cluster.network.isolate(old.id());
@@ -77,7 +80,7 @@ class RaftServerFailureTest {
 
         // The old leader's entry at that index is replaced by the new leader's: exactly "not applied".
         assertThat(failureOf(lost)).isInstanceOf(NotLeaderException.class).hasMessageContaining("not applied");
-        cluster.awaitApplied(2);
+        cluster.awaitMachines("to apply 2 commands", sm -> sm.commands().size() >= 2);
         for (RaftServer s : cluster.running()) {
             assertThat(cluster.machine(s.id()).commands()).containsExactly("before", "wins");
         }
@@ -85,7 +88,7 @@ class RaftServerFailureTest {
 
     @Test
     void closeEndsEveryPendingRequestAndLeavesNoThreads() {
-        cluster = new LocalCluster(3, LocalCluster.FAST).startAll();
+        cluster = LocalCluster.recording(3, LocalCluster.FAST).startAll();
         RaftServer leader = cluster.awaitLeader();
         RaftServer follower = cluster.anyFollower(leader);
         cluster.network.isolate(leader.id());
@@ -112,7 +115,7 @@ class RaftServerFailureTest {
 
     @Test
     void tooManyPendingRequestsFailAtOnceWithBackpressure() {
-        cluster = new LocalCluster(3, LocalCluster.FAST.toBuilder().maxPendingRequests(4).build()).startAll();
+        cluster = LocalCluster.recording(3, LocalCluster.FAST.toBuilder().maxPendingRequests(4).build()).startAll();
         RaftServer leader = cluster.awaitLeader();
         cluster.network.isolate(leader.id());
         List<CompletableFuture<Bytes>> taken = new ArrayList<>();
@@ -126,7 +129,7 @@ class RaftServerFailureTest {
 
     @Test
     void readOnAFollowerCutOffFromTheLeaderFailsRatherThanAnsweringStale() {
-        cluster = new LocalCluster(3, SHORT_TIMEOUT).startAll();
+        cluster = LocalCluster.recording(3, SHORT_TIMEOUT).startAll();
         RaftServer leader = cluster.awaitLeader();
         RaftServer follower = cluster.anyFollower(leader);
         cluster.network.isolate(follower.id());
@@ -136,7 +139,7 @@ class RaftServerFailureTest {
 
     @Test
     void failingStateMachineStopsTheServerInsteadOfDiverging() throws Exception {
-        cluster = new LocalCluster(1, LocalCluster.FAST).startAll();
+        cluster = LocalCluster.recording(1, LocalCluster.FAST).startAll();
         RaftServer only = cluster.awaitLeader();
         only.submit(Bytes.utf8("fine")).get(5, TimeUnit.SECONDS);
         CompletableFuture<Bytes> boom = only.submit(Bytes.utf8("boom"));

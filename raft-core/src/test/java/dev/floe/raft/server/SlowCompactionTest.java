@@ -1,11 +1,12 @@
 package dev.floe.raft.server;
 
+import dev.floe.raft.testkit.LocalCluster;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.floe.raft.Bytes;
 import dev.floe.raft.NodeId;
 import dev.floe.raft.testkit.Await;
-import dev.floe.raft.testkit.MemorySnapshotStore;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -46,32 +47,17 @@ class SlowCompactionTest {
     }
 
     /** Three members whose compactions all stall. */
-    static final class StallingCluster extends ServerCluster<SnapshottingStateMachine, StallingCluster> {
-        final Map<NodeId, StallingCompactionLog> logs = new LinkedHashMap<>();
+    private final LocalCluster<SnapshottingStateMachine> cluster = new LocalCluster<>(3, LocalCluster.FAST,
+            SnapshottingStateMachine::new, SnapshotOptions.defaults().withTriggers(0, 0, 0));
+    private final Map<NodeId, StallingCompactionLog> logs = new LinkedHashMap<>();
 
-        StallingCluster() {
-            super(3, LocalCluster.FAST);
-            for (NodeId id : members.keySet()) logs.put(id, new StallingCompactionLog());
-        }
-
-        @Override
-        SnapshottingStateMachine newStateMachine(NodeId id) {
-            return new SnapshottingStateMachine();
-        }
-
-        @Override
-        RaftServer.Builder plugs(RaftServer.Builder builder, NodeId id) {
-            return builder.storage(logs.get(id), hardStates.get(id)).snapshotStore(new MemorySnapshotStore())
-                    .snapshotOptions(SnapshotOptions.defaults().withTriggers(0, 0, 0));
-        }
-
-        @Override
-        StallingCluster self() {
-            return this;
+    SlowCompactionTest() {
+        for (NodeId id : cluster.ids()) {
+            StallingCompactionLog log = new StallingCompactionLog();
+            logs.put(id, log);
+            cluster.stores.useLog(id, log);
         }
     }
-
-    private final StallingCluster cluster = new StallingCluster();
 
     @AfterEach
     void close() {
@@ -84,7 +70,7 @@ class SlowCompactionTest {
         RaftServer leader = cluster.startAll().awaitLeader();
         for (int i = 0; i < 10; i++) leader.submit(Bytes.utf8("c" + i)).get(5, TimeUnit.SECONDS);
         long term = leader.status().term();
-        StallingCompactionLog leaderLog = cluster.logs.get(leader.id());
+        StallingCompactionLog leaderLog = logs.get(leader.id());
 
         CompletableFuture<Long> snapshot = leader.snapshotNow();
         assertThat(leaderLog.entered.await(5, TimeUnit.SECONDS)).as("the compaction started").isTrue();

@@ -1,4 +1,4 @@
-package dev.floe.raft.server;
+package dev.floe.raft.testkit;
 
 import dev.floe.raft.Bytes;
 import dev.floe.raft.StateMachine;
@@ -13,18 +13,19 @@ import java.util.concurrent.CountDownLatch;
  * it applied at; {@code query} returns how many commands were applied, or with the query
  * {@code "last"} the last command.
  */
-final class RecordingStateMachine implements StateMachine {
+public final class RecordingStateMachine implements StateMachine {
     private final List<String> commands = new ArrayList<>();
     private long lastIndex;
     /** While present, {@code apply} waits for it: a state machine that stalls. */
     private volatile CountDownLatch gate;
 
     /** Makes {@code apply} stall until {@link #unblock()}. */
-    void block() {
+    public void block() {
         gate = new CountDownLatch(1);
     }
 
-    void unblock() {
+    /** Lets a blocked {@code apply} go on. */
+    public void unblock() {
         CountDownLatch g = gate;
         gate = null;
         if (g != null) g.countDown();
@@ -60,7 +61,7 @@ final class RecordingStateMachine implements StateMachine {
     }
 
     /** A copy of the commands applied so far, in order. */
-    synchronized List<String> commands() {
+    public synchronized List<String> commands() {
         return List.copyOf(commands);
     }
 
