@@ -78,7 +78,7 @@ class RaftServerSessionTest {
     @Test
     void expiryIsDecidedInLogTimeIdenticallyOnEveryReplica_thesis6_3() throws Exception {
         try (LocalCluster<SnapshottingStateMachine> c = new LocalCluster<>(3, LocalCluster.FAST, SnapshottingStateMachine::new, SnapshotOptions.defaults())) {
-            c.configure(b -> b.sessionExpiry(Duration.ofMillis(300)));
+            c.configure((b, id) -> b.sessionExpiry(Duration.ofMillis(300)));
             c.startAll();
             RaftServer leader = c.awaitLeader();
             submit(leader, "idle", 1, "i1");

@@ -41,7 +41,7 @@ public final class LocalCluster<M extends StateMachine> extends ServerCluster<M,
     /** A cluster of {@code size} members with snapshot stores and {@code snapshots}. */
     public LocalCluster(int size, RaftServerOptions options, Supplier<M> machines, SnapshotOptions snapshots) {
         this(size, options, machines, new MemoryStores(true));
-        configure(b -> b.snapshotOptions(snapshots));
+        configure((b, id) -> b.snapshotOptions(snapshots));
     }
 
     private LocalCluster(int size, RaftServerOptions options, Supplier<M> machines, MemoryStores stores) {

@@ -19,7 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 import java.util.function.Predicate;
 
 /**
@@ -65,7 +65,7 @@ public abstract class ServerCluster<M, C extends ServerCluster<M, C>> implements
     private final Map<NodeId, Launched<M>> running = new LinkedHashMap<>();
     private final Map<NodeId, M> machines = new LinkedHashMap<>();
     private final Map<NodeId, RecordingListener> events = new LinkedHashMap<>();
-    private final List<Consumer<RaftServer.Builder>> settings = new ArrayList<>();
+    private final List<BiConsumer<RaftServer.Builder, NodeId>> settings = new ArrayList<>();
 
     /**
      * @param size    the founding members, {@code n1..n<size>}
@@ -141,8 +141,8 @@ public abstract class ServerCluster<M, C extends ServerCluster<M, C>> implements
         return member(id).client();
     }
 
-    /** Adds a setting to every server built from now on (snapshot options, session expiry, ...). */
-    public C configure(Consumer<RaftServer.Builder> setting) {
+    /** Adds a setting to every server built from now on (snapshot options, session expiry, a listener per id, ...). */
+    public C configure(BiConsumer<RaftServer.Builder, NodeId> setting) {
         settings.add(setting);
         return self();
     }
@@ -210,7 +210,7 @@ public abstract class ServerCluster<M, C extends ServerCluster<M, C>> implements
                 .options(options);
         if (joining) builder.joining();
         plugs.plug(builder);
-        settings.forEach(s -> s.accept(builder));
+        settings.forEach(s -> s.accept(builder, self.id()));
         RaftServer server = builder.build();
         server.start();
         return server;
