@@ -52,7 +52,7 @@ import org.slf4j.LoggerFactory;
  * <pre>{@code
  * try (RaftServer server = RaftServer.builder()
  *         .id(NodeId.of("n1"))
- *         .members(Map.of(NodeId.of("n1"), Endpoint.parse("10.0.0.1:8080"), ...))
+ *         .members(List.of(Member.voter(NodeId.of("n1"), Endpoint.parse("10.0.0.1:7001"), Endpoint.parse("10.0.0.1:8080")), ...))
  *         .stateMachine(new Counter())
  *         .storage(storage.logStorage(), storage.hardStateStore())
  *         .closeWith(storage)
@@ -236,10 +236,6 @@ public final class RaftServer implements AutoCloseable {
             try {
                 transport.start(id, this::receive);
                 started = true;
-            } catch (IOException | RuntimeException e) {
-                throw e;
-            } catch (Exception e) {
-                throw new IOException("transport of " + id + " failed to start: " + e.getMessage(), e);
             } finally {
                 if (!started) {
                     callbacks.shutdown();
@@ -357,7 +353,7 @@ public final class RaftServer implements AutoCloseable {
      * a follower asks the leader to confirm the read and then answers from its own state machine.
      * Writes nothing to the log. Never blocks.
      *
-     * @param query the query for {@link StateMachine#query}
+     * @param query the query for {@link StateMachine#read}
      * @return a future of the answer
      */
     public CompletableFuture<Bytes> read(Bytes query) {
@@ -372,7 +368,7 @@ public final class RaftServer implements AutoCloseable {
      * {@code LINEARIZABLE} (so always on a follower); {@code STALE} at once from
      * this member's state machine, on any member, without asking the leader. Never blocks.
      *
-     * @param query       the query for {@link StateMachine#query}
+     * @param query       the query for {@link StateMachine#read}
      * @param consistency what the answer must reflect
      * @return a future of the answer
      */
@@ -781,20 +777,6 @@ public final class RaftServer implements AutoCloseable {
         }
 
         /**
-         * The initial voting members and, for each, the address it serves <em>clients</em> on (used
-         * to redirect callers to the leader in {@link NotLeaderException}). The transport is
-         * configured separately with the addresses members use among themselves.
-         *
-         * @param value each voter's id and client address
-         * @return this builder
-         */
-        public Builder members(Map<NodeId, Endpoint> value) {
-            members = Map.copyOf(Objects.requireNonNull(value, "members"));
-            memberList = null;
-            return this;
-        }
-
-        /**
          * The initial members with both their addresses and roles: the server tells the transport
          * where each one is ({@link Transport#addPeer}) and carries the addresses along with every
          * membership change, so new members learn them from the log. For a server added to a
@@ -828,7 +810,6 @@ public final class RaftServer implements AutoCloseable {
         }
 
         ClusterConfig bootstrapConfig() {
-            if (memberList == null) return ClusterConfig.ofVoters(members.keySet());
             TreeSet<NodeId> voters = new TreeSet<>();
             TreeSet<NodeId> learners = new TreeSet<>();
             for (Member m : memberList) (m.voter() ? voters : learners).add(m.id());
@@ -836,7 +817,7 @@ public final class RaftServer implements AutoCloseable {
         }
 
         MembershipBook addressBook() {
-            return memberList == null ? MembershipBook.ofClients(members) : MembershipBook.of(memberList);
+            return MembershipBook.of(memberList);
         }
 
         /**

@@ -96,7 +96,7 @@ class DurableBeforeSendServerTest {
         }
 
         @Override
-        public void start(NodeId self, Consumer<Message> inbound) throws Exception {
+        public void start(NodeId self, Consumer<Message> inbound) throws java.io.IOException {
             delegate.start(self, inbound);
         }
 

@@ -100,7 +100,7 @@ class RaftListenerTest {
     void aThrowingListenerIsIgnoredAndTheServerKeepsWorking() throws Exception {
         try (LocalCluster<RecordingStateMachine> c = LocalCluster.recording(1, LocalCluster.FAST)) {
             NodeId id = c.clients().keySet().iterator().next();
-            RaftServer server = RaftServer.builder().id(id).members(c.clients()).stateMachine(new RecordingStateMachine())
+            RaftServer server = RaftServer.builder().id(id).members(c.founders()).stateMachine(new RecordingStateMachine())
                     .storage(new dev.floe.raft.testkit.MemoryLogStorage(), c.stores.hardState(id))
                     .transport(c.network.transport(id)).options(LocalCluster.FAST)
                     .listener(e -> {

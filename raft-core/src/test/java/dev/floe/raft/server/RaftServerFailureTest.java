@@ -157,7 +157,7 @@ class RaftServerFailureTest {
         NodeId id = NodeId.of("solo");
         RaftServer server = RaftServer.builder()
                 .id(id)
-                .members(Map.of(id, dev.floe.raft.Endpoint.parse("localhost:1")))
+                .members(List.of(dev.floe.raft.Member.voter(id, dev.floe.raft.Endpoint.parse("localhost:1"), dev.floe.raft.Endpoint.parse("localhost:2"))))
                 .stateMachine(new RecordingStateMachine())
                 .storage(new MemoryLogStorage(), new MemoryHardStateStore())
                 .transport(network.transport(id))
@@ -174,7 +174,7 @@ class RaftServerFailureTest {
         assertThatThrownBy(() -> RaftServer.builder().id(NodeId.of("a")).build())
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("members is required");
         assertThatThrownBy(() -> RaftServer.builder().id(NodeId.of("a"))
-                .members(Map.of(NodeId.of("b"), dev.floe.raft.Endpoint.parse("h:1")))
+                .members(List.of(dev.floe.raft.Member.voter(NodeId.of("b"), dev.floe.raft.Endpoint.parse("h:1"), dev.floe.raft.Endpoint.parse("h:2"))))
                 .stateMachine(new RecordingStateMachine())
                 .storage(new MemoryLogStorage(), new MemoryHardStateStore())
                 .transport(new LocalNetwork().transport(NodeId.of("a")))

@@ -7,12 +7,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.floe.raft.Bytes;
 import dev.floe.raft.Endpoint;
+import dev.floe.raft.Member;
 import dev.floe.raft.NodeId;
 import dev.floe.raft.ServerClosedException;
 import dev.floe.raft.testkit.Await;
 import dev.floe.raft.testkit.LocalNetwork;
 import dev.floe.raft.testkit.MemoryHardStateStore;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -27,7 +29,7 @@ class RaftServerHealthTest {
     private final CompletableFuture<ServerHealth> fatal = new CompletableFuture<>();
     private final RaftServer server = RaftServer.builder()
             .id(N1)
-            .members(Map.of(N1, new Endpoint("n1.example", 9001)))
+            .members(List.of(Member.voter(N1, new Endpoint("n1.example", 7001), new Endpoint("n1.example", 9001))))
             .stateMachine(new RecordingStateMachine())
             .storage(log, new MemoryHardStateStore())
             .transport(new LocalNetwork().transport(N1))

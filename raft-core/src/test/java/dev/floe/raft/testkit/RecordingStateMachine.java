@@ -10,7 +10,7 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * A state machine for tests: records every command in apply order. {@code apply} returns the index
- * it applied at; {@code query} returns how many commands were applied, or with the query
+ * it applied at; {@code read} returns how many commands were applied, or with the query
  * {@code "last"} the last command.
  */
 public final class RecordingStateMachine implements StateMachine {
@@ -55,7 +55,7 @@ public final class RecordingStateMachine implements StateMachine {
     }
 
     @Override
-    public synchronized Bytes query(Bytes query) {
+    public synchronized Bytes read(Bytes query) {
         if (query.toUtf8().equals("last")) return Bytes.utf8(commands.isEmpty() ? "" : commands.get(commands.size() - 1));
         return Bytes.utf8(Integer.toString(commands.size()));
     }

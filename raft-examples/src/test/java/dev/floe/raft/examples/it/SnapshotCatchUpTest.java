@@ -150,7 +150,7 @@ class SnapshotCatchUpTest {
         }
 
         @Override
-        public synchronized Bytes query(Bytes query) {
+        public synchronized Bytes read(Bytes query) {
             return Bytes.utf8(Integer.toString(commands.size()));
         }
 

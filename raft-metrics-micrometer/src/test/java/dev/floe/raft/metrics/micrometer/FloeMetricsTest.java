@@ -55,7 +55,7 @@ class FloeMetricsTest {
         }
 
         @Override
-        public synchronized Bytes query(Bytes query) {
+        public synchronized Bytes read(Bytes query) {
             return Bytes.utf8(Long.toString(count));
         }
 

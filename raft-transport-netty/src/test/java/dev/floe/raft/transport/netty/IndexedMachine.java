@@ -30,7 +30,7 @@ final class IndexedMachine implements StateMachine {
     }
 
     @Override
-    public Bytes query(Bytes query) {
+    public Bytes read(Bytes query) {
         if (query.toUtf8().equals("fail")) throw new IllegalArgumentException("query refused by the test machine");
         return Bytes.utf8(Integer.toString(applied.size()));
     }

@@ -22,7 +22,7 @@ final class PeersOnlyTransport implements Transport {
     }
 
     @Override
-    public void start(NodeId self, Consumer<Message> inbound) throws Exception {
+    public void start(NodeId self, Consumer<Message> inbound) throws java.io.IOException {
         inner.start(self, m -> {
             if (peers.contains(m.from())) inbound.accept(m);
         });
