@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
  * snapshot rather than from the builder.
  */
 class MembershipSnapshotServerTest {
-    private static final SnapshotOptions SNAPSHOTS = SnapshotOptions.defaults().withTriggers(20, 64L << 20, 5);
+    private static final SnapshotOptions SNAPSHOTS = SnapshotOptions.builder().triggers(20, 64L << 20, 5).build();
     private final LocalCluster<SnapshottingStateMachine> cluster =
             new LocalCluster<>(3, LocalCluster.FAST, SnapshottingStateMachine::new, SNAPSHOTS);
 

@@ -117,7 +117,7 @@ class RaftListenerTest {
 
     @Test
     void snapshotsAndCatchUpAreReportedWithBytesAndProgress_paper7() throws Exception {
-        SnapshotOptions snaps = SnapshotOptions.defaults().withTriggers(0, 0, 0).withTransfer(64, 2);
+        SnapshotOptions snaps = SnapshotOptions.builder().triggers(0, 0, 0).transfer(64, 2).build();
         try (LocalCluster<SnapshottingStateMachine> c = new LocalCluster<>(3, LocalCluster.FAST, SnapshottingStateMachine::new, snaps).startAll()) {
             RaftServer leader = c.awaitLeader();
             NodeId lagging = other(c, leader.id());

@@ -62,7 +62,7 @@ class RaftServerSessionTest {
 
     @Test
     void sessionsTravelInSnapshotsSoARetryAfterARestartIsStillDeduplicated() throws Exception {
-        try (LocalCluster<SnapshottingStateMachine> c = new LocalCluster<>(1, LocalCluster.FAST, SnapshottingStateMachine::new, SnapshotOptions.defaults().withTriggers(0, 0, 0)).startAll()) {
+        try (LocalCluster<SnapshottingStateMachine> c = new LocalCluster<>(1, LocalCluster.FAST, SnapshottingStateMachine::new, SnapshotOptions.builder().triggers(0, 0, 0).build()).startAll()) {
             NodeId id = NodeId.of("n1");
             submit(c.awaitLeader(), "carol", 1, "c1");
             c.server(id).snapshotNow().get(5, TimeUnit.SECONDS);

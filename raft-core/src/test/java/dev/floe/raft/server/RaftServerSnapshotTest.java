@@ -33,7 +33,7 @@ class RaftServerSnapshotTest {
 
     @Test
     void automaticSnapshotsCompactTheLogKeepingTheConfiguredMargin_paper7() throws Exception {
-        try (LocalCluster<SnapshottingStateMachine> c = new LocalCluster<>(3, FAST, SnapshottingStateMachine::new, SnapshotOptions.defaults().withTriggers(20, 0, 5)).startAll()) {
+        try (LocalCluster<SnapshottingStateMachine> c = new LocalCluster<>(3, FAST, SnapshottingStateMachine::new, SnapshotOptions.builder().triggers(20, 0, 5).build()).startAll()) {
             RaftServer leader = c.awaitLeader();
             submitAll(leader, "a", 100);
             NodeId id = leader.id();
@@ -50,7 +50,7 @@ class RaftServerSnapshotTest {
 
     @Test
     void followerCutOffWhileTheLeaderCompactsCatchesUpBySnapshot_paper7() throws Exception {
-        SnapshotOptions snaps = SnapshotOptions.defaults().withTriggers(20, 0, 2).withTransfer(64, 2);
+        SnapshotOptions snaps = SnapshotOptions.builder().triggers(20, 0, 2).transfer(64, 2).build();
         try (LocalCluster<SnapshottingStateMachine> c = new LocalCluster<>(3, FAST, SnapshottingStateMachine::new, snaps).startAll()) {
             RaftServer leader = c.awaitLeader();
             NodeId lagging = c.clients().keySet().stream().filter(m -> !m.equals(leader.id())).findFirst().orElseThrow();
@@ -76,8 +76,8 @@ class RaftServerSnapshotTest {
 
     @Test
     void snapshotTransferSurvivesLostChunksAndAcknowledgements() throws Exception {
-        SnapshotOptions snaps = SnapshotOptions.defaults().withTriggers(0, 0, 0).withTransfer(50, 3)
-                .withTimers(Duration.ofMillis(100), Duration.ofSeconds(10));
+        SnapshotOptions snaps = SnapshotOptions.builder().triggers(0, 0, 0).transfer(50, 3)
+                .timers(Duration.ofMillis(100), Duration.ofSeconds(10)).build();
         try (LocalCluster<SnapshottingStateMachine> c = new LocalCluster<>(3, FAST, SnapshottingStateMachine::new, snaps).startAll()) {
             RaftServer leader = c.awaitLeader();
             NodeId lagging = c.clients().keySet().stream().filter(m -> !m.equals(leader.id())).findFirst().orElseThrow();
@@ -98,7 +98,7 @@ class RaftServerSnapshotTest {
 
     @Test
     void restartRestoresTheNewestSnapshotAndReplaysOnlyTheLogAfterIt_paper7() throws Exception {
-        try (LocalCluster<SnapshottingStateMachine> c = new LocalCluster<>(3, FAST, SnapshottingStateMachine::new, SnapshotOptions.defaults().withTriggers(0, 0, 10)).startAll()) {
+        try (LocalCluster<SnapshottingStateMachine> c = new LocalCluster<>(3, FAST, SnapshottingStateMachine::new, SnapshotOptions.builder().triggers(0, 0, 10).build()).startAll()) {
             RaftServer leader = c.awaitLeader();
             submitAll(leader, "a", 40);
             for (NodeId id : c.clients().keySet()) c.awaitMachine(id, "to hold 40 commands", sm -> sm.commands().size() >= 40);
@@ -124,7 +124,7 @@ class RaftServerSnapshotTest {
 
     @Test
     void restartAfterAnInstalledSnapshotWhoseLogWasNotResetResetsTheLogFirst() throws Exception {
-        try (LocalCluster<SnapshottingStateMachine> c = new LocalCluster<>(1, FAST, SnapshottingStateMachine::new, SnapshotOptions.defaults().withTriggers(0, 0, 0)).startAll()) {
+        try (LocalCluster<SnapshottingStateMachine> c = new LocalCluster<>(1, FAST, SnapshottingStateMachine::new, SnapshotOptions.builder().triggers(0, 0, 0).build()).startAll()) {
             NodeId id = NodeId.of("n1");
             RaftServer leader = c.awaitLeader();
             submitAll(leader, "a", 30);

@@ -48,7 +48,7 @@ class SlowCompactionTest {
 
     /** Three members whose compactions all stall. */
     private final LocalCluster<SnapshottingStateMachine> cluster = new LocalCluster<>(3, LocalCluster.FAST,
-            SnapshottingStateMachine::new, SnapshotOptions.defaults().withTriggers(0, 0, 0));
+            SnapshottingStateMachine::new, SnapshotOptions.builder().triggers(0, 0, 0).build());
     private final Map<NodeId, StallingCompactionLog> logs = new LinkedHashMap<>();
 
     SlowCompactionTest() {

@@ -40,7 +40,7 @@ class SnapshotCatchUpTest {
 
     @Test
     void followerDownThroughACompactionCatchesUpBySnapshot_paper7() throws Exception {
-        try (SocketCluster<BlobStateMachine> c = cluster(0, SnapshotOptions.defaults().withTriggers(0, 0, 10)).startAll()) {
+        try (SocketCluster<BlobStateMachine> c = cluster(0, SnapshotOptions.builder().triggers(0, 0, 10).build()).startAll()) {
             RaftServer leader = c.awaitLeader();
             NodeId down = c.anyFollower(leader).id();
             submit(leader, "a", 20);
@@ -65,7 +65,7 @@ class SnapshotCatchUpTest {
     @Test
     void aHundredMegabyteSnapshotTransfersInChunksWithBoundedMemory() throws Exception {
         long blobBytes = 100L << 20;
-        try (SocketCluster<BlobStateMachine> c = cluster(blobBytes, SnapshotOptions.defaults().withTriggers(0, 0, 0)).startAll()) {
+        try (SocketCluster<BlobStateMachine> c = cluster(blobBytes, SnapshotOptions.builder().triggers(0, 0, 0).build()).startAll()) {
             RaftServer leader = c.awaitLeader();
             NodeId down = c.anyFollower(leader).id();
             c.stop(down);

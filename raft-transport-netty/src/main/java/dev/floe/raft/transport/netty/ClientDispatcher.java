@@ -55,7 +55,7 @@ final class ClientDispatcher {
      * doubling up to 1 s, half of it random so that the clients of a cluster that lost its leader
      * do not all come back at once.
      */
-    private static final Backoff RETRY_BACKOFF = new Backoff(Duration.ofMillis(25), Duration.ofSeconds(1), 0.5);
+    private static final Backoff RETRY_BACKOFF = Backoff.builder().delays(Duration.ofMillis(25), Duration.ofSeconds(1)).jitter(0.5).build();
 
     private final RaftClient.Settings settings;
     private final EventLoop loop;

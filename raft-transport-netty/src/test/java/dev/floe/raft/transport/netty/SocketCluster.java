@@ -35,7 +35,7 @@ public final class SocketCluster<M extends StateMachine> extends ServerCluster<M
             .requestTimeout(Duration.ofSeconds(5))
             .build();
     /** Redials quickly, so a restarted member is reached again within a few election timeouts. */
-    public static final Backoff FAST_BACKOFF = new Backoff(Duration.ofMillis(10), Duration.ofMillis(100), 0.5);
+    public static final Backoff FAST_BACKOFF = Backoff.builder().delays(Duration.ofMillis(10), Duration.ofMillis(100)).jitter(0.5).build();
 
     private final Supplier<M> machines;
     private final StoragePlug storage;
