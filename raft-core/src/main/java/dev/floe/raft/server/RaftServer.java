@@ -109,7 +109,7 @@ public final class RaftServer implements AutoCloseable {
     private enum State { NEW, RUNNING, CLOSING, CLOSED }
 
     private final NodeId id;
-    private final Membership membership;
+    private final MembershipState membership;
     private final StateMachine stateMachine;
     private final LogStorage log;
     private final HardStateStore hardStateStore;
@@ -148,7 +148,7 @@ public final class RaftServer implements AutoCloseable {
 
     private RaftServer(Builder b) {
         this.id = b.id;
-        this.membership = new Membership(b.id, b.bootstrapConfig(), b.addressBook());
+        this.membership = new MembershipState(b.id, b.bootstrapConfig(), b.addressBook());
         this.stateMachine = b.stateMachine;
         this.log = b.log;
         this.hardStateStore = b.hardStateStore;
@@ -226,8 +226,10 @@ public final class RaftServer implements AutoCloseable {
             membership.restoreFromSnapshot(new ConfigEntry(snapshotIndex, recovered.applied().config(),
                     recovered.serverState().configContext()));
             statusBoard.publish(node.status(), snapshotIndex);
-            loop.membership(membership);
-            membership.start(node, log, transport, callbacks, this::notLeader, options, statusBoard, clock);
+            Membership changes = new Membership(membership, new MembershipCallbacks(callbacks, this::notLeader),
+                    new MembershipPeers(id, transport), statusBoard, options, clock);
+            loop.membership(changes);
+            changes.recover(node, log);
             snapshotReceiver = new SnapshotReceiver(id, snapshotStore, transport, events,
                     (done, configContext) -> inputs.add(new Input.SnapshotReceived(done, configContext)), scheduler);
             persistActivity = persist.start(scheduler, threadName("persist"));
