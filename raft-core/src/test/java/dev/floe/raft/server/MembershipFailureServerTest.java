@@ -8,7 +8,6 @@ import dev.floe.raft.testkit.LocalCluster;
 import dev.floe.raft.testkit.Await;
 import static dev.floe.raft.testkit.ServerCluster.id;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.floe.raft.ClusterConfig;
 import dev.floe.raft.Endpoint;

@@ -1,7 +1,5 @@
 package dev.floe.raft.server;
 
-import dev.floe.raft.testkit.ServerCluster;
-
 import dev.floe.raft.testkit.LocalCluster;
 
 import dev.floe.raft.testkit.Await;
@@ -11,18 +9,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.floe.raft.Bytes;
 import dev.floe.raft.ClusterConfig;
 import dev.floe.raft.Member;
-import dev.floe.raft.NodeId;
-import dev.floe.raft.testkit.LocalNetwork;
-import dev.floe.raft.testkit.MemoryHardStateStore;
-import dev.floe.raft.testkit.MemoryLogStorage;
-import dev.floe.raft.testkit.MemorySnapshotStore;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;

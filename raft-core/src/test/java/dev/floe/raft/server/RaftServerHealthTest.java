@@ -15,7 +15,6 @@ import dev.floe.raft.testkit.LocalNetwork;
 import dev.floe.raft.testkit.MemoryHardStateStore;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;

@@ -4,7 +4,6 @@ import dev.floe.raft.testkit.FreePorts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.floe.raft.Bytes;
 import dev.floe.raft.Endpoint;
 import dev.floe.raft.NodeId;
 import dev.floe.raft.testkit.RecordingStateMachine;
