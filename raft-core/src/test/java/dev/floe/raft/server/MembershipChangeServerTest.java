@@ -1,5 +1,8 @@
 package dev.floe.raft.server;
 
+import dev.floe.raft.testkit.NoFloeThreadsLeft;
+import org.junit.jupiter.api.extension.ExtendWith;
+
 import dev.floe.raft.testkit.ServerCluster;
 
 import dev.floe.raft.testkit.RecordingStateMachine;
@@ -23,13 +26,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Growing, shrinking and replacing the members of running servers (thesis §4, paper §6). */
+@ExtendWith(NoFloeThreadsLeft.class)
 class MembershipChangeServerTest {
     private final LocalCluster<RecordingStateMachine> cluster = LocalCluster.recording(5, LocalCluster.FAST);
 
     @AfterEach
     void close() {
         cluster.close();
-        Await.until(Duration.ofSeconds(5), "no floe- threads left", () -> Await.floeThreads().isEmpty());
     }
 
     @Test

@@ -1,5 +1,8 @@
 package dev.floe.raft.server;
 
+import dev.floe.raft.testkit.NoFloeThreadsLeft;
+import org.junit.jupiter.api.extension.ExtendWith;
+
 import dev.floe.raft.testkit.ServerCluster;
 
 import dev.floe.raft.testkit.RecordingStateMachine;
@@ -29,6 +32,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Membership changes that are refused, given up, or interrupted by a leader crash. */
+@ExtendWith(NoFloeThreadsLeft.class)
 class MembershipFailureServerTest {
     private static final List<NodeId> THREE = List.of(id(1), id(2), id(3));
     private static final RaftServerOptions SHORT_TIMEOUT = LocalCluster.FAST.toBuilder()
@@ -38,7 +42,6 @@ class MembershipFailureServerTest {
     @AfterEach
     void close() {
         cluster.close();
-        Await.until(Duration.ofSeconds(5), "no floe- threads left", () -> Await.floeThreads().isEmpty());
     }
 
     @Test

@@ -1,5 +1,8 @@
 package dev.floe.raft.server;
 
+import dev.floe.raft.testkit.NoFloeThreadsLeft;
+import org.junit.jupiter.api.extension.ExtendWith;
+
 import dev.floe.raft.testkit.LocalCluster;
 
 import dev.floe.raft.testkit.Await;
@@ -22,6 +25,7 @@ import org.junit.jupiter.api.Test;
  * it is promoted, and restarts from its own snapshot as a voter, its configuration taken from the
  * snapshot rather than from the builder.
  */
+@ExtendWith(NoFloeThreadsLeft.class)
 class MembershipSnapshotServerTest {
     private static final SnapshotOptions SNAPSHOTS = SnapshotOptions.builder().triggers(20, 64L << 20, 5).build();
     private final LocalCluster<SnapshottingStateMachine> cluster =
@@ -30,7 +34,6 @@ class MembershipSnapshotServerTest {
     @AfterEach
     void close() {
         cluster.close();
-        Await.until(Duration.ofSeconds(5), "no floe- threads left", () -> Await.floeThreads().isEmpty());
     }
 
     @Test

@@ -1,5 +1,8 @@
 package dev.floe.raft.server;
 
+import dev.floe.raft.testkit.NoFloeThreadsLeft;
+import org.junit.jupiter.api.extension.ExtendWith;
+
 import dev.floe.raft.testkit.ServerCluster;
 
 import dev.floe.raft.testkit.RecordingStateMachine;
@@ -24,6 +27,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Leadership transfer through the server (thesis §3.10): completes, or aborts within an election timeout. */
+@ExtendWith(NoFloeThreadsLeft.class)
 class MembershipTransferServerTest {
     private static final List<NodeId> THREE = List.of(id(1), id(2), id(3));
     private final LocalCluster<RecordingStateMachine> cluster = LocalCluster.recording(5, LocalCluster.FAST);
@@ -31,7 +35,6 @@ class MembershipTransferServerTest {
     @AfterEach
     void close() {
         cluster.close();
-        Await.until(Duration.ofSeconds(5), "no floe- threads left", () -> Await.floeThreads().isEmpty());
     }
 
     @Test

@@ -1,5 +1,8 @@
 package dev.floe.raft.server;
 
+import dev.floe.raft.testkit.NoFloeThreadsLeft;
+import org.junit.jupiter.api.extension.ExtendWith;
+
 import dev.floe.raft.testkit.RecordingStateMachine;
 import dev.floe.raft.testkit.LocalCluster;
 
@@ -27,6 +30,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** How requests end when things go wrong: timeouts, shutdown, overload, a failing state machine. */
+@ExtendWith(NoFloeThreadsLeft.class)
 class RaftServerFailureTest {
     private static final RaftServerOptions SHORT_TIMEOUT = LocalCluster.FAST.toBuilder()
             .requestTimeout(Duration.ofMillis(600))
@@ -37,7 +41,6 @@ class RaftServerFailureTest {
     @AfterEach
     void closeCluster() {
         if (cluster != null) cluster.close();
-        Await.until(Duration.ofSeconds(5), "no floe- threads left", () -> Await.floeThreads().isEmpty());
     }
 
     private static Throwable failureOf(CompletableFuture<Bytes> f) {

@@ -1,5 +1,8 @@
 package dev.floe.raft.server;
 
+import dev.floe.raft.testkit.NoFloeThreadsLeft;
+import org.junit.jupiter.api.extension.ExtendWith;
+
 import dev.floe.raft.testkit.RecordingStateMachine;
 import dev.floe.raft.testkit.LocalCluster;
 
@@ -22,6 +25,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** {@link RaftServer#health()} and {@link RaftServer.Builder#onFatal}: a server that cannot write says so and stops. */
+@ExtendWith(NoFloeThreadsLeft.class)
 class RaftServerHealthTest {
     private static final NodeId N1 = NodeId.of("n1");
     private final DiskFullLogStorage log = new DiskFullLogStorage();
@@ -39,7 +43,6 @@ class RaftServerHealthTest {
     @AfterEach
     void close() {
         server.close();
-        Await.until(Duration.ofSeconds(5), "no floe- threads left", () -> Await.floeThreads().isEmpty());
     }
 
     @Test

@@ -1,5 +1,8 @@
 package dev.floe.raft.server;
 
+import dev.floe.raft.testkit.NoFloeThreadsLeft;
+import org.junit.jupiter.api.extension.ExtendWith;
+
 import dev.floe.raft.testkit.RecordingStateMachine;
 import dev.floe.raft.testkit.LocalCluster;
 
@@ -24,6 +27,7 @@ import org.junit.jupiter.api.Test;
  * thread. Windows in which something must <em>not</em> happen are measured in protocol progress
  * (messages delivered), not wall-clock sleeps.
  */
+@ExtendWith(NoFloeThreadsLeft.class)
 class RaftServerPipelineTest {
     private final LocalCluster<RecordingStateMachine> cluster = LocalCluster.recording(3, LocalCluster.FAST);
     private final List<GatedLogStorage> logs = new ArrayList<>();
@@ -32,7 +36,6 @@ class RaftServerPipelineTest {
     void closeCluster() {
         logs.forEach(GatedLogStorage::release);
         cluster.close();
-        Await.until(Duration.ofSeconds(5), "no floe- threads left", () -> Await.floeThreads().isEmpty());
     }
 
     /** Let at least {@code messages} more messages cross the network: several heartbeat rounds. */

@@ -1,5 +1,8 @@
 package dev.floe.raft.server;
 
+import dev.floe.raft.testkit.NoFloeThreadsLeft;
+import org.junit.jupiter.api.extension.ExtendWith;
+
 import dev.floe.raft.testkit.RecordingStateMachine;
 import dev.floe.raft.testkit.LocalCluster;
 
@@ -21,13 +24,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Three real servers (threads, clock) in one JVM over the in-memory network and storage. */
+@ExtendWith(NoFloeThreadsLeft.class)
 class RaftServerTest {
     private final LocalCluster<RecordingStateMachine> cluster = LocalCluster.recording(3, LocalCluster.FAST);
 
     @AfterEach
     void closeCluster() {
         cluster.close();
-        Await.until(Duration.ofSeconds(5), "no floe- threads left", () -> Await.floeThreads().isEmpty());
     }
 
     @Test

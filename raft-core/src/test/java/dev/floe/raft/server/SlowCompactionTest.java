@@ -1,12 +1,14 @@
 package dev.floe.raft.server;
 
+import dev.floe.raft.testkit.NoFloeThreadsLeft;
+import org.junit.jupiter.api.extension.ExtendWith;
+
 import dev.floe.raft.testkit.LocalCluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.floe.raft.Bytes;
 import dev.floe.raft.NodeId;
-import dev.floe.raft.testkit.Await;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -22,6 +24,7 @@ import org.junit.jupiter.api.Test;
  */
 @org.junit.jupiter.api.Disabled("compaction runs on the consensus thread again: on its own activity it raced with snapshot"
         + " installation in the full-runtime simulation (seeds 309 and 849); see ConsensusLoop.compact")
+@ExtendWith(NoFloeThreadsLeft.class)
 class SlowCompactionTest {
     /** Every compaction blocks until {@link #release}, like a directory sync on a stalled disk. */
     static final class StallingCompactionLog extends ForwardingLogStorage {
@@ -62,7 +65,6 @@ class SlowCompactionTest {
     @AfterEach
     void close() {
         cluster.close();
-        Await.until(Duration.ofSeconds(5), "no floe- threads left", () -> Await.floeThreads().isEmpty());
     }
 
     @Test

@@ -1,5 +1,8 @@
 package dev.floe.raft.examples.it;
 
+import dev.floe.raft.testkit.NoFloeThreadsLeft;
+import org.junit.jupiter.api.extension.ExtendWith;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -7,11 +10,9 @@ import dev.floe.raft.Bytes;
 import dev.floe.raft.NodeId;
 import dev.floe.raft.NotLeaderException;
 import dev.floe.raft.server.RaftServer;
-import dev.floe.raft.testkit.Await;
 import dev.floe.raft.testkit.RecordingStateMachine;
 import dev.floe.raft.transport.netty.SocketCluster;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Three servers in one JVM with real files (fsync) and real sockets: the scenarios of the
  * in-memory {@code RaftServerTest}, so a failure here and not there points at a plug.
  */
+@ExtendWith(NoFloeThreadsLeft.class)
 class FileAndSocketClusterTest {
     @TempDir
     Path root;
@@ -34,8 +36,6 @@ class FileAndSocketClusterTest {
     @AfterEach
     void closeCluster() {
         if (cluster != null) cluster.close();
-        Await.until(Duration.ofSeconds(10), "no floe- threads left, found " + Await.floeThreads(),
-                () -> Await.floeThreads().isEmpty());
     }
 
     /** Three members with a directory each under {@link #root} and loopback sockets. */
