@@ -52,7 +52,7 @@ import org.slf4j.LoggerFactory;
  * <pre>{@code
  * try (RaftServer server = RaftServer.builder()
  *         .id(NodeId.of("n1"))
- *         .members(Map.of(NodeId.of("n1"), Endpoint.parse("10.0.0.1:8080"), ...))
+ *         .members(List.of(Member.voter(NodeId.of("n1"), Endpoint.parse("10.0.0.1:7001"), Endpoint.parse("10.0.0.1:8080")), ...))
  *         .stateMachine(new Counter())
  *         .storage(storage.logStorage(), storage.hardStateStore())
  *         .closeWith(storage)
@@ -109,7 +109,7 @@ public final class RaftServer implements AutoCloseable {
     private enum State { NEW, RUNNING, CLOSING, CLOSED }
 
     private final NodeId id;
-    private final Membership membership;
+    private final MembershipState membership;
     private final StateMachine stateMachine;
     private final LogStorage log;
     private final HardStateStore hardStateStore;
@@ -148,7 +148,7 @@ public final class RaftServer implements AutoCloseable {
 
     private RaftServer(Builder b) {
         this.id = b.id;
-        this.membership = new Membership(b.id, b.bootstrapConfig(), b.addressBook());
+        this.membership = new MembershipState(b.id, b.bootstrapConfig(), b.addressBook());
         this.stateMachine = b.stateMachine;
         this.log = b.log;
         this.hardStateStore = b.hardStateStore;
@@ -226,8 +226,10 @@ public final class RaftServer implements AutoCloseable {
             membership.restoreFromSnapshot(new ConfigEntry(snapshotIndex, recovered.applied().config(),
                     recovered.serverState().configContext()));
             statusBoard.publish(node.status(), snapshotIndex);
-            loop.membership(membership);
-            membership.start(node, log, transport, callbacks, this::notLeader, options, statusBoard, clock);
+            Membership changes = new Membership(membership, new MembershipCallbacks(callbacks, this::notLeader),
+                    new MembershipPeers(id, transport), statusBoard, options, clock);
+            loop.membership(changes);
+            changes.recover(node, log);
             snapshotReceiver = new SnapshotReceiver(id, snapshotStore, transport, events,
                     (done, configContext) -> inputs.add(new Input.SnapshotReceived(done, configContext)), scheduler);
             persistActivity = persist.start(scheduler, threadName("persist"));
@@ -236,10 +238,6 @@ public final class RaftServer implements AutoCloseable {
             try {
                 transport.start(id, this::receive);
                 started = true;
-            } catch (IOException | RuntimeException e) {
-                throw e;
-            } catch (Exception e) {
-                throw new IOException("transport of " + id + " failed to start: " + e.getMessage(), e);
             } finally {
                 if (!started) {
                     callbacks.shutdown();
@@ -357,7 +355,7 @@ public final class RaftServer implements AutoCloseable {
      * a follower asks the leader to confirm the read and then answers from its own state machine.
      * Writes nothing to the log. Never blocks.
      *
-     * @param query the query for {@link StateMachine#query}
+     * @param query the query for {@link StateMachine#read}
      * @return a future of the answer
      */
     public CompletableFuture<Bytes> read(Bytes query) {
@@ -372,7 +370,7 @@ public final class RaftServer implements AutoCloseable {
      * {@code LINEARIZABLE} (so always on a follower); {@code STALE} at once from
      * this member's state machine, on any member, without asking the leader. Never blocks.
      *
-     * @param query       the query for {@link StateMachine#query}
+     * @param query       the query for {@link StateMachine#read}
      * @param consistency what the answer must reflect
      * @return a future of the answer
      */
@@ -806,20 +804,6 @@ public final class RaftServer implements AutoCloseable {
         }
 
         /**
-         * The initial voting members and, for each, the address it serves <em>clients</em> on (used
-         * to redirect callers to the leader in {@link NotLeaderException}). The transport is
-         * configured separately with the addresses members use among themselves.
-         *
-         * @param value each voter's id and client address
-         * @return this builder
-         */
-        public Builder members(Map<NodeId, Endpoint> value) {
-            members = Map.copyOf(Objects.requireNonNull(value, "members"));
-            memberList = null;
-            return this;
-        }
-
-        /**
          * The initial members with both their addresses and roles: the server tells the transport
          * where each one is ({@link Transport#addPeer}) and carries the addresses along with every
          * membership change, so new members learn them from the log. For a server added to a
@@ -853,7 +837,6 @@ public final class RaftServer implements AutoCloseable {
         }
 
         ClusterConfig bootstrapConfig() {
-            if (memberList == null) return ClusterConfig.ofVoters(members.keySet());
             TreeSet<NodeId> voters = new TreeSet<>();
             TreeSet<NodeId> learners = new TreeSet<>();
             for (Member m : memberList) (m.voter() ? voters : learners).add(m.id());
@@ -861,7 +844,7 @@ public final class RaftServer implements AutoCloseable {
         }
 
         MembershipBook addressBook() {
-            return memberList == null ? MembershipBook.ofClients(members) : MembershipBook.of(memberList);
+            return MembershipBook.of(memberList);
         }
 
         /**

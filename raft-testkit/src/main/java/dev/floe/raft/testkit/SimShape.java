@@ -61,10 +61,10 @@ record SimShape(long seed, int voters, int learners, int spares, RaftServerOptio
             o.maxUncommittedBytes(200).maxApplyBacklog(3).maxPendingRequests(2);
         }
         long every = new long[] {0, 15, 40, 120}[r.nextInt(4)];
-        SnapshotOptions snapshots = SnapshotOptions.defaults()
-                .withTriggers(every, 0, r.nextInt(6))
-                .withTransfer(r.nextBoolean() ? 64 : 4096, 1 + r.nextInt(4))
-                .withTimers(Duration.ofMillis(50), Duration.ofMillis(2_000));
+        SnapshotOptions snapshots = SnapshotOptions.builder()
+                .triggers(every, 0, r.nextInt(6))
+                .transfer(r.nextBoolean() ? 64 : 4096, 1 + r.nextInt(4))
+                .timers(Duration.ofMillis(50), Duration.ofMillis(2_000)).build();
         boolean storm = r.nextInt(4) == 0;
         int maxDisk = new int[] {200_000, 2_000_000, 2_000_000, 10_000_000}[r.nextInt(4)];
         // A LAN (up to 5 ms) or a slow network (up to 30 ms, a third of an election timeout), on

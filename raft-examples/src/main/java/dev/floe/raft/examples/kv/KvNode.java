@@ -93,7 +93,7 @@ public final class KvNode implements AutoCloseable {
         NettyTransport transport = new NettyTransport(net.build());
         NodeMetrics metrics = new NodeMetrics(id);
         metrics.floe().transport(transport);
-        if (storage.logStorage() instanceof dev.floe.raft.storage.FileLogStorage log) metrics.floe().storage(log);
+        metrics.floe().storage(storage.logStorage());
         KvEvents events = new KvEvents();
         // Each member's client address is its HTTP address: what NotLeaderException names as the leader's.
         java.util.List<dev.floe.raft.Member> members = cluster.members().stream()

@@ -28,6 +28,8 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
+import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -92,10 +94,11 @@ public final class NettyTransport implements Transport {
      *
      * @throws IllegalArgumentException when {@code self} is not the configured node
      * @throws IllegalStateException    when already started or closed
-     * @throws Exception                when the TLS files cannot be read or the port cannot be bound
+     * @throws IOException             when the TLS files cannot be read or the port cannot be bound
+     *                                  ({@link java.io.InterruptedIOException} when interrupted while binding)
      */
     @Override
-    public synchronized void start(NodeId self, Consumer<Message> inbound) throws Exception {
+    public synchronized void start(NodeId self, Consumer<Message> inbound) throws IOException {
         Objects.requireNonNull(inbound, "inbound");
         if (!config.self().equals(self)) {
             throw new IllegalArgumentException("started as " + self + " but configured as " + config.self());
@@ -130,7 +133,7 @@ public final class NettyTransport implements Transport {
         log.info("{} listening on {} ({}{})", self, server.localAddress(), io.name(), clientSsl.isPresent() ? ", TLS" : "");
     }
 
-    private Channel bind(IoSetup io, Consumer<Message> inbound, Optional<SslContext> serverSsl) throws InterruptedException {
+    private Channel bind(IoSetup io, Consumer<Message> inbound, Optional<SslContext> serverSsl) throws InterruptedIOException {
         RateLimitedLog refusals = new RateLimitedLog(LoggerFactory.getLogger(InboundHandler.class), REFUSAL_LOG_INTERVAL);
         InboundContext context = new InboundContext(config.clusterId(), config.self(), peers::containsKey, inbound,
                 counters, config.handshakeTimeout(), refusals, this::shuttingDown);
@@ -170,7 +173,12 @@ public final class NettyTransport implements Transport {
                         ch.pipeline().addLast(decoder, new InboundHandler(context, decoder, ticket));
                     }
                 });
-        return bootstrap.bind(config.listen().host(), config.listen().port()).sync().channel();
+        try {
+            return bootstrap.bind(config.listen().host(), config.listen().port()).sync().channel();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while binding " + config.listen());
+        }
     }
 
     /**

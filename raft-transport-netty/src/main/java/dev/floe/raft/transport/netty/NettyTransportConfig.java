@@ -25,7 +25,7 @@ import java.util.Optional;
  * @param ioThreads          event-loop threads shared by all connections (default min(4, cores))
  * @param preferNative       use native epoll when {@code Epoll.isAvailable()} (default true)
  * @param tls                TLS settings, or empty for plain TCP (loopback tests only: docs/security.md)
- * @param inbound            what untrusted connections and incomplete frames may cost (default {@link InboundLimits#DEFAULT});
+ * @param inbound            what untrusted connections and incomplete frames may cost (default {@link InboundLimits#defaults()});
  *                           its buffer budget must hold at least one frame of {@code maxFrameBytes}
  */
 public record NettyTransportConfig(String clusterId, NodeId self, Endpoint listen, Map<NodeId, Endpoint> peers,
@@ -57,7 +57,7 @@ public record NettyTransportConfig(String clusterId, NodeId self, Endpoint liste
      * @param ioThreads          event-loop threads shared by all connections (default min(4, cores))
      * @param preferNative       use native epoll when {@code Epoll.isAvailable()} (default true)
      * @param tls                TLS settings, or empty for plain TCP (loopback tests only: docs/security.md)
-     * @param inbound            what untrusted connections and incomplete frames may cost (default {@link InboundLimits#DEFAULT}); its buffer budget must hold at least one frame of {@code maxFrameBytes}
+     * @param inbound            what untrusted connections and incomplete frames may cost (default {@link InboundLimits#defaults()}); its buffer budget must hold at least one frame of {@code maxFrameBytes}
      * @throws IllegalArgumentException naming the invalid setting
      */
     public NettyTransportConfig {
@@ -111,11 +111,11 @@ public record NettyTransportConfig(String clusterId, NodeId self, Endpoint liste
         private long maxQueuedBytes = DEFAULT_MAX_QUEUED_BYTES;
         private Duration connectTimeout = Duration.ofSeconds(3);
         private Duration handshakeTimeout = Duration.ofSeconds(5);
-        private Backoff backoff = Backoff.DEFAULT;
+        private Backoff backoff = Backoff.defaults();
         private int ioThreads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
         private boolean preferNative = true;
         private Optional<TlsConfig> tls = Optional.empty();
-        private InboundLimits inbound = InboundLimits.DEFAULT;
+        private InboundLimits inbound = InboundLimits.defaults();
 
         private Builder(String clusterId, NodeId self, Endpoint listen) {
             this.clusterId = clusterId;
