@@ -95,12 +95,12 @@ final class Membership {
 
     // ------------------------------------------------------------------ consensus thread
 
-    /** Each pass: take queued requests, advance the change in progress. */
     /** Whether a change is under way or queued: its deadline needs the loop's timer. */
     boolean busy() {
-        return active != null || !queue.isEmpty();
+        return active != null || state.hasQueued();
     }
 
+    /** Each pass: take queued requests, advance the change in progress. */
     void onPass(RaftNode node, long now) {
         for (MembershipRequest r; (r = state.poll()) != null; ) {
             if (r instanceof MembershipRequest.Transfer t) {

@@ -70,6 +70,11 @@ final class MembershipState {
         return queue.poll();
     }
 
+    /** Whether requests wait for the consensus thread. Any thread. */
+    boolean hasQueued() {
+        return !queue.isEmpty();
+    }
+
     /** Fails requests not yet taken by the consensus thread. Any thread. */
     void failQueued(RuntimeException failure) {
         for (MembershipRequest r; (r = queue.poll()) != null; ) r.future().completeExceptionally(failure);

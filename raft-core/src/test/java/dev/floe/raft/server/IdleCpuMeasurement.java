@@ -3,9 +3,11 @@ package dev.floe.raft.server;
 import dev.floe.raft.Bytes;
 import dev.floe.raft.Endpoint;
 import dev.floe.raft.NodeId;
+import dev.floe.raft.testkit.LocalCluster;
 import dev.floe.raft.testkit.LocalNetwork;
 import dev.floe.raft.testkit.MemoryHardStateStore;
 import dev.floe.raft.testkit.MemoryLogStorage;
+import dev.floe.raft.testkit.RecordingStateMachine;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -37,10 +39,13 @@ public final class IdleCpuMeasurement {
         List<List<RaftServer>> byGroup = new ArrayList<>();
         for (int g = 0; g < groups; g++) {
             LocalNetwork network = new LocalNetwork();
-            Map<NodeId, Endpoint> members = new LinkedHashMap<>();
-            for (int i = 1; i <= 3; i++) members.put(NodeId.of("g" + g + "n" + i), new Endpoint("g" + g + "n" + i + ".example", 9000 + i));
+            List<dev.floe.raft.Member> members = new ArrayList<>();
+            for (int i = 1; i <= 3; i++) {
+                Endpoint address = new Endpoint("g" + g + "n" + i + ".example", 9000 + i);
+                members.add(dev.floe.raft.Member.voter(NodeId.of("g" + g + "n" + i), address, address));
+            }
             List<RaftServer> group = new ArrayList<>();
-            for (NodeId id : members.keySet()) {
+            for (NodeId id : members.stream().map(dev.floe.raft.Member::id).toList()) {
                 RaftServer s = RaftServer.builder().id(id).members(members).stateMachine(new RecordingStateMachine())
                         .storage(new MemoryLogStorage(), new MemoryHardStateStore())
                         .transport(network.transport(id)).options(options).build();

@@ -7,12 +7,16 @@ import dev.floe.raft.Endpoint;
 import dev.floe.raft.NodeId;
 import dev.floe.raft.ReadConsistency;
 import dev.floe.raft.testkit.Await;
+import dev.floe.raft.testkit.LocalCluster;
 import dev.floe.raft.testkit.LocalNetwork;
 import dev.floe.raft.testkit.MemoryHardStateStore;
 import dev.floe.raft.testkit.MemoryLogStorage;
+import dev.floe.raft.testkit.RecordingStateMachine;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
@@ -67,9 +71,12 @@ class QuiescenceServerTest {
     private final Map<NodeId, RaftServer> servers = new LinkedHashMap<>();
 
     private void startAll(RaftServerOptions options) throws IOException {
-        Map<NodeId, Endpoint> members = new LinkedHashMap<>();
-        for (int i = 1; i <= 3; i++) members.put(NodeId.of("n" + i), new Endpoint("n" + i + ".example", 9000 + i));
-        for (NodeId id : members.keySet()) {
+        List<dev.floe.raft.Member> members = new ArrayList<>();
+        for (int i = 1; i <= 3; i++) {
+            Endpoint address = new Endpoint("n" + i + ".example", 9000 + i);
+            members.add(dev.floe.raft.Member.voter(NodeId.of("n" + i), address, address));
+        }
+        for (NodeId id : members.stream().map(dev.floe.raft.Member::id).toList()) {
             RaftServer server = RaftServer.builder()
                     .id(id)
                     .members(members)
