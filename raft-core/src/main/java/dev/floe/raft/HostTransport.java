@@ -1,5 +1,6 @@
 package dev.floe.raft;
 
+import java.io.IOException;
 import java.util.function.Consumer;
 
 /**
@@ -24,9 +25,11 @@ public interface HostTransport extends AutoCloseable {
      *
      * @param self  this host's node id
      * @param heard receives the node id of a peer host that was just heard from
-     * @throws Exception if the transport cannot start (for example, its port is taken)
+     * @throws IOException if the transport cannot start (its port is taken, its TLS files cannot be
+     *                     read); {@link java.io.InterruptedIOException}, with the thread's interrupt
+     *                     flag set again, if it was interrupted while starting
      */
-    void start(NodeId self, Consumer<NodeId> heard) throws Exception;
+    void start(NodeId self, Consumer<NodeId> heard) throws IOException;
 
     /**
      * The transport of one group on this host; started by the group's server with this host's id.

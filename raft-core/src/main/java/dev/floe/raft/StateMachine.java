@@ -11,7 +11,7 @@ import java.io.OutputStream;
  *
  * <h2>Threads</h2>
  * All methods are called from one applier thread per server, never concurrently, and never from
- * the consensus thread (a slow state machine cannot delay heartbeats). {@link #query} runs on the
+ * the consensus thread (a slow state machine cannot delay heartbeats). {@link #read} runs on the
  * same thread, so it sees a state between two commands.
  */
 public interface StateMachine {
@@ -34,7 +34,7 @@ public interface StateMachine {
      * @param query the query, as passed to {@code read}
      * @return the answer
      */
-    Bytes query(Bytes query);
+    Bytes read(Bytes query);
 
     /**
      * Writes the state as of the last applied index to {@code out} (Raft paper §7). Floe records the

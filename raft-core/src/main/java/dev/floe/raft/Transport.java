@@ -1,6 +1,7 @@
 package dev.floe.raft;
 
 import dev.floe.raft.message.Message;
+import java.io.IOException;
 import java.util.function.Consumer;
 
 /**
@@ -26,9 +27,12 @@ public interface Transport extends AutoCloseable {
      *
      * @param self    this member's id
      * @param inbound receives every message addressed to {@code self}, on the transport's threads
-     * @throws Exception if the transport cannot start (for example, its port is taken)
+     * @throws IOException if the transport cannot start (its port is taken, its TLS files cannot be
+     *                     read); {@link java.io.InterruptedIOException}, with the thread's interrupt
+     *                     flag set again, if it was interrupted while starting. Misuse (started
+     *                     twice, after close) is an unchecked {@link IllegalStateException}.
      */
-    void start(NodeId self, Consumer<Message> inbound) throws Exception;
+    void start(NodeId self, Consumer<Message> inbound) throws IOException;
 
     /**
      * Queues {@code message} for {@code message.to()}; never blocks, may drop.

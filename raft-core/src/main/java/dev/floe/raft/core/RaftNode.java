@@ -94,6 +94,13 @@ public final class RaftNode {
     /** Ticks since this process started, up to an election timeout (for lease reads' startup quiet). */
     private int ticksSinceStart;
 
+    /**
+     * Quiescence (CockroachDB's; off unless {@link RaftOptions#quiesceTicks()} is set): the group was
+     * idle and fully caught up, so this node neither counts ticks nor sends heartbeats until something
+     * wakes it (see {@link #wakes}). Its clock stopped: what it counted before says nothing about now.
+     */
+    private boolean quiesced;
+
     /** Votes in the current (pre-)campaign. */
     private final Set<NodeId> votesGranted = new TreeSet<>();
     private final Set<NodeId> votesRejected = new TreeSet<>();
@@ -185,8 +192,9 @@ public final class RaftNode {
 
     // ------------------------------------------------------------------ inputs
 
-    /** Advances logical time by one tick: elections time out, leaders send heartbeats. */
+    /** Advances logical time by one tick: elections time out, leaders send heartbeats. A quiesced node ignores it. */
     public void tick() {
+        if (quiesced) return; // a quiet group counts no time: no election timer, no heartbeats, no CheckQuorum
         if (role == Role.LEADER) {
             tickLeader();
         } else {
@@ -229,10 +237,166 @@ public final class RaftNode {
             // caught-up followers get an empty one (it also exposes a log that went backwards).
             replication.verifyIdleFollowers();
         }
+        Replication.Quiet quiet = options.quiesceTicks() > 0
+                ? replication.idleFor(options.quiesceTicks(), leaderIdle(), options.electionTicks()) : Replication.Quiet.NO;
+        if (quiet == Replication.Quiet.NOW) {
+            quiesceLeader();
+            return;
+        }
         if (heartbeatElapsed >= options.heartbeatTicks()) {
             heartbeatElapsed = 0;
-            replication.broadcastHeartbeat();
+            if (quiet != Replication.Quiet.HOLD_HEARTBEATS) replication.broadcastHeartbeat();
         }
+    }
+
+    /**
+     * The leader's own half of "nothing to do": no entry is uncommitted, undurable or not yet handed
+     * out for applying, no configuration change or leadership transfer is under way. (Replication adds
+     * the followers' half: every member caught up and answering, no read pending.)
+     */
+    private boolean leaderIdle() {
+        long last = log.lastIndex();
+        return transferTarget.isEmpty() && log.committed() == last && log.durableIndex() == last
+                && log.applying() == last && !config.isJoint() && pendingConfigIndex <= last
+                && log.term(last) == term && !repair.active();
+    }
+
+    /**
+     * The group has been idle and caught up for {@code quiesceTicks}: the leader's last word is an
+     * empty append at its last index, committed (the quiesce request), and it goes quiet at once.
+     * That append also does the job of the empty append idle followers get every election timeout
+     * ({@link Replication#verifyIdleFollowers()}): its consistency check verifies the follower's whole
+     * log, so a follower that restarted commits to the end before it sleeps, and one whose log went
+     * backwards rejects it, which wakes the leader to repair it (see docs/core.md).
+     *
+     * <p>Going quiet together with the request, not after the followers' answers, is what keeps the
+     * lease safe (thesis §6.4.1): a quiesced follower that its failure detector then tells to campaign
+     * is released only from promises no leader still relies on, since this leader serves no lease
+     * read from the moment it sends the request (see {@link #leaseReadIndex()} and {@link #wake()}).
+     */
+    private void quiesceLeader() {
+        replication.broadcastQuiesce();
+        quiesced = true;
+        LOG.debug("{} [term {}] quiesces: idle and caught up at index {}", id, term, log.lastIndex());
+    }
+
+    /**
+     * A quiesce request from the leader this follower already followed in this term: it goes quiet
+     * only if that append just verified a log that ends exactly at the leader's last index, all of it
+     * committed and handed out for applying (CockroachDB's check: same last index, same commit). A
+     * request that does not match, or comes from a leader it did not follow in this term before this
+     * message, leaves it awake: it then notices a silent leader by its election timer as usual.
+     */
+    private void onQuiesceRequest(AppendRequest m, boolean fromCurrentLeader) {
+        long last = m.prevLogIndex();
+        boolean matches = role == Role.FOLLOWER && fromCurrentLeader && options.quiesceTicks() > 0
+                && m.entries().isEmpty() && m.leaderCommit() == last
+                && log.lastIndex() == last && log.committed() == last && verifiedIndex >= last
+                && log.applying() == last && forwardedReads.isEmpty() && !repair.active();
+        if (matches) {
+            if (!quiesced) LOG.debug("{} [term {}] quiesces with leader {} at index {}", id, term, m.from(), last);
+            quiesced = true;
+        } else {
+            wake();
+        }
+    }
+
+    /** {@return whether this node is quiesced: it ignores ticks and sends no heartbeats until woken} */
+    public boolean isQuiesced() {
+        return quiesced;
+    }
+
+    /**
+     * Wakes a quiesced node. Its clock stopped while it slept, so nothing it counted in ticks before
+     * may be trusted as a measure of time now:
+     * <ul>
+     *   <li>a leader announces itself at once (a heartbeat round, so every follower wakes and resets
+     *       its election timer), restarts CheckQuorum (thesis §6.2) with every member unheard, and
+     *       moves its lease clock an election timeout ahead, so no acknowledgement received before it
+     *       slept can ever back a lease read (thesis §6.4.1): only rounds sent after waking do;</li>
+     *   <li>a follower gives its leader a full election timeout from now to be heard (§5.2): a quiet
+     *       leader is silent by design, so silence while asleep is no evidence that it failed. A
+     *       detector outside the core says that instead ({@link #peerSuspected}).</li>
+     * </ul>
+     */
+    private void wake() {
+        if (!quiesced) return;
+        quiesced = false;
+        if (role == Role.LEADER) {
+            electionElapsed = 0;
+            heartbeatElapsed = 0;
+            replication.woke(options.electionTicks());
+            replication.broadcastHeartbeat();
+        } else {
+            electionElapsed = 0;
+        }
+        LOG.debug("{} [term {}] wakes", id, term);
+    }
+
+    /**
+     * Whether {@code m} wakes a quiesced node. Not: a stale message (answered, never acted on);
+     * answers that only confirm what it knows — heartbeat answers, successful append answers (the
+     * quiesce request's own acknowledgements), vote answers (only a candidate counts them, and one of a
+     * higher term demotes us anyway); a quiesce request, which decides for itself
+     * ({@link #onQuiesceRequest}). Everything else does: a leader's append or heartbeat, a candidate's
+     * (pre-)vote request, a rejection (a follower that lost entries must be repaired), a read,
+     * a snapshot, TimeoutNow, and any message of a higher term.
+     */
+    private boolean wakes(Message m) {
+        if (m.term() < term) return false;
+        if (m instanceof HeartbeatResponse || m instanceof VoteResponse) return false;
+        if (m instanceof AppendResponse ar) return !ar.success();
+        if (role == Role.FOLLOWER && m.term() == term && leader.equals(Optional.of(m.from()))) {
+            // Our leader's messages sent before its quiesce request, delivered late (reordered or
+            // duplicated), carry nothing new: waking on them would leave us awake beside a sleeping
+            // leader, to time out and campaign for nothing. A heartbeat of a round we already heard
+            // is such a one, and so is an append whose entries and commit index we already hold
+            // committed. A woken leader's heartbeats start a new round, and its appends carry news.
+            if (m instanceof HeartbeatRequest hb) return hb.readContext() > heardRound;
+            if (m instanceof AppendRequest ar) {
+                return !ar.quiesce() && (ar.lastIndex() > log.committed() || ar.leaderCommit() > log.committed());
+            }
+        }
+        if (m instanceof AppendRequest ar) return !ar.quiesce();
+        return true;
+    }
+
+    /**
+     * The caller's failure detector (for example a multi-group host's liveness check of the peer's
+     * process) finds {@code peer} silent. A follower of that peer behaves as if its election timer
+     * expired: it wakes and campaigns, with PreVote if enabled (§5.2, thesis §9.6). This is how a
+     * quiesced follower notices a dead leader, which its stopped election timer cannot.
+     *
+     * <p>With lease reads on, a follower's last acknowledgement promised its leader not to help elect
+     * anyone else for an election timeout (thesis §6.4.1), and a suspicion does not release that
+     * promise: it then campaigns the tick the promise lapses (an election timeout after it last heard
+     * the leader by its ticks, counted from waking when it was quiesced).
+     *
+     * <p>A quiesced leader that suspects one of its members wakes, so CheckQuorum (thesis §6.2) judges
+     * its group by ticks again. Anything else is ignored.
+     *
+     * @param peer the member the failure detector finds silent
+     */
+    public void peerSuspected(NodeId peer) {
+        if (role == Role.LEADER) {
+            if (quiesced && config.contains(peer)) {
+                LOG.info("{} [term {}] wakes: member {} is suspected to have failed", id, term, peer);
+                wake();
+            }
+            return;
+        }
+        if (role != Role.FOLLOWER || !leader.equals(Optional.of(peer))) return;
+        wake();
+        if (!isPromotable()) return;
+        if (options.leaseReads() && electionElapsed < options.electionTicks()) {
+            LOG.info("{} [term {}] leader {} is suspected to have failed: campaigning once its lease promise lapses in {} ticks",
+                    id, term, peer, options.electionTicks() - electionElapsed);
+            randomizedElectionTimeout = options.electionTicks();
+            return;
+        }
+        LOG.info("{} [term {}] leader {} is suspected to have failed: campaigning", id, term, peer);
+        electionElapsed = 0;
+        campaign(options.preVote() ? Campaign.PRE_VOTE : Campaign.ELECTION);
     }
 
     /**
@@ -253,6 +417,7 @@ public final class RaftNode {
      */
     public ProposeResult proposeConfig(ClusterConfig target, Bytes context) {
         if (role != Role.LEADER) return new ProposeResult.Rejected(ProposeResult.Reason.NOT_LEADER, leader);
+        wake();
         if (transferTarget.isPresent()) return new ProposeResult.Rejected(ProposeResult.Reason.LEADERSHIP_TRANSFER, leader);
         if (log.term(log.committed()) != term) {
             return new ProposeResult.Rejected(ProposeResult.Reason.CONFIG_CHANGE_IN_PROGRESS, leader,
@@ -299,6 +464,7 @@ public final class RaftNode {
      */
     public ProposeResult transferLeadership(NodeId target) {
         if (role != Role.LEADER) return new ProposeResult.Rejected(ProposeResult.Reason.NOT_LEADER, leader);
+        wake();
         if (target.equals(id)) return new ProposeResult.Rejected(ProposeResult.Reason.INVALID_CONFIG_CHANGE, leader, target + " already leads");
         if (!config.voters().contains(target)) {
             return new ProposeResult.Rejected(ProposeResult.Reason.INVALID_CONFIG_CHANGE, leader, target + " is not a voter");
@@ -319,6 +485,7 @@ public final class RaftNode {
      * {@code requestId} is the caller's; it must be unique among the caller's pending reads.
      */
     public void readIndex(long requestId) {
+        wake(); // a follower's read is forwarded to the leader, which wakes too
         if (role == Role.LEADER) {
             leaderRead(requestId, Optional.empty());
         } else if (leader.isPresent()) {
@@ -331,6 +498,7 @@ public final class RaftNode {
 
     /** The leader's side of a read, its own or forwarded by {@code origin}. */
     void leaderRead(long requestId, Optional<NodeId> origin) {
+        replication.active();
         if (log.term(log.committed()) != term) {
             // Until an entry of its term commits, a new leader does not know the full commit index (§6.4 step 1).
             replication.reads().defer(requestId, origin);
@@ -375,6 +543,7 @@ public final class RaftNode {
         if (role != Role.LEADER) {
             return new ProposeResult.Rejected(ProposeResult.Reason.NOT_LEADER, leader);
         }
+        wake();
         if (transferTarget.isPresent()) {
             // Thesis §3.10: during a transfer the leader stops accepting new proposals.
             return new ProposeResult.Rejected(ProposeResult.Reason.LEADERSHIP_TRANSFER, leader);
@@ -408,6 +577,7 @@ public final class RaftNode {
             LOG.debug("{} [term {}] dropped message for {}: {}", id, term, m.to(), m);
             return;
         }
+        // Term probes are answered (or counted) whatever our term and role: they bind nothing (see Repair).
         if (m instanceof TermProbe probe) {
             answerTermProbe(probe);
             return;
@@ -416,6 +586,9 @@ public final class RaftNode {
             onTermProbeResponse(answer);
             return;
         }
+        if (quiesced && wakes(m)) wake();
+        // Judged before the message can change our term or leader (see onQuiesceRequest).
+        boolean fromCurrentLeader = role == Role.FOLLOWER && m.term() == term && leader.equals(Optional.of(m.from()));
         if (m.term() > term) {
             if (m instanceof VoteRequest vr && !vr.transfer() && inLeaderLease()) {
                 // A follower that hears from a live leader ignores disruptive candidates (thesis §4.2.3).
@@ -451,6 +624,7 @@ public final class RaftNode {
             case CANDIDATE, PRE_CANDIDATE -> stepCandidate(m);
             case FOLLOWER -> stepFollower(m);
         }
+        if (m instanceof AppendRequest ar && ar.quiesce()) onQuiesceRequest(ar, fromCurrentLeader);
     }
 
     /**
@@ -496,6 +670,9 @@ public final class RaftNode {
      */
     public java.util.OptionalLong leaseReadIndex() {
         if (!options.leaseReads() || role != Role.LEADER || transferTarget.isPresent()) return java.util.OptionalLong.empty();
+        // A quiesced leader's ticks stopped, so the lease's age in ticks says nothing: fall back to
+        // ReadIndex, whose round wakes the group (thesis §6.4.1 needs the time since the round).
+        if (quiesced) return java.util.OptionalLong.empty();
         if (log.term(log.committed()) != term) return java.util.OptionalLong.empty();
         long age = replication.ticks() - replication.leaseStart();
         if (age >= options.electionTicks() - options.leaseMarginTicks()) {
@@ -601,6 +778,9 @@ public final class RaftNode {
      */
     private void answerTermProbe(TermProbe probe) {
         if (repair.active()) return;
+        // A quiesced leader wakes: the repairing member needs its appends to catch up, and, never
+        // campaigning, it would send nothing else that wakes the group. Followers stay asleep.
+        if (quiesced && role == Role.LEADER) wake();
         send(new TermProbeResponse(id, probe.from(), term, probe.probeId()));
     }
 
@@ -797,6 +977,7 @@ public final class RaftNode {
         leader = newLeader;
         replication = null;
         heartbeatElapsed = 0;
+        quiesced = false; // a new term or leader: whatever made us quiet no longer holds
         // The election timer is deliberately not reset here: only a current leader or a granted vote
         // resets it (Figure 2), so a stream of hopeless candidacies cannot hold off our own election.
         if (before != Role.FOLLOWER || LOG.isDebugEnabled()) {
@@ -806,6 +987,7 @@ public final class RaftNode {
 
     private void becomePreCandidate() {
         rejectForwardedReads();
+        quiesced = false;
         role = Role.PRE_CANDIDATE;
         leader = Optional.empty();
         replication = null;
@@ -817,6 +999,7 @@ public final class RaftNode {
 
     private void becomeCandidate() {
         rejectForwardedReads();
+        quiesced = false;
         term++;
         verifiedIndex = 0;
         votedFor = Optional.of(id);
@@ -831,6 +1014,7 @@ public final class RaftNode {
     }
 
     private void becomeLeader() {
+        quiesced = false;
         role = Role.LEADER;
         leader = Optional.of(id);
         heartbeatElapsed = 0;

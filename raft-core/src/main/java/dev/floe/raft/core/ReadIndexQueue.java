@@ -50,6 +50,11 @@ final class ReadIndexQueue {
         return out;
     }
 
+    /** Whether no read is pending, deferred or waiting for its round (the group may quiesce). */
+    boolean idle() {
+        return pending.isEmpty() && waitingForTermCommit.isEmpty() && !roundPending;
+    }
+
     /** Whether reads wait for a round that has not been sent yet. */
     boolean hasRoundToSend() {
         return roundPending;

@@ -43,6 +43,8 @@ final class Replication {
     /** Send tick of recent heartbeat rounds, by round number modulo the history size. */
     private final long[] roundSentAt = new long[ROUND_HISTORY];
     private final long[] roundNumbers = new long[ROUND_HISTORY];
+    /** Consecutive leader ticks the group has been idle and caught up (quiescence). */
+    private int idleTicks;
 
     Replication(RaftNode node, RaftLog log, RaftOptions options) {
         this.node = node;
@@ -89,6 +91,7 @@ final class Replication {
 
     /** Appends a new entry of the leader's term; followers receive it at the next flush. */
     void appendNew(Entry entry) {
+        idleTicks = 0;
         log.appendAsLeader(entry);
         uncommitted.add(entry.index(), entry.sizeBytes());
         entriesPending = true;
@@ -194,6 +197,82 @@ final class Replication {
             long commit = Math.min(e.getValue().match, log.committed());
             node.send(new HeartbeatRequest(node.id(), e.getKey(), node.term(), commit, round));
         }
+    }
+
+    /** A client read or another request arrived: the group is not idle. */
+    void active() {
+        idleTicks = 0;
+    }
+
+    /** What an idle leader does this tick (see {@link #idleFor}). */
+    enum Quiet { NO, HOLD_HEARTBEATS, NOW }
+
+    /**
+     * Counts one more tick of idleness, given the leader's own half ({@code leaderIdle}). Idle: every
+     * member (voters and learners) acknowledged the leader's last index and nothing is in flight to
+     * it, no read is pending, no new entry waits to be sent. After {@code needed} idle ticks the
+     * leader holds its heartbeats until every member answered the last round it sent ({@link Quiet#NOW}):
+     * then no heartbeat of ours is left in flight to arrive after the quiesce request and wake a
+     * follower beside a sleeping leader (where it would time out for nothing). A member that does not
+     * answer within half the election timeout left after a heartbeat period keeps the group awake: heartbeats resume and the count
+     * starts over (quiescing without it would leave it to time out and wake the group again, and its
+     * failure should be noticed by ticks).
+     */
+    Quiet idleFor(int needed, boolean leaderIdle, int electionTicks) {
+        if (!leaderIdle || !reads.idle() || entriesPending || !followersCaughtUp()) {
+            idleTicks = 0;
+            return Quiet.NO;
+        }
+        if (++idleTicks <= needed) return Quiet.NO;
+        long last = reads.lastRound();
+        boolean allAnswered = true;
+        for (NodeId peer : progress.keySet()) {
+            if (reads.answeredRound(peer) < last) {
+                allAnswered = false;
+                break;
+            }
+        }
+        if (allAnswered) return Quiet.NOW;
+        // Held heartbeats must not let a follower's election timer run out: the hold ends well before.
+        if (idleTicks > needed + Math.max(1, (electionTicks - options.heartbeatTicks()) / 2)) {
+            idleTicks = 0;
+            return Quiet.NO;
+        }
+        return Quiet.HOLD_HEARTBEATS;
+    }
+
+    private boolean followersCaughtUp() {
+        long last = log.lastIndex();
+        for (Progress pr : progress.values()) {
+            if (pr.match != last || pr.state != Progress.State.REPLICATE || pr.inflights.count() != 0) return false;
+        }
+        return true;
+    }
+
+    /**
+     * The quiesce request to every member: an empty append at our last index with the commit index
+     * there too (see RaftNode#quiesceLeader). It verifies each follower's whole log like the empty
+     * append of {@link #verifyIdleFollowers()}.
+     */
+    void broadcastQuiesce() {
+        long last = log.lastIndex();
+        long lastTerm = log.term(last);
+        for (NodeId peer : progress.keySet()) {
+            node.send(new AppendRequest(node.id(), peer, node.term(), last, lastTerm, List.of(), log.committed(), true));
+        }
+        idleTicks = 0;
+    }
+
+    /**
+     * The leader wakes from quiescence. Every acknowledgement it holds was sent before it slept, an
+     * unknown time ago: the lease clock moves an election timeout ahead so none of them can back a
+     * lease read any more (thesis §6.4.1), and CheckQuorum (thesis §6.2) starts a fresh round in
+     * which every member must be heard again.
+     */
+    void woke(int electionTicks) {
+        ticks += electionTicks;
+        idleTicks = 0;
+        for (Progress pr : progress.values()) pr.recentActive = false;
     }
 
     /** One leader tick (for lease bookkeeping). */

@@ -268,7 +268,7 @@ final class Applier implements Scheduler.Task {
             PendingRead read = waiting.poll().read();
             if (read.isDone()) continue; // timed out meanwhile
             try {
-                read.future.complete(stateMachine.query(read.query));
+                read.future.complete(stateMachine.read(read.query));
             } catch (RuntimeException e) {
                 // A failing query is the caller's problem, not the replicas': state did not change.
                 read.future.completeExceptionally(e);

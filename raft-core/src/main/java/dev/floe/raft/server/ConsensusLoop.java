@@ -60,6 +60,8 @@ final class ConsensusLoop implements Scheduler.Task {
     private boolean started;
     /** Clock time of the next tick. */
     private long nextTick;
+    /** The core was quiesced at the last pass: it gets no ticks until something wakes it. */
+    private boolean quiet;
     /** Every unanswered request in submission order, hence (nearly) in deadline order. */
     private final Queue<Pending> deadlines;
     private final BiFunction<Optional<NodeId>, String, NotLeaderException> notLeader;
@@ -132,7 +134,19 @@ final class ConsensusLoop implements Scheduler.Task {
                 handle(in);
             }
             now = clock.nanoTime();
-            if (now - nextTick >= 0) {
+            if (node.isQuiesced()) {
+                // A quiesced core counts no time (docs/core.md, "Quiescence"): no ticks, and below the
+                // loop sleeps until an input wakes it, unless requests still wait for their timeout.
+                quiet = true;
+                if (now - nextTick >= 0) {
+                    nextTick = now + tickNanos;
+                    expire(now);
+                }
+            } else if (quiet) {
+                // Woken: ticks resume from now; the time asleep is not replayed (the core knows it slept).
+                quiet = false;
+                nextTick = now + tickNanos;
+            } else if (now - nextTick >= 0) {
                 node.tick();
                 nextTick += tickNanos;
                 // After a stall (GC, overload) skip the missed ticks instead of replaying them in a
@@ -152,13 +166,23 @@ final class ConsensusLoop implements Scheduler.Task {
             if (node.hasReady()) dispatch(node.ready());
             boolean moreReady = node.hasReady();
             publishStatus();
-            return moreReady || !inputs.isEmpty() ? now : nextTick;
+            if (moreReady || !inputs.isEmpty()) return now;
+            return node.isQuiesced() && !requestsWaiting() ? Scheduler.IDLE : nextTick;
         } catch (RuntimeException | Error e) {
             // The core refused an input or broke an invariant: continuing could corrupt the log.
             fatal.accept("the consensus thread failed", e);
             failUnhandled();
             return Scheduler.DONE;
         }
+    }
+
+    /**
+     * Whether a request still waits for its deadline or a membership change is under way: a quiesced
+     * loop keeps its timer for them (the core stays asleep). Settled requests are dropped here.
+     */
+    private boolean requestsWaiting() {
+        deadlines.removeIf(Pending::settled);
+        return !deadlines.isEmpty() || membership.busy();
     }
 
     private void handle(Input in) {
@@ -185,6 +209,8 @@ final class ConsensusLoop implements Scheduler.Task {
             complete(c.done(), c.snapshotIndex());
         } else if (in instanceof Input.SnapshotSent s) {
             node.reportSnapshot(s.peer(), s.success());
+        } else if (in instanceof Input.PeerSuspected s) {
+            node.peerSuspected(s.peer());
         }
     }
 

@@ -48,6 +48,14 @@ sealed interface Input {
     record SnapshotSent(dev.floe.raft.NodeId peer, boolean success) implements Input {
     }
 
+    /** The host's failure detector finds {@code peer} silent (see {@code RaftServer.peerSuspected}). */
+    record PeerSuspected(dev.floe.raft.NodeId peer) implements Input {
+    }
+
+    /** Nothing to hand over: the loop should run a pass (a membership request was queued beside the inputs). */
+    record Wake() implements Input {
+    }
+
     /** Leave the loop: the server is closing. */
     record Stop() implements Input {
     }

@@ -2,15 +2,12 @@ package dev.floe.raft.server;
 
 import dev.floe.raft.BackpressureException;
 import dev.floe.raft.ClusterConfig;
-import dev.floe.raft.Endpoint;
 import dev.floe.raft.Entry;
 import dev.floe.raft.EntryType;
 import dev.floe.raft.LogReader;
 import dev.floe.raft.MembershipChangeException;
 import dev.floe.raft.NodeId;
-import dev.floe.raft.NotLeaderException;
 import dev.floe.raft.OutcomeUnknownException;
-import dev.floe.raft.Transport;
 import dev.floe.raft.core.ConfigEntry;
 import dev.floe.raft.core.ProposeResult;
 import dev.floe.raft.core.RaftNode;
@@ -18,11 +15,7 @@ import dev.floe.raft.core.Ready;
 import dev.floe.raft.core.Role;
 import dev.floe.raft.core.Status;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.Executor;
-import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,9 +25,9 @@ import org.slf4j.LoggerFactory;
  * {@code transferLeadership}), keeps the address book and the transport's peers in step with the
  * configuration in force, and completes each request's future when its change is committed.
  *
- * <p>Threads: {@link #submit}, {@link #clients()}, {@link #config()} and {@link #failQueued} from any
- * thread; everything else from the consensus thread. Requests are picked up on the consensus
- * thread's next pass (at the latest after one tick).
+ * <p>Built when the server starts, with the {@link MembershipState} the server's API reads and
+ * queues requests on; everything here runs on the consensus thread. Requests are picked up on the
+ * consensus thread's next pass (at the latest after one tick).
  */
 final class Membership {
     private static final Logger LOG = LoggerFactory.getLogger(Membership.class);
@@ -42,55 +35,40 @@ final class Membership {
     static final int MAX_CATCH_UP_ROUNDS = 10;
 
     private final NodeId self;
-    private final ClusterConfig bootstrap;
-    private final ConcurrentLinkedQueue<MembershipRequest> queue = new ConcurrentLinkedQueue<>();
-    /** The configuration in force and its addresses; written by the consensus thread, read anywhere. */
-    private volatile MembershipBook book;
-    private volatile ClusterConfig config;
-
-    private RaftServerOptions options;
-    private MembershipCallbacks callbacks;
-    private MembershipPeers peers;
-    private TransferTracker transfers;
-    private StatusBoard statusBoard;
-    private Clock clock;
+    private final MembershipState state;
+    private final RaftServerOptions options;
+    private final MembershipCallbacks callbacks;
+    private final MembershipPeers peers;
+    private final TransferTracker transfers;
+    private final StatusBoard statusBoard;
+    private final Clock clock;
     private MembershipChange active;
     /** Whether a configuration in force ever included this server (a joining one replays older ones first). */
     private boolean wasMember;
 
-    Membership(NodeId self, ClusterConfig bootstrap, MembershipBook book) {
-        this.self = self;
-        this.bootstrap = bootstrap;
-        this.book = book;
-        this.config = bootstrap;
-    }
-
-    /** The members the server was built with, as the core's initial configuration. */
-    ClusterConfig bootstrap() {
-        return bootstrap;
-    }
-
-    /** The members in force and their client addresses. Any thread. */
-    Map<NodeId, Endpoint> clients() {
-        return book.clients();
-    }
-
-    /** The configuration in force. Any thread. */
-    ClusterConfig config() {
-        return config;
-    }
-
-    /** Queues {@code request} for the consensus thread. Any thread; the caller checked the server runs. */
-    void submit(MembershipRequest request) {
-        queue.add(request);
-    }
-
     /**
-     * Before {@link #start}: the addresses that travelled in the snapshot the server restarts from
-     * (the CONFIG entries that carried them may be compacted away).
+     * @param state       the membership in force and the queued requests, shared with the server's API
+     * @param callbacks   completes the requests' futures off the consensus thread
+     * @param peers       keeps the transport's peers in step with the configuration
+     * @param statusBoard where the membership in force is published
+     * @param options     the request timeout and election timing (catch-up rounds)
+     * @param clock       the runtime's clock
      */
+    Membership(MembershipState state, MembershipCallbacks callbacks, MembershipPeers peers, StatusBoard statusBoard,
+               RaftServerOptions options, Clock clock) {
+        this.self = state.self();
+        this.state = state;
+        this.callbacks = callbacks;
+        this.peers = peers;
+        this.transfers = new TransferTracker(callbacks);
+        this.statusBoard = statusBoard;
+        this.options = options;
+        this.clock = clock;
+    }
+
+    /** A snapshot's addresses join the book (see {@link MembershipState#restoreFromSnapshot}). */
     void restoreFromSnapshot(ConfigEntry snapshotConfig) {
-        book = book.merge(decode(snapshotConfig), snapshotConfig.config());
+        state.restoreFromSnapshot(snapshotConfig);
     }
 
     /**
@@ -98,22 +76,14 @@ final class Membership {
      * (the latest configuration wins, thesis §4.1), tells the transport where the members are, and
      * publishes the membership.
      */
-    void start(RaftNode node, LogReader log, Transport transport, Executor executor,
-               BiFunction<Optional<NodeId>, String, NotLeaderException> notLeader, RaftServerOptions opts,
-               StatusBoard board, Clock clock) {
-        this.options = opts;
-        this.clock = clock;
-        this.callbacks = new MembershipCallbacks(executor, notLeader);
-        this.peers = new MembershipPeers(self, transport);
-        this.transfers = new TransferTracker(callbacks);
-        this.statusBoard = board;
-        MembershipBook recovered = book;
+    void recover(RaftNode node, LogReader log) {
+        MembershipBook recovered = state.book();
         for (long next = log.firstIndex(), last = log.lastIndex(); next <= last; ) {
             List<Entry> batch = log.entries(next, last + 1, 4L << 20);
             for (Entry e : batch) {
                 if (e.type() != EntryType.CONFIG) continue;
                 ConfigEntry ce = ConfigEntry.decode(e.index(), e.data());
-                recovered = recovered.merge(decode(ce), ce.config());
+                recovered = recovered.merge(state.decode(ce), ce.config());
             }
             next = batch.get(batch.size() - 1).index() + 1;
         }
@@ -125,9 +95,14 @@ final class Membership {
 
     // ------------------------------------------------------------------ consensus thread
 
+    /** Whether a change is under way or queued: its deadline needs the loop's timer. */
+    boolean busy() {
+        return active != null || state.hasQueued();
+    }
+
     /** Each pass: take queued requests, advance the change in progress. */
     void onPass(RaftNode node, long now) {
-        for (MembershipRequest r; (r = queue.poll()) != null; ) {
+        for (MembershipRequest r; (r = state.poll()) != null; ) {
             if (r instanceof MembershipRequest.Transfer t) {
                 transfers.start(node, t);
             } else {
@@ -147,7 +122,7 @@ final class Membership {
 
     /** Each Ready, before its messages are sent: new configuration, committed changes, transfer outcome. */
     void onReady(RaftNode node, Ready rd) {
-        rd.config().ifPresent(ce -> inForce(ce.config(), book.merge(decode(ce), ce.config()), ce.index()));
+        rd.config().ifPresent(ce -> inForce(ce.config(), state.book().merge(state.decode(ce), ce.config()), ce.index()));
         long lastCommitted = 0;
         for (Entry e : rd.committedEntries()) {
             lastCommitted = e.index();
@@ -159,17 +134,12 @@ final class Membership {
 
     /** The consensus thread stops: every request it holds fails. */
     void close(RuntimeException notTaken, RuntimeException unknown) {
-        failQueued(notTaken);
+        state.failQueued(notTaken);
         if (active != null) {
             callbacks.fail(active.request, active.phase == MembershipChange.Phase.CATCHING_UP ? notTaken : unknown);
             active = null;
         }
-        if (transfers != null) transfers.failAll(notTaken);
-    }
-
-    /** Fails requests not yet taken by the consensus thread. Any thread. */
-    void failQueued(RuntimeException failure) {
-        for (MembershipRequest r; (r = queue.poll()) != null; ) r.future().completeExceptionally(failure);
+        transfers.failAll(notTaken);
     }
 
     private void handle(RaftNode node, MembershipRequest.Change request, long now) {
@@ -190,15 +160,15 @@ final class Membership {
         }
         try {
             if (request instanceof MembershipRequest.AddLearner a) {
-                propose(node, request, MembershipPlanner.addLearner(cfg, book, a.member()), now,
+                propose(node, request, MembershipPlanner.addLearner(cfg, state.book(), a.member()), now,
                         a.thenPromote() ? Optional.of(a.member().id()) : Optional.empty());
             } else if (request instanceof MembershipRequest.Promote p) {
                 MembershipPlanner.checkPromotable(cfg, p.id());
                 active = MembershipChange.catchingUp(request, p.id());
             } else if (request instanceof MembershipRequest.Remove r) {
-                propose(node, request, MembershipPlanner.remove(cfg, book, r.id()), now, Optional.empty());
+                propose(node, request, MembershipPlanner.remove(cfg, state.book(), r.id()), now, Optional.empty());
             } else if (request instanceof MembershipRequest.Replace r) {
-                propose(node, request, MembershipPlanner.replace(cfg, book, r.voters(), r.learners()), now, Optional.empty());
+                propose(node, request, MembershipPlanner.replace(cfg, state.book(), r.voters(), r.learners()), now, Optional.empty());
             }
         } catch (MembershipChangeException e) {
             callbacks.fail(request, e);
@@ -247,7 +217,7 @@ final class Membership {
             if (now - c.roundStart <= electionTimeout) {
                 LOG.info("{} [term {}] learner {} caught up (round {}, match {}); promoting it", self, node.term(), c.learner, c.rounds, match);
                 active = null;
-                propose(node, c.request, MembershipPlanner.promote(node.config(), book, c.learner), now, Optional.empty());
+                propose(node, c.request, MembershipPlanner.promote(node.config(), state.book(), c.learner), now, Optional.empty());
             } else if (c.rounds >= MAX_CATCH_UP_ROUNDS) {
                 active = null;
                 callbacks.fail(c.request, new MembershipChangeException(MembershipChangeException.Reason.NOT_CAUGHT_UP,
@@ -264,7 +234,7 @@ final class Membership {
     }
 
     private void committed(RaftNode node, ConfigEntry ce, long entryTerm) {
-        if (wasMember && !ce.config().isJoint() && !ce.config().contains(self) && !config.contains(self)) {
+        if (wasMember && !ce.config().isJoint() && !ce.config().contains(self) && !state.config().contains(self)) {
             LOG.info("{} [term {}] is no longer a member: configuration {} (entry {}) is committed; it can be shut down",
                     self, node.term(), ce.config(), ce.index());
         }
@@ -298,18 +268,8 @@ final class Membership {
 
     private void inForce(ClusterConfig cfg, MembershipBook addresses, long index) {
         if (cfg.contains(self)) wasMember = true;
-        book = addresses;
-        config = cfg;
+        state.inForce(cfg, addresses);
         peers.update(cfg, addresses, index);
         statusBoard.membership(addresses.clients(), cfg);
-    }
-
-    private MembershipBook decode(ConfigEntry ce) {
-        try {
-            return MembershipCodec.decode(ce.context());
-        } catch (IllegalArgumentException e) {
-            LOG.warn("{}: configuration entry {} carries no readable address book ({}); keeping the known addresses", self, ce.index(), e.getMessage());
-            return MembershipBook.EMPTY;
-        }
     }
 }

@@ -12,8 +12,8 @@ import java.util.TreeMap;
 
 /**
  * The address book of a configuration: for each member, where the other members reach it
- * ({@code raft}, unknown for members of a server built with the client-only {@code members(Map)},
- * whose transport was configured directly) and where it serves clients. Immutable. It travels in the
+ * ({@code raft}, unknown in the CONFIG entries written by versions whose builder took client
+ * addresses only; still decoded) and where it serves clients. Immutable. It travels in the
  * {@code context} of each CONFIG entry ({@link MembershipCodec}) so every member learns the
  * addresses together with the configuration that needs them.
  */
@@ -27,13 +27,6 @@ record MembershipBook(Map<NodeId, Address> addresses) {
 
     MembershipBook {
         addresses = Collections.unmodifiableMap(new TreeMap<>(addresses));
-    }
-
-    /** A book of client endpoints only (the transport knows the raft endpoints). */
-    static MembershipBook ofClients(Map<NodeId, Endpoint> clients) {
-        Map<NodeId, Address> m = new TreeMap<>();
-        clients.forEach((id, client) -> m.put(id, new Address(Optional.empty(), client)));
-        return new MembershipBook(m);
     }
 
     static MembershipBook of(Iterable<Member> members) {

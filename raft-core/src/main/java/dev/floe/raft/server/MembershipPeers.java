@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  *       would make the group unavailable if the change is undone. A member that returns in a later
  *       configuration before then is simply kept.</li>
  * </ul>
- * Members whose raft address is not in the book (servers built with {@code members(Map)}) are left
+ * Members whose raft address is not in the book (from CONFIG entries of versions whose builder took
+ * client addresses only) are left
  * as the transport was configured, except that a removed one is still forgotten after the commit.
  */
 final class MembershipPeers {

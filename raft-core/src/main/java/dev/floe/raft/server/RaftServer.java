@@ -52,7 +52,7 @@ import org.slf4j.LoggerFactory;
  * <pre>{@code
  * try (RaftServer server = RaftServer.builder()
  *         .id(NodeId.of("n1"))
- *         .members(Map.of(NodeId.of("n1"), Endpoint.parse("10.0.0.1:8080"), ...))
+ *         .members(List.of(Member.voter(NodeId.of("n1"), Endpoint.parse("10.0.0.1:7001"), Endpoint.parse("10.0.0.1:8080")), ...))
  *         .stateMachine(new Counter())
  *         .storage(storage.logStorage(), storage.hardStateStore())
  *         .closeWith(storage)
@@ -109,7 +109,7 @@ public final class RaftServer implements AutoCloseable {
     private enum State { NEW, RUNNING, CLOSING, CLOSED }
 
     private final NodeId id;
-    private final Membership membership;
+    private final MembershipState membership;
     private final StateMachine stateMachine;
     private final LogStorage log;
     private final HardStateStore hardStateStore;
@@ -152,7 +152,7 @@ public final class RaftServer implements AutoCloseable {
 
     private RaftServer(Builder b) {
         this.id = b.id;
-        this.membership = new Membership(b.id, b.bootstrapConfig(), b.addressBook());
+        this.membership = new MembershipState(b.id, b.bootstrapConfig(), b.addressBook());
         this.stateMachine = b.stateMachine;
         this.log = b.log;
         this.hardStateStore = b.hardStateStore;
@@ -232,8 +232,10 @@ public final class RaftServer implements AutoCloseable {
             membership.restoreFromSnapshot(new ConfigEntry(snapshotIndex, recovered.applied().config(),
                     recovered.serverState().configContext()));
             statusBoard.publish(node.status(), snapshotIndex);
-            loop.membership(membership);
-            membership.start(node, log, transport, callbacks, this::notLeader, options, statusBoard, clock);
+            Membership changes = new Membership(membership, new MembershipCallbacks(callbacks, this::notLeader),
+                    new MembershipPeers(id, transport), statusBoard, options, clock);
+            loop.membership(changes);
+            changes.recover(node, log);
             snapshotReceiver = new SnapshotReceiver(id, snapshotStore, transport, events,
                     (done, configContext) -> inputs.add(new Input.SnapshotReceived(done, configContext)), diskScheduler);
             persistActivity = persist.start(diskScheduler, threadName("persist"));
@@ -242,10 +244,6 @@ public final class RaftServer implements AutoCloseable {
             try {
                 transport.start(id, this::receive);
                 started = true;
-            } catch (IOException | RuntimeException e) {
-                throw e;
-            } catch (Exception e) {
-                throw new IOException("transport of " + id + " failed to start: " + e.getMessage(), e);
             } finally {
                 if (!started) {
                     callbacks.shutdown();
@@ -363,7 +361,7 @@ public final class RaftServer implements AutoCloseable {
      * a follower asks the leader to confirm the read and then answers from its own state machine.
      * Writes nothing to the log. Never blocks.
      *
-     * @param query the query for {@link StateMachine#query}
+     * @param query the query for {@link StateMachine#read}
      * @return a future of the answer
      */
     public CompletableFuture<Bytes> read(Bytes query) {
@@ -378,7 +376,7 @@ public final class RaftServer implements AutoCloseable {
      * {@code LINEARIZABLE} (so always on a follower); {@code STALE} at once from
      * this member's state machine, on any member, without asking the leader. Never blocks.
      *
-     * @param query       the query for {@link StateMachine#query}
+     * @param query       the query for {@link StateMachine#read}
      * @param consistency what the answer must reflect
      * @return a future of the answer
      */
@@ -531,7 +529,32 @@ public final class RaftServer implements AutoCloseable {
                 request.future().completeExceptionally(closedException("server " + id + " is " + state.name().toLowerCase()));
             } else {
                 membership.submit(request);
+                inputs.add(new Input.Wake()); // a quiesced loop sleeps until an input arrives
             }
+        } finally {
+            intake.readLock().unlock();
+        }
+    }
+
+    /**
+     * Tells this server that a failure detector outside Raft (for example a multi-group host's
+     * liveness check of the peer's process) finds member {@code peer} silent. A follower of that peer
+     * wakes if quiesced and behaves as if its election timer expired: it campaigns at once, with
+     * PreVote if enabled (with {@link RaftServerOptions#leaseReads()} only once the lease promise of
+     * its last acknowledgement lapsed, an election timeout after it last heard the leader). A
+     * quiesced leader that suspects one of its members wakes, so that CheckQuorum runs again. This
+     * is how a quiesced group notices a dead leader (see {@link RaftServerOptions#quiesce()}); a
+     * false suspicion is safe (Raft elections always are), and a leader that is in fact alive keeps
+     * its followers in a quiesced group (docs/core.md, "Quiescence"). Any thread, never blocks;
+     * ignored unless running.
+     *
+     * @param peer the member that seems to have failed
+     */
+    public void peerSuspected(NodeId peer) {
+        Objects.requireNonNull(peer, "peer");
+        intake.readLock().lock();
+        try {
+            if (state == State.RUNNING) inputs.add(new Input.PeerSuspected(peer));
         } finally {
             intake.readLock().unlock();
         }
@@ -554,19 +577,6 @@ public final class RaftServer implements AutoCloseable {
         };
     }
 
-    /**
-     * The host of this server ({@link RaftHost}) has not heard from peer host {@code host} for an
-     * election timeout, and {@code host} is this group's leader as far as this server knows: a hint
-     * to stop waiting for it (a quiesced group wakes and times out as usual). Any thread.
-     *
-     * <p>Stub: the group-quiescence change implements it; until then a group ticks on and finds the
-     * leader gone by its own election timeout, so doing nothing here is correct, only slower.
-     *
-     * @param host the silent peer host
-     */
-    void peerSuspected(NodeId host) {
-        Objects.requireNonNull(host, "host");
-    }
 
     /** {@return the latest status published by the consensus thread; any thread, never blocks} */
     public ServerStatus status() {
@@ -823,20 +833,6 @@ public final class RaftServer implements AutoCloseable {
         }
 
         /**
-         * The initial voting members and, for each, the address it serves <em>clients</em> on (used
-         * to redirect callers to the leader in {@link NotLeaderException}). The transport is
-         * configured separately with the addresses members use among themselves.
-         *
-         * @param value each voter's id and client address
-         * @return this builder
-         */
-        public Builder members(Map<NodeId, Endpoint> value) {
-            members = Map.copyOf(Objects.requireNonNull(value, "members"));
-            memberList = null;
-            return this;
-        }
-
-        /**
          * The initial members with both their addresses and roles: the server tells the transport
          * where each one is ({@link Transport#addPeer}) and carries the addresses along with every
          * membership change, so new members learn them from the log. For a server added to a
@@ -870,7 +866,6 @@ public final class RaftServer implements AutoCloseable {
         }
 
         ClusterConfig bootstrapConfig() {
-            if (memberList == null) return ClusterConfig.ofVoters(members.keySet());
             TreeSet<NodeId> voters = new TreeSet<>();
             TreeSet<NodeId> learners = new TreeSet<>();
             for (Member m : memberList) (m.voter() ? voters : learners).add(m.id());
@@ -878,7 +873,7 @@ public final class RaftServer implements AutoCloseable {
         }
 
         MembershipBook addressBook() {
-            return memberList == null ? MembershipBook.ofClients(members) : MembershipBook.of(memberList);
+            return MembershipBook.of(memberList);
         }
 
         /**

@@ -38,12 +38,23 @@ import java.util.Objects;
  *                            Needs {@code checkQuorum}; a restarted member then refuses votes for its
  *                            first election timeout
  * @param leaseMarginTicks    how much shorter than an election timeout the lease is (default 2)
+ * @param quiesce             an idle group goes quiet (CockroachDB's quiescence; default off): once every
+ *                            member holds the whole log, committed, and nothing is pending for
+ *                            {@code quiesceTicks}, the leader tells the followers so and the members
+ *                            stop ticking — no heartbeats, no election timers, no CPU — until a
+ *                            submit, a read, a membership change or a message that needs an answer
+ *                            wakes them. A quiesced follower cannot notice a dead leader by ticks, so
+ *                            turn it on only with a failure detector that calls
+ *                            {@link RaftServer#peerSuspected} (a multi-group host's liveness check);
+ *                            set it the same on every member. Needs {@code preVote}. See docs/core.md, "Quiescence"
+ * @param quiesceTicks        how many ticks a group must have been idle before it quiesces (default 10)
  */
 public record RaftServerOptions(Duration tickInterval, int electionTicks, int heartbeatTicks, boolean preVote,
                                 boolean checkQuorum, long maxMessageBytes, int maxInflightMessages,
                                 long maxInflightBytes, long maxUncommittedBytes, long maxApplyBatchBytes,
                                 int maxApplyBacklog, Duration requestTimeout, int maxPendingRequests,
-                                Duration shutdownTimeout, boolean leaseReads, int leaseMarginTicks) {
+                                Duration shutdownTimeout, boolean leaseReads, int leaseMarginTicks,
+                                boolean quiesce, int quiesceTicks) {
 
     /**
      * Validates every option.
@@ -64,6 +75,8 @@ public record RaftServerOptions(Duration tickInterval, int electionTicks, int he
      * @param shutdownTimeout     how long {@code close()} waits for each thread and for writes in flight to finish (default 5 s)
      * @param leaseReads          serve {@code read(query, LEASE)} on the leader from its lease, without a heartbeat round (thesis §6.4.1; default off, and then LEASE reads are ReadIndex reads). Rests on bounded clock drift: no member's clock may run {@code leaseMarginTicks} per election timeout slower than the leader's. Needs {@code checkQuorum}; a restarted member then refuses votes for its first election timeout
      * @param leaseMarginTicks    how much shorter than an election timeout the lease is (default 2)
+     * @param quiesce             an idle group goes quiet: no heartbeats, no election timers until something wakes it (default off; needs a failure detector calling {@link RaftServer#peerSuspected}; see docs/core.md, "Quiescence")
+     * @param quiesceTicks        how many ticks a group must have been idle before it quiesces (default 10)
      * @throws IllegalArgumentException naming the first invalid option
      */
     public RaftServerOptions {
@@ -72,10 +85,11 @@ public record RaftServerOptions(Duration tickInterval, int electionTicks, int he
         requirePositive(shutdownTimeout, "shutdownTimeout");
         if (maxApplyBacklog < 1) throw new IllegalArgumentException("maxApplyBacklog must be positive: " + maxApplyBacklog);
         if (maxPendingRequests < 1) throw new IllegalArgumentException("maxPendingRequests must be positive: " + maxPendingRequests);
+        if (quiesceTicks < 1) throw new IllegalArgumentException("quiesceTicks must be positive: " + quiesceTicks);
         // The core validates the rest; fail here, at construction, rather than at start(). (In a
         // compact constructor the fields are not assigned yet, so pass the parameters.)
         new RaftOptions(electionTicks, heartbeatTicks, preVote, checkQuorum, maxMessageBytes, maxInflightMessages,
-                maxInflightBytes, maxUncommittedBytes, maxApplyBatchBytes, leaseReads, leaseMarginTicks);
+                maxInflightBytes, maxUncommittedBytes, maxApplyBatchBytes, leaseReads, leaseMarginTicks, quiesce ? quiesceTicks : 0);
     }
 
     /**
@@ -115,13 +129,16 @@ public record RaftServerOptions(Duration tickInterval, int electionTicks, int he
         b.shutdownTimeout = shutdownTimeout;
         b.leaseReads = leaseReads;
         b.leaseMarginTicks = leaseMarginTicks;
+        b.quiesce = quiesce;
+        b.quiesceTicks = quiesceTicks;
         return b;
     }
 
     /** The consensus core's share of these options (the core's types stay out of the public API). */
     RaftOptions toRaftOptions() {
         return new RaftOptions(electionTicks, heartbeatTicks, preVote, checkQuorum, maxMessageBytes,
-                maxInflightMessages, maxInflightBytes, maxUncommittedBytes, maxApplyBatchBytes, leaseReads, leaseMarginTicks);
+                maxInflightMessages, maxInflightBytes, maxUncommittedBytes, maxApplyBatchBytes, leaseReads, leaseMarginTicks,
+                quiesce ? quiesceTicks : 0);
     }
 
     private static void requirePositive(Duration d, String name) {
@@ -147,6 +164,8 @@ public record RaftServerOptions(Duration tickInterval, int electionTicks, int he
         private Duration shutdownTimeout = Duration.ofSeconds(5);
         private boolean leaseReads = RaftOptions.DEFAULTS.leaseReads();
         private int leaseMarginTicks = RaftOptions.DEFAULTS.leaseMarginTicks();
+        private boolean quiesce = false;
+        private int quiesceTicks = 10;
 
         private Builder() {
         }
@@ -161,6 +180,19 @@ public record RaftServerOptions(Duration tickInterval, int electionTicks, int he
         public Builder leaseReads(boolean on, int marginTicks) {
             leaseReads = on;
             leaseMarginTicks = marginTicks;
+            return this;
+        }
+
+        /**
+         * Quiescence on or off, and after how many idle ticks (see the record's description).
+         *
+         * @param on        see {@link RaftServerOptions#quiesce()}
+         * @param idleTicks see {@link RaftServerOptions#quiesceTicks()}
+         * @return this builder
+         */
+        public Builder quiesce(boolean on, int idleTicks) {
+            quiesce = on;
+            quiesceTicks = idleTicks;
             return this;
         }
 
@@ -300,7 +332,8 @@ public record RaftServerOptions(Duration tickInterval, int electionTicks, int he
         public RaftServerOptions build() {
             return new RaftServerOptions(tickInterval, electionTicks, heartbeatTicks, preVote, checkQuorum,
                     maxMessageBytes, maxInflightMessages, maxInflightBytes, maxUncommittedBytes, maxApplyBatchBytes,
-                    maxApplyBacklog, requestTimeout, maxPendingRequests, shutdownTimeout, leaseReads, leaseMarginTicks);
+                    maxApplyBacklog, requestTimeout, maxPendingRequests, shutdownTimeout, leaseReads, leaseMarginTicks,
+                    quiesce, quiesceTicks);
         }
     }
 }

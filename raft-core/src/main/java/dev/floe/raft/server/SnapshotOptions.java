@@ -51,41 +51,87 @@ public record SnapshotOptions(long afterEntries, long afterBytes, long keepEntri
 
     /** {@return the defaults (see the parameter descriptions)} */
     public static SnapshotOptions defaults() {
-        return new SnapshotOptions(10_000, 64L << 20, 1_000, 1 << 20, 4, Duration.ofSeconds(1), Duration.ofSeconds(30));
+        return builder().build();
     }
 
     /**
-     * These options with other automatic-snapshot thresholds and compaction margin.
+     * A builder starting from the defaults; the same as {@code defaults().toBuilder()}.
      *
-     * @param entries see {@link #afterEntries()}
-     * @param bytes   see {@link #afterBytes()}
-     * @param keep    see {@link #keepEntries()}
-     * @return the new options
+     * @return a builder holding the defaults
      */
-    public SnapshotOptions withTriggers(long entries, long bytes, long keep) {
-        return new SnapshotOptions(entries, bytes, keep, chunkBytes, windowChunks, retransmitAfter, transferTimeout);
+    public static Builder builder() {
+        return new Builder();
     }
 
-    /**
-     * These options with another transfer chunk size and window.
-     *
-     * @param chunk  see {@link #chunkBytes()}
-     * @param window see {@link #windowChunks()}
-     * @return the new options
-     */
-    public SnapshotOptions withTransfer(int chunk, int window) {
-        return new SnapshotOptions(afterEntries, afterBytes, keepEntries, chunk, window, retransmitAfter, transferTimeout);
+    /** {@return a builder starting from these options} */
+    public Builder toBuilder() {
+        return new Builder().triggers(afterEntries, afterBytes, keepEntries).transfer(chunkBytes, windowChunks)
+                .timers(retransmitAfter, transferTimeout);
     }
 
-    /**
-     * These options with other transfer timers.
-     *
-     * @param retransmit see {@link #retransmitAfter()}
-     * @param timeout    see {@link #transferTimeout()}
-     * @return the new options
-     */
-    public SnapshotOptions withTimers(Duration retransmit, Duration timeout) {
-        return new SnapshotOptions(afterEntries, afterBytes, keepEntries, chunkBytes, windowChunks, retransmit, timeout);
+    /** Builds {@link SnapshotOptions}; options that belong together are set together. Not thread-safe. */
+    public static final class Builder {
+        private long afterEntries = 10_000;
+        private long afterBytes = 64L << 20;
+        private long keepEntries = 1_000;
+        private int chunkBytes = 1 << 20;
+        private int windowChunks = 4;
+        private Duration retransmitAfter = Duration.ofSeconds(1);
+        private Duration transferTimeout = Duration.ofSeconds(30);
+
+        private Builder() {
+        }
+
+        /**
+         * When to snapshot automatically, and the compaction margin.
+         *
+         * @param entries see {@link SnapshotOptions#afterEntries()}
+         * @param bytes   see {@link SnapshotOptions#afterBytes()}
+         * @param keep    see {@link SnapshotOptions#keepEntries()}
+         * @return this builder
+         */
+        public Builder triggers(long entries, long bytes, long keep) {
+            afterEntries = entries;
+            afterBytes = bytes;
+            keepEntries = keep;
+            return this;
+        }
+
+        /**
+         * The transfer's chunk size and window.
+         *
+         * @param chunk  see {@link SnapshotOptions#chunkBytes()}
+         * @param window see {@link SnapshotOptions#windowChunks()}
+         * @return this builder
+         */
+        public Builder transfer(int chunk, int window) {
+            chunkBytes = chunk;
+            windowChunks = window;
+            return this;
+        }
+
+        /**
+         * The transfer's timers.
+         *
+         * @param retransmit see {@link SnapshotOptions#retransmitAfter()}
+         * @param timeout    see {@link SnapshotOptions#transferTimeout()}
+         * @return this builder
+         */
+        public Builder timers(Duration retransmit, Duration timeout) {
+            retransmitAfter = retransmit;
+            transferTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * Checks and builds the options.
+         *
+         * @return the options
+         * @throws IllegalArgumentException naming the first invalid option
+         */
+        public SnapshotOptions build() {
+            return new SnapshotOptions(afterEntries, afterBytes, keepEntries, chunkBytes, windowChunks, retransmitAfter, transferTimeout);
+        }
     }
 
     boolean due(long entriesSince, long bytesSince) {

@@ -1,5 +1,11 @@
 package dev.floe.raft.server;
 
+import dev.floe.raft.testkit.NoFloeThreadsLeft;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import dev.floe.raft.testkit.RecordingStateMachine;
+import dev.floe.raft.testkit.LocalCluster;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.floe.raft.Endpoint;
@@ -31,6 +37,7 @@ import org.junit.jupiter.api.Test;
  * server's hard state store blocks its saves until the test opens it, and its transport records,
  * for every message sent, the hard state that was durable at that moment.
  */
+@ExtendWith(NoFloeThreadsLeft.class)
 class DurableBeforeSendServerTest {
     private final LocalNetwork network = new LocalNetwork();
     private final List<RaftServer> servers = new ArrayList<>();
@@ -38,7 +45,6 @@ class DurableBeforeSendServerTest {
     @AfterEach
     void close() {
         for (RaftServer s : servers) s.close();
-        Await.until(Duration.ofSeconds(5), "no floe- threads left", () -> Await.floeThreads().isEmpty());
     }
 
     /** A store whose saves wait until {@link #open()}; {@link #durable()} is what a crash would leave. */
@@ -93,7 +99,7 @@ class DurableBeforeSendServerTest {
         }
 
         @Override
-        public void start(NodeId self, Consumer<Message> inbound) throws Exception {
+        public void start(NodeId self, Consumer<Message> inbound) throws java.io.IOException {
             delegate.start(self, inbound);
         }
 

@@ -1,10 +1,15 @@
 package dev.floe.raft.server;
 
+import dev.floe.raft.testkit.NoFloeThreadsLeft;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import dev.floe.raft.testkit.ServerCluster;
+
+import dev.floe.raft.testkit.RecordingStateMachine;
+import dev.floe.raft.testkit.LocalCluster;
+
 import dev.floe.raft.testkit.Await;
-import static dev.floe.raft.server.MembershipCluster.id;
-import static dev.floe.raft.server.MembershipCluster.member;
-import static dev.floe.raft.server.MembershipCluster.members;
-import static dev.floe.raft.server.MembershipCluster.write;
+import static dev.floe.raft.testkit.ServerCluster.id;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.floe.raft.Bytes;
@@ -21,13 +26,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Growing, shrinking and replacing the members of running servers (thesis §4, paper §6). */
+@ExtendWith(NoFloeThreadsLeft.class)
 class MembershipChangeServerTest {
-    private final MembershipCluster cluster = new MembershipCluster(MembershipCluster.FAST);
+    private final LocalCluster<RecordingStateMachine> cluster = LocalCluster.recording(5, LocalCluster.FAST);
 
     @AfterEach
     void close() {
         cluster.close();
-        Await.until(Duration.ofSeconds(5), "no floe- threads left", () -> Await.floeThreads().isEmpty());
     }
 
     @Test
@@ -35,32 +40,32 @@ class MembershipChangeServerTest {
         RaftServer leader = cluster.bootstrap(3).awaitLeader(List.of(id(1), id(2), id(3)));
         List<String> written = new ArrayList<>();
         for (int i = 0; i < 50; i++) {
-            write(leader, "c" + i);
+            ServerCluster.write(leader, "c" + i);
             written.add("c" + i);
         }
         // n4: learner first, promoted explicitly; n5: addVoter does both steps.
         RaftServer n4 = cluster.startJoining(4, leader);
         assertThat(n4.status().config().contains(id(4))).isFalse();
-        ClusterConfig withLearner = leader.addLearner(member(4)).get(10, TimeUnit.SECONDS);
+        ClusterConfig withLearner = leader.addLearner(cluster.member(4)).get(10, TimeUnit.SECONDS);
         assertThat(withLearner.learners()).containsExactly(id(4));
-        cluster.awaitCommands(List.of(id(4)), written);
+        cluster.awaitMachines(List.of(id(4)), "to apply " + written, sm -> sm.commands().equals(written));
         assertThat(n4.status().isLearner(id(4))).isTrue();
         assertThat(n4.status().role()).isEqualTo(ServerStatus.Role.FOLLOWER);
         ClusterConfig four = leader.promoteLearner(id(4)).get(10, TimeUnit.SECONDS);
         assertThat(four.voters()).containsExactly(id(1), id(2), id(3), id(4));
 
         cluster.startJoining(5, leader);
-        ClusterConfig five = leader.addVoter(member(5)).get(10, TimeUnit.SECONDS);
+        ClusterConfig five = leader.addVoter(cluster.member(5)).get(10, TimeUnit.SECONDS);
         assertThat(five).isEqualTo(ClusterConfig.ofVoters("n1", "n2", "n3", "n4", "n5"));
         List<NodeId> all = List.of(id(1), id(2), id(3), id(4), id(5));
         cluster.awaitConfig(all, five);
-        write(leader, "after");
+        ServerCluster.write(leader, "after");
         written.add("after");
-        cluster.awaitCommands(all, written);
+        cluster.awaitMachines(all, "to apply " + written, sm -> sm.commands().equals(written));
 
         ServerStatus st = leader.status();
         assertThat(st.members()).containsKeys(id(4), id(5));
-        assertThat(st.members().get(id(5))).isEqualTo(member(5).client());
+        assertThat(st.members().get(id(5))).isEqualTo(cluster.member(5).client());
         assertThat(st.isVoter(id(5))).isTrue();
         assertThat(st.followers()).containsKeys(id(4), id(5));
         assertThat(cluster.server(id(5)).members()).isEqualTo(st.members());
@@ -70,7 +75,7 @@ class MembershipChangeServerTest {
     void shrink5To3IncludingTheLeader_thesis4_2_2() throws Exception {
         List<NodeId> five = List.of(id(1), id(2), id(3), id(4), id(5));
         RaftServer leader = cluster.bootstrap(5).awaitLeader(five);
-        write(leader, "a");
+        ServerCluster.write(leader, "a");
         NodeId oldLeader = leader.id();
         ClusterConfig four = leader.removeMember(oldLeader).get(10, TimeUnit.SECONDS);
         assertThat(four.voters()).hasSize(4).doesNotContain(oldLeader);
@@ -82,12 +87,12 @@ class MembershipChangeServerTest {
         NodeId victim = rest.stream().filter(n -> !n.equals(newLeader.id())).findFirst().orElseThrow();
         ClusterConfig three = newLeader.removeMember(victim).get(10, TimeUnit.SECONDS);
         assertThat(three.voters()).hasSize(3).doesNotContain(oldLeader, victim);
-        write(newLeader, "b");
+        ServerCluster.write(newLeader, "b");
         List<NodeId> remaining = List.copyOf(three.voters());
-        cluster.awaitCommands(remaining, List.of("a", "b"));
+        cluster.awaitMachines(remaining, "to apply " + List.of("a", "b"), sm -> sm.commands().equals(List.of("a", "b")));
         // The removed servers stay quiet: no election disturbs the three (PreVote, thesis §9.6).
         long term = newLeader.status().term();
-        for (int i = 0; i < 5; i++) write(newLeader, "c" + i);
+        for (int i = 0; i < 5; i++) ServerCluster.write(newLeader, "c" + i);
         assertThat(newLeader.status().term()).isEqualTo(term);
         assertThat(newLeader.status().isLeader()).isTrue();
     }
@@ -125,7 +130,7 @@ class MembershipChangeServerTest {
                 int newMember = round + 4;
                 RaftServer leader = leaderOf(everyone);
                 cluster.startJoining(newMember, leader);
-                retryChange(() -> leaderOf(everyone).addVoter(member(newMember)).get(10, TimeUnit.SECONDS));
+                retryChange(() -> leaderOf(everyone).addVoter(cluster.member(newMember)).get(10, TimeUnit.SECONDS));
                 retryChange(() -> leaderOf(everyone).removeMember(id(oldMember)).get(10, TimeUnit.SECONDS));
                 int before = acknowledged.size();
                 Await.until(Duration.ofSeconds(10), "writes to go on after round " + round, () -> acknowledged.size() > before + 5);
@@ -153,11 +158,11 @@ class MembershipChangeServerTest {
     @Test
     void jointChangeReplacesSeveralMembersAtOnce_section6() throws Exception {
         RaftServer leader = cluster.bootstrap(3).awaitLeader(List.of(id(1), id(2), id(3)));
-        write(leader, "before");
+        ServerCluster.write(leader, "before");
         cluster.startJoining(4, leader);
         cluster.startJoining(5, leader);
-        List<dev.floe.raft.Member> voters = new ArrayList<>(members(4, 5));
-        voters.add(member(leader.id()));
+        List<dev.floe.raft.Member> voters = new ArrayList<>(cluster.members(4, 5));
+        voters.add(cluster.member(leader.id()));
         NodeId keep = leader.id();
         ClusterConfig done = leader.changeMembers(voters, List.of()).get(10, TimeUnit.SECONDS);
         assertThat(done.isJoint()).isFalse();
@@ -165,20 +170,20 @@ class MembershipChangeServerTest {
         List<NodeId> now = List.copyOf(done.voters());
         cluster.awaitConfig(now, done);
         RaftServer newLeader = cluster.awaitLeader(now);
-        write(newLeader, "after");
-        cluster.awaitCommands(now, List.of("before", "after"));
+        ServerCluster.write(newLeader, "after");
+        cluster.awaitMachines(now, "to apply " + List.of("before", "after"), sm -> sm.commands().equals(List.of("before", "after")));
         assertThat(Set.copyOf(newLeader.members().keySet())).isEqualTo(Set.copyOf(now));
     }
 
     @Test
     void aMemberAddedLaterRestartsFromItsLogAsAVoter_thesis4_1() throws Exception {
         RaftServer leader = cluster.bootstrap(3).awaitLeader(List.of(id(1), id(2), id(3)));
-        List<dev.floe.raft.Member> founders = members(1, 2, 3);
+        List<dev.floe.raft.Member> founders = cluster.members(1, 2, 3);
         cluster.startJoining(4, leader);
-        ClusterConfig four = leader.addVoter(member(4)).get(10, TimeUnit.SECONDS);
-        write(leader, "x");
+        ClusterConfig four = leader.addVoter(cluster.member(4)).get(10, TimeUnit.SECONDS);
+        ServerCluster.write(leader, "x");
         List<NodeId> all = List.of(id(1), id(2), id(3), id(4));
-        cluster.awaitCommands(all, List.of("x"));
+        cluster.awaitMachines(all, "to apply " + List.of("x"), sm -> sm.commands().equals(List.of("x")));
         // Restarted with the same (now stale) builder arguments: the configuration in its log wins.
         cluster.stop(id(4));
         RaftServer again = cluster.start(4, founders, true);
@@ -188,21 +193,21 @@ class MembershipChangeServerTest {
         RaftServer current = cluster.awaitLeader(all);
         NodeId down = all.stream().filter(n -> !n.equals(current.id()) && !n.equals(id(4))).findFirst().orElseThrow();
         cluster.stop(down);
-        write(current, "y");
+        ServerCluster.write(current, "y");
         List<NodeId> up = all.stream().filter(n -> !n.equals(down)).toList();
-        cluster.awaitCommands(up, List.of("x", "y"));
+        cluster.awaitMachines(up, "to apply " + List.of("x", "y"), sm -> sm.commands().equals(List.of("x", "y")));
         assertThat(again.status().isVoter(id(4))).isTrue();
     }
 
     @Test
     void rolesAndAddressesGivenToTheBuilderShowInStatusBeforeStart() {
-        List<dev.floe.raft.Member> given = List.of(member(1), member(2), member(3).withVoter(false));
+        List<dev.floe.raft.Member> given = List.of(cluster.member(1), cluster.member(2), cluster.member(3).withVoter(false));
         try (RaftServer s = RaftServer.builder().id(id(1)).members(given).stateMachine(new RecordingStateMachine())
                 .storage(new dev.floe.raft.testkit.MemoryLogStorage(), new dev.floe.raft.testkit.MemoryHardStateStore())
-                .transport(cluster.network.transport(id(1))).options(MembershipCluster.FAST).build()) {
+                .transport(cluster.network.transport(id(1))).options(LocalCluster.FAST).build()) {
             assertThat(s.status().isVoter(id(2))).isTrue();
             assertThat(s.status().isLearner(id(3))).isTrue();
-            assertThat(s.members()).containsEntry(id(3), member(3).client());
+            assertThat(s.members()).containsEntry(id(3), cluster.member(3).client());
         }
         // A server outside the members must say it is joining; one inside must not.
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> RaftServer.builder().id(id(4)).members(given)

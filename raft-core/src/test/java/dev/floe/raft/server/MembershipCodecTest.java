@@ -21,7 +21,8 @@ class MembershipCodecTest {
     @Test
     void addressBookRoundTripsThroughTheConfigContext() {
         MembershipBook book = MembershipBook.of(List.of(A, B))
-                .union(MembershipBook.ofClients(Map.of(NodeId.of("legacy"), Endpoint.parse("c.example:1"))));
+                .union(new MembershipBook(Map.of(NodeId.of("legacy"),
+                        new MembershipBook.Address(Optional.empty(), Endpoint.parse("c.example:1"))))); // written by the old client-only builder
         MembershipBook decoded = MembershipCodec.decode(MembershipCodec.encode(book));
         assertThat(decoded).isEqualTo(book);
         assertThat(decoded.get(NodeId.of("legacy")).orElseThrow().raft()).isEmpty();

@@ -1,12 +1,16 @@
 package dev.floe.raft.server;
 
+import dev.floe.raft.testkit.NoFloeThreadsLeft;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import dev.floe.raft.testkit.ServerCluster;
+
+import dev.floe.raft.testkit.RecordingStateMachine;
+import dev.floe.raft.testkit.LocalCluster;
+
 import dev.floe.raft.testkit.Await;
-import static dev.floe.raft.server.MembershipCluster.id;
-import static dev.floe.raft.server.MembershipCluster.member;
-import static dev.floe.raft.server.MembershipCluster.members;
-import static dev.floe.raft.server.MembershipCluster.write;
+import static dev.floe.raft.testkit.ServerCluster.id;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.floe.raft.ClusterConfig;
 import dev.floe.raft.Endpoint;
@@ -28,16 +32,16 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Membership changes that are refused, given up, or interrupted by a leader crash. */
+@ExtendWith(NoFloeThreadsLeft.class)
 class MembershipFailureServerTest {
     private static final List<NodeId> THREE = List.of(id(1), id(2), id(3));
-    private static final RaftServerOptions SHORT_TIMEOUT = MembershipCluster.FAST.toBuilder()
+    private static final RaftServerOptions SHORT_TIMEOUT = LocalCluster.FAST.toBuilder()
             .requestTimeout(Duration.ofSeconds(1)).build();
-    private MembershipCluster cluster = new MembershipCluster(MembershipCluster.FAST);
+    private LocalCluster<RecordingStateMachine> cluster = LocalCluster.recording(5, LocalCluster.FAST);
 
     @AfterEach
     void close() {
         cluster.close();
-        Await.until(Duration.ofSeconds(5), "no floe- threads left", () -> Await.floeThreads().isEmpty());
     }
 
     @Test
@@ -45,24 +49,24 @@ class MembershipFailureServerTest {
         RaftServer leader = cluster.bootstrap(3).awaitLeader(THREE);
         RaftServer follower = THREE.stream().map(cluster::server).filter(s -> s != leader).findFirst().orElseThrow();
 
-        Throwable notLeader = failure(follower.addLearner(member(4)));
+        Throwable notLeader = failure(follower.addLearner(cluster.member(4)));
         assertThat(notLeader).isInstanceOf(NotLeaderException.class);
         assertThat(((NotLeaderException) notLeader).leader()).contains(leader.id());
-        assertThat(((NotLeaderException) notLeader).leaderEndpoint()).contains(member(leader.id()).client());
+        assertThat(((NotLeaderException) notLeader).leaderEndpoint()).contains(cluster.member(leader.id()).client());
 
         assertInvalid(leader.removeMember(id(9)), "unknown id");
         assertInvalid(leader.promoteLearner(id(9)), "unknown id");
         assertInvalid(leader.promoteLearner(id(2)), "already a voter");
-        assertInvalid(leader.addLearner(member(2)), "duplicate id");
-        assertInvalid(leader.addVoter(member(3)), "duplicate id");
-        Member stealsAddress = Member.voter(id(4), new Endpoint("raft-n4.example", 7004), member(2).client());
+        assertInvalid(leader.addLearner(cluster.member(2)), "duplicate id");
+        assertInvalid(leader.addVoter(cluster.member(3)), "duplicate id");
+        Member stealsAddress = Member.voter(id(4), new Endpoint("raft-n4.example", 7004), cluster.member(2).client());
         assertInvalid(leader.addLearner(stealsAddress), "duplicate address");
-        assertInvalid(leader.changeMembers(List.of(member(1), member(2), member(2)), List.of()), "duplicate id");
-        assertInvalid(leader.changeMembers(List.of(member(1), member(2)), List.of(member(2))), "duplicate id");
-        Member sameRaft = Member.voter(id(5), member(4).raft(), new Endpoint("client-n5.example", 9005));
-        assertInvalid(leader.changeMembers(List.of(member(1), member(4), sameRaft), List.of()), "duplicate address");
-        assertInvalid(leader.changeMembers(List.of(), members(1, 2)), "no voters");
-        assertInvalid(leader.changeMembers(members(1, 2, 3), List.of()), "already");
+        assertInvalid(leader.changeMembers(List.of(cluster.member(1), cluster.member(2), cluster.member(2)), List.of()), "duplicate id");
+        assertInvalid(leader.changeMembers(List.of(cluster.member(1), cluster.member(2)), List.of(cluster.member(2))), "duplicate id");
+        Member sameRaft = Member.voter(id(5), cluster.member(4).raft(), new Endpoint("client-n5.example", 9005));
+        assertInvalid(leader.changeMembers(List.of(cluster.member(1), cluster.member(4), sameRaft), List.of()), "duplicate address");
+        assertInvalid(leader.changeMembers(List.of(), cluster.members(1, 2)), "no voters");
+        assertInvalid(leader.changeMembers(cluster.members(1, 2, 3), List.of()), "already");
         // Nothing changed.
         assertThat(leader.status().config()).isEqualTo(ClusterConfig.ofVoters(THREE));
     }
@@ -70,16 +74,16 @@ class MembershipFailureServerTest {
     @Test
     void theLastVoterCannotBeRemoved() throws Exception {
         RaftServer only = cluster.bootstrap(1).awaitLeader(List.of(id(1)));
-        write(only, "x");
+        ServerCluster.write(only, "x");
         assertInvalid(only.removeMember(id(1)), "last voter");
     }
 
     @Test
     void oneChangeAtATimeAndALearnerThatCannotCatchUpStaysALearner_thesis4_1_and_4_2_1() throws Exception {
-        cluster = new MembershipCluster(SHORT_TIMEOUT);
+        cluster = LocalCluster.recording(5, SHORT_TIMEOUT);
         RaftServer leader = cluster.bootstrap(3).awaitLeader(THREE);
         // n4 is never started: adding it as a learner commits anyway (it counts toward no quorum) ...
-        ClusterConfig withLearner = leader.addLearner(member(4)).get(5, TimeUnit.SECONDS);
+        ClusterConfig withLearner = leader.addLearner(cluster.member(4)).get(5, TimeUnit.SECONDS);
         assertThat(withLearner.learners()).containsExactly(id(4));
         // ... but promoting it waits for a catch-up that never comes, and meanwhile no other change is taken.
         CompletableFuture<ClusterConfig> promotion = leader.promoteLearner(id(4));
@@ -100,13 +104,13 @@ class MembershipFailureServerTest {
     @Test
     void aChangeCutOffFromItsLeaderRollsBackCleanly() throws Exception {
         RaftServer leader = cluster.bootstrap(3).awaitLeader(THREE);
-        write(leader, "before");
+        ServerCluster.write(leader, "before");
         cluster.startJoining(4, leader);
         cluster.startJoining(5, leader);
         // The leader is cut off, so its joint entry reaches no one; then it crashes.
         cluster.network.isolate(leader.id());
-        List<Member> target = new ArrayList<>(members(4, 5));
-        THREE.stream().filter(n -> !n.equals(leader.id())).forEach(n -> target.add(member(n)));
+        List<Member> target = new ArrayList<>(cluster.members(4, 5));
+        THREE.stream().filter(n -> !n.equals(leader.id())).forEach(n -> target.add(cluster.member(n)));
         CompletableFuture<ClusterConfig> change = leader.changeMembers(target, List.of());
         Await.until(Duration.ofSeconds(5), "the leader to append the joint entry", () -> leader.status().config().isJoint());
         cluster.stop(leader.id());
@@ -115,11 +119,11 @@ class MembershipFailureServerTest {
         List<NodeId> rest = THREE.stream().filter(n -> !n.equals(leader.id())).toList();
         RaftServer newLeader = cluster.awaitLeader(rest);
         assertThat(newLeader.status().config()).isEqualTo(ClusterConfig.ofVoters(THREE));
-        write(newLeader, "after");
-        cluster.awaitCommands(rest, List.of("before", "after"));
+        ServerCluster.write(newLeader, "after");
+        cluster.awaitMachines(rest, "to apply " + List.of("before", "after"), sm -> sm.commands().equals(List.of("before", "after")));
         // The change can be made again at the new leader.
-        List<Member> again = new ArrayList<>(members(4, 5));
-        rest.forEach(n -> again.add(member(n)));
+        List<Member> again = new ArrayList<>(cluster.members(4, 5));
+        rest.forEach(n -> again.add(cluster.member(n)));
         ClusterConfig done = newLeader.changeMembers(again, List.of()).get(10, TimeUnit.SECONDS);
         assertThat(done.voters()).containsExactlyInAnyOrderElementsOf(again.stream().map(Member::id).toList());
     }
@@ -127,13 +131,13 @@ class MembershipFailureServerTest {
     @Test
     void aJointChangeInterruptedByALeaderCrashFinishesOrRollsBackOnEveryMember_section6() throws Exception {
         RaftServer leader = cluster.bootstrap(3).awaitLeader(THREE);
-        write(leader, "before");
+        ServerCluster.write(leader, "before");
         cluster.startJoining(4, leader);
         cluster.startJoining(5, leader);
         NodeId crashed = leader.id();
         List<NodeId> survivors = THREE.stream().filter(n -> !n.equals(crashed)).toList();
-        List<Member> target = new ArrayList<>(members(4, 5));
-        survivors.forEach(n -> target.add(member(n)));
+        List<Member> target = new ArrayList<>(cluster.members(4, 5));
+        survivors.forEach(n -> target.add(cluster.member(n)));
         CompletableFuture<ClusterConfig> change = leader.changeMembers(target, List.of());
         // Crash as soon as a follower has the joint configuration (thesis §4.1: in force once appended),
         // or already the final one: on a fast machine the whole change can complete between two polls.
@@ -161,8 +165,8 @@ class MembershipFailureServerTest {
         assertThat(settled).isIn(oldConfig, newConfig);
         List<NodeId> voters = settled.voters().stream().filter(alive::contains).toList();
         RaftServer newLeader = cluster.awaitLeader(voters);
-        write(newLeader, "after");
-        cluster.awaitCommands(voters, List.of("before", "after"));
+        ServerCluster.write(newLeader, "after");
+        cluster.awaitMachines(voters, "to apply " + List.of("before", "after"), sm -> sm.commands().equals(List.of("before", "after")));
         if (settled.equals(newConfig)) {
             // Finished: the new members hold the whole log, and the crashed member is out.
             assertThat(settled.contains(crashed)).isFalse();
@@ -174,7 +178,7 @@ class MembershipFailureServerTest {
     void requestsToAServerThatIsNotRunningFailAsClosed() {
         RaftServer leader = cluster.bootstrap(1).awaitLeader(List.of(id(1)));
         cluster.stop(id(1));
-        assertThat(failure(leader.addLearner(member(2)))).isInstanceOf(ServerClosedException.class);
+        assertThat(failure(leader.addLearner(cluster.member(2)))).isInstanceOf(ServerClosedException.class);
         assertThat(failure(leader.transferLeadership(id(2)))).isInstanceOf(ServerClosedException.class);
     }
 

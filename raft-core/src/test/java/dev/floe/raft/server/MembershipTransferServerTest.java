@@ -1,8 +1,15 @@
 package dev.floe.raft.server;
 
+import dev.floe.raft.testkit.NoFloeThreadsLeft;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import dev.floe.raft.testkit.ServerCluster;
+
+import dev.floe.raft.testkit.RecordingStateMachine;
+import dev.floe.raft.testkit.LocalCluster;
+
 import dev.floe.raft.testkit.Await;
-import static dev.floe.raft.server.MembershipCluster.id;
-import static dev.floe.raft.server.MembershipCluster.write;
+import static dev.floe.raft.testkit.ServerCluster.id;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -20,14 +27,14 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Leadership transfer through the server (thesis §3.10): completes, or aborts within an election timeout. */
+@ExtendWith(NoFloeThreadsLeft.class)
 class MembershipTransferServerTest {
     private static final List<NodeId> THREE = List.of(id(1), id(2), id(3));
-    private final MembershipCluster cluster = new MembershipCluster(MembershipCluster.FAST);
+    private final LocalCluster<RecordingStateMachine> cluster = LocalCluster.recording(5, LocalCluster.FAST);
 
     @AfterEach
     void close() {
         cluster.close();
-        Await.until(Duration.ofSeconds(5), "no floe- threads left", () -> Await.floeThreads().isEmpty());
     }
 
     @Test
@@ -45,7 +52,7 @@ class MembershipTransferServerTest {
         RaftServer newLeader = cluster.awaitLeader(THREE);
         assertThat(newLeader.id()).isEqualTo(target);
         // It won only because its log was complete (§5.4.1): the 300 acknowledged writes are there.
-        write(newLeader, "after");
+        ServerCluster.write(newLeader, "after");
         assertThat(cluster.machine(target).commands()).hasSize(301).endsWith("after");
     }
 
@@ -73,12 +80,12 @@ class MembershipTransferServerTest {
                 .hasMessageContaining("did not take over within an election timeout")
                 .extracting(e -> ((LeadershipTransferException) e).reason()).isEqualTo(LeadershipTransferException.Reason.ABORTED);
         long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-        long electionTimeoutMillis = MembershipCluster.FAST.tickInterval().toMillis() * MembershipCluster.FAST.electionTicks();
+        long electionTimeoutMillis = LocalCluster.FAST.tickInterval().toMillis() * LocalCluster.FAST.electionTicks();
         // An election timeout of ticks, plus scheduling slack on a loaded machine.
         assertThat(tookMillis).isLessThan(electionTimeoutMillis + 1_000);
         // ... and afterwards it leads on and takes them again.
         assertThat(leader.status().isLeader()).isTrue();
-        write(leader, "after");
+        ServerCluster.write(leader, "after");
         assertThat(leader.status().leader()).isEqualTo(Optional.of(leader.id()));
     }
 

@@ -1,5 +1,11 @@
 package dev.floe.raft.server;
 
+import dev.floe.raft.testkit.NoFloeThreadsLeft;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import dev.floe.raft.testkit.RecordingStateMachine;
+import dev.floe.raft.testkit.LocalCluster;
+
 import dev.floe.raft.testkit.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -16,7 +22,6 @@ import dev.floe.raft.testkit.MemoryLogStorage;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
@@ -25,17 +30,17 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** How requests end when things go wrong: timeouts, shutdown, overload, a failing state machine. */
+@ExtendWith(NoFloeThreadsLeft.class)
 class RaftServerFailureTest {
     private static final RaftServerOptions SHORT_TIMEOUT = LocalCluster.FAST.toBuilder()
             .requestTimeout(Duration.ofMillis(600))
             .build();
 
-    private LocalCluster cluster;
+    private LocalCluster<RecordingStateMachine> cluster;
 
     @AfterEach
     void closeCluster() {
         if (cluster != null) cluster.close();
-        Await.until(Duration.ofSeconds(5), "no floe- threads left", () -> Await.floeThreads().isEmpty());
     }
 
     private static Throwable failureOf(CompletableFuture<Bytes> f) {
@@ -51,7 +56,7 @@ class RaftServerFailureTest {
 
     @Test
     void commandThatCannotCommitTimesOutWithOutcomeUnknown() throws Exception {
-        cluster = new LocalCluster(3, SHORT_TIMEOUT).startAll();
+        cluster = LocalCluster.recording(3, SHORT_TIMEOUT).startAll();
         RaftServer leader = cluster.awaitLeader();
         leader.submit(Bytes.utf8("before")).get(5, TimeUnit.SECONDS);
         cluster.network.isolate(leader.id());
@@ -64,7 +69,7 @@ class RaftServerFailureTest {
 
     @Test
     void commandOverwrittenByANewLeaderFailsAsNotAppliedOnceTheOldLeaderRejoins_raft5_3() throws Exception {
-        cluster = new LocalCluster(3, LocalCluster.FAST).startAll();
+        cluster = LocalCluster.recording(3, LocalCluster.FAST).startAll();
         RaftServer old = cluster.awaitLeader();
         old.submit(Bytes.utf8("before")).get(5, TimeUnit.SECONDS);
         cluster.network.isolate(old.id());
@@ -77,7 +82,7 @@ class RaftServerFailureTest {
 
         // The old leader's entry at that index is replaced by the new leader's: exactly "not applied".
         assertThat(failureOf(lost)).isInstanceOf(NotLeaderException.class).hasMessageContaining("not applied");
-        cluster.awaitApplied(2);
+        cluster.awaitMachines("to apply 2 commands", sm -> sm.commands().size() >= 2);
         for (RaftServer s : cluster.running()) {
             assertThat(cluster.machine(s.id()).commands()).containsExactly("before", "wins");
         }
@@ -85,7 +90,7 @@ class RaftServerFailureTest {
 
     @Test
     void closeEndsEveryPendingRequestAndLeavesNoThreads() {
-        cluster = new LocalCluster(3, LocalCluster.FAST).startAll();
+        cluster = LocalCluster.recording(3, LocalCluster.FAST).startAll();
         RaftServer leader = cluster.awaitLeader();
         RaftServer follower = cluster.anyFollower(leader);
         cluster.network.isolate(leader.id());
@@ -112,7 +117,7 @@ class RaftServerFailureTest {
 
     @Test
     void tooManyPendingRequestsFailAtOnceWithBackpressure() {
-        cluster = new LocalCluster(3, LocalCluster.FAST.toBuilder().maxPendingRequests(4).build()).startAll();
+        cluster = LocalCluster.recording(3, LocalCluster.FAST.toBuilder().maxPendingRequests(4).build()).startAll();
         RaftServer leader = cluster.awaitLeader();
         cluster.network.isolate(leader.id());
         List<CompletableFuture<Bytes>> taken = new ArrayList<>();
@@ -126,7 +131,7 @@ class RaftServerFailureTest {
 
     @Test
     void readOnAFollowerCutOffFromTheLeaderFailsRatherThanAnsweringStale() {
-        cluster = new LocalCluster(3, SHORT_TIMEOUT).startAll();
+        cluster = LocalCluster.recording(3, SHORT_TIMEOUT).startAll();
         RaftServer leader = cluster.awaitLeader();
         RaftServer follower = cluster.anyFollower(leader);
         cluster.network.isolate(follower.id());
@@ -136,7 +141,7 @@ class RaftServerFailureTest {
 
     @Test
     void failingStateMachineStopsTheServerInsteadOfDiverging() throws Exception {
-        cluster = new LocalCluster(1, LocalCluster.FAST).startAll();
+        cluster = LocalCluster.recording(1, LocalCluster.FAST).startAll();
         RaftServer only = cluster.awaitLeader();
         only.submit(Bytes.utf8("fine")).get(5, TimeUnit.SECONDS);
         CompletableFuture<Bytes> boom = only.submit(Bytes.utf8("boom"));
@@ -154,7 +159,7 @@ class RaftServerFailureTest {
         NodeId id = NodeId.of("solo");
         RaftServer server = RaftServer.builder()
                 .id(id)
-                .members(Map.of(id, dev.floe.raft.Endpoint.parse("localhost:1")))
+                .members(List.of(dev.floe.raft.Member.voter(id, dev.floe.raft.Endpoint.parse("localhost:1"), dev.floe.raft.Endpoint.parse("localhost:2"))))
                 .stateMachine(new RecordingStateMachine())
                 .storage(new MemoryLogStorage(), new MemoryHardStateStore())
                 .transport(network.transport(id))
@@ -171,7 +176,7 @@ class RaftServerFailureTest {
         assertThatThrownBy(() -> RaftServer.builder().id(NodeId.of("a")).build())
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("members is required");
         assertThatThrownBy(() -> RaftServer.builder().id(NodeId.of("a"))
-                .members(Map.of(NodeId.of("b"), dev.floe.raft.Endpoint.parse("h:1")))
+                .members(List.of(dev.floe.raft.Member.voter(NodeId.of("b"), dev.floe.raft.Endpoint.parse("h:1"), dev.floe.raft.Endpoint.parse("h:2"))))
                 .stateMachine(new RecordingStateMachine())
                 .storage(new MemoryLogStorage(), new MemoryHardStateStore())
                 .transport(new LocalNetwork().transport(NodeId.of("a")))

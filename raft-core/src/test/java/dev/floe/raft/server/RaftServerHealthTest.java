@@ -1,16 +1,23 @@
 package dev.floe.raft.server;
 
+import dev.floe.raft.testkit.NoFloeThreadsLeft;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import dev.floe.raft.testkit.RecordingStateMachine;
+import dev.floe.raft.testkit.LocalCluster;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.floe.raft.Bytes;
 import dev.floe.raft.Endpoint;
+import dev.floe.raft.Member;
 import dev.floe.raft.NodeId;
 import dev.floe.raft.ServerClosedException;
 import dev.floe.raft.testkit.Await;
 import dev.floe.raft.testkit.LocalNetwork;
 import dev.floe.raft.testkit.MemoryHardStateStore;
 import java.time.Duration;
-import java.util.Map;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -18,13 +25,14 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** {@link RaftServer#health()} and {@link RaftServer.Builder#onFatal}: a server that cannot write says so and stops. */
+@ExtendWith(NoFloeThreadsLeft.class)
 class RaftServerHealthTest {
     private static final NodeId N1 = NodeId.of("n1");
     private final DiskFullLogStorage log = new DiskFullLogStorage();
     private final CompletableFuture<ServerHealth> fatal = new CompletableFuture<>();
     private final RaftServer server = RaftServer.builder()
             .id(N1)
-            .members(Map.of(N1, new Endpoint("n1.example", 9001)))
+            .members(List.of(Member.voter(N1, new Endpoint("n1.example", 7001), new Endpoint("n1.example", 9001))))
             .stateMachine(new RecordingStateMachine())
             .storage(log, new MemoryHardStateStore())
             .transport(new LocalNetwork().transport(N1))
@@ -35,7 +43,6 @@ class RaftServerHealthTest {
     @AfterEach
     void close() {
         server.close();
-        Await.until(Duration.ofSeconds(5), "no floe- threads left", () -> Await.floeThreads().isEmpty());
     }
 
     @Test

@@ -1,5 +1,11 @@
 package dev.floe.raft.server;
 
+import dev.floe.raft.testkit.NoFloeThreadsLeft;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import dev.floe.raft.testkit.RecordingStateMachine;
+import dev.floe.raft.testkit.LocalCluster;
+
 import dev.floe.raft.testkit.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -21,15 +27,15 @@ import org.junit.jupiter.api.Test;
  * thread. Windows in which something must <em>not</em> happen are measured in protocol progress
  * (messages delivered), not wall-clock sleeps.
  */
+@ExtendWith(NoFloeThreadsLeft.class)
 class RaftServerPipelineTest {
-    private final LocalCluster cluster = new LocalCluster(3, LocalCluster.FAST);
+    private final LocalCluster<RecordingStateMachine> cluster = LocalCluster.recording(3, LocalCluster.FAST);
     private final List<GatedLogStorage> logs = new ArrayList<>();
 
     @AfterEach
     void closeCluster() {
         logs.forEach(GatedLogStorage::release);
         cluster.close();
-        Await.until(Duration.ofSeconds(5), "no floe- threads left", () -> Await.floeThreads().isEmpty());
     }
 
     /** Let at least {@code messages} more messages cross the network: several heartbeat rounds. */
@@ -39,10 +45,10 @@ class RaftServerPipelineTest {
     }
 
     private RaftServer startWithGatedLogs() {
-        for (NodeId id : cluster.members.keySet()) {
+        for (NodeId id : cluster.clients().keySet()) {
             GatedLogStorage log = new GatedLogStorage();
             logs.add(log);
-            cluster.useLog(id, log);
+            cluster.stores.useLog(id, log);
         }
         return cluster.startAll().awaitLeader();
     }
@@ -53,7 +59,7 @@ class RaftServerPipelineTest {
         leader.submit(Bytes.utf8("warm-up")).get(5, TimeUnit.SECONDS);
         List<GatedLogStorage> followerLogs = new ArrayList<>();
         int i = 0;
-        for (NodeId id : cluster.members.keySet()) {
+        for (NodeId id : cluster.clients().keySet()) {
             if (!id.equals(leader.id())) followerLogs.add(logs.get(i));
             i++;
         }
@@ -76,7 +82,7 @@ class RaftServerPipelineTest {
     void leaderReplicatesWhileItWritesAndAppliesOnlyOnceItsOwnWriteIsDurable_thesis10_2_1() throws Exception {
         RaftServer leader = startWithGatedLogs();
         leader.submit(Bytes.utf8("warm-up")).get(5, TimeUnit.SECONDS);
-        GatedLogStorage leaderLog = logs.get(List.copyOf(cluster.members.keySet()).indexOf(leader.id()));
+        GatedLogStorage leaderLog = logs.get(List.copyOf(cluster.clients().keySet()).indexOf(leader.id()));
         leaderLog.hold();
 
         CompletableFuture<Bytes> f = leader.submit(Bytes.utf8("parallel"));
@@ -96,7 +102,7 @@ class RaftServerPipelineTest {
     @Test
     void stalledStateMachineNeitherStallsHeartbeatsNorGrowsWithoutBound() throws Exception {
         cluster.close();
-        LocalCluster small = new LocalCluster(3, LocalCluster.FAST.toBuilder().maxApplyBacklog(3).build());
+        LocalCluster<RecordingStateMachine> small = LocalCluster.recording(3, LocalCluster.FAST.toBuilder().maxApplyBacklog(3).build());
         try {
             RaftServer leader = small.startAll().awaitLeader();
             leader.submit(Bytes.utf8("warm-up")).get(5, TimeUnit.SECONDS);
@@ -106,7 +112,9 @@ class RaftServerPipelineTest {
             List<CompletableFuture<Bytes>> taken = new ArrayList<>();
             for (int i = 1; i <= 4; i++) {
                 taken.add(leader.submit(Bytes.utf8("s" + i)));
-                small.awaitFollowersApplied(leader, 1 + i);
+                int count = 1 + i;
+                small.awaitMachines(small.runningIds().stream().filter(id -> !id.equals(leader.id())).toList(),
+                        "to apply " + count + " commands", sm -> sm.commands().size() >= count);
             }
             // Leader's applier: one entry in apply, three waiting: over the bound of 3.
             CompletableFuture<Bytes> refused = leader.submit(Bytes.utf8("refused"));

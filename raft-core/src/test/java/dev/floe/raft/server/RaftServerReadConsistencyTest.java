@@ -1,5 +1,7 @@
 package dev.floe.raft.server;
 
+import dev.floe.raft.testkit.LocalCluster;
+
 import dev.floe.raft.testkit.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -26,11 +28,11 @@ class RaftServerReadConsistencyTest {
 
     @Test
     void staleReadAnswersFromTheLocalStateEvenOnACutOffFollower() throws Exception {
-        try (SnapshotCluster c = new SnapshotCluster(3, LocalCluster.FAST, SnapshotOptions.defaults()).startAll()) {
+        try (LocalCluster<SnapshottingStateMachine> c = new LocalCluster<>(3, LocalCluster.FAST, SnapshottingStateMachine::new, SnapshotOptions.defaults()).startAll()) {
             RaftServer leader = c.awaitLeader();
-            NodeId follower = c.members.keySet().stream().filter(id -> !id.equals(leader.id())).findFirst().orElseThrow();
+            NodeId follower = c.clients().keySet().stream().filter(id -> !id.equals(leader.id())).findFirst().orElseThrow();
             submit(leader, 5);
-            c.awaitCommands(follower, 5);
+            c.awaitMachine(follower, "to hold 5 commands", sm -> sm.commands().size() >= 5);
             c.network.isolate(follower);
             submit(leader, 5);
             // The cut-off follower answers at once with what it has applied: stale, but never uncommitted.
@@ -42,11 +44,11 @@ class RaftServerReadConsistencyTest {
 
     @Test
     void linearizableAndLeaseReadsObserveEveryCompletedWriteOnAnyMember_thesis6_4() throws Exception {
-        try (SnapshotCluster c = new SnapshotCluster(3, LocalCluster.FAST, SnapshotOptions.defaults()).startAll()) {
+        try (LocalCluster<SnapshottingStateMachine> c = new LocalCluster<>(3, LocalCluster.FAST, SnapshottingStateMachine::new, SnapshotOptions.defaults()).startAll()) {
             RaftServer leader = c.awaitLeader();
             for (int round = 1; round <= 5; round++) {
                 submit(leader, 1);
-                for (NodeId id : c.members.keySet()) {
+                for (NodeId id : c.clients().keySet()) {
                     // A follower that has not applied the write yet waits for the leader's read index.
                     assertThat(read(c.server(id), ReadConsistency.LINEARIZABLE)).isEqualTo(Integer.toString(round));
                     assertThat(read(c.server(id), ReadConsistency.LEASE)).isEqualTo(Integer.toString(round));
@@ -65,7 +67,7 @@ class RaftServerReadConsistencyTest {
 
     @Test
     void aLeaseReadNeedsNoHeartbeatRoundWhileTheLeaseHolds_thesis6_4_1() throws Exception {
-        try (SnapshotCluster c = new SnapshotCluster(3, LEASES, SnapshotOptions.defaults()).startAll()) {
+        try (LocalCluster<SnapshottingStateMachine> c = new LocalCluster<>(3, LEASES, SnapshottingStateMachine::new, SnapshotOptions.defaults()).startAll()) {
             RaftServer leader = c.awaitLeader();
             submit(leader, 3);
             assertThat(read(leader, ReadConsistency.LEASE)).isEqualTo("3");
@@ -81,14 +83,14 @@ class RaftServerReadConsistencyTest {
 
     @Test
     void aCutOffLeaderNeverServesAStaleLeaseReadOnceANewLeaderWrote_thesis6_4_1() throws Exception {
-        try (SnapshotCluster c = new SnapshotCluster(3, LEASES, SnapshotOptions.defaults()).startAll()) {
+        try (LocalCluster<SnapshottingStateMachine> c = new LocalCluster<>(3, LEASES, SnapshottingStateMachine::new, SnapshotOptions.defaults()).startAll()) {
             RaftServer old = c.awaitLeader();
             submit(old, 2);
             c.network.isolate(old.id());
             // The others elect a new leader (only once the old lease lapsed: they ignore votes
             // within it, thesis 4.2.3) and complete a write the old leader never sees.
             RaftServer next = Await.value(Duration.ofSeconds(10), "a new leader among the others",
-                    () -> c.members.keySet().stream().filter(id -> !id.equals(old.id())).map(c::server)
+                    () -> c.clients().keySet().stream().filter(id -> !id.equals(old.id())).map(c::server)
                             .filter(s -> s.status().isLeader()).findFirst());
             submit(next, 1);
             // A read that started after that write completed must see it: the old leader must refuse.

@@ -1,5 +1,11 @@
 package dev.floe.raft.server;
 
+import dev.floe.raft.testkit.NoFloeThreadsLeft;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import dev.floe.raft.testkit.RecordingStateMachine;
+import dev.floe.raft.testkit.LocalCluster;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.floe.raft.Bytes;
@@ -13,13 +19,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** A member whose hard state says "repairing" reports {@code REPAIRING} until it caught up, then {@code RUNNING}. */
+@ExtendWith(NoFloeThreadsLeft.class)
 class RaftServerRepairTest {
-    private final LocalCluster cluster = new LocalCluster(3, LocalCluster.FAST);
+    private final LocalCluster<RecordingStateMachine> cluster = LocalCluster.recording(3, LocalCluster.FAST);
 
     @AfterEach
     void closeCluster() {
         cluster.close();
-        Await.until(Duration.ofSeconds(5), "no floe- threads left", () -> Await.floeThreads().isEmpty());
     }
 
     @Test
@@ -28,8 +34,8 @@ class RaftServerRepairTest {
         leader.submit(Bytes.utf8("a")).get(5, TimeUnit.SECONDS);
         NodeId follower = cluster.anyFollower(leader).id();
         cluster.stop(follower);
-        HardState hs = cluster.hardStates.get(follower).load();
-        cluster.hardStates.get(follower).save(new HardState(hs.term(), Optional.empty(), true));
+        HardState hs = cluster.stores.hardState(follower).load();
+        cluster.stores.hardState(follower).save(new HardState(hs.term(), Optional.empty(), true));
 
         RaftServer repairing = cluster.start(follower);
         assertThat(repairing.health().state()).isEqualTo(ServerHealth.State.REPAIRING);
@@ -39,6 +45,6 @@ class RaftServerRepairTest {
         leader.submit(Bytes.utf8("b")).get(5, TimeUnit.SECONDS);
         Await.until(Duration.ofSeconds(10), follower + " to finish repairing",
                 () -> repairing.health().state() == ServerHealth.State.RUNNING);
-        assertThat(cluster.hardStates.get(follower).load().repairing()).isFalse();
+        assertThat(cluster.stores.hardState(follower).load().repairing()).isFalse();
     }
 }

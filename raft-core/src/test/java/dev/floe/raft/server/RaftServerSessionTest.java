@@ -1,5 +1,7 @@
 package dev.floe.raft.server;
 
+import dev.floe.raft.testkit.LocalCluster;
+
 import dev.floe.raft.testkit.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -24,7 +26,7 @@ class RaftServerSessionTest {
 
     @Test
     void aRetriedCommandIsAnsweredWithTheKeptResponseAndAppliedOnce_thesis6_3() throws Exception {
-        try (SnapshotCluster c = new SnapshotCluster(3, LocalCluster.FAST, SnapshotOptions.defaults()).startAll()) {
+        try (LocalCluster<SnapshottingStateMachine> c = new LocalCluster<>(3, LocalCluster.FAST, SnapshottingStateMachine::new, SnapshotOptions.defaults()).startAll()) {
             RaftServer leader = c.awaitLeader();
             assertThat(submit(leader, "alice", 1, "a1")).isEqualTo("1");
             assertThat(submit(leader, "alice", 1, "a1")).isEqualTo("1"); // a retry after a lost answer
@@ -33,8 +35,8 @@ class RaftServerSessionTest {
             CompletableFuture<Bytes> retry = leader.submit("alice", 2, Bytes.utf8("a2"));
             assertThat(first.get(5, TimeUnit.SECONDS)).isEqualTo(retry.get(5, TimeUnit.SECONDS)).isEqualTo(Bytes.utf8("2"));
             assertThat(leader.submit(Bytes.utf8("plain")).get(5, TimeUnit.SECONDS).toUtf8()).isEqualTo("3");
-            for (NodeId id : c.members.keySet()) c.awaitCommands(id, 3);
-            for (NodeId id : c.members.keySet()) assertThat(c.machine(id).commands()).containsExactly("a1", "a2", "plain");
+            for (NodeId id : c.clients().keySet()) c.awaitMachine(id, "to hold 3 commands", sm -> sm.commands().size() >= 3);
+            for (NodeId id : c.clients().keySet()) assertThat(c.machine(id).commands()).containsExactly("a1", "a2", "plain");
             // An older sequence than the latest is refused: its response is gone and it was applied.
             assertThatThrownBy(() -> leader.submit("alice", 1, Bytes.utf8("a1")).get(5, TimeUnit.SECONDS))
                     .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(IllegalArgumentException.class);
@@ -43,24 +45,24 @@ class RaftServerSessionTest {
 
     @Test
     void aRetryAtANewLeaderIsNotAppliedAgain_thesis6_3() throws Exception {
-        try (SnapshotCluster c = new SnapshotCluster(3, LocalCluster.FAST, SnapshotOptions.defaults()).startAll()) {
+        try (LocalCluster<SnapshottingStateMachine> c = new LocalCluster<>(3, LocalCluster.FAST, SnapshottingStateMachine::new, SnapshotOptions.defaults()).startAll()) {
             RaftServer leader = c.awaitLeader();
             submit(leader, "bob", 1, "b1");
-            for (NodeId id : c.members.keySet()) c.awaitCommands(id, 1);
+            for (NodeId id : c.clients().keySet()) c.awaitMachine(id, "to hold 1 commands", sm -> sm.commands().size() >= 1);
             // The client never saw the answer; the leader dies; the client retries at the next leader.
             c.stop(leader.id());
             RaftServer next = c.awaitLeader();
             assertThat(submit(next, "bob", 1, "b1")).isEqualTo("1");
             assertThat(submit(next, "bob", 2, "b2")).isEqualTo("2");
             c.start(leader.id());
-            c.awaitCommands(leader.id(), 2);
-            for (NodeId id : c.members.keySet()) assertThat(c.machine(id).commands()).containsExactly("b1", "b2");
+            c.awaitMachine(leader.id(), "to hold 2 commands", sm -> sm.commands().size() >= 2);
+            for (NodeId id : c.clients().keySet()) assertThat(c.machine(id).commands()).containsExactly("b1", "b2");
         }
     }
 
     @Test
     void sessionsTravelInSnapshotsSoARetryAfterARestartIsStillDeduplicated() throws Exception {
-        try (SnapshotCluster c = new SnapshotCluster(1, LocalCluster.FAST, SnapshotOptions.defaults().withTriggers(0, 0, 0)).startAll()) {
+        try (LocalCluster<SnapshottingStateMachine> c = new LocalCluster<>(1, LocalCluster.FAST, SnapshottingStateMachine::new, SnapshotOptions.builder().triggers(0, 0, 0).build()).startAll()) {
             NodeId id = NodeId.of("n1");
             submit(c.awaitLeader(), "carol", 1, "c1");
             c.server(id).snapshotNow().get(5, TimeUnit.SECONDS);
@@ -75,8 +77,8 @@ class RaftServerSessionTest {
 
     @Test
     void expiryIsDecidedInLogTimeIdenticallyOnEveryReplica_thesis6_3() throws Exception {
-        try (SnapshotCluster c = new SnapshotCluster(3, LocalCluster.FAST, SnapshotOptions.defaults())) {
-            c.sessionExpiry = Duration.ofMillis(300);
+        try (LocalCluster<SnapshottingStateMachine> c = new LocalCluster<>(3, LocalCluster.FAST, SnapshottingStateMachine::new, SnapshotOptions.defaults())) {
+            c.configure((b, id) -> b.sessionExpiry(Duration.ofMillis(300)));
             c.startAll();
             RaftServer leader = c.awaitLeader();
             submit(leader, "idle", 1, "i1");
@@ -99,16 +101,16 @@ class RaftServerSessionTest {
                     .cause().isInstanceOf(SessionExpiredException.class);
             assertThat(submit(leader, "busy", busy.incrementAndGet(), "last")).isNotEmpty();
             int total = 1 + (int) busy.get();
-            for (NodeId id : c.members.keySet()) c.awaitCommands(id, total);
+            for (NodeId id : c.clients().keySet()) c.awaitMachine(id, "to hold " + total + " commands", sm -> sm.commands().size() >= total);
             List<String> expected = c.machine(leader.id()).commands();
             assertThat(expected).doesNotContain("i2").contains("last");
-            for (NodeId id : c.members.keySet()) assertThat(c.machine(id).commands()).isEqualTo(expected);
+            for (NodeId id : c.clients().keySet()) assertThat(c.machine(id).commands()).isEqualTo(expected);
         }
     }
 
     @Test
     void pipelinedCommandsAndTheirRetriesApplyOnceEach_thesis6_3() throws Exception {
-        try (SnapshotCluster c = new SnapshotCluster(3, LocalCluster.FAST, SnapshotOptions.defaults()).startAll()) {
+        try (LocalCluster<SnapshottingStateMachine> c = new LocalCluster<>(3, LocalCluster.FAST, SnapshottingStateMachine::new, SnapshotOptions.defaults()).startAll()) {
             RaftServer leader = c.awaitLeader();
             List<CompletableFuture<Bytes>> first = new java.util.ArrayList<>();
             for (long seq = 1; seq <= 5; seq++) first.add(leader.submit("pipe", seq, 1, Bytes.utf8("p" + seq)));
@@ -117,8 +119,8 @@ class RaftServerSessionTest {
             assertThat(leader.submit("pipe", 4, 1, Bytes.utf8("p4")).get(5, TimeUnit.SECONDS)).isEqualTo(first.get(3).get());
             assertThat(leader.submit("pipe", 1, 1, Bytes.utf8("p1")).get(5, TimeUnit.SECONDS)).isEqualTo(first.get(0).get());
             assertThat(leader.submit("pipe", 6, 6, Bytes.utf8("p6")).get(5, TimeUnit.SECONDS).toUtf8()).isEqualTo("6");
-            for (NodeId id : c.members.keySet()) c.awaitCommands(id, 6);
-            for (NodeId id : c.members.keySet()) {
+            for (NodeId id : c.clients().keySet()) c.awaitMachine(id, "to hold 6 commands", sm -> sm.commands().size() >= 6);
+            for (NodeId id : c.clients().keySet()) {
                 assertThat(c.machine(id).commands()).containsExactly("p1", "p2", "p3", "p4", "p5", "p6");
             }
         }

@@ -1,5 +1,8 @@
 package dev.floe.raft.server;
 
+import dev.floe.raft.testkit.RecordingStateMachine;
+import dev.floe.raft.testkit.LocalCluster;
+
 import dev.floe.raft.testkit.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -30,107 +33,107 @@ class RaftServerSnapshotTest {
 
     @Test
     void automaticSnapshotsCompactTheLogKeepingTheConfiguredMargin_paper7() throws Exception {
-        try (SnapshotCluster c = new SnapshotCluster(3, FAST, SnapshotOptions.defaults().withTriggers(20, 0, 5)).startAll()) {
+        try (LocalCluster<SnapshottingStateMachine> c = new LocalCluster<>(3, FAST, SnapshottingStateMachine::new, SnapshotOptions.builder().triggers(20, 0, 5).build()).startAll()) {
             RaftServer leader = c.awaitLeader();
             submitAll(leader, "a", 100);
             NodeId id = leader.id();
             Await.until(Duration.ofSeconds(5), "a snapshot and a compaction on the leader",
-                    () -> c.snapshots.get(id).commits() > 0 && c.logs.get(id).firstIndex() > 1);
-            long snapshotIndex = c.snapshots.get(id).latest().orElseThrow().meta().lastIndex();
+                    () -> c.stores.snapshotStore(id).commits() > 0 && c.stores.log(id).firstIndex() > 1);
+            long snapshotIndex = c.stores.snapshotStore(id).latest().orElseThrow().meta().lastIndex();
             assertThat(snapshotIndex).isGreaterThanOrEqualTo(20);
             // Compaction keeps 5 entries before the snapshot point.
             Await.until(Duration.ofSeconds(5), "compaction behind the latest snapshot",
-                    () -> c.logs.get(id).firstIndex() - 1 == c.snapshots.get(id).latest().orElseThrow().meta().lastIndex() - 5);
-            assertThat(c.snapshots.get(id).latest().orElseThrow().meta().config().voters()).isEqualTo(c.members.keySet());
+                    () -> c.stores.log(id).firstIndex() - 1 == c.stores.snapshotStore(id).latest().orElseThrow().meta().lastIndex() - 5);
+            assertThat(c.stores.snapshotStore(id).latest().orElseThrow().meta().config().voters()).isEqualTo(c.clients().keySet());
         }
     }
 
     @Test
     void followerCutOffWhileTheLeaderCompactsCatchesUpBySnapshot_paper7() throws Exception {
-        SnapshotOptions snaps = SnapshotOptions.defaults().withTriggers(20, 0, 2).withTransfer(64, 2);
-        try (SnapshotCluster c = new SnapshotCluster(3, FAST, snaps).startAll()) {
+        SnapshotOptions snaps = SnapshotOptions.builder().triggers(20, 0, 2).transfer(64, 2).build();
+        try (LocalCluster<SnapshottingStateMachine> c = new LocalCluster<>(3, FAST, SnapshottingStateMachine::new, snaps).startAll()) {
             RaftServer leader = c.awaitLeader();
-            NodeId lagging = c.members.keySet().stream().filter(m -> !m.equals(leader.id())).findFirst().orElseThrow();
+            NodeId lagging = c.clients().keySet().stream().filter(m -> !m.equals(leader.id())).findFirst().orElseThrow();
             submitAll(leader, "a", 5);
-            c.awaitCommands(lagging, 5);
+            c.awaitMachine(lagging, "to hold 5 commands", sm -> sm.commands().size() >= 5);
             c.network.isolate(lagging);
             submitAll(leader, "b", 120);
             Await.until(Duration.ofSeconds(5), "the leader to compact past the cut-off follower",
-                    () -> c.logs.get(leader.id()).firstIndex() > 20);
+                    () -> c.stores.log(leader.id()).firstIndex() > 20);
             c.network.heal();
-            c.awaitCommands(lagging, 125);
+            c.awaitMachine(lagging, "to hold 125 commands", sm -> sm.commands().size() >= 125);
             List<String> all = new ArrayList<>(expected("a", 5));
             all.addAll(expected("b", 120));
             assertThat(c.machine(lagging).commands()).isEqualTo(all);
             assertThat(c.machine(lagging).restores()).as("caught up by installing a snapshot").isEqualTo(1);
             // Its log was reset to the snapshot: it starts after the snapshot, not at 1.
-            assertThat(c.logs.get(lagging).firstIndex()).isGreaterThan(20);
+            assertThat(c.stores.log(lagging).firstIndex()).isGreaterThan(20);
             // And it keeps replicating from the log afterwards.
             submitAll(c.awaitLeader(), "c", 3);
-            c.awaitCommands(lagging, 128);
+            c.awaitMachine(lagging, "to hold 128 commands", sm -> sm.commands().size() >= 128);
         }
     }
 
     @Test
     void snapshotTransferSurvivesLostChunksAndAcknowledgements() throws Exception {
-        SnapshotOptions snaps = SnapshotOptions.defaults().withTriggers(0, 0, 0).withTransfer(50, 3)
-                .withTimers(Duration.ofMillis(100), Duration.ofSeconds(10));
-        try (SnapshotCluster c = new SnapshotCluster(3, FAST, snaps).startAll()) {
+        SnapshotOptions snaps = SnapshotOptions.builder().triggers(0, 0, 0).transfer(50, 3)
+                .timers(Duration.ofMillis(100), Duration.ofSeconds(10)).build();
+        try (LocalCluster<SnapshottingStateMachine> c = new LocalCluster<>(3, FAST, SnapshottingStateMachine::new, snaps).startAll()) {
             RaftServer leader = c.awaitLeader();
-            NodeId lagging = c.members.keySet().stream().filter(m -> !m.equals(leader.id())).findFirst().orElseThrow();
+            NodeId lagging = c.clients().keySet().stream().filter(m -> !m.equals(leader.id())).findFirst().orElseThrow();
             c.network.isolate(lagging);
             submitAll(leader, "x", 200);
             long index = leader.snapshotNow().get(5, TimeUnit.SECONDS);
             assertThat(index).isGreaterThanOrEqualTo(200);
-            assertThat(c.logs.get(leader.id()).firstIndex()).isEqualTo(index + 1); // keepEntries = 0
+            assertThat(c.stores.log(leader.id()).firstIndex()).isEqualTo(index + 1); // keepEntries = 0
             c.network.heal();
             c.network.dropProbability(0.1);
             Await.until(Duration.ofSeconds(20), "the lagging follower to install the snapshot",
                     () -> c.machine(lagging).restores() == 1);
             c.network.heal();
-            c.awaitCommands(lagging, 200);
+            c.awaitMachine(lagging, "to hold 200 commands", sm -> sm.commands().size() >= 200);
             assertThat(c.machine(lagging).commands()).isEqualTo(expected("x", 200));
         }
     }
 
     @Test
     void restartRestoresTheNewestSnapshotAndReplaysOnlyTheLogAfterIt_paper7() throws Exception {
-        try (SnapshotCluster c = new SnapshotCluster(3, FAST, SnapshotOptions.defaults().withTriggers(0, 0, 10)).startAll()) {
+        try (LocalCluster<SnapshottingStateMachine> c = new LocalCluster<>(3, FAST, SnapshottingStateMachine::new, SnapshotOptions.builder().triggers(0, 0, 10).build()).startAll()) {
             RaftServer leader = c.awaitLeader();
             submitAll(leader, "a", 40);
-            for (NodeId id : c.members.keySet()) c.awaitCommands(id, 40);
+            for (NodeId id : c.clients().keySet()) c.awaitMachine(id, "to hold 40 commands", sm -> sm.commands().size() >= 40);
             long snapshotIndex = leader.snapshotNow().get(5, TimeUnit.SECONDS);
             NodeId id = leader.id();
             submitAll(leader, "b", 10);
-            for (NodeId m : c.members.keySet()) c.awaitCommands(m, 50);
-            for (NodeId m : c.members.keySet()) c.stop(m);
-            assertThat(c.logs.get(id).firstIndex()).isEqualTo(snapshotIndex - 10 + 1);
+            for (NodeId m : c.clients().keySet()) c.awaitMachine(m, "to hold 50 commands", sm -> sm.commands().size() >= 50);
+            for (NodeId m : c.clients().keySet()) c.stop(m);
+            assertThat(c.stores.log(id).firstIndex()).isEqualTo(snapshotIndex - 10 + 1);
 
             c.startAll();
             // The restarted leader-to-be restored its snapshot before anything was applied again.
             assertThat(c.machine(id).restores()).isEqualTo(1);
             assertThat(c.server(id).status().appliedIndex()).isGreaterThanOrEqualTo(snapshotIndex);
-            c.awaitCommands(id, 50);
+            c.awaitMachine(id, "to hold 50 commands", sm -> sm.commands().size() >= 50);
             List<String> all = new ArrayList<>(expected("a", 40));
             all.addAll(expected("b", 10));
             assertThat(c.machine(id).commands()).isEqualTo(all);
             submitAll(c.awaitLeader(), "c", 5);
-            c.awaitCommands(id, 55);
+            c.awaitMachine(id, "to hold 55 commands", sm -> sm.commands().size() >= 55);
         }
     }
 
     @Test
     void restartAfterAnInstalledSnapshotWhoseLogWasNotResetResetsTheLogFirst() throws Exception {
-        try (SnapshotCluster c = new SnapshotCluster(1, FAST, SnapshotOptions.defaults().withTriggers(0, 0, 0)).startAll()) {
+        try (LocalCluster<SnapshottingStateMachine> c = new LocalCluster<>(1, FAST, SnapshottingStateMachine::new, SnapshotOptions.builder().triggers(0, 0, 0).build()).startAll()) {
             NodeId id = NodeId.of("n1");
             RaftServer leader = c.awaitLeader();
             submitAll(leader, "a", 30);
             long index = leader.snapshotNow().get(5, TimeUnit.SECONDS);
             c.stop(id);
             // A log that does not reach the snapshot (as if lost): the server must line it up with the snapshot.
-            c.logs.get(id).reset(3, 1);
+            c.stores.log(id).reset(3, 1);
             c.start(id);
-            assertThat(c.logs.get(id).firstIndex()).isEqualTo(index + 1);
+            assertThat(c.stores.log(id).firstIndex()).isEqualTo(index + 1);
             assertThat(c.machine(id).commands()).isEqualTo(expected("a", 30));
             submitAll(c.awaitLeader(), "b", 2);
             assertThat(c.machine(id).commands()).hasSize(32);
@@ -139,7 +142,7 @@ class RaftServerSnapshotTest {
 
     @Test
     void snapshotNowWithoutAStoreFailsClearly() throws Exception {
-        try (LocalCluster c = new LocalCluster(1, FAST).startAll()) {
+        try (LocalCluster<RecordingStateMachine> c = LocalCluster.recording(1, FAST).startAll()) {
             RaftServer s = c.awaitLeader();
             CompletableFuture<Long> f = s.snapshotNow();
             assertThat(f).failsWithin(Duration.ofSeconds(1)).withThrowableOfType(java.util.concurrent.ExecutionException.class)

@@ -1,5 +1,11 @@
 package dev.floe.raft.server;
 
+import dev.floe.raft.testkit.NoFloeThreadsLeft;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import dev.floe.raft.testkit.RecordingStateMachine;
+import dev.floe.raft.testkit.LocalCluster;
+
 import dev.floe.raft.testkit.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -18,13 +24,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Three real servers (threads, clock) in one JVM over the in-memory network and storage. */
+@ExtendWith(NoFloeThreadsLeft.class)
 class RaftServerTest {
-    private final LocalCluster cluster = new LocalCluster(3, LocalCluster.FAST);
+    private final LocalCluster<RecordingStateMachine> cluster = LocalCluster.recording(3, LocalCluster.FAST);
 
     @AfterEach
     void closeCluster() {
         cluster.close();
-        Await.until(Duration.ofSeconds(5), "no floe- threads left", () -> Await.floeThreads().isEmpty());
     }
 
     @Test
@@ -34,7 +40,7 @@ class RaftServerTest {
             Bytes result = leader.submit(Bytes.utf8("c" + i)).get(5, TimeUnit.SECONDS);
             assertThat(Long.parseLong(result.toUtf8())).isPositive();
         }
-        cluster.awaitApplied(10);
+        cluster.awaitMachines("to apply 10 commands", sm -> sm.commands().size() >= 10);
         List<String> expected = new ArrayList<>();
         for (int i = 0; i < 10; i++) expected.add("c" + i);
         for (RaftServer s : cluster.running()) assertThat(cluster.machine(s.id()).commands()).isEqualTo(expected);
@@ -47,7 +53,7 @@ class RaftServerTest {
         ServerStatus st = leader.status();
         assertThat(st.role()).isEqualTo(ServerStatus.Role.LEADER);
         assertThat(st.running()).isTrue();
-        assertThat(st.members()).isEqualTo(cluster.members);
+        assertThat(st.members()).isEqualTo(cluster.clients());
         assertThat(st.snapshotIndex()).isZero();
         assertThat(st.lastLogIndex()).isEqualTo(11); // the leader's no-op, then ten commands
         ServerStatus follower = cluster.anyFollower(leader).status();
@@ -84,7 +90,7 @@ class RaftServerTest {
                 previous = index;
             }
         }
-        cluster.awaitApplied(threads * perThread);
+        cluster.awaitMachines("to apply " + (threads * perThread) + " commands", sm -> sm.commands().size() >= threads * perThread);
         List<String> order = cluster.machine(leader.id()).commands();
         assertThat(order).hasSize(threads * perThread);
         assertThat(new HashSet<>(order)).hasSize(threads * perThread);
@@ -100,7 +106,7 @@ class RaftServerTest {
                 .cause()
                 .isInstanceOfSatisfying(NotLeaderException.class, e -> {
                     assertThat(e.leader()).contains(leader.id());
-                    assertThat(e.leaderEndpoint()).contains(cluster.members.get(leader.id()));
+                    assertThat(e.leaderEndpoint()).contains(cluster.clients().get(leader.id()));
                     assertThat(e.getMessage()).contains(follower.id().value()).contains(leader.id().value());
                 });
         assertThat(cluster.machine(leader.id()).commands()).doesNotContain("x");
@@ -143,7 +149,7 @@ class RaftServerTest {
         cluster.start(old);
         cluster.awaitLeader();
         int total = cluster.machine(second.id()).commands().size();
-        cluster.awaitApplied(total);
+        cluster.awaitMachines("to apply " + (total) + " commands", sm -> sm.commands().size() >= total);
         List<String> order = cluster.machine(second.id()).commands();
         assertThat(order).containsSubsequence(acknowledged);
         for (RaftServer s : cluster.running()) assertThat(cluster.machine(s.id()).commands()).isEqualTo(order);
@@ -159,7 +165,7 @@ class RaftServerTest {
         RaftServer again = cluster.startAll().awaitLeader();
         assertThat(again.status().term()).isGreaterThan(term);
         again.submit(Bytes.utf8("after")).get(5, TimeUnit.SECONDS);
-        cluster.awaitApplied(21);
+        cluster.awaitMachines("to apply 21 commands", sm -> sm.commands().size() >= 21);
         for (RaftServer s : cluster.running()) {
             List<String> cmds = cluster.machine(s.id()).commands();
             assertThat(cmds).hasSize(21).startsWith("p0", "p1", "p2").endsWith("p19", "after");

@@ -12,7 +12,7 @@ import java.util.List;
 
 /**
  * A state machine for snapshot tests: an ordered list of the commands applied, written whole into
- * snapshots. {@code apply} returns the number of commands after applying; {@code query} returns the
+ * snapshots. {@code apply} returns the number of commands after applying; {@code read} returns the
  * number of commands. Counts restores, so a test can tell a restart from a snapshot from a replay.
  */
 final class SnapshottingStateMachine implements StateMachine {
@@ -29,7 +29,7 @@ final class SnapshottingStateMachine implements StateMachine {
     }
 
     @Override
-    public synchronized Bytes query(Bytes query) {
+    public synchronized Bytes read(Bytes query) {
         return Bytes.utf8(Integer.toString(commands.size()));
     }
 

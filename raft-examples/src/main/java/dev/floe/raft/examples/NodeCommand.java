@@ -103,7 +103,7 @@ final class NodeCommand implements Callable<Integer> {
         long every = snapshotEvery == null ? SnapshotOptions.defaults().afterEntries() : snapshotEvery;
         long keep = snapshotKeep == null ? SnapshotOptions.defaults().keepEntries() : snapshotKeep;
         if (every < 0 || keep < 0) throw new IllegalArgumentException("--snapshot-every and --snapshot-keep must not be negative");
-        SnapshotOptions snapshots = SnapshotOptions.defaults().withTriggers(every, SnapshotOptions.defaults().afterBytes(), keep);
+        SnapshotOptions snapshots = SnapshotOptions.builder().triggers(every, SnapshotOptions.defaults().afterBytes(), keep).build();
         LogLevels.set("dev.floe.raft.core", "INFO"); // elections and leader changes, with node id and term
         for (String assignment : logLevels) LogLevels.set(assignment);
 

@@ -1,10 +1,9 @@
 package dev.floe.raft.storage;
 
 import dev.floe.raft.HardState;
-import dev.floe.raft.HardStateStore;
 import dev.floe.raft.LogStorage;
-import dev.floe.raft.SnapshotMeta;
 import dev.floe.raft.SnapshotStore;
+import dev.floe.raft.SnapshotMeta;
 import dev.floe.raft.storage.internal.DirectoryLock;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -153,33 +152,18 @@ public final class FileStorage implements AutoCloseable {
         return repairReason;
     }
 
-    /** {@return the log} */
-    public FileLogStorage log() {
+    /** {@return the log (a {@link LogStorage} for the server; its {@link FileLogStorage#stats()} for meters)} */
+    public FileLogStorage logStorage() {
         return log;
     }
 
-    /** {@return the hard state (term and vote)} */
-    public FileHardStateStore hardState() {
+    /** {@return the hard-state store (term and vote)} */
+    public FileHardStateStore hardStateStore() {
         return hardState;
     }
 
-    /** {@return the snapshots} */
-    public FileSnapshotStore snapshots() {
-        return snapshots;
-    }
-
-    /** {@return the log as the plug interface} */
-    public LogStorage logStorage() {
-        return log;
-    }
-
-    /** {@return the hard-state store as the plug interface} */
-    public HardStateStore hardStateStore() {
-        return hardState;
-    }
-
-    /** {@return the snapshot store as the plug interface} */
-    public SnapshotStore snapshotStore() {
+    /** {@return the snapshot store} */
+    public FileSnapshotStore snapshotStore() {
         return snapshots;
     }
 

@@ -29,9 +29,9 @@ class FileStorageTest {
         assertThat(root.resolve("log")).isDirectory();
         assertThat(root.resolve("snapshots")).isDirectory();
         try (FileStorage storage = FileStorage.open(root, TestEntries.fast())) {
-            assertThat(storage.hardState().load()).isEqualTo(new HardState(2, Optional.of(NodeId.of("n1"))));
-            assertThat(storage.log().lastIndex()).isEqualTo(3);
-            assertThat(storage.snapshots().latest()).isEmpty();
+            assertThat(storage.hardStateStore().load()).isEqualTo(new HardState(2, Optional.of(NodeId.of("n1"))));
+            assertThat(storage.logStorage().lastIndex()).isEqualTo(3);
+            assertThat(storage.snapshotStore().latest()).isEmpty();
         }
     }
 
@@ -41,7 +41,7 @@ class FileStorageTest {
             assertThatThrownBy(() -> FileStorage.open(dir, TestEntries.fast())).isInstanceOf(StorageLockedException.class)
                     .hasMessageContaining("already in use");
             assertThatThrownBy(() -> FileLogStorage.open(dir.resolve("log"), TestEntries.fast())).isInstanceOf(StorageLockedException.class);
-            assertThat(first.log().lastIndex()).isZero();
+            assertThat(first.logStorage().lastIndex()).isZero();
         }
         // Released on close.
         FileStorage.open(dir, TestEntries.fast()).close();
@@ -63,8 +63,8 @@ class FileStorageTest {
         LogRecoveryTest.flipByte(dir.resolve("hardstate"), 9);
         try (FileStorage storage = FileStorage.open(dir, TestEntries.fast())) {
             assertThat(storage.repairReason()).get().asString().contains("hardstate").contains("checksum");
-            assertThat(storage.hardState().load()).isEqualTo(new HardState(3, Optional.empty(), true));
-            assertThat(storage.log().lastIndex()).isEqualTo(5);
+            assertThat(storage.hardStateStore().load()).isEqualTo(new HardState(3, Optional.empty(), true));
+            assertThat(storage.logStorage().lastIndex()).isEqualTo(5);
         }
         assertThat(dir.resolve("hardstate.damaged")).exists();
     }
@@ -75,7 +75,7 @@ class FileStorageTest {
         Files.delete(dir.resolve("hardstate"));
         try (FileStorage storage = FileStorage.open(dir, TestEntries.fast())) {
             assertThat(storage.repairReason()).get().asString().contains("missing").contains("[1, 5]").contains("last term 4");
-            assertThat(storage.hardState().load()).isEqualTo(new HardState(4, Optional.empty(), true));
+            assertThat(storage.hardStateStore().load()).isEqualTo(new HardState(4, Optional.empty(), true));
         }
     }
 
@@ -83,11 +83,11 @@ class FileStorageTest {
     void aHardStateOlderThanTheLogMakesTheMemberRepair() throws Exception {
         writeLog(4, 5);
         try (FileStorage storage = FileStorage.open(dir, TestEntries.fast())) {
-            storage.hardState().save(new HardState(2, Optional.of(NodeId.of("n2")))); // as restored from an old copy
+            storage.hardStateStore().save(new HardState(2, Optional.of(NodeId.of("n2")))); // as restored from an old copy
         }
         try (FileStorage storage = FileStorage.open(dir, TestEntries.fast())) {
             assertThat(storage.repairReason()).get().asString().contains("says term 2").contains("has term 4");
-            assertThat(storage.hardState().load()).isEqualTo(new HardState(4, Optional.empty(), true));
+            assertThat(storage.hardStateStore().load()).isEqualTo(new HardState(4, Optional.empty(), true));
         }
     }
 
@@ -100,7 +100,7 @@ class FileStorageTest {
         writeLog(4, 5);
         try (FileStorage storage = FileStorage.open(dir, TestEntries.fast())) {
             assertThat(storage.repairReason()).isEmpty();
-            assertThat(storage.hardState().load().repairing()).isFalse();
+            assertThat(storage.hardStateStore().load().repairing()).isFalse();
         }
     }
 
@@ -110,8 +110,8 @@ class FileStorageTest {
         FileStorage.markForRepair(empty, TestEntries.fast());
         try (FileStorage storage = FileStorage.open(empty, TestEntries.fast())) {
             assertThat(storage.repairReason()).get().asString().contains("not finished");
-            assertThat(storage.hardState().load()).isEqualTo(new HardState(0, Optional.empty(), true));
-            storage.hardState().save(new HardState(7, Optional.of(NodeId.of("n1")))); // what the core saves when caught up
+            assertThat(storage.hardStateStore().load()).isEqualTo(new HardState(0, Optional.empty(), true));
+            storage.hardStateStore().save(new HardState(7, Optional.of(NodeId.of("n1")))); // what the core saves when caught up
         }
         try (FileStorage storage = FileStorage.open(empty, TestEntries.fast())) {
             assertThat(storage.repairReason()).isEmpty();
@@ -122,8 +122,8 @@ class FileStorageTest {
     void aDamagedClosedSegmentRefusesToStartNamingTheFileTheOffsetAndWhatToDo() throws Exception {
         StorageOptions small = TestEntries.fast().toBuilder().segmentBytes(1024).build();
         try (FileStorage storage = FileStorage.open(dir, small)) {
-            storage.hardState().save(new HardState(1, Optional.empty()));
-            for (int i = 0; i < 40; i += 4) storage.log().append(TestEntries.range(1, 1 + i, 4, 40)).get(10, TimeUnit.SECONDS);
+            storage.hardStateStore().save(new HardState(1, Optional.empty()));
+            for (int i = 0; i < 40; i += 4) storage.logStorage().append(TestEntries.range(1, 1 + i, 4, 40)).get(10, TimeUnit.SECONDS);
         }
         Path closed;
         try (var files = Files.list(dir.resolve("log"))) {
@@ -142,8 +142,8 @@ class FileStorageTest {
 
     private void writeLog(long term, int entries) throws Exception {
         try (FileStorage storage = FileStorage.open(dir, TestEntries.fast())) {
-            storage.hardState().save(new HardState(term, Optional.of(NodeId.of("n1"))));
-            storage.log().append(TestEntries.range(term, 1, entries, 10)).get(10, TimeUnit.SECONDS);
+            storage.hardStateStore().save(new HardState(term, Optional.of(NodeId.of("n1"))));
+            storage.logStorage().append(TestEntries.range(term, 1, entries, 10)).get(10, TimeUnit.SECONDS);
         }
     }
 }

@@ -44,8 +44,8 @@ final class CheckedStateMachine implements StateMachine {
     }
 
     @Override
-    public Bytes query(Bytes query) {
-        return user.query(query);
+    public Bytes read(Bytes query) {
+        return user.read(query);
     }
 
     @Override

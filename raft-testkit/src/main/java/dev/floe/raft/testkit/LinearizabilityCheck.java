@@ -70,7 +70,7 @@ final class LinearizabilityCheck {
             int high = Math.min(read.appliedBound, states.size() - 1);
             int at = -1;
             for (int p = low; p <= high; p++) {
-                if (model.query(states.get(p), read.input).equals(read.output)) {
+                if (model.read(states.get(p), read.input).equals(read.output)) {
                     at = p;
                     break;
                 }

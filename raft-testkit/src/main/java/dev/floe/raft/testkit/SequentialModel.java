@@ -37,11 +37,11 @@ public interface SequentialModel<S> {
     Step<S> apply(S state, long index, Bytes command);
 
     /**
-     * What {@code query} returns in {@code state}.
+     * What the state machine's {@code read} of {@code query} returns in {@code state}.
      *
      * @param state the state
      * @param query the query
      * @return the answer
      */
-    Bytes query(S state, Bytes query);
+    Bytes read(S state, Bytes query);
 }

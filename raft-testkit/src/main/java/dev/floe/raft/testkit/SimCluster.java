@@ -52,6 +52,10 @@ final class SimCluster {
     private boolean isolateNextLeader;
     /** A member lost its hard state in this run: no membership change from then on. */
     private boolean hardStateLost;
+    /** With quiescence: clients start no new operation before this time (an idle period of the workload). */
+    private long idleUntil;
+    /** With quiescence: since when member i's host has found member j silent; -1 while j is heard. */
+    private final long[][] silentSince;
     private long nextOperation = 1;
     private final String[] trace = new String[TRACE];
     private long traced;
@@ -85,6 +89,8 @@ final class SimCluster {
         this.clients = new Client[shape.clients()];
         this.faultEnd = shape.faultNanos();
         this.end = faultEnd + shape.healNanos();
+        this.silentSince = new long[n][n];
+        for (long[] row : silentSince) java.util.Arrays.fill(row, -1);
     }
 
     /** Every fault and leader change to {@code sink}; with {@code operations}, every answer to a client too. */
@@ -127,6 +133,10 @@ final class SimCluster {
         }
         scheduleFault();
         world.at(faultEnd, null, this::healEverything);
+        if (shape.options().quiesce()) {
+            world.at(world.now() + 200 * SimShape.MS, null, this::idlePeriod);
+            world.at(world.now() + livenessPeriod(), null, this::checkLiveness);
+        }
         // Summaries are events of nobody: they take no randomness, so the run is the same without them.
         if (summarySink != null) world.at(1_000 * SimShape.MS, null, this::summarize);
         while (world.step(end)) invariants.afterEvent();
@@ -143,7 +153,7 @@ final class SimCluster {
     // ------------------------------------------------------------------ processes
 
     private void spawn(int i) {
-        SimProcess p = new SimProcess(world, i);
+        SimProcess p = new SimProcess(world, i, stats);
         processes[i] = p;
         applyLog.restarted(i);
         RaftServer.Builder b = RaftServer.builder()
@@ -219,6 +229,49 @@ final class SimCluster {
             }
         }
         return best;
+    }
+
+    // ------------------------------------------------------------------ quiescence
+
+    /**
+     * The workload goes idle for 200-600 ms (clients finish what is outstanding and start nothing
+     * new), long enough for the group to quiesce; the next idle period starts 0.3-1.3 s after it.
+     */
+    private void idlePeriod() {
+        if (world.now() >= faultEnd) return;
+        idleUntil = world.now() + (200 + world.random.nextInt(400)) * SimShape.MS;
+        note("clients idle until " + idleUntil / SimShape.MS + " ms");
+        world.at(idleUntil + (300 + world.random.nextInt(1_000)) * SimShape.MS, null, this::idlePeriod);
+    }
+
+    private long livenessPeriod() {
+        return shape.options().tickInterval().toNanos() * shape.options().electionTicks() / 2;
+    }
+
+    /**
+     * The hosts' liveness checks (the multi-group host's, modelled): every half election timeout each
+     * running member's host looks at every other member; one that has been crashed, paused or cut off
+     * from it for an election timeout is reported with {@link RaftServer#peerSuspected}, every check
+     * until it is heard again. A quiesced group notices a dead leader only this way.
+     */
+    private void checkLiveness() {
+        long electionNanos = 2 * livenessPeriod();
+        for (int i = 0; i < servers.length; i++) {
+            if (servers[i] == null || processes[i].paused()) continue;
+            for (int j = 0; j < servers.length; j++) {
+                if (j == i) continue;
+                boolean silent = servers[j] == null || processes[j].paused() || network.blocked(j, i);
+                if (!silent) {
+                    silentSince[i][j] = -1;
+                } else if (silentSince[i][j] < 0) {
+                    silentSince[i][j] = world.now();
+                } else if (world.now() - silentSince[i][j] >= electionNanos) {
+                    servers[i].peerSuspected(ids[j]);
+                    stats.suspicions++;
+                }
+            }
+        }
+        world.at(world.now() + livenessPeriod(), null, this::checkLiveness);
     }
 
     // ------------------------------------------------------------------ faults
@@ -311,6 +364,7 @@ final class SimCluster {
                 disks[victim].afterNextVote(() -> world.at(world.now() + (1 + world.random.nextInt(20)) * SimShape.MS, null,
                         () -> { if (hardStateLossAllowed()) crash(victim, true); }));
             }
+            case SimShape.CUT_OFF_LEADER -> cutOffLeader(electionNanos);
             case 6 -> reconfigure();
             case 7 -> transferLeadership();
             default -> {
@@ -343,6 +397,32 @@ final class SimCluster {
         pause(l, length);
         probeLater(l, length - SimShape.MS);
         world.at(world.now() + length + (long) (world.random.nextDouble() * electionNanos), null, () -> {
+            network.healPartitions();
+            note("heal partitions");
+        });
+    }
+
+    /**
+     * A leader cut off from its peers for 2-6 election timeouts, still running (so, when its group
+     * was quiet, still quiesced: no ticks, no CheckQuorum); the others' hosts suspect it and elect a
+     * new leader, which commits. Meanwhile a client asks it for a (lease) read: it must not answer
+     * from the lease it held when it went quiet.
+     */
+    private void cutOffLeader(long electionNanos) {
+        int l = leader();
+        if (l < 0) return;
+        long length = 2 * electionNanos + (long) (world.random.nextDouble() * 4 * electionNanos);
+        for (int j = 0; j < servers.length; j++) {
+            if (j == l) continue;
+            network.block(l, j);
+            network.block(j, l);
+        }
+        stats.partitions++;
+        note("cut off " + ids[l] + " from its peers");
+        // Between one and two election timeouts: the others' hosts suspect it and elect a new leader
+        // after about one; its own host wakes it then too, and CheckQuorum deposes it about one later.
+        probeLater(l, electionNanos + (long) (world.random.nextDouble() * electionNanos));
+        world.at(world.now() + length, null, () -> {
             network.healPartitions();
             note("heal partitions");
         });
@@ -477,6 +557,10 @@ final class SimCluster {
         void next() {
             op = null;
             if (world.now() >= faultEnd) return; // the heal phase only finishes what is outstanding
+            if (world.now() < idleUntil && probeTarget < 0) {
+                world.at(idleUntil, null, this::next); // an idle period of the workload
+                return;
+            }
             if (probeTarget >= 0) {
                 if (probed || queries == null) return;
                 probed = true;

@@ -107,6 +107,11 @@ final class SimNetwork {
         blocked[from][to] = true;
     }
 
+    /** Whether messages from {@code from} to {@code to} are cut off by a partition. */
+    boolean blocked(int from, int to) {
+        return blocked[from][to];
+    }
+
     void healPartitions() {
         for (boolean[] row : blocked) Arrays.fill(row, false);
     }

@@ -20,14 +20,16 @@ final class SimProcess implements Scheduler, Clock {
     private static final int MAX_RUN_DELAY_NANOS = 50_000;
 
     private final SimWorld world;
+    private final SimStats stats;
     final int node;
     private boolean crashed;
     private boolean paused;
     private final List<SimWorld.Event> heldBack = new ArrayList<>();
 
-    SimProcess(SimWorld world, int node) {
+    SimProcess(SimWorld world, int node, SimStats stats) {
         this.world = world;
         this.node = node;
+        this.stats = stats;
     }
 
     boolean crashed() {
@@ -75,9 +77,20 @@ final class SimProcess implements Scheduler, Clock {
 
     @Override
     public Activity start(String name, Task task) {
-        SimActivity a = new SimActivity(task);
+        SimActivity a = new SimActivity(name.endsWith("-consensus") ? countingQuiescence(task) : task);
         a.wake();
         return a;
+    }
+
+    /** Counts the times the consensus loop goes to sleep (answers IDLE after a deadline): its group quiesced. */
+    private Task countingQuiescence(Task task) {
+        long[] last = {0};
+        return () -> {
+            long next = task.run();
+            if (next == IDLE && last[0] != IDLE) stats.quiescences++;
+            last[0] = next;
+            return next;
+        };
     }
 
     @Override

@@ -20,8 +20,10 @@ record SimShape(long seed, int voters, int learners, int spares, RaftServerOptio
     static final int ALL_FAULTS = -1;
     /** The fault kind "a leader frozen and cut off from its peers, then asked for a read". */
     static final int FROZEN_LEADER = 9;
+    /** The fault kind "a leader cut off from its peers (not paused), then asked for a read" (not drawn at random). */
+    static final int CUT_OFF_LEADER = 11;
     /** The fault mix "crashes that lose the hard state, with partitions and isolated new leaders". */
-    static final int LOST_HARD_STATE = 11;
+    static final int LOST_HARD_STATE = 14;
     static final long MS = 1_000_000L;
     static final Duration TICK = Duration.ofMillis(10);
 
@@ -59,15 +61,18 @@ record SimShape(long seed, int voters, int learners, int spares, RaftServerOptio
             o.maxUncommittedBytes(200).maxApplyBacklog(3).maxPendingRequests(2);
         }
         long every = new long[] {0, 15, 40, 120}[r.nextInt(4)];
-        SnapshotOptions snapshots = SnapshotOptions.defaults()
-                .withTriggers(every, 0, r.nextInt(6))
-                .withTransfer(r.nextBoolean() ? 64 : 4096, 1 + r.nextInt(4))
-                .withTimers(Duration.ofMillis(50), Duration.ofMillis(2_000));
+        SnapshotOptions snapshots = SnapshotOptions.builder()
+                .triggers(every, 0, r.nextInt(6))
+                .transfer(r.nextBoolean() ? 64 : 4096, 1 + r.nextInt(4))
+                .timers(Duration.ofMillis(50), Duration.ofMillis(2_000)).build();
         boolean storm = r.nextInt(4) == 0;
         int maxDisk = new int[] {200_000, 2_000_000, 2_000_000, 10_000_000}[r.nextInt(4)];
         // A LAN (up to 5 ms) or a slow network (up to 30 ms, a third of an election timeout), on
         // which answers from an older term still arrive after a new one began.
         long maxDelay = (r.nextBoolean() ? 5 : 30) * MS;
+        // Quiescence for a quarter of the seeds (drawn last, so the other seeds keep their shape): the
+        // clients then pause together now and then, and the hosts' liveness checks call peerSuspected.
+        if (r.nextInt(4) == 0) o.quiesce(true, 2 + r.nextInt(9)).preVote(true); // quiescence needs PreVote
         return new SimShape(seed, voters, learners, spares, o.build(), snapshots, faultMillis * MS, 3_000 * MS,
                 3, 0.6, (storm ? 60 : 250) * MS, 0.03, storm ? 0.05 : 0.01, storm ? 0.02 : 0.005, maxDelay,
                 maxDisk, ALL_FAULTS);
@@ -94,6 +99,18 @@ record SimShape(long seed, int voters, int learners, int spares, RaftServerOptio
                 dropRate, duplicateRate, longDelayRate, maxDelayNanos, maxDiskNanos, FROZEN_LEADER);
     }
 
+    /**
+     * Seeds for quiescence with leases: three voters with CheckQuorum, lease reads and quiescence
+     * after 3 idle ticks, and only leaders cut off from their peers (not paused: a quiesced leader
+     * counts no ticks, so nothing but the quiescence rules keeps it from its old lease), asked for a
+     * lease read one to two election timeouts after the cut, about every 400 ms.
+     */
+    SimShape quietLeadersCutOffWithLeases() {
+        RaftServerOptions o = options.toBuilder().checkQuorum(true).preVote(true).leaseReads(true, 2).quiesce(true, 3).build();
+        return new SimShape(seed, 3, 0, 0, o, snapshots, faultNanos, healNanos, clients, writeShare, 200 * MS,
+                dropRate, duplicateRate, longDelayRate, maxDelayNanos, maxDiskNanos, CUT_OFF_LEADER);
+    }
+
     int processes() {
         return voters + learners + spares;
     }
@@ -102,6 +119,7 @@ record SimShape(long seed, int voters, int learners, int spares, RaftServerOptio
     public String toString() {
         return voters + " voters + " + learners + " learners + " + spares + " spares, preVote=" + options.preVote()
                 + ", checkQuorum=" + options.checkQuorum() + ", leaseReads=" + options.leaseReads()
+                + (options.quiesce() ? ", quiesce after " + options.quiesceTicks() + " ticks" : "")
                 + ", maxDelay=" + maxDelayNanos / MS + " ms, maxMessageBytes=" + options.maxMessageBytes() + ", maxUncommittedBytes=" + options.maxUncommittedBytes()
                 + ", maxApplyBacklog=" + options.maxApplyBacklog() + ", snapshot every " + snapshots.afterEntries()
                 + " entries in " + snapshots.chunkBytes() + "-byte chunks, fault gap " + meanFaultGapNanos / MS + " ms";

@@ -14,6 +14,10 @@ public final class SimStats {
     long transfers;
     long elections;
     long snapshotsInstalled;
+    /** Times a member's consensus loop went to sleep (its group quiesced). */
+    long quiescences;
+    /** Liveness checks that reported a silent member with peerSuspected. */
+    long suspicions;
 
     SimStats() {
     }
@@ -31,6 +35,8 @@ public final class SimStats {
         transfers += o.transfers;
         elections += o.elections;
         snapshotsInstalled += o.snapshotsInstalled;
+        quiescences += o.quiescences;
+        suspicions += o.suspicions;
     }
 
     /**
@@ -101,6 +107,7 @@ public final class SimStats {
         return events + " events, " + writes + " writes and " + reads + " reads completed (" + retries + " retries), "
                 + crashes + " crashes (" + hardStatesLost + " losing the hard state), " + pauses + " pauses, " + partitions + " partitions, " + configChanges
                 + " membership changes asked, " + transfers + " leadership transfers asked, " + elections + " leaders elected, "
-                + snapshotsInstalled + " snapshot restores";
+                + snapshotsInstalled + " snapshot restores"
+                + (quiescences + suspicions > 0 ? ", " + quiescences + " consensus loops quiesced, " + suspicions + " peers suspected" : "");
     }
 }

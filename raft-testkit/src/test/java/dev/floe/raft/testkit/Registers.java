@@ -25,7 +25,7 @@ final class Registers implements StateMachine {
     }
 
     @Override
-    public Bytes query(Bytes query) {
+    public Bytes read(Bytes query) {
         return Bytes.utf8(Long.toString(values.getOrDefault(query.toUtf8().split(" ")[1], 0L)));
     }
 
@@ -71,7 +71,7 @@ final class Registers implements StateMachine {
         }
 
         @Override
-        public Bytes query(Map<String, Long> state, Bytes query) {
+        public Bytes read(Map<String, Long> state, Bytes query) {
             return Bytes.utf8(Long.toString(state.getOrDefault(query.toUtf8().split(" ")[1], 0L)));
         }
     }

@@ -98,6 +98,7 @@ public final class GroupsBench {
     /** Three hosts in this JVM running the same groups; submits at a group's leader, found again after a NotLeader. */
     private static final class Hosts implements AutoCloseable {
         final List<RaftHost> hosts = new ArrayList<>();
+        private final List<FileGroupStorage> storages = new ArrayList<>();
         private final List<GroupId> groupIds = new ArrayList<>();
         private final RaftServer[] leaders;
 
@@ -109,8 +110,9 @@ public final class GroupsBench {
                 NodeId id = NodeId.of("h" + i);
                 NettyHostTransport transport = new NettyHostTransport(
                         NettyTransportConfig.builder(BenchCluster.CLUSTER_ID, id, new Endpoint("127.0.0.1", 0)).build());
-                RaftHost host = RaftHost.builder(id, transport, FileGroupStorage.at(root.resolve(id.value()), StorageOptions.defaults()))
-                        .options(RaftHostOptions.defaults()).build();
+                FileGroupStorage storage = FileGroupStorage.open(root.resolve(id.value()), StorageOptions.defaults());
+                storages.add(storage);
+                RaftHost host = RaftHost.builder(id, transport, storage).options(RaftHostOptions.defaults()).build();
                 host.start();
                 hosts.add(host);
                 transports.add(transport);
@@ -155,6 +157,7 @@ public final class GroupsBench {
         @Override
         public void close() {
             for (RaftHost host : hosts) host.close();
+            for (FileGroupStorage storage : storages) storage.close();
         }
     }
 }

@@ -59,7 +59,7 @@ final class KvMachine implements StateMachine {
     }
 
     @Override
-    public Bytes query(Bytes query) {
+    public Bytes read(Bytes query) {
         ByteBuffer b = query.asReadOnlyByteBuffer();
         if (b.remaining() != 1 + KEY_SIZE || b.get() != OP_GET) throw new IllegalArgumentException("not a GET");
         byte[] value = map.get(key(b));

@@ -109,7 +109,7 @@ public final class KvScale {
 
     private String snapshot(Path dir, int megabytes) throws Exception {
         // No automatic snapshots; compact everything behind the one taken here, so the new member needs it.
-        SnapshotOptions options = SnapshotOptions.defaults().withTriggers(0, 0, 0);
+        SnapshotOptions options = SnapshotOptions.builder().triggers(0, 0, 0).build();
         try (BenchCluster c = new BenchCluster(dir, 3, OPTIONS, options)) {
             RaftServer leader = c.awaitLeader(30);
             byte[] value = new byte[64 * 1024];

@@ -121,7 +121,7 @@ public final class KvNode implements AutoCloseable {
         NettyTransport transport = new NettyTransport(net.build());
         NodeMetrics metrics = new NodeMetrics(id);
         metrics.floe().transport(transport);
-        if (storage.logStorage() instanceof dev.floe.raft.storage.FileLogStorage log) metrics.floe().storage(log);
+        metrics.floe().storage(storage.logStorage());
         KvEvents events = new KvEvents();
         // Each member's client address is its HTTP address: what NotLeaderException names as the leader's.
         java.util.List<dev.floe.raft.Member> members = cluster.members().stream()
@@ -184,8 +184,16 @@ public final class KvNode implements AutoCloseable {
         NettyTransportConfig.Builder net = NettyTransportConfig.builder(security.clusterId(), id, self.raft());
         security.peerTls().ifPresent(net::tls);
         for (Member m : cluster.members()) if (!m.id().equals(id)) net.peer(m.id(), m.raft());
-        RaftHost host = RaftHost.builder(id, new NettyHostTransport(net.build()), FileGroupStorage.at(dataDir, StorageOptions.defaults()))
-                .build();
+        FileGroupStorage storage = FileGroupStorage.open(dataDir, StorageOptions.defaults());
+        RaftHost host = RaftHost.builder(id, new NettyHostTransport(net.build()), storage).build();
+        // The host closes its groups (each closes its own files), then the groups' shared log writer stops.
+        AutoCloseable raft = () -> {
+            try {
+                host.close();
+            } finally {
+                storage.close();
+            }
+        };
         NodeMetrics metrics = new NodeMetrics(id);
         KvEvents events = new KvEvents();
         CompletableFuture<ServerHealth> fatal = new CompletableFuture<>();
@@ -213,7 +221,7 @@ public final class KvNode implements AutoCloseable {
                 shards.add(new KvShards.Shard(group, server, machine));
             }
         } catch (IOException | RuntimeException e) {
-            host.close();
+            closeQuietly(raft);
             metrics.close();
             throw new IOException("cannot start " + id + " (raft " + self.raft() + ", " + groups + " groups): " + e.getMessage(), e);
         }
@@ -222,11 +230,11 @@ public final class KvNode implements AutoCloseable {
         try {
             ops = new OpsApi(all, events, metrics, security);
         } catch (IOException e) {
-            host.close();
+            closeQuietly(raft);
             metrics.close();
             throw e;
         }
-        return serve(self, all, host, cluster, ops, fatal, metrics, security);
+        return serve(self, all, raft, cluster, ops, fatal, metrics, security);
     }
 
     /**
@@ -244,7 +252,10 @@ public final class KvNode implements AutoCloseable {
             throw new IOException(dataDir + " holds the data of a one-group node; --groups " + groups + " would not find its keys");
         }
         if (groups > 1 && hasGroups) {
-            java.util.SortedSet<GroupId> found = FileGroupStorage.at(dataDir, StorageOptions.defaults()).groups();
+            java.util.SortedSet<GroupId> found;
+            try (FileGroupStorage existing = FileGroupStorage.open(dataDir, StorageOptions.defaults())) {
+                found = existing.groups();
+            }
             java.util.Set<GroupId> expected = new java.util.TreeSet<>();
             for (int i = 0; i < groups; i++) expected.add(KvShards.groupId(i));
             if (!found.isEmpty() && !found.equals(expected)) {

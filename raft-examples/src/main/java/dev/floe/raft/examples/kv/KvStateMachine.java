@@ -14,9 +14,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The replicated key-value map of raft-kv. {@link #apply} takes {@link KvCommand}s and returns
- * {@link KvResult}s; {@link #query} takes a key's bytes and returns {@link #encodeLookup a lookup}.
+ * {@link KvResult}s; {@link #read} takes a key's bytes and returns {@link #encodeLookup a lookup}.
  *
- * <p>Threads: Floe calls {@code apply}, {@code query} and the snapshot methods from its applier
+ * <p>Threads: Floe calls {@code apply}, {@code read} and the snapshot methods from its applier
  * thread only. {@link #localGet} may be called from any thread: it reads the map as applied so far
  * on this member (a stale read), which the map's concurrent implementation makes safe.
  *
@@ -53,7 +53,7 @@ public final class KvStateMachine implements StateMachine {
     }
 
     @Override
-    public Bytes query(Bytes key) {
+    public Bytes read(Bytes key) {
         return encodeLookup(Optional.ofNullable(map.get(key)));
     }
 

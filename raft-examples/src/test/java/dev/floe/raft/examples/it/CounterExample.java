@@ -18,7 +18,7 @@ public final class CounterExample {
             return Bytes.utf8(Long.toString(value));
         }
 
-        public Bytes query(Bytes query) { return Bytes.utf8(Long.toString(value)); }
+        public Bytes read(Bytes query) { return Bytes.utf8(Long.toString(value)); }
         public void writeSnapshot(OutputStream out) throws IOException { new DataOutputStream(out).writeLong(value); }
         public void restoreSnapshot(InputStream in) throws IOException { value = new DataInputStream(in).readLong(); }
     }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.floe.raft.Bytes;
+import dev.floe.raft.testkit.Await;
 import dev.floe.raft.Endpoint;
 import dev.floe.raft.Member;
 import dev.floe.raft.NodeId;
@@ -70,7 +71,7 @@ class CounterExampleTest {
     /** What a client does: submit anywhere, follow NotLeaderException to the named leader, retry. */
     private static String submitFollowingRedirects(RaftServer first, Map<NodeId, RaftServer> servers, Bytes command) {
         NodeId[] target = {first.id()};
-        return RealCluster.await(Duration.ofSeconds(15), "a leader to take " + command, () -> {
+        return Await.value(Duration.ofSeconds(15), "a leader to take " + command, () -> {
             try {
                 return Optional.of(servers.get(target[0]).submit(command).get(5, TimeUnit.SECONDS).toUtf8());
             } catch (ExecutionException e) {

@@ -1,5 +1,8 @@
 package dev.floe.raft.examples.it;
 
+import dev.floe.raft.testkit.NoFloeThreadsLeft;
+import org.junit.jupiter.api.extension.ExtendWith;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -7,8 +10,9 @@ import dev.floe.raft.Bytes;
 import dev.floe.raft.NodeId;
 import dev.floe.raft.NotLeaderException;
 import dev.floe.raft.server.RaftServer;
+import dev.floe.raft.testkit.RecordingStateMachine;
+import dev.floe.raft.transport.netty.SocketCluster;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -23,21 +27,25 @@ import org.junit.jupiter.api.io.TempDir;
  * Three servers in one JVM with real files (fsync) and real sockets: the scenarios of the
  * in-memory {@code RaftServerTest}, so a failure here and not there points at a plug.
  */
+@ExtendWith(NoFloeThreadsLeft.class)
 class FileAndSocketClusterTest {
     @TempDir
     Path root;
-    private RealCluster cluster;
+    private SocketCluster<RecordingStateMachine> cluster;
 
     @AfterEach
     void closeCluster() {
         if (cluster != null) cluster.close();
-        RealCluster.awaitTrue(Duration.ofSeconds(10), "no floe- threads left, found " + RealCluster.floeThreads(),
-                () -> RealCluster.floeThreads().isEmpty());
+    }
+
+    /** Three members with a directory each under {@link #root} and loopback sockets. */
+    private SocketCluster<RecordingStateMachine> cluster() {
+        return new SocketCluster<>(3, SocketCluster.FAST, RecordingStateMachine::new, new FileStores(root, false));
     }
 
     @Test
     void electReplicateSurviveLeaderCloseAndRestartFromDisk() throws Exception {
-        cluster = new RealCluster(root, 3).startAll();
+        cluster = cluster().startAll();
         RaftServer first = cluster.awaitLeader();
         List<String> acknowledged = Collections.synchronizedList(new ArrayList<>());
         submitConcurrently(first, "a", 4, 25, acknowledged);
@@ -47,7 +55,7 @@ class FileAndSocketClusterTest {
                 .isInstanceOf(ExecutionException.class).cause()
                 .isInstanceOfSatisfying(NotLeaderException.class, e -> {
                     assertThat(e.leader()).contains(first.id());
-                    assertThat(e.leaderEndpoint()).contains(cluster.clientEndpoints.get(first.id()));
+                    assertThat(e.leaderEndpoint()).contains(cluster.clientEndpoint(first.id()));
                 });
 
         NodeId old = first.id();
@@ -59,7 +67,7 @@ class FileAndSocketClusterTest {
         cluster.start(old); // from its directory: term, vote and log recovered
         cluster.awaitLeader();
         int total = cluster.machine(second.id()).commands().size();
-        cluster.awaitApplied(total);
+        cluster.awaitMachines("to apply " + total + " commands", m -> m.commands().size() >= total);
         List<String> order = cluster.machine(second.id()).commands();
         assertThat(order).containsAll(acknowledged).doesNotHaveDuplicates();
         for (RaftServer s : cluster.running()) assertThat(cluster.machine(s.id()).commands()).isEqualTo(order);
@@ -68,20 +76,24 @@ class FileAndSocketClusterTest {
 
     @Test
     void wholeClusterRestartsFromDiskWithItsTermAndLog() throws Exception {
-        cluster = new RealCluster(root, 3).startAll();
+        cluster = cluster().startAll();
         RaftServer leader = cluster.awaitLeader();
         List<String> acknowledged = Collections.synchronizedList(new ArrayList<>());
         submitConcurrently(leader, "p", 2, 20, acknowledged);
         long term = leader.status().term();
-        long lastIndex = leader.status().lastLogIndex();
+        long committed = leader.status().commitIndex();
         cluster.close();
 
         cluster.startAll();
-        for (RaftServer s : cluster.running()) assertThat(s.status().lastLogIndex()).isGreaterThanOrEqualTo(lastIndex - 1);
+        // Every committed entry was durable on a majority before it committed (§5.3); a third member
+        // may have been behind when the cluster stopped.
+        long holding = cluster.running().stream().filter(s -> s.status().lastLogIndex() >= committed).count();
+        assertThat(holding).as("members whose recovered log holds every entry committed before the stop").isGreaterThanOrEqualTo(2);
         RaftServer again = cluster.awaitLeader();
         assertThat(again.status().term()).isGreaterThan(term);
         again.submit(Bytes.utf8("after")).get(5, TimeUnit.SECONDS);
-        cluster.awaitApplied(acknowledged.size() + 1);
+        int total = acknowledged.size() + 1;
+        cluster.awaitMachines("to apply " + total + " commands", m -> m.commands().size() >= total);
         List<String> order = cluster.machine(again.id()).commands();
         assertThat(order).hasSize(acknowledged.size() + 1).containsAll(acknowledged).endsWith("after");
         for (RaftServer s : cluster.running()) assertThat(cluster.machine(s.id()).commands()).isEqualTo(order);

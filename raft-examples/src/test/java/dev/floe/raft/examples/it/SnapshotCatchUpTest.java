@@ -1,20 +1,15 @@
 package dev.floe.raft.examples.it;
 
-import dev.floe.raft.testkit.FreePorts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.floe.raft.Bytes;
-import dev.floe.raft.Endpoint;
 import dev.floe.raft.NodeId;
 import dev.floe.raft.StateMachine;
 import dev.floe.raft.server.RaftServer;
 import dev.floe.raft.server.SnapshotOptions;
-import dev.floe.raft.storage.FileStorage;
-import dev.floe.raft.storage.StorageOptions;
-import dev.floe.raft.transport.netty.Backoff;
-import dev.floe.raft.transport.netty.NettyTransport;
-import dev.floe.raft.transport.netty.NettyTransportConfig;
+import dev.floe.raft.testkit.Await;
+import dev.floe.raft.transport.netty.SocketCluster;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -24,9 +19,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -37,46 +30,44 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * InstallSnapshot over real files ({@link FileStorage}, fsync on) and sockets ({@link NettyTransport}):
+ * InstallSnapshot over real files (FileStorage, fsync on) and sockets (NettyTransport):
  * a follower that was down while the leader compacted its log catches up by snapshot, and a
  * 100 MB snapshot crosses in 1 MiB chunks without the heap growing anywhere near its size.
  */
 class SnapshotCatchUpTest {
-    private static final NodeId N1 = NodeId.of("n1");
-
     @TempDir
     Path root;
 
     @Test
     void followerDownThroughACompactionCatchesUpBySnapshot_paper7() throws Exception {
-        try (Cluster c = new Cluster(root, 3, 0, SnapshotOptions.defaults().withTriggers(0, 0, 10)).startAll()) {
+        try (SocketCluster<BlobStateMachine> c = cluster(0, SnapshotOptions.builder().triggers(0, 0, 10).build()).startAll()) {
             RaftServer leader = c.awaitLeader();
-            NodeId down = c.other(leader.id());
+            NodeId down = c.anyFollower(leader).id();
             submit(leader, "a", 20);
             c.stop(down);
             submit(leader, "b", 200);
             long index = leader.snapshotNow().get(10, TimeUnit.SECONDS);
-            RealCluster.awaitTrue(Duration.ofSeconds(5), "the leader to compact its log",
+            Await.until(Duration.ofSeconds(5), "the leader to compact its log",
                     () -> leader.status().snapshotIndex() == index - 10);
 
             c.start(down);
-            RealCluster.awaitTrue(Duration.ofSeconds(15), down + " to catch up", () -> c.machine(down).size() == 220);
+            Await.until(Duration.ofSeconds(15), down + " to catch up", () -> c.machine(down).size() == 220);
             assertThat(c.machine(down).restores).as("caught up by installing the snapshot").isEqualTo(1);
             assertThat(c.machine(down).commands()).isEqualTo(c.machine(leader.id()).commands());
-            RealCluster.awaitTrue(Duration.ofSeconds(5), "its log to restart after the snapshot",
+            Await.until(Duration.ofSeconds(5), "its log to restart after the snapshot",
                     () -> c.server(down).status().snapshotIndex() >= index);
             // And it replicates from the log again afterwards.
             submit(c.awaitLeader(), "c", 5);
-            RealCluster.awaitTrue(Duration.ofSeconds(10), down + " to apply new entries", () -> c.machine(down).size() == 225);
+            Await.until(Duration.ofSeconds(10), down + " to apply new entries", () -> c.machine(down).size() == 225);
         }
     }
 
     @Test
     void aHundredMegabyteSnapshotTransfersInChunksWithBoundedMemory() throws Exception {
         long blobBytes = 100L << 20;
-        try (Cluster c = new Cluster(root, 3, blobBytes, SnapshotOptions.defaults().withTriggers(0, 0, 0)).startAll()) {
+        try (SocketCluster<BlobStateMachine> c = cluster(blobBytes, SnapshotOptions.builder().triggers(0, 0, 0).build()).startAll()) {
             RaftServer leader = c.awaitLeader();
-            NodeId down = c.other(leader.id());
+            NodeId down = c.anyFollower(leader).id();
             c.stop(down);
             submit(leader, "x", 50);
             long index = leader.snapshotNow().get(60, TimeUnit.SECONDS);
@@ -85,7 +76,7 @@ class SnapshotCatchUpTest {
             HeapSampler heap = new HeapSampler();
             long started = System.nanoTime();
             c.start(down);
-            RealCluster.awaitTrue(Duration.ofSeconds(60), down + " to install the 100 MB snapshot",
+            Await.until(Duration.ofSeconds(60), down + " to install the 100 MB snapshot",
                     () -> c.machine(down).restores == 1 && c.machine(down).size() == 50);
             long millis = (System.nanoTime() - started) / 1_000_000;
             long growth = heap.stop();
@@ -159,7 +150,7 @@ class SnapshotCatchUpTest {
         }
 
         @Override
-        public synchronized Bytes query(Bytes query) {
+        public synchronized Bytes read(Bytes query) {
             return Bytes.utf8(Integer.toString(commands.size()));
         }
 
@@ -224,84 +215,9 @@ class SnapshotCatchUpTest {
         }
     }
 
-    /** Members with FileStorage (including its snapshot store) and NettyTransport, restartable. */
-    private static final class Cluster implements AutoCloseable {
-        private final Map<NodeId, Endpoint> clients = new LinkedHashMap<>();
-        private final Map<NodeId, Endpoint> peers = new LinkedHashMap<>();
-        private final Map<NodeId, Path> dirs = new LinkedHashMap<>();
-        private final Map<NodeId, RaftServer> servers = new LinkedHashMap<>();
-        private final Map<NodeId, BlobStateMachine> machines = new LinkedHashMap<>();
-        private final long blobBytes;
-        private final SnapshotOptions snapshots;
-
-        Cluster(Path root, int size, long blobBytes, SnapshotOptions snapshots) {
-            this.blobBytes = blobBytes;
-            this.snapshots = snapshots;
-            for (int i = 1; i <= size; i++) {
-                NodeId id = NodeId.of("n" + i);
-                peers.put(id, new Endpoint("127.0.0.1", FreePorts.next()));
-                clients.put(id, new Endpoint("127.0.0.1", 18000 + i));
-                dirs.put(id, root.resolve(id.value()));
-            }
-        }
-
-        Cluster startAll() throws IOException {
-            for (NodeId id : dirs.keySet()) start(id);
-            return this;
-        }
-
-        RaftServer start(NodeId id) throws IOException {
-            FileStorage storage = FileStorage.open(dirs.get(id), StorageOptions.defaults());
-            NettyTransportConfig.Builder transport = NettyTransportConfig.builder("snapshot-it", id, peers.get(id))
-                    .backoff(new Backoff(Duration.ofMillis(20), Duration.ofMillis(200), 0.5));
-            peers.forEach((peer, endpoint) -> {
-                if (!peer.equals(id)) transport.peer(peer, endpoint);
-            });
-            BlobStateMachine machine = new BlobStateMachine(blobBytes);
-            RaftServer server = RaftServer.builder()
-                    .id(id)
-                    .members(clients)
-                    .stateMachine(machine)
-                    .storage(storage.logStorage(), storage.hardStateStore())
-                    .snapshotStore(storage.snapshotStore())
-                    .snapshotOptions(snapshots)
-                    .closeWith(storage)
-                    .transport(new NettyTransport(transport.build()))
-                    .options(RealCluster.OPTIONS)
-                    .build();
-            server.start();
-            servers.put(id, server);
-            machines.put(id, machine);
-            return server;
-        }
-
-        void stop(NodeId id) {
-            RaftServer s = servers.remove(id);
-            if (s != null) s.close();
-        }
-
-        RaftServer server(NodeId id) {
-            return servers.get(id);
-        }
-
-        BlobStateMachine machine(NodeId id) {
-            return machines.get(id);
-        }
-
-        NodeId other(NodeId than) {
-            return dirs.keySet().stream().filter(id -> !id.equals(than)).findFirst().orElse(N1);
-        }
-
-        RaftServer awaitLeader() {
-            return RealCluster.await(Duration.ofSeconds(10), "a leader", () -> servers.values().stream()
-                    .filter(s -> s.status().isLeader())
-                    .filter(l -> servers.values().stream().allMatch(s -> s.status().leader().equals(java.util.Optional.of(l.id()))))
-                    .findFirst());
-        }
-
-        @Override
-        public void close() {
-            for (NodeId id : List.copyOf(servers.keySet())) stop(id);
-        }
+    /** Three members with FileStorage (including its snapshot store) and NettyTransport, restartable. */
+    private SocketCluster<BlobStateMachine> cluster(long blobBytes, SnapshotOptions snapshots) {
+        return new SocketCluster<>(3, SocketCluster.FAST, () -> new BlobStateMachine(blobBytes), new FileStores(root, true))
+                .configure((b, id) -> b.snapshotOptions(snapshots));
     }
 }

@@ -40,7 +40,7 @@ final class KvModel implements SequentialModel<Map<Bytes, Bytes>> {
     }
 
     @Override
-    public Bytes query(Map<Bytes, Bytes> state, Bytes key) {
+    public Bytes read(Map<Bytes, Bytes> state, Bytes key) {
         return KvStateMachine.encodeLookup(Optional.ofNullable(state.get(key)));
     }
 }

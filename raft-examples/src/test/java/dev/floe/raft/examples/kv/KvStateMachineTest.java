@@ -25,12 +25,12 @@ class KvStateMachineTest {
         assertThat(apply(m, 2, new KvCommand.PutIf(k, Bytes.utf8("x"), Bytes.utf8("b"))))
                 .isEqualTo(new KvResult.CompareFailed(2, Optional.of(Bytes.utf8("a"))));
         assertThat(apply(m, 3, new KvCommand.PutIf(k, Bytes.utf8("a"), Bytes.utf8("b")))).isEqualTo(new KvResult.Written(3));
-        assertThat(KvStateMachine.decodeLookup(m.query(k))).contains(Bytes.utf8("b"));
+        assertThat(KvStateMachine.decodeLookup(m.read(k))).contains(Bytes.utf8("b"));
         assertThat(apply(m, 4, new KvCommand.Delete(k))).isEqualTo(new KvResult.Deleted(4, true));
         assertThat(apply(m, 5, new KvCommand.Delete(k))).isEqualTo(new KvResult.Deleted(5, false));
         assertThat(apply(m, 6, new KvCommand.PutIf(k, Bytes.utf8("a"), Bytes.utf8("c"))))
                 .isEqualTo(new KvResult.CompareFailed(6, Optional.empty()));
-        assertThat(KvStateMachine.decodeLookup(m.query(k))).isEmpty();
+        assertThat(KvStateMachine.decodeLookup(m.read(k))).isEmpty();
     }
 
     @Test

@@ -1,31 +1,33 @@
 package dev.floe.raft.examples.kv;
 
-import dev.floe.raft.testkit.FreePorts;
-
 import dev.floe.raft.NodeId;
+import dev.floe.raft.server.RaftServer;
 import dev.floe.raft.server.RaftServerOptions;
+import dev.floe.raft.server.SnapshotOptions;
+import dev.floe.raft.testkit.Await;
+import dev.floe.raft.testkit.ServerCluster;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
-import dev.floe.raft.testkit.Await;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
+import java.util.Collection;
+import java.util.Comparator;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 
-/** raft-kv nodes in one JVM on loopback ports and temporary directories, with fast elections. */
+/**
+ * raft-kv nodes in one JVM on loopback ports and temporary directories, with fast elections: the
+ * shared {@link ServerCluster} with each member launched as a whole {@link KvNode} (its HTTP API
+ * on the member's client address), plus what only raft-kv has (the cluster spec, HTTP URLs).
+ */
 final class KvTestCluster implements AutoCloseable {
     final ClusterSpec spec;
     private final Path root;
-    private final RaftServerOptions options;
-    private final Map<NodeId, KvNode> nodes = new LinkedHashMap<>();
-    private final java.util.function.Function<String, KvSecurity> security;
+    private final Function<String, KvSecurity> security;
+    private final Nodes nodes;
 
     /** A cluster of {@code size} members, each with a directory under a fresh temporary one removed by {@link #close}. */
     KvTestCluster(int size, RaftServerOptions options) {
@@ -33,19 +35,40 @@ final class KvTestCluster implements AutoCloseable {
     }
 
     /** As above, each node with the security settings {@code security} gives for its id. */
-    KvTestCluster(int size, RaftServerOptions options, java.util.function.Function<String, KvSecurity> security) {
+    KvTestCluster(int size, RaftServerOptions options, Function<String, KvSecurity> security) {
         this.security = security;
         try {
             this.root = Files.createTempDirectory("kv-test-");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        this.options = options;
-        List<Member> members = new ArrayList<>();
-        for (int i = 1; i <= size; i++) {
-            members.add(Member.parse("n" + i + "=127.0.0.1:" + FreePorts.next() + ":" + FreePorts.next()));
+        this.nodes = new Nodes(size, options);
+        this.spec = new ClusterSpec(nodes.founders().stream().map(m -> new Member(m.id(), m.raft(), m.client())).toList());
+    }
+
+    /** The members' KvNodes: each launched the way `raft-kv node` launches one. */
+    private final class Nodes extends ServerCluster<KvNode, Nodes> {
+        Nodes(int size, RaftServerOptions options) {
+            super(size, options);
         }
-        this.spec = new ClusterSpec(members);
+
+        @Override
+        protected dev.floe.raft.Member address(int i) {
+            return loopback(i);
+        }
+
+        @Override
+        protected Launched<KvNode> launch(dev.floe.raft.Member self, Collection<dev.floe.raft.Member> members, boolean joining)
+                throws IOException {
+            KvNode node = KvNode.start(self.id(), spec, root.resolve(self.id().value()), options, SnapshotOptions.defaults(),
+                    joining, security.apply(self.id().value()));
+            return new Launched<>(node.server(), node, node);
+        }
+
+        @Override
+        protected Nodes self() {
+            return this;
+        }
     }
 
     static RaftServerOptions fastOptions() {
@@ -53,28 +76,23 @@ final class KvTestCluster implements AutoCloseable {
                 .requestTimeout(Duration.ofSeconds(3)).build();
     }
 
-
-    KvTestCluster start(String... ids) throws IOException {
-        for (String id : ids) {
-            NodeId n = NodeId.of(id);
-            nodes.put(n, KvNode.start(n, spec, root.resolve(id), options, dev.floe.raft.server.SnapshotOptions.defaults(), false,
-                    security.apply(id)));
-        }
+    KvTestCluster start(String... ids) {
+        for (String id : ids) nodes.start(NodeId.of(id));
         return this;
     }
 
-    KvTestCluster startAll() throws IOException {
-        for (Member m : spec.members()) if (!nodes.containsKey(m.id())) start(m.id().value());
+    KvTestCluster startAll() {
+        nodes.startAll();
         return this;
     }
 
     KvNode node(String id) {
-        return nodes.get(NodeId.of(id));
+        NodeId n = NodeId.of(id);
+        return nodes.server(n) == null ? null : nodes.machine(n);
     }
 
     void stop(NodeId id) {
-        KvNode n = nodes.remove(id);
-        if (n != null) n.close();
+        nodes.stop(id);
     }
 
     String url(String id) {
@@ -83,21 +101,13 @@ final class KvTestCluster implements AutoCloseable {
 
     /** The leader every running node follows. */
     KvNode awaitLeader() {
-        return await(Duration.ofSeconds(10), "a leader all running nodes agree on", () -> {
-            for (KvNode n : nodes.values()) {
-                if (n.server().status().isLeader() && nodes.values().stream()
-                        .allMatch(o -> o.server().status().leader().equals(Optional.of(n.id())))) {
-                    return Optional.of(n);
-                }
-            }
-            return Optional.empty();
-        });
+        return nodes.machine(nodes.awaitLeader().id());
     }
 
     /** A running node that is not the leader. */
     KvNode follower() {
-        KvNode leader = awaitLeader();
-        return nodes.values().stream().filter(n -> n != leader).findFirst().orElseThrow();
+        RaftServer leader = nodes.awaitLeader();
+        return nodes.machine(nodes.anyFollower(leader).id());
     }
 
     static <T> T await(Duration timeout, String what, Supplier<Optional<T>> probe) {
@@ -106,7 +116,7 @@ final class KvTestCluster implements AutoCloseable {
 
     @Override
     public void close() {
-        for (NodeId id : List.copyOf(nodes.keySet())) stop(id);
+        nodes.close();
         try (Stream<Path> files = Files.walk(root)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {

@@ -42,7 +42,7 @@ class GroupLoggingContextTest {
         }
 
         @Override
-        public Bytes query(Bytes query) {
+        public Bytes read(Bytes query) {
             return Bytes.EMPTY;
         }
 

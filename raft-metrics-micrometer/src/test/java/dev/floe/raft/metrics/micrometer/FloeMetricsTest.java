@@ -15,9 +15,7 @@ import dev.floe.raft.server.ServerStatus;
 import dev.floe.raft.storage.FileLogStorage;
 import dev.floe.raft.storage.StorageOptions;
 import dev.floe.raft.testkit.Await;
-import dev.floe.raft.testkit.LocalNetwork;
-import dev.floe.raft.testkit.MemoryHardStateStore;
-import dev.floe.raft.testkit.MemoryLogStorage;
+import dev.floe.raft.testkit.LocalCluster;
 import dev.floe.raft.transport.netty.NettyTransport;
 import dev.floe.raft.transport.netty.NettyTransportConfig;
 import io.micrometer.core.instrument.Meter;
@@ -27,7 +25,6 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -54,7 +51,7 @@ class FloeMetricsTest {
         }
 
         @Override
-        public synchronized Bytes query(Bytes query) {
+        public synchronized Bytes read(Bytes query) {
             return Bytes.utf8(Long.toString(count));
         }
 
@@ -75,22 +72,11 @@ class FloeMetricsTest {
 
     @Test
     void raftMetersFollowTheClusterWithGroupAndMemberTags() throws Exception {
-        LocalNetwork network = new LocalNetwork();
-        Map<NodeId, Endpoint> members = new LinkedHashMap<>();
-        for (int i = 1; i <= 3; i++) members.put(NodeId.of("n" + i), new Endpoint("n" + i + ".example", 9000 + i));
-        List<RaftServer> servers = new ArrayList<>();
-        try {
-            for (NodeId id : members.keySet()) {
-                RaftServer s = RaftServer.builder().id(id).members(members).stateMachine(new Counter())
-                        .storage(new MemoryLogStorage(), new MemoryHardStateStore()).transport(network.transport(id))
-                        .options(FAST)
-                        .listener(FloeMetrics.of(registry, "g", id)) // the one line an embedder adds
-                        .build();
-                s.start();
-                servers.add(s);
-            }
-            RaftServer leader = Await.value(Duration.ofSeconds(10), "a leader",
-                    () -> servers.stream().filter(s -> s.status().isLeader()).findFirst());
+        try (LocalCluster<Counter> cluster = new LocalCluster<>(3, FAST, Counter::new)
+                .configure((b, id) -> b.listener(FloeMetrics.of(registry, "g", id))) // the one line an embedder adds
+                .startAll()) {
+            RaftServer leader = cluster.awaitLeader();
+            List<RaftServer> servers = cluster.running();
             List<CompletableFuture<Bytes>> writes = new ArrayList<>();
             for (int i = 0; i < 40; i++) writes.add(leader.submit(Bytes.utf8("c" + i)));
             for (CompletableFuture<Bytes> w : writes) w.get(5, TimeUnit.SECONDS);
@@ -128,8 +114,6 @@ class FloeMetricsTest {
                     "floe.raft.membership.changes", "floe.raft.fatal.errors", "floe.raft.snapshot.take", "floe.raft.snapshot.install")) {
                 assertThat(registry.find(name).tag("member", leader.id().value()).meters()).as(name).hasSize(1);
             }
-        } finally {
-            for (RaftServer s : servers) s.close();
         }
     }
 

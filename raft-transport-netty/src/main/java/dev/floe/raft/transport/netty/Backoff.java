@@ -9,14 +9,12 @@ import java.util.random.RandomGenerator;
  * {@code initial * 2^(failures-1)}, capped at {@code max}, then scaled by a random factor in
  * {@code [1 - jitter, 1]} so that the members of a cluster restarting together do not dial in lockstep.
  *
- * @param initial the wait after the first failure, positive
- * @param max     the cap, at least {@code initial}
- * @param jitter  the fraction of the wait that is random, in {@code [0, 1]}
+ * @param initial the wait after the first failure, positive (default 50 ms)
+ * @param max     the cap, at least {@code initial} (default 2 s)
+ * @param jitter  the fraction of the wait that is random, in {@code [0, 1]} (default 0.5)
  */
 public record Backoff(Duration initial, Duration max, double jitter) {
 
-    /** 50 ms doubling up to 2 s, half of it random. */
-    public static final Backoff DEFAULT = new Backoff(Duration.ofMillis(50), Duration.ofSeconds(2), 0.5);
 
     /**
      * Checks the bounds.
@@ -51,5 +49,68 @@ public record Backoff(Duration initial, Duration max, double jitter) {
         base = Math.min(base, maxNanos);
         double factor = 1.0 - jitter * random.nextDouble();
         return Math.max(1, (long) (base * factor));
+    }
+
+    /** {@return the defaults: 50 ms doubling up to 2 s, half of it random} */
+    public static Backoff defaults() {
+        return builder().build();
+    }
+
+    /**
+     * A builder starting from the defaults; the same as {@code defaults().toBuilder()}.
+     *
+     * @return a builder holding the defaults
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** {@return a builder starting from this policy} */
+    public Builder toBuilder() {
+        return new Builder().delays(initial, max).jitter(jitter);
+    }
+
+    /** Builds a {@link Backoff}. Not thread-safe. */
+    public static final class Builder {
+        private Duration initial = Duration.ofMillis(50);
+        private Duration max = Duration.ofSeconds(2);
+        private double jitter = 0.5;
+
+        private Builder() {
+        }
+
+        /**
+         * The first wait and the cap, set together since the cap must be at least the first wait.
+         *
+         * @param first see {@link Backoff#initial()}
+         * @param cap   see {@link Backoff#max()}
+         * @return this builder
+         */
+        public Builder delays(Duration first, Duration cap) {
+            initial = first;
+            max = cap;
+            return this;
+        }
+
+        /**
+         * The random share of each wait.
+         *
+         * @param fraction see {@link Backoff#jitter()}
+         * @return this builder
+         */
+        public Builder jitter(double fraction) {
+            jitter = fraction;
+            return this;
+        }
+
+        /**
+         * Checks and builds the policy.
+         *
+         * @return the policy
+         * @throws IllegalArgumentException naming the first invalid bound
+         */
+        public Backoff build() {
+            return new Backoff(initial, max, jitter);
+        }
     }
 }

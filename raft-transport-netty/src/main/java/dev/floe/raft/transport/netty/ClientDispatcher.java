@@ -21,6 +21,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.SocketChannel;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -28,6 +29,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -48,7 +50,12 @@ import org.slf4j.LoggerFactory;
  */
 final class ClientDispatcher {
     private static final Logger log = LoggerFactory.getLogger(ClientDispatcher.class);
-    private static final long MAX_BACKOFF_MS = 1000;
+    /**
+     * The wait before retrying where the cluster needs time (no leader known, overloaded): 25 ms
+     * doubling up to 1 s, half of it random so that the clients of a cluster that lost its leader
+     * do not all come back at once.
+     */
+    private static final Backoff RETRY_BACKOFF = Backoff.builder().delays(Duration.ofMillis(25), Duration.ofSeconds(1)).jitter(0.5).build();
 
     private final RaftClient.Settings settings;
     private final EventLoop loop;
@@ -209,7 +216,7 @@ final class ClientDispatcher {
             case NOT_LEADER -> onNotLeader(conn, call, response.getNotLeader());
             case BACKPRESSURE -> {
                 call.lastRefusal = new BackpressureException(conn.endpoint + ": " + response.getBackpressure().getMessage());
-                retry(call, backoffMillis(call));
+                retry(call, backoffNanos(call));
             }
             case OUTCOME_UNKNOWN -> {
                 call.maybeApplied = true;
@@ -235,7 +242,7 @@ final class ClientDispatcher {
             retry(call, 0);
         } else {
             if (conn.endpoint.equals(target)) moveOn();
-            retry(call, backoffMillis(call));
+            retry(call, backoffNanos(call));
         }
     }
 
@@ -266,12 +273,12 @@ final class ClientDispatcher {
             // Written to a connection that broke: the member may have taken it.
             call.maybeApplied = true;
             call.lastUnknown = conn.endpoint + ": " + reason + " before the answer";
-            retry(call, backoffMillis(call));
+            retry(call, backoffNanos(call));
         }
         ClientCall call;
         while ((call = conn.waiting.poll()) != null) {
             call.lastRefusal = new RaftClientException("cannot reach " + conn.endpoint + ": " + reason);
-            retry(call, backoffMillis(call));
+            retry(call, backoffNanos(call));
         }
         flushDirty();
     }
@@ -312,12 +319,12 @@ final class ClientDispatcher {
         flushDirty();
     }
 
-    private void retry(ClientCall call, long delayMillis) {
+    private void retry(ClientCall call, long delayNanos) {
         if (closed) {
             finish(call, null, closedError(call));
         } else if (call.attempts > settings.retryBudget()) {
             finish(call, null, giveUp(call));
-        } else if (delayMillis == 0) {
+        } else if (delayNanos == 0) {
             dispatch(call);
         } else {
             delayed.add(call);
@@ -325,7 +332,7 @@ final class ClientDispatcher {
                 if (!delayed.remove(call)) return; // failed by close()
                 dispatch(call);
                 flushDirty();
-            }, delayMillis, TimeUnit.MILLISECONDS);
+            }, delayNanos, TimeUnit.NANOSECONDS);
         }
     }
 
@@ -339,8 +346,8 @@ final class ClientDispatcher {
         return call.lastRefusal != null ? call.lastRefusal : new RaftClientException("request not taken" + tries);
     }
 
-    private static long backoffMillis(ClientCall call) {
-        return Math.min(MAX_BACKOFF_MS, 25L << Math.min(6, Math.max(0, call.attempts - 1)));
+    private static long backoffNanos(ClientCall call) {
+        return RETRY_BACKOFF.delayNanos(Math.max(1, call.attempts), ThreadLocalRandom.current());
     }
 
     /** Targets the member after the current target in the configured list. */

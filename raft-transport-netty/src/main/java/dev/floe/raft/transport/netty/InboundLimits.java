@@ -20,8 +20,6 @@ package dev.floe.raft.transport.netty;
  * @param bufferBytes            bytes of incomplete frames held across all connections (default 64 MiB)
  */
 public record InboundLimits(int preHandshakeFrameBytes, int untrustedPerSource, int untrustedTotal, long bufferBytes) {
-    /** The defaults given above. */
-    public static final InboundLimits DEFAULT = new InboundLimits(4 * 1024, 16, 128, 64L << 20);
 
     /**
      * Checks the limits.
@@ -41,5 +39,81 @@ public record InboundLimits(int preHandshakeFrameBytes, int untrustedPerSource, 
             throw new IllegalArgumentException("untrustedTotal " + untrustedTotal + " must be at least untrustedPerSource " + untrustedPerSource);
         }
         if (bufferBytes < preHandshakeFrameBytes) throw new IllegalArgumentException("bufferBytes must hold a handshake: " + bufferBytes);
+    }
+
+    /** {@return the defaults given above} */
+    public static InboundLimits defaults() {
+        return builder().build();
+    }
+
+    /**
+     * A builder starting from the defaults; the same as {@code defaults().toBuilder()}.
+     *
+     * @return a builder holding the defaults
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** {@return a builder starting from these limits} */
+    public Builder toBuilder() {
+        return new Builder().preHandshakeFrameBytes(preHandshakeFrameBytes).untrusted(untrustedPerSource, untrustedTotal)
+                .bufferBytes(bufferBytes);
+    }
+
+    /** Builds {@link InboundLimits}; limits that belong together are set together. Not thread-safe. */
+    public static final class Builder {
+        private int preHandshakeFrameBytes = 4 * 1024;
+        private int untrustedPerSource = 16;
+        private int untrustedTotal = 128;
+        private long bufferBytes = 64L << 20;
+
+        private Builder() {
+        }
+
+        /**
+         * The largest frame accepted before the handshake.
+         *
+         * @param bytes see {@link InboundLimits#preHandshakeFrameBytes()}
+         * @return this builder
+         */
+        public Builder preHandshakeFrameBytes(int bytes) {
+            preHandshakeFrameBytes = bytes;
+            return this;
+        }
+
+        /**
+         * How many connections without a completed handshake are accepted at once.
+         *
+         * @param perSource see {@link InboundLimits#untrustedPerSource()}
+         * @param total     see {@link InboundLimits#untrustedTotal()}
+         * @return this builder
+         */
+        public Builder untrusted(int perSource, int total) {
+            untrustedPerSource = perSource;
+            untrustedTotal = total;
+            return this;
+        }
+
+        /**
+         * The budget of incomplete frames across all connections.
+         *
+         * @param bytes see {@link InboundLimits#bufferBytes()}
+         * @return this builder
+         */
+        public Builder bufferBytes(long bytes) {
+            bufferBytes = bytes;
+            return this;
+        }
+
+        /**
+         * Checks and builds the limits.
+         *
+         * @return the limits
+         * @throws IllegalArgumentException naming the first invalid limit
+         */
+        public InboundLimits build() {
+            return new InboundLimits(preHandshakeFrameBytes, untrustedPerSource, untrustedTotal, bufferBytes);
+        }
     }
 }

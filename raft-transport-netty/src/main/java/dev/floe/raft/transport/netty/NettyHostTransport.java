@@ -32,6 +32,7 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -99,10 +100,11 @@ public final class NettyHostTransport implements HostTransport {
      *
      * @throws IllegalArgumentException when {@code self} is not the configured node
      * @throws IllegalStateException    when already started or closed
-     * @throws Exception                when the TLS files cannot be read or the port cannot be bound
+     * @throws IOException              when the TLS files cannot be read or the port cannot be bound
+     *                                  ({@link java.io.InterruptedIOException} when interrupted while binding)
      */
     @Override
-    public synchronized void start(NodeId self, Consumer<NodeId> heardFrom) throws Exception {
+    public synchronized void start(NodeId self, Consumer<NodeId> heardFrom) throws IOException {
         heard = Objects.requireNonNull(heardFrom, "heard");
         if (!config.self().equals(self)) {
             throw new IllegalArgumentException("started as " + self + " but configured as " + config.self());
@@ -138,7 +140,7 @@ public final class NettyHostTransport implements HostTransport {
         log.info("{} listening on {} ({}{})", self, server.localAddress(), io.name(), clientSsl.isPresent() ? ", TLS" : "");
     }
 
-    private Channel bind(IoSetup io, Optional<SslContext> serverSsl) throws InterruptedException {
+    private Channel bind(IoSetup io, Optional<SslContext> serverSsl) throws java.io.InterruptedIOException {
         RateLimitedLog refusals = new RateLimitedLog(LoggerFactory.getLogger(InboundHandler.class), REFUSAL_LOG_INTERVAL);
         InboundContext context = new InboundContext(config.clusterId(), config.self(), peers::containsKey, router(),
                 counters, config.handshakeTimeout(), refusals, this::shuttingDown);
@@ -178,7 +180,12 @@ public final class NettyHostTransport implements HostTransport {
                         ch.pipeline().addLast(decoder, new InboundHandler(context, decoder, ticket));
                     }
                 });
-        return bootstrap.bind(config.listen().host(), config.listen().port()).sync().channel();
+        try {
+            return bootstrap.bind(config.listen().host(), config.listen().port()).sync().channel();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while binding " + config.listen());
+        }
     }
 
     /**

@@ -5,6 +5,7 @@ import dev.floe.raft.GroupId;
 import dev.floe.raft.NodeId;
 import dev.floe.raft.Transport;
 import dev.floe.raft.message.Message;
+import java.io.IOException;
 import java.util.Objects;
 import java.util.function.Consumer;
 
@@ -48,10 +49,11 @@ public final class NettyTransport implements Transport {
      *
      * @throws IllegalArgumentException when {@code self} is not the configured node
      * @throws IllegalStateException    when already started or closed
-     * @throws Exception                when the TLS files cannot be read or the port cannot be bound
+     * @throws IOException             when the TLS files cannot be read or the port cannot be bound
+     *                                  ({@link java.io.InterruptedIOException} when interrupted while binding)
      */
     @Override
-    public void start(NodeId self, Consumer<Message> inbound) throws Exception {
+    public void start(NodeId self, Consumer<Message> inbound) throws IOException {
         Objects.requireNonNull(inbound, "inbound");
         host.start(self, peer -> { });
         group.start(self, inbound);

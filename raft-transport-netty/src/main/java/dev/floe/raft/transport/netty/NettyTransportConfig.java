@@ -25,7 +25,7 @@ import java.util.Optional;
  * @param ioThreads          event-loop threads shared by all connections (default min(4, cores))
  * @param preferNative       use native epoll when {@code Epoll.isAvailable()} (default true)
  * @param tls                TLS settings, or empty for plain TCP (loopback tests only: docs/security.md)
- * @param inbound            what untrusted connections and incomplete frames may cost (default {@link InboundLimits#DEFAULT});
+ * @param inbound            what untrusted connections and incomplete frames may cost (default {@link InboundLimits#defaults()});
  *                           its buffer budget must hold at least one frame of {@code maxFrameBytes}
  * @param dialVersion        the wire protocol version this node dials with (default 2, the current one; 1 while
  *                           upgrading a cluster from a release that speaks only 1: docs/transport.md). On a version 1
@@ -65,7 +65,7 @@ public record NettyTransportConfig(String clusterId, NodeId self, Endpoint liste
      * @param ioThreads          event-loop threads shared by all connections (default min(4, cores))
      * @param preferNative       use native epoll when {@code Epoll.isAvailable()} (default true)
      * @param tls                TLS settings, or empty for plain TCP (loopback tests only: docs/security.md)
-     * @param inbound            what untrusted connections and incomplete frames may cost (default {@link InboundLimits#DEFAULT}); its buffer budget must hold at least one frame of {@code maxFrameBytes}
+     * @param inbound            what untrusted connections and incomplete frames may cost (default {@link InboundLimits#defaults()}); its buffer budget must hold at least one frame of {@code maxFrameBytes}
      * @param dialVersion        the wire protocol version this node dials with: 1 or 2 (default 2)
      * @param heartbeatCoalescing how long a heartbeat may wait for others to the same peer, zero or positive (default zero)
      * @throws IllegalArgumentException naming the invalid setting
@@ -124,11 +124,11 @@ public record NettyTransportConfig(String clusterId, NodeId self, Endpoint liste
         private long maxQueuedBytes = DEFAULT_MAX_QUEUED_BYTES;
         private Duration connectTimeout = Duration.ofSeconds(3);
         private Duration handshakeTimeout = Duration.ofSeconds(5);
-        private Backoff backoff = Backoff.DEFAULT;
+        private Backoff backoff = Backoff.defaults();
         private int ioThreads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
         private boolean preferNative = true;
         private Optional<TlsConfig> tls = Optional.empty();
-        private InboundLimits inbound = InboundLimits.DEFAULT;
+        private InboundLimits inbound = InboundLimits.defaults();
         private int dialVersion = 2;
         private Duration heartbeatCoalescing = Duration.ZERO;
 

@@ -256,7 +256,7 @@ public final class RaftClient implements AutoCloseable {
         }
 
         /**
-         * Retries per request after its first attempt (default 10, about 5 s of backoff without a leader).
+         * Retries per request after its first attempt (default 10: 3 to 5.6 s of jittered backoff without a leader).
          *
          * @param retries the limit
          * @return this builder

@@ -171,7 +171,7 @@ public final class RaftClientEndpoint implements AutoCloseable {
         private Duration handshakeTimeout = Duration.ofSeconds(5);
         private int ioThreads = 1;
         private boolean preferNative = true;
-        private InboundLimits inbound = InboundLimits.DEFAULT;
+        private InboundLimits inbound = InboundLimits.defaults();
 
         private Builder(String clusterId, RaftServer server, Endpoint listen) {
             this.clusterId = Objects.requireNonNull(clusterId, "clusterId");
@@ -228,7 +228,7 @@ public final class RaftClientEndpoint implements AutoCloseable {
         }
 
         /**
-         * What untrusted connections and incomplete frames may cost (default {@link InboundLimits#DEFAULT}).
+         * What untrusted connections and incomplete frames may cost (default {@link InboundLimits#defaults()}).
          *
          * @param limits the limits
          * @return this builder

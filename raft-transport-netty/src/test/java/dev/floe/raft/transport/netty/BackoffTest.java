@@ -8,7 +8,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class BackoffTest {
-    private final Backoff backoff = new Backoff(Duration.ofMillis(10), Duration.ofMillis(1000), 0.5);
+    private final Backoff backoff = Backoff.builder().delays(Duration.ofMillis(10), Duration.ofMillis(1000)).build();
 
     @Test
     void delaysDoubleUpToTheCapWithinTheJitterBand() {
@@ -31,7 +31,7 @@ class BackoffTest {
 
     @Test
     void zeroJitterIsDeterministic() {
-        Backoff exact = new Backoff(Duration.ofMillis(5), Duration.ofMillis(100), 0);
+        Backoff exact = Backoff.builder().delays(Duration.ofMillis(5), Duration.ofMillis(100)).jitter(0).build();
         assertThat(exact.delayNanos(3, new SplittableRandom(3))).isEqualTo(Duration.ofMillis(20).toNanos());
     }
 
@@ -40,5 +40,18 @@ class BackoffTest {
         assertThatThrownBy(() -> new Backoff(Duration.ZERO, Duration.ofSeconds(1), 0.1)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new Backoff(Duration.ofSeconds(2), Duration.ofSeconds(1), 0.1)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(1), 1.5)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void buildersStartFromTheDocumentedDefaultsAndRoundTrip() {
+        assertThat(Backoff.defaults()).isEqualTo(new Backoff(Duration.ofMillis(50), Duration.ofSeconds(2), 0.5));
+        assertThat(backoff.toBuilder().build()).isEqualTo(backoff);
+        assertThatThrownBy(() -> Backoff.builder().jitter(2).build()).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("jitter");
+        assertThat(InboundLimits.defaults()).isEqualTo(new InboundLimits(4 * 1024, 16, 128, 64L << 20));
+        InboundLimits tight = InboundLimits.builder().untrusted(2, 3).bufferBytes(1 << 20).build();
+        assertThat(tight.toBuilder().build()).isEqualTo(tight);
+        assertThatThrownBy(() -> InboundLimits.builder().untrusted(4, 3).build()).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("untrustedTotal");
     }
 }

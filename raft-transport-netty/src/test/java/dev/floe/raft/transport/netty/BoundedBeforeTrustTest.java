@@ -47,7 +47,7 @@ class BoundedBeforeTrustTest {
 
     @Test
     void untrustedConnectionsAreLimitedPerSourceAndInAll() throws Exception {
-        InboundLimits limits = new InboundLimits(4096, 2, 3, 64L << 20);
+        InboundLimits limits = InboundLimits.builder().untrusted(2, 3).build();
         try (TestNode node = TestNode.start("subject", c -> c.inbound(limits));
              TestNode peer = TestNode.start("peer", c -> c);
              LogCapture logs = new LogCapture()) {
@@ -91,7 +91,7 @@ class BoundedBeforeTrustTest {
     @Test
     void incompleteFramesShareOneBufferBudget() throws Exception {
         int maxFrame = 64 * 1024;
-        InboundLimits limits = new InboundLimits(4096, 16, 128, 100 * 1024);
+        InboundLimits limits = InboundLimits.builder().bufferBytes(100 * 1024).build();
         try (TestNode node = TestNode.start("subject", c -> c.maxFrameBytes(maxFrame).maxQueuedBytes(maxFrame).inbound(limits));
              TestNode p1 = TestNode.start("p1", c -> c);
              TestNode p2 = TestNode.start("p2", c -> c);
@@ -126,6 +126,6 @@ class BoundedBeforeTrustTest {
                 .maxFrameBytes(128 << 20).maxQueuedBytes(128L << 20);
         org.assertj.core.api.Assertions.assertThatThrownBy(builder::build)
                 .hasMessageContaining("inbound buffer budget 67108864 must hold at least one frame of 134217728");
-        assertThat(builder.inbound(new InboundLimits(4096, 16, 128, 128L << 20)).build().inbound().bufferBytes()).isEqualTo(128L << 20);
+        assertThat(builder.inbound(InboundLimits.builder().bufferBytes(128L << 20).build()).build().inbound().bufferBytes()).isEqualTo(128L << 20);
     }
 }

@@ -19,13 +19,13 @@ import org.junit.jupiter.api.Test;
 
 /** The member side of the client protocol, driven by hand-made frames over a plain socket. */
 class ClientEndpointTest {
-    private static ClientTestCluster cluster;
+    private static SocketCluster<IndexedMachine> cluster;
     private static NodeId leader;
 
     @BeforeAll
     static void startCluster() {
-        cluster = new ClientTestCluster();
-        leader = cluster.awaitLeader();
+        cluster = IndexedMachine.cluster();
+        leader = cluster.awaitLeader().id();
     }
 
     @AfterAll
@@ -38,14 +38,14 @@ class ClientEndpointTest {
     }
 
     private static RawClient connect(NodeId member, String clientId, String localHost) throws Exception {
-        RawClient raw = new RawClient(cluster.clientEndpoints.get(member), localHost);
-        assertThat(raw.sendFrame(ClientFrames.handshake(ClientTestCluster.CLUSTER, clientId))).isTrue();
+        RawClient raw = new RawClient(cluster.clientEndpoint(member), localHost);
+        assertThat(raw.sendFrame(ClientFrames.handshake(SocketCluster.CLUSTER, clientId))).isTrue();
         return raw;
     }
 
     @Test
     void aFollowerRedirectsASubmitToTheLeadersClientEndpoint() throws Exception {
-        NodeId follower = cluster.aFollower(leader);
+        NodeId follower = cluster.anyFollower(cluster.server(leader)).id();
         try (RawClient raw = connect(follower, "redirected")) {
             raw.sendFrame(ClientFrames.submit(7, "redirected", 1, 0, Bytes.utf8("x")));
             ClientResponse response = raw.readFrame(Duration.ofSeconds(5)).getClientResponse();
@@ -54,7 +54,7 @@ class ClientEndpointTest {
             assertThat(response.hasNotLeader()).isTrue();
             assertThat(response.getNotLeader().getMemberId()).isEqualTo(follower.value());
             assertThat(response.getNotLeader().getLeaderId()).isEqualTo(leader.value());
-            Endpoint leaderEndpoint = cluster.clientEndpoints.get(leader);
+            Endpoint leaderEndpoint = cluster.clientEndpoint(leader);
             assertThat(response.getNotLeader().getLeaderHost()).isEqualTo(leaderEndpoint.host());
             assertThat(response.getNotLeader().getLeaderPort()).isEqualTo(leaderEndpoint.port());
         }
@@ -81,7 +81,7 @@ class ClientEndpointTest {
             }
             assertThat(ids).isSorted().doesNotHaveDuplicates().hasSize(count).startsWith(1L).endsWith((long) count);
             assertThat(indexes).isSorted().doesNotHaveDuplicates();
-            ClientTestCluster.Machine machine = cluster.machine(leader);
+            IndexedMachine machine = cluster.machine(leader);
             for (int i = 0; i < count; i++) {
                 assertThat(machine.applied.get(indexes.get(i)).toUtf8()).isEqualTo("cmd-" + (i + 1));
             }
@@ -90,7 +90,7 @@ class ClientEndpointTest {
 
     @Test
     void queriesAreAnsweredAndAFailingQueryIsAnError() throws Exception {
-        try (RawClient raw = connect(cluster.aFollower(leader), "reader")) {
+        try (RawClient raw = connect(cluster.anyFollower(cluster.server(leader)).id(), "reader")) {
             raw.sendFrame(ClientFrames.query(1, Bytes.utf8("count")));
             raw.sendFrame(ClientFrames.query(2, Bytes.utf8("fail")));
             ClientResponse first = raw.readFrame(Duration.ofSeconds(5)).getClientResponse();
@@ -109,7 +109,7 @@ class ClientEndpointTest {
         // Three sources: refusals log one line per source per interval (RateLimitedLogTest).
         try (LogCapture logs = new LogCapture();
              RawClient good = connect(leader, "good");
-             RawClient garbage = new RawClient(cluster.clientEndpoints.get(leader), "127.0.0.2");
+             RawClient garbage = new RawClient(cluster.clientEndpoint(leader), "127.0.0.2");
              RawClient peerFrame = connect(leader, "confused", "127.0.0.3");
              RawClient wrongSession = connect(leader, "session-a", "127.0.0.4")) {
             garbage.send(RawClient.framed(new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff}));
@@ -137,7 +137,7 @@ class ClientEndpointTest {
     @Test
     void aLargeFrameBeforeTheClientHandshakeIsRefusedWithoutBufferingIt() throws Exception {
         try (LogCapture logs = new LogCapture();
-             RawClient probe = new RawClient(cluster.clientEndpoints.get(leader), "127.0.0.5")) {
+             RawClient probe = new RawClient(cluster.clientEndpoint(leader), "127.0.0.5")) {
             probe.send(java.nio.ByteBuffer.allocate(4).putInt(16 << 20).array());
             assertThat(probe.awaitClosed(Duration.ofSeconds(5))).isTrue();
             Await.until("the refusal line", Duration.ofSeconds(5),
@@ -147,14 +147,14 @@ class ClientEndpointTest {
 
     @Test
     void aWrongClusterIdIsToldToTheClientThenTheConnectionCloses() throws Exception {
-        try (RawClient raw = new RawClient(cluster.clientEndpoints.get(leader))) {
+        try (RawClient raw = new RawClient(cluster.clientEndpoint(leader))) {
             raw.sendFrame(ClientFrames.handshake("another-cluster", "lost"));
             ClientResponse response = raw.readFrame(Duration.ofSeconds(5)).getClientResponse();
             assertThat(response.getRequestId()).isZero();
             assertThat(response.getError().getMessage()).contains("wrong cluster id 'another-cluster'");
             assertThat(raw.awaitClosed(Duration.ofSeconds(5))).isTrue();
         }
-        try (RaftClient client = RaftClient.builder("another-cluster").members(cluster.allEndpoints()).build()) {
+        try (RaftClient client = RaftClient.builder("another-cluster").members(cluster.clientEndpoints()).build()) {
             assertThat(client.submit(Bytes.utf8("x")))
                     .failsWithin(5, TimeUnit.SECONDS)
                     .withThrowableOfType(java.util.concurrent.ExecutionException.class)

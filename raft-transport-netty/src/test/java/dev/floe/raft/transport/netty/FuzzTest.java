@@ -4,9 +4,10 @@ import dev.floe.raft.testkit.FreePorts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.floe.raft.Bytes;
 import dev.floe.raft.Endpoint;
 import dev.floe.raft.NodeId;
+import dev.floe.raft.testkit.RecordingStateMachine;
+import dev.floe.raft.testkit.ServerCluster;
 import dev.floe.raft.transport.netty.internal.Handshakes;
 import dev.floe.raft.transport.netty.internal.MessageCodec;
 import dev.floe.raft.transport.proto.Frame;
@@ -23,8 +24,8 @@ import org.junit.jupiter.api.Test;
  * cluster must keep replicating and the member's connections to the others must stay up.
  *
  * <p>Mutated frames that still decode come from "fuzzer", a node the transport knows but the Raft
- * configuration does not, so the host drops them before the core as a server would; the transport
- * itself sees and counts them.
+ * configuration does not, so they are dropped before the server ({@link PeersOnlyTransport}); the
+ * transport itself sees and counts them.
  */
 class FuzzTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
@@ -33,41 +34,42 @@ class FuzzTest {
 
     @Test
     void aNodeUnderRandomAndMutatedFramesKeepsReplicating() throws Exception {
-        try (RaftCluster cluster = new RaftCluster(3)) {
-            cluster.awaitLeader(WAIT);
-            List<Bytes> before = RaftClusterTest.commands("before", 50);
-            cluster.replicate(before, WAIT);
+        try (SocketCluster<RecordingStateMachine> cluster = new SocketCluster<>(3, SocketCluster.FAST, RecordingStateMachine::new)
+                .wrapTransports(PeersOnlyTransport::new).startAll()) {
+            List<String> before = RaftClusterTest.commands("before", 50);
+            RaftClusterTest.replicate(cluster, before);
 
-            RaftHost target = cluster.host("n1");
-            target.transport.addPeer(FUZZER, new Endpoint("127.0.0.1", FreePorts.next()));
+            NodeId targetId = ServerCluster.id(1);
+            NettyTransport target = cluster.transport(targetId);
+            target.addPeer(FUZZER, new Endpoint("127.0.0.1", FreePorts.next()));
             Random random = new Random(20240601);
             RandomMessages messages = new RandomMessages(5);
             for (int i = 0; i < CASES; i++) {
-                try (RawClient client = new RawClient(target.endpoint())) {
-                    client.send(fuzzCase(random, messages, target.id));
+                try (RawClient client = new RawClient(target.localEndpoint())) {
+                    client.send(fuzzCase(random, messages, targetId));
                 }
             }
 
-            List<Bytes> after = RaftClusterTest.commands("after", 50);
-            cluster.replicate(after, WAIT);
-            List<Bytes> all = new ArrayList<>(before);
+            List<String> after = RaftClusterTest.commands("after", 50);
+            RaftClusterTest.replicate(cluster, after);
+            List<String> all = new ArrayList<>(before);
             all.addAll(after);
-            cluster.awaitApplied(all, WAIT);
+            RaftClusterTest.awaitApplied(cluster, all);
 
             // Many cases still decode or end cleanly at a frame boundary; a good share must have been refused.
             Await.until("the node to refuse a share of the fuzz connections", WAIT, () -> {
-                TransportStats s = target.transport.stats();
+                TransportStats s = target.stats();
                 return s.decodeErrors() + s.connectionsRejected() >= CASES / 5;
             });
-            assertThat(target.transport.stats().messagesReceived()).as("mutated frames that still decode").isPositive();
-            for (RaftHost host : cluster.hosts) assertThat(host.transport.stats().reconnects()).as("%s reconnects", host.id).isZero();
+            assertThat(target.stats().messagesReceived()).as("mutated frames that still decode").isPositive();
+            for (NodeId id : cluster.ids()) assertThat(cluster.transport(id).stats().reconnects()).as("%s reconnects", id).isZero();
         }
     }
 
     /** The bytes one fuzz connection sends. */
     private static byte[] fuzzCase(Random random, RandomMessages messages, NodeId target) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        byte[] handshake = Handshakes.frame(TestNode.CLUSTER, FUZZER, target).toByteArray();
+        byte[] handshake = Handshakes.frame(SocketCluster.CLUSTER, FUZZER, target).toByteArray();
         byte[] message = MessageCodec.encode(messages.any(FUZZER, target)).toByteArray();
         switch (random.nextInt(6)) {
             case 0 -> out.writeBytes(randomBytes(random, 1 + random.nextInt(300)));

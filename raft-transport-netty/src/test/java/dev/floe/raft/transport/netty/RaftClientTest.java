@@ -24,11 +24,11 @@ class RaftClientTest {
 
     @Test
     void aClientThatKnowsOnlyAFollowerIsRedirectedToTheLeader() throws Exception {
-        try (ClientTestCluster cluster = new ClientTestCluster()) {
-            NodeId leader = cluster.awaitLeader();
-            Endpoint follower = cluster.clientEndpoints.get(cluster.aFollower(leader));
-            try (RaftClient client = RaftClient.builder(ClientTestCluster.CLUSTER).members(List.of(follower)).build()) {
-                long index = ClientTestCluster.index(client.submit(Bytes.utf8("via follower")).get(10, TimeUnit.SECONDS));
+        try (SocketCluster<IndexedMachine> cluster = IndexedMachine.cluster()) {
+            NodeId leader = cluster.awaitLeader().id();
+            Endpoint follower = cluster.clientEndpoint(cluster.anyFollower(cluster.server(leader)).id());
+            try (RaftClient client = RaftClient.builder(SocketCluster.CLUSTER).members(List.of(follower)).build()) {
+                long index = IndexedMachine.index(client.submit(Bytes.utf8("via follower")).get(10, TimeUnit.SECONDS));
                 assertThat(cluster.machine(leader).applied.get(index).toUtf8()).isEqualTo("via follower");
                 assertThat(client.read(Bytes.utf8("count")).get(10, TimeUnit.SECONDS).toUtf8()).isNotEmpty();
             }
@@ -42,12 +42,12 @@ class RaftClientTest {
      */
     @Test
     void keepsWritingAcrossALeaderCloseAndEveryAcknowledgedWriteIsAppliedAsAcknowledged() throws Exception {
-        try (ClientTestCluster cluster = new ClientTestCluster();
-             RaftClient client = RaftClient.builder(ClientTestCluster.CLUSTER)
-                     .members(cluster.allEndpoints())
+        try (SocketCluster<IndexedMachine> cluster = IndexedMachine.cluster();
+             RaftClient client = RaftClient.builder(SocketCluster.CLUSTER)
+                     .members(cluster.clientEndpoints())
                      .requestTimeout(Duration.ofSeconds(3))
                      .build()) {
-            NodeId first = cluster.awaitLeader();
+            NodeId first = cluster.awaitLeader().id();
             Map<String, Long> acknowledged = new ConcurrentHashMap<>();
             AtomicInteger failures = new AtomicInteger();
             Semaphore permits = new Semaphore(32);
@@ -56,7 +56,7 @@ class RaftClientTest {
                 String command = "w-" + counter.incrementAndGet();
                 client.submit(Bytes.utf8(command)).whenComplete((result, error) -> {
                     if (error == null) {
-                        acknowledged.put(command, ClientTestCluster.index(result));
+                        acknowledged.put(command, IndexedMachine.index(result));
                     } else {
                         failures.incrementAndGet();
                     }
@@ -74,13 +74,13 @@ class RaftClientTest {
             });
             Await.until("300 writes acknowledged by the first leader", Duration.ofSeconds(10), () -> acknowledged.size() >= 300);
             cluster.stop(first);
-            NodeId second = cluster.awaitLeader();
+            NodeId second = cluster.awaitLeader().id();
             loop.get(30, TimeUnit.SECONDS);
 
             assertThat(second).isNotEqualTo(first);
             assertThat(failures.get()).as("requests that failed despite retries").isZero();
-            for (NodeId survivor : cluster.running()) {
-                ClientTestCluster.Machine machine = cluster.machine(survivor);
+            for (NodeId survivor : cluster.runningIds()) {
+                IndexedMachine machine = cluster.machine(survivor);
                 long highest = acknowledged.values().stream().mapToLong(Long::longValue).max().orElseThrow();
                 Await.until(survivor + " applies up to " + highest, Duration.ofSeconds(10),
                         () -> !machine.applied.isEmpty() && machine.applied.lastKey() >= highest);
@@ -125,9 +125,9 @@ class RaftClientTest {
 
     @Test
     void aCommandInFlightWhenTheClientClosesEndsAsOutcomeUnknownAndNoThreadIsLeft() throws Exception {
-        try (ClientTestCluster cluster = new ClientTestCluster()) {
+        try (SocketCluster<IndexedMachine> cluster = IndexedMachine.cluster()) {
             cluster.awaitLeader();
-            RaftClient client = RaftClient.builder(ClientTestCluster.CLUSTER).members(cluster.allEndpoints()).build();
+            RaftClient client = RaftClient.builder(SocketCluster.CLUSTER).members(cluster.clientEndpoints()).build();
             client.submit(Bytes.utf8("warm")).get(10, TimeUnit.SECONDS);
             List<CompletableFuture<Bytes>> inFlight = new java.util.ArrayList<>();
             for (int i = 0; i < 200; i++) inFlight.add(client.submit(Bytes.utf8("late-" + i)));

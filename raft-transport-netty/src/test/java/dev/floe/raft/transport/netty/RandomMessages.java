@@ -51,7 +51,7 @@ final class RandomMessages {
         if (type == AppendRequest.class) {
             long prev = count();
             if (prev > Long.MAX_VALUE - 16) prev = random.nextInt(1000);
-            return new AppendRequest(from, to, term, prev, count(), entries(prev, random.nextInt(8)), count());
+            return new AppendRequest(from, to, term, prev, count(), entries(prev, random.nextInt(8)), count(), random.nextInt(4) == 0);
         }
         if (type == AppendResponse.class) {
             return new AppendResponse(from, to, term, random.nextBoolean(), count(), count(), count(), count(), count());

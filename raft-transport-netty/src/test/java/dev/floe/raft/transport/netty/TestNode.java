@@ -11,7 +11,7 @@ import java.util.function.UnaryOperator;
 /** A started {@link NettyTransport} on an ephemeral loopback port that collects what it receives. */
 final class TestNode implements AutoCloseable {
     static final String CLUSTER = "test-cluster";
-    static final Backoff FAST_BACKOFF = new Backoff(Duration.ofMillis(10), Duration.ofMillis(100), 0.5);
+    static final Backoff FAST_BACKOFF = Backoff.builder().delays(Duration.ofMillis(10), Duration.ofMillis(100)).jitter(0.5).build();
 
     final NodeId id;
     final NettyTransport transport;

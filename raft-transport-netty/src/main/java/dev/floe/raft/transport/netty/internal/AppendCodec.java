@@ -28,6 +28,7 @@ public final class AppendCodec {
     private static final int PREV_TERM = (3 << 3) | WireFormat.WIRETYPE_VARINT;
     private static final int ENTRIES = (4 << 3) | WireFormat.WIRETYPE_LENGTH_DELIMITED;
     private static final int COMMIT = (5 << 3) | WireFormat.WIRETYPE_VARINT;
+    private static final int QUIESCE = (6 << 3) | WireFormat.WIRETYPE_VARINT;
     private static final int ENTRY_TERM = (1 << 3) | WireFormat.WIRETYPE_VARINT;
     private static final int ENTRY_INDEX = (2 << 3) | WireFormat.WIRETYPE_VARINT;
     private static final int ENTRY_TYPE = (3 << 3) | WireFormat.WIRETYPE_VARINT;
@@ -61,7 +62,8 @@ public final class AppendCodec {
     public static Sizes sizes(AppendRequest m, byte[] group) {
         List<Entry> list = m.entries();
         int[] entries = new int[list.size()];
-        int body = fieldSize(m.term()) + fieldSize(m.prevLogIndex()) + fieldSize(m.prevLogTerm()) + fieldSize(m.leaderCommit());
+        int body = fieldSize(m.term()) + fieldSize(m.prevLogIndex()) + fieldSize(m.prevLogTerm()) + fieldSize(m.leaderCommit())
+                + fieldSize(m.quiesce() ? 1 : 0);
         for (int i = 0; i < entries.length; i++) {
             Entry e = list.get(i);
             int data = e.data().size();
@@ -109,6 +111,7 @@ public final class AppendCodec {
             }
         }
         p = writeField(out, p, COMMIT, m.leaderCommit());
+        p = writeField(out, p, QUIESCE, m.quiesce() ? 1 : 0);
         byte[] group = sizes.group();
         if (group.length > 0) {
             out[p++] = (byte) FRAME_GROUP;
@@ -175,6 +178,7 @@ public final class AppendCodec {
         long prevIndex = 0;
         long prevTerm = 0;
         long commit = 0;
+        boolean quiesce = false;
         List<Entry> entries = new ArrayList<>(64);
         while (!in.atEnd()) {
             if (in.consume(ENTRIES)) {
@@ -187,6 +191,7 @@ public final class AppendCodec {
                 case PREV_INDEX -> prevIndex = in.varint();
                 case PREV_TERM -> prevTerm = in.varint();
                 case COMMIT -> commit = in.varint();
+                case QUIESCE -> quiesce = in.varint() != 0;
                 case ENTRIES -> entries.add(readEntry(in));
                 default -> in.skipField(tag);
             }
@@ -198,7 +203,7 @@ public final class AppendCodec {
             expected++;
         }
         return new AppendRequest(from, to, nonNegative(term, "term"), prevIndex, nonNegative(prevTerm, "prev_log_term"),
-                entries, nonNegative(commit, "leader_commit"));
+                entries, nonNegative(commit, "leader_commit"), quiesce);
     }
 
     private static Entry readEntry(WireReader in) throws WireException {

@@ -39,7 +39,8 @@ public final class MessageCodec {
                     .setTerm(m.term())
                     .setPrevLogIndex(m.prevLogIndex())
                     .setPrevLogTerm(m.prevLogTerm())
-                    .setLeaderCommit(m.leaderCommit());
+                    .setLeaderCommit(m.leaderCommit())
+                    .setQuiesce(m.quiesce());
             for (var e : m.entries()) b.addEntries(ValueCodec.encodeEntry(e));
             frame.setAppendRequest(b);
         } else if (message instanceof AppendResponse m) {
@@ -124,7 +125,7 @@ public final class MessageCodec {
                     yield new AppendRequest(from, to, nonNegative(m.getTerm(), "term"), prev,
                             nonNegative(m.getPrevLogTerm(), "prev_log_term"),
                             ValueCodec.decodeEntries(m.getEntriesList(), prev),
-                            nonNegative(m.getLeaderCommit(), "leader_commit"));
+                            nonNegative(m.getLeaderCommit(), "leader_commit"), m.getQuiesce());
                 }
                 case APPEND_RESPONSE -> {
                     var m = frame.getAppendResponse();

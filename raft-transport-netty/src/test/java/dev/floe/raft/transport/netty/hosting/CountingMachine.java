@@ -38,7 +38,7 @@ final class CountingMachine implements StateMachine {
     }
 
     @Override
-    public Bytes query(Bytes query) {
+    public Bytes read(Bytes query) {
         return Bytes.utf8(Integer.toString(commands.size()));
     }
 

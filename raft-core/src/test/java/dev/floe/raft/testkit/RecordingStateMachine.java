@@ -1,4 +1,4 @@
-package dev.floe.raft.server;
+package dev.floe.raft.testkit;
 
 import dev.floe.raft.Bytes;
 import dev.floe.raft.StateMachine;
@@ -10,21 +10,22 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * A state machine for tests: records every command in apply order. {@code apply} returns the index
- * it applied at; {@code query} returns how many commands were applied, or with the query
+ * it applied at; {@code read} returns how many commands were applied, or with the query
  * {@code "last"} the last command.
  */
-final class RecordingStateMachine implements StateMachine {
+public final class RecordingStateMachine implements StateMachine {
     private final List<String> commands = new ArrayList<>();
     private long lastIndex;
     /** While present, {@code apply} waits for it: a state machine that stalls. */
     private volatile CountDownLatch gate;
 
     /** Makes {@code apply} stall until {@link #unblock()}. */
-    void block() {
+    public void block() {
         gate = new CountDownLatch(1);
     }
 
-    void unblock() {
+    /** Lets a blocked {@code apply} go on. */
+    public void unblock() {
         CountDownLatch g = gate;
         gate = null;
         if (g != null) g.countDown();
@@ -54,13 +55,13 @@ final class RecordingStateMachine implements StateMachine {
     }
 
     @Override
-    public synchronized Bytes query(Bytes query) {
+    public synchronized Bytes read(Bytes query) {
         if (query.toUtf8().equals("last")) return Bytes.utf8(commands.isEmpty() ? "" : commands.get(commands.size() - 1));
         return Bytes.utf8(Integer.toString(commands.size()));
     }
 
     /** A copy of the commands applied so far, in order. */
-    synchronized List<String> commands() {
+    public synchronized List<String> commands() {
         return List.copyOf(commands);
     }
 
