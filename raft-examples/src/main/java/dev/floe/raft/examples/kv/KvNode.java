@@ -4,6 +4,7 @@ import dev.floe.raft.GroupId;
 import dev.floe.raft.NodeId;
 import dev.floe.raft.server.RaftEvent;
 import dev.floe.raft.server.RaftHost;
+import dev.floe.raft.server.RaftHostOptions;
 import dev.floe.raft.server.RaftServer;
 import dev.floe.raft.server.RaftServerOptions;
 import dev.floe.raft.server.ServerHealth;
@@ -181,11 +182,15 @@ public final class KvNode implements AutoCloseable {
                 "--id " + id + " is not in --cluster " + cluster));
         Files.createDirectories(dataDir);
         security.warnIfExposed(id.value(), self.raft(), self.http());
-        NettyTransportConfig.Builder net = NettyTransportConfig.builder(security.clusterId(), id, self.raft());
+        // Heartbeats of many groups to one peer may wait 2 ms for each other and share a frame.
+        NettyTransportConfig.Builder net = NettyTransportConfig.builder(security.clusterId(), id, self.raft())
+                .heartbeatCoalescing(Duration.ofMillis(2));
         security.peerTls().ifPresent(net::tls);
         for (Member m : cluster.members()) if (!m.id().equals(id)) net.peer(m.id(), m.raft());
         FileGroupStorage storage = FileGroupStorage.open(dataDir, StorageOptions.defaults());
-        RaftHost host = RaftHost.builder(id, new NettyHostTransport(net.build()), storage).build();
+        // Leaders are spread over the nodes every 30 s (leadership transfers), so the write load is too.
+        RaftHost host = RaftHost.builder(id, new NettyHostTransport(net.build()), storage)
+                .options(RaftHostOptions.builder().balanceInterval(Duration.ofSeconds(30)).build()).build();
         // The host closes its groups (each closes its own files), then the groups' shared log writer stops.
         AutoCloseable raft = () -> {
             try {
