@@ -47,7 +47,7 @@ import org.slf4j.LoggerFactory;
  *       new leader: p50, p99, max.</li>
  * </ol>
  * Not a test: figures depend on the machine and its load, which it prints.
- * {@code java -cp raft-examples/target/raft-kv.jar dev.floe.raft.examples.bench.MultiRaftBench [groups] [settleSeconds] [measureSeconds] [fsync|none]}
+ * {@code java -cp raft-examples/target/raft-kv.jar dev.floe.raft.examples.bench.MultiRaftBench [groups] [settleSeconds] [measureSeconds] [fsync|none] [quiesce|ticking]}
  */
 public final class MultiRaftBench {
     private static final int HOSTS = 3;
@@ -60,10 +60,13 @@ public final class MultiRaftBench {
         int settleSeconds = args.length > 1 ? Integer.parseInt(args[1]) : 20;
         int measureSeconds = args.length > 2 ? Integer.parseInt(args[2]) : 10;
         SyncPolicy sync = args.length > 3 && args[3].equals("none") ? SyncPolicy.NONE : SyncPolicy.FSYNC;
+        // "quiesce": idle groups go quiet (the hosts' liveness checks stand in for their election timers).
+        RaftServerOptions groupOptions = args.length > 4 && args[4].equals("quiesce")
+                ? RaftServerOptions.builder().quiesce(true, 10).build() : RaftServerOptions.defaults();
         ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(Level.WARN);
         Path root = Files.createTempDirectory("floe-multiraft");
-        System.out.printf(Locale.ROOT, "multi-raft bench: %d groups x %d members, %d hosts in one JVM, %d cores, sync %s, %s%n",
-                groups, HOSTS, HOSTS, Runtime.getRuntime().availableProcessors(), sync, root);
+        System.out.printf(Locale.ROOT, "multi-raft bench: %d groups x %d members, %d hosts in one JVM, %d cores, sync %s, quiescence %s, %s%n",
+                groups, HOSTS, HOSTS, Runtime.getRuntime().availableProcessors(), sync, groupOptions.quiesce() ? "on" : "off", root);
         System.out.println("load average at start: " + loadAverage());
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         long heapBefore = usedHeapAfterGc(memory);
@@ -93,7 +96,7 @@ public final class MultiRaftBench {
 
         long started = System.nanoTime();
         for (GroupId g : ids) {
-            for (RaftHost host : hosts.values()) host.startGroup(g, members, new KvMachine(), RaftServerOptions.defaults());
+            for (RaftHost host : hosts.values()) host.startGroup(g, members, new KvMachine(), groupOptions);
         }
         double startSeconds = seconds(System.nanoTime() - started);
         waitUntil(() -> ids.stream().allMatch(g -> agreedLeader(hosts, g).isPresent()), 600);

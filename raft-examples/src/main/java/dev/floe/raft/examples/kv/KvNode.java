@@ -204,6 +204,9 @@ public final class KvNode implements AutoCloseable {
         CompletableFuture<ServerHealth> fatal = new CompletableFuture<>();
         List<dev.floe.raft.Member> members = cluster.members().stream()
                 .map(m -> dev.floe.raft.Member.voter(m.id(), m.raft(), m.http())).toList();
+        // An idle group goes quiet (no ticks, no heartbeats): the host's liveness check of the other
+        // nodes stands in for its election timer (docs/multi-raft.md).
+        RaftServerOptions groupOptions = options.toBuilder().quiesce(true, 10).build();
         List<KvShards.Shard> shards = new ArrayList<>();
         try {
             host.start();
@@ -212,7 +215,7 @@ public final class KvNode implements AutoCloseable {
                 KvStateMachine machine = new KvStateMachine();
                 boolean first = i == 0;
                 RaftServer server = host.startGroup(group, b -> {
-                    b.members(members).stateMachine(machine).snapshotOptions(snapshots).options(options)
+                    b.members(members).stateMachine(machine).snapshotOptions(snapshots).options(groupOptions)
                             .listener(metrics.group(group.value()))
                             // The host removes a group that failed; the node then stops, as a one-group node does.
                             .listener(event -> {
