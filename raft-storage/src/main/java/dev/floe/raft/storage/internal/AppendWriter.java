@@ -32,8 +32,20 @@ import org.slf4j.LoggerFactory;
 public final class AppendWriter {
     private static final Logger LOG = LoggerFactory.getLogger(AppendWriter.class);
 
-    /** Entries to write at {@code position} of {@code segment}; {@code future} completes once durable. */
-    public record Request(Segment segment, long position, List<Entry> entries, CompletableFuture<Void> future) {
+    /**
+     * Entries to write at {@code position} of {@code segment}; {@code future} completes once durable.
+     * {@code before}, if not null, runs on the writer thread once every earlier request is written
+     * and forced, and before these entries are written (the log's deferred segment roll).
+     */
+    public record Request(Segment segment, long position, List<Entry> entries, CompletableFuture<Void> future, Step before) {
+        public Request(Segment segment, long position, List<Entry> entries, CompletableFuture<Void> future) {
+            this(segment, position, entries, future, null);
+        }
+    }
+
+    /** File work the writer does in line with the writes. */
+    public interface Step {
+        void run() throws IOException;
     }
 
     /** Told, on the writer thread, the last index whose record is now in the file. */
@@ -249,8 +261,9 @@ public final class AppendWriter {
         for (int r = 0; r < batch.size(); r++) {
             Request request = batch.get(r);
             // Requests are contiguous within a round; anything else starts a new write.
-            if (segment != request.segment() || chunkPosition + buffer.position() != request.position()) {
+            if (request.before() != null || segment != request.segment() || chunkPosition + buffer.position() != request.position()) {
                 flush(batch, r);
+                if (request.before() != null) request.before().run();
                 segment = request.segment();
                 chunkPosition = request.position();
             }
