@@ -14,7 +14,6 @@ import dev.floe.raft.transport.netty.internal.FrameIo;
 import dev.floe.raft.transport.netty.internal.WireException;
 import dev.floe.raft.transport.proto.ClientNotLeader;
 import dev.floe.raft.transport.proto.ClientResponse;
-import dev.floe.raft.transport.proto.Frame;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
