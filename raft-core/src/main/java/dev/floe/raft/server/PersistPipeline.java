@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
@@ -31,6 +32,12 @@ import org.slf4j.LoggerFactory;
  * acknowledgements) and the {@code persisted} notifications go out in Ready order, and never before
  * every earlier write is durable. They run on the storage's completion thread: sending and queueing
  * never block.
+ *
+ * <p>A job that only extends the log (entries, no hard state, no snapshot reset, no overwritten
+ * suffix) and finds nothing queued before it is written by the consensus thread itself: {@link LogStorage#append} returns at once (its
+ * contract), so handing it to this activity would only add a thread wake-up to the critical path
+ * of every write, on the leader and again on each follower. A job behind a queued one still goes
+ * through the queue, so the appends stay in Ready order.
  */
 final class PersistPipeline implements Scheduler.Task {
     private static final Logger LOG = LoggerFactory.getLogger(PersistPipeline.class);
@@ -56,8 +63,13 @@ final class PersistPipeline implements Scheduler.Task {
     private final Consumer<Input> consensus;
     private final BiConsumer<String, Throwable> fatal;
     private final ConcurrentLinkedQueue<Job> jobs = new ConcurrentLinkedQueue<>();
-    /** Completes when every job taken so far is durable and released. Persist activity only. */
-    private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
+    /** Jobs queued for the activity and not yet written: while any is, new jobs queue behind them. */
+    private final AtomicInteger queued = new AtomicInteger();
+    /**
+     * Completes when every job written so far is durable and released. Written by whichever thread
+     * writes a job: the persist activity, or the consensus thread while {@link #queued} is zero.
+     */
+    private volatile CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
     private final Clock clock;
     private final long drainTimeoutNanos;
     /** Set once the activity runs: {@link #submit} wakes it. */
@@ -66,7 +78,7 @@ final class PersistPipeline implements Scheduler.Task {
     /** Clock time after which a stopping pipeline stops waiting for writes in flight; persist activity only. */
     private long drainDeadline;
     private boolean draining;
-    private boolean failed;
+    private volatile boolean failed;
     /** Hard states submitted (consensus thread only) and saved durably (written by the persist activity). */
     private long hardStatesSubmitted;
     private final AtomicLong hardStatesSaved = new AtomicLong();
@@ -89,11 +101,33 @@ final class PersistPipeline implements Scheduler.Task {
         return activity;
     }
 
-    /** Consensus thread: queues one Ready's writes. */
+    /** Consensus thread: writes one Ready's entries at once if nothing is queued before them, else queues the job. */
     void submit(Job job) {
         if (job.hardState().isPresent()) hardStatesSubmitted++;
+        if (job.hardState().isEmpty() && job.resetTo().isEmpty() && queued.get() == 0 && extendsLog(job.entries())) {
+            // The activity has written every job it took (its decrement follows its write of tail).
+            if (failed) return;
+            try {
+                write(job);
+            } catch (Exception | Error e) {
+                failed = true;
+                fatal.accept("the log could not take an append", e);
+            }
+            return;
+        }
+        queued.incrementAndGet();
         jobs.add(job);
         activity.wake();
+    }
+
+    /**
+     * Whether {@code entries} only extend the log (or are none). An append that overwrites a suffix (a follower
+     * replacing entries of a deposed leader, Raft paper §5.3) makes a storage cut its files first,
+     * durably: that waits for the disk, so it is left to the activity. Called while nothing is
+     * queued, so no append of the activity runs meanwhile.
+     */
+    private boolean extendsLog(List<Entry> entries) {
+        return entries.isEmpty() || entries.get(0).index() > log.lastIndex();
     }
 
     /**
@@ -117,7 +151,10 @@ final class PersistPipeline implements Scheduler.Task {
         if (failed) return Scheduler.DONE;
         boolean stop = stopping; // read first: jobs queued before stop() are still written
         try {
-            for (Job job; (job = jobs.poll()) != null; ) write(job);
+            for (Job job; (job = jobs.poll()) != null; ) {
+                write(job);
+                queued.decrementAndGet();
+            }
         } catch (Exception | Error e) {
             failed = true;
             fatal.accept("the log or hard state could not be made durable", e);

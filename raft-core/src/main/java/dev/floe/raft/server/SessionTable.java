@@ -78,6 +78,8 @@ final class SessionTable {
     private final TreeMap<String, Long> expired = new TreeMap<>();
     /** Log time: the largest leader stamp applied. */
     private long clockMillis;
+    /** The log time of the last scan for idle sessions; none yet after a restore. */
+    private long scannedAtMillis = Long.MIN_VALUE;
 
     SessionTable(long expiryMillis) {
         if (expiryMillis <= 0) throw new IllegalArgumentException("session expiry must be positive: " + expiryMillis);
@@ -125,7 +127,15 @@ final class SessionTable {
         return new Outcome.Applied(response);
     }
 
+    /*
+     * Scans once per value of log time: sessions only become idle, and tombstones old, when the
+     * clock moves, so a second scan at the same time finds nothing (every apply used to walk every
+     * session). It depends on the log alone, so every replica expires the same sessions at the
+     * same entry; a restore scans again at once, which changes nothing either.
+     */
     private void expireIdle() {
+        if (clockMillis == scannedAtMillis) return;
+        scannedAtMillis = clockMillis;
         for (Iterator<Map.Entry<String, Session>> it = sessions.entrySet().iterator(); it.hasNext(); ) {
             Map.Entry<String, Session> e = it.next();
             if (clockMillis - e.getValue().lastActiveMillis > expiryMillis) {
@@ -177,6 +187,7 @@ final class SessionTable {
         sessions.clear();
         expired.clear();
         clockMillis = 0;
+        scannedAtMillis = Long.MIN_VALUE;
         if (data.isEmpty()) return;
         DataInputStream in = new DataInputStream(new ByteArrayInputStream(data.toByteArray()));
         int format = in.readUnsignedByte();

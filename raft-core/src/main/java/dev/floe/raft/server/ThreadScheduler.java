@@ -5,8 +5,9 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * {@link Scheduler#threads()}: each activity is a daemon thread that runs its task, then parks
- * until woken or until the deadline the task returned. A wake is one volatile read when the thread
- * is already due to run, else an unpark: no allocation and no lock per hand-off.
+ * until woken or until the deadline the task returned. A wake is a volatile write when the thread
+ * is running (it runs the task again before parking) and an unpark only when it parks: no
+ * allocation and no lock per hand-off.
  */
 enum ThreadScheduler implements Scheduler {
     INSTANCE;
@@ -37,6 +38,14 @@ enum ThreadScheduler implements Scheduler {
          * the task runs makes the thread run it again instead of parking, so no input is missed.
          */
         private volatile boolean woken;
+        /**
+         * Set by the thread just before it parks, then {@link #woken} is read again; {@link #wake()}
+         * sets {@link #woken}, then reads this. Both are volatile, so at least one of the two sees
+         * the other's write: the thread does not park, or the waker unparks it. A wake while the
+         * task runs therefore costs no unpark, and leaves no stray permit that would make the next
+         * park return at once and the task run once more with nothing to do.
+         */
+        private volatile boolean parking;
 
         ThreadActivity(Task task) {
             this.task = task;
@@ -46,7 +55,7 @@ enum ThreadScheduler implements Scheduler {
         public void wake() {
             if (!woken) {
                 woken = true;
-                LockSupport.unpark(thread);
+                if (parking) LockSupport.unpark(thread);
             }
         }
 
@@ -69,12 +78,16 @@ enum ThreadScheduler implements Scheduler {
                 long next = task.run();
                 if (next == DONE) return;
                 if (woken) continue;
-                if (next == IDLE) {
-                    LockSupport.park(this);
-                } else {
-                    long wait = next - TIME.nanoTime();
-                    if (wait > 0) LockSupport.parkNanos(this, wait);
+                parking = true;
+                if (!woken) {
+                    if (next == IDLE) {
+                        LockSupport.park(this);
+                    } else {
+                        long wait = next - TIME.nanoTime();
+                        if (wait > 0) LockSupport.parkNanos(this, wait);
+                    }
                 }
+                parking = false;
                 // close() gave up waiting and interrupted us: clear it, so parking works again.
                 Thread.interrupted();
             }

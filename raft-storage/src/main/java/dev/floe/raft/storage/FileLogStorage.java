@@ -291,10 +291,11 @@ public final class FileLogStorage implements LogStorage {
         }
         Segment segment;
         long position;
+        AppendWriter.Step roll = null;
         try {
             if (start <= lastIndex()) truncateFrom(start);
-            if (needsRoll(recordBytes)) roll();
             synchronized (mutex) {
+                if (needsRoll(recordBytes)) roll = roll();
                 segment = openSegment();
                 position = segment.endOffset;
                 long at = position;
@@ -311,7 +312,7 @@ public final class FileLogStorage implements LogStorage {
             future.completeExceptionally(e);
             return future;
         }
-        writer.submit(new AppendWriter.Request(segment, position, batch, future));
+        writer.submit(new AppendWriter.Request(segment, position, batch, future, roll));
         return future;
     }
 
@@ -335,11 +336,10 @@ public final class FileLogStorage implements LogStorage {
         }
     }
 
+    // Under the mutex.
     private boolean needsRoll(long recordBytes) {
-        synchronized (mutex) {
-            Segment open = openSegment();
-            return open.hasRecords() && open.endOffset + recordBytes > options.segmentBytes();
-        }
+        Segment open = openSegment();
+        return open.hasRecords() && open.endOffset + recordBytes > options.segmentBytes();
     }
 
     /** Called on the writer thread once records up to {@code last} are in the file. */
@@ -392,22 +392,62 @@ public final class FileLogStorage implements LogStorage {
 
     /*
      * Rolling. 1. force the open segment; 2. rename it to its closed name and sync the directory
-     * (so two .open files can never coexist); 3. create the next segment under a temp name, force
-     * it, rename it to .open, sync the directory. A crash after 2 leaves only closed segments, and
-     * open() starts a fresh open segment after them.
+     * (so two .open files can never coexist); 3. force the next segment, created under a temp name,
+     * rename it to .open, sync the directory. A crash after 2 leaves only closed segments (and
+     * perhaps the temp file, which open() removes), and open() starts a fresh open segment after them.
+     *
+     * append() only plans the roll, under the mutex: it creates the next segment's temp file with its
+     * header (no sync) and makes it the segment new records go to. The syncs and renames run on the
+     * writer thread, in line with the writes: after every record of the old segment is written and
+     * forced, before the first record of the new one. So append never waits for the disk, and the
+     * consensus thread, which appends, never stalls on a roll. Until then the old segment still counts
+     * as open (compaction leaves it alone) and the new one's records are read from the cache.
      */
-    private void roll() throws IOException {
-        writer.awaitIdle();
+    private AppendWriter.Step roll() throws IOException {
+        Segment current = openSegment();
+        long base = current.lastIndex + 1;
+        Segment next = startSegment(dir, base, termHeld(current.lastIndex));
+        segments.add(next);
+        return () -> finishRoll(current, next);
+    }
+
+    /** Writer thread: the durable half of a roll planned by {@link #roll()}. */
+    private void finishRoll(Segment current, Segment next) throws IOException {
+        Path closedPath;
+        Path currentPath;
         synchronized (mutex) {
-            Segment current = openSegment();
-            FileOps.force(current.channel, options.syncPolicy());
-            Path closedPath = dir.resolve(SegmentFormat.closedName(current.baseIndex, current.lastIndex));
-            Files.move(current.path, closedPath, StandardCopyOption.ATOMIC_MOVE);
-            FileOps.syncDirectory(dir, options.syncPolicy());
+            // No record is planned into current any more: next took over when the roll was planned.
+            closedPath = dir.resolve(SegmentFormat.closedName(current.baseIndex, current.lastIndex));
+            currentPath = current.path;
+        }
+        FileOps.force(current.channel, options.syncPolicy());
+        Files.move(currentPath, closedPath, StandardCopyOption.ATOMIC_MOVE);
+        FileOps.syncDirectory(dir, options.syncPolicy());
+        synchronized (mutex) {
             current.path = closedPath;
             current.open = false;
-            segments.add(createSegment(dir, current.lastIndex + 1, termHeld(current.lastIndex), options));
         }
+        Path openPath = dir.resolve(SegmentFormat.openName(next.baseIndex));
+        FileOps.force(next.channel, options.syncPolicy());
+        Files.move(next.path, openPath, StandardCopyOption.ATOMIC_MOVE);
+        FileOps.syncDirectory(dir, options.syncPolicy());
+        synchronized (mutex) {
+            next.path = openPath;
+        }
+    }
+
+    /** The next segment's temp file with its header, not yet forced nor renamed: a roll finishes it. */
+    private static Segment startSegment(Path dir, long baseIndex, long prevTerm) throws IOException {
+        Path temp = dir.resolve(SegmentFormat.tempName(baseIndex));
+        FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                StandardOpenOption.READ, StandardOpenOption.WRITE);
+        try {
+            FileOps.writeFully(channel, SegmentFormat.encodeHeader(baseIndex, prevTerm), 0);
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+        return new Segment(baseIndex, prevTerm, temp, channel, true, baseIndex - 1, SegmentFormat.HEADER_BYTES);
     }
 
     /** Creates an empty open segment: header written to a temp file, forced, then renamed into place. */
@@ -448,7 +488,10 @@ public final class FileLogStorage implements LogStorage {
                 prevTerm = index.term(upTo);
                 index.dropBefore(upTo + 1);
                 cache.dropBefore(upTo + 1);
-                while (segments.size() > 1 && segments.get(0).lastIndex <= upTo) gone.add(segments.remove(0));
+                // A segment whose roll the writer has not finished yet still counts as open: left for later.
+                while (segments.size() > 1 && !segments.get(0).open && segments.get(0).lastIndex <= upTo) {
+                    gone.add(segments.remove(0));
+                }
             }
             for (Segment segment : gone) {
                 segment.close();

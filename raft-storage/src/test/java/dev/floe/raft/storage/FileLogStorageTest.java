@@ -122,6 +122,36 @@ class FileLogStorageTest {
         }
     }
 
+    /*
+     * Rolls are planned by append and finished by the writer in line with the writes. Appending
+     * without waiting queues several unfinished rolls at once, and compaction meanwhile must leave a
+     * segment the writer has not renamed yet: either mistake fails a write or leaves the wrong files.
+     */
+    @Test
+    void rollsQueuedBehindEachOtherFinishInOrderAndCompactionWaitsForThem() throws Exception {
+        List<java.util.concurrent.CompletableFuture<Void>> futures = new java.util.ArrayList<>();
+        try (FileLogStorage log = FileLogStorage.open(dir, SMALL)) {
+            for (int i = 0; i < 40; i++) {
+                futures.add(log.append(range(3, 1 + i * 10, 10, 100)));
+                if (i % 8 == 7) log.compact(i * 10 - 30);
+            }
+            for (var f : futures) f.get(10, TimeUnit.SECONDS);
+            assertThat(log.firstIndex()).isEqualTo(361);
+            assertThat(log.entries(361, 401, Long.MAX_VALUE)).isEqualTo(range(3, 361, 40, 100));
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            List<String> names = files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("log-")).sorted().toList();
+            assertThat(names).filteredOn(n -> n.endsWith(".open")).hasSize(1);
+            assertThat(names).noneMatch(n -> n.endsWith(".tmp"));
+            assertThat(names.get(names.size() - 1)).endsWith(".open");
+        }
+        try (FileLogStorage log = FileLogStorage.open(dir, SMALL)) {
+            assertThat(log.lastIndex()).isEqualTo(400);
+            assertThat(log.recoveryReport().tempFilesRemoved()).isZero();
+            assertThat(log.entries(361, 401, Long.MAX_VALUE)).isEqualTo(range(3, 361, 40, 100));
+        }
+    }
+
     @Test
     void resetRestartsTheLogAfterASnapshotDurably() throws Exception {
         try (FileLogStorage log = FileLogStorage.open(dir, SMALL)) {

@@ -8,6 +8,7 @@ import dev.floe.raft.server.RaftServerOptions;
 import dev.floe.raft.server.SnapshotOptions;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +21,7 @@ import java.util.Locale;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongFunction;
@@ -176,11 +178,14 @@ public final class KvScale {
         int inFlight = (int) Math.max(1, Math.min(IN_FLIGHT, IN_FLIGHT_BYTES / command.apply(0).length));
         Semaphore window = new Semaphore(inFlight);
         AtomicReference<Throwable> failure = new AtomicReference<>();
+        // Each PUT answers with its log index: the highest is where the load ends in the log.
+        AtomicLong lastIndex = new AtomicLong();
         long t0 = System.nanoTime();
         for (long i = 0; i < count && failure.get() == null; i++) {
             window.acquire();
             leader.submit(Bytes.wrap(command.apply(i))).whenComplete((r, e) -> {
                 if (e != null) failure.compareAndSet(null, e);
+                if (r != null && r.size() == Long.BYTES) lastIndex.accumulateAndGet(ByteBuffer.wrap(r.toByteArray()).getLong(), Math::max);
                 window.release();
             });
         }
@@ -188,6 +193,10 @@ public final class KvScale {
         if (failure.get() != null) throw new IllegalStateException("loading failed: " + failure.get(), failure.get());
         long ms = (System.nanoTime() - t0) / 1_000_000;
         log.printf("[scale] loaded %,d commands in %d ms%n", count, ms);
+        // The futures complete on the applier, which may run before the consensus thread has
+        // published the status of the pass that committed them: callers read that status next.
+        await("the leader's status to show index " + lastIndex.get() + " committed",
+                () -> leader.status().commitIndex() >= lastIndex.get());
         return ms;
     }
 

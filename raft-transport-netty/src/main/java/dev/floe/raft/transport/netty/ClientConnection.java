@@ -1,6 +1,7 @@
 package dev.floe.raft.transport.netty;
 
 import dev.floe.raft.Endpoint;
+import dev.floe.raft.transport.netty.internal.ClientCodec;
 import dev.floe.raft.transport.netty.internal.FrameIo;
 import dev.floe.raft.transport.netty.internal.WireException;
 import dev.floe.raft.transport.proto.Frame;
@@ -41,7 +42,14 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         ByteBuf body = (ByteBuf) msg;
         try {
             if (closed) return;
-            Frame frame = FrameIo.parse(body);
+            byte[] array = FrameIo.copy(body);
+            // The usual answer, an OK, without protobuf objects; anything else is parsed in full.
+            ClientCodec.Ok ok = ClientCodec.readOk(array);
+            if (ok != null) {
+                dispatcher.onOk(this, ok.requestId(), ok.result());
+                return;
+            }
+            Frame frame = FrameIo.parse(array);
             if (!frame.hasClientResponse()) throw new WireException("unexpected " + frame.getBodyCase() + " frame from a member");
             dispatcher.onResponse(this, frame.getClientResponse());
         } catch (WireException e) {

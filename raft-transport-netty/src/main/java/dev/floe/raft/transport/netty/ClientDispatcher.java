@@ -7,13 +7,13 @@ import dev.floe.raft.NodeId;
 import dev.floe.raft.NotLeaderException;
 import dev.floe.raft.OutcomeUnknownException;
 import dev.floe.raft.transport.netty.internal.ByteStrings;
+import dev.floe.raft.transport.netty.internal.ClientCodec;
 import dev.floe.raft.transport.netty.internal.ClientFrames;
 import dev.floe.raft.transport.netty.internal.FrameDecoder;
 import dev.floe.raft.transport.netty.internal.FrameIo;
 import dev.floe.raft.transport.netty.internal.WireException;
 import dev.floe.raft.transport.proto.ClientNotLeader;
 import dev.floe.raft.transport.proto.ClientResponse;
-import dev.floe.raft.transport.proto.Frame;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -58,6 +58,8 @@ final class ClientDispatcher {
     private static final Backoff RETRY_BACKOFF = Backoff.builder().delays(Duration.ofMillis(25), Duration.ofSeconds(1)).jitter(0.5).build();
 
     private final RaftClient.Settings settings;
+    /** The client id in UTF-8, as every submit carries it. */
+    private final byte[] clientIdUtf8;
     private final EventLoop loop;
     private final Bootstrap bootstrap;
     private final AtomicInteger outstanding;
@@ -76,6 +78,7 @@ final class ClientDispatcher {
 
     ClientDispatcher(RaftClient.Settings settings, EventLoop loop, Bootstrap bootstrap, AtomicInteger outstanding) {
         this.settings = settings;
+        this.clientIdUtf8 = settings.clientId().getBytes(java.nio.charset.StandardCharsets.UTF_8);
         this.loop = loop;
         this.bootstrap = bootstrap;
         this.outstanding = outstanding;
@@ -130,12 +133,12 @@ final class ClientDispatcher {
     private void write(ClientConnection conn, ClientCall call) {
         call.requestId = nextRequestId++;
         call.deadlineNanos = System.nanoTime() + settings.requestTimeout().toNanos();
-        Frame frame = call.kind == ClientCall.Kind.SUBMIT
-                ? ClientFrames.submit(call.requestId, settings.clientId(), call.sequence, openSequences.first(), call.payload)
-                : ClientFrames.query(call.requestId, call.payload);
         ByteBuf buf;
         try {
-            buf = FrameIo.encode(conn.channel.alloc(), frame, settings.maxFrameBytes());
+            buf = call.kind == ClientCall.Kind.SUBMIT
+                    ? ClientCodec.submit(conn.channel.alloc(), call.requestId, clientIdUtf8, call.sequence, openSequences.first(),
+                            call.payload, settings.maxFrameBytes())
+                    : FrameIo.encode(conn.channel.alloc(), ClientFrames.query(call.requestId, call.payload), settings.maxFrameBytes());
         } catch (WireException e) {
             finish(call, null, new RaftClientException("request not sent: " + e.getMessage()));
             return;
@@ -201,6 +204,14 @@ final class ClientDispatcher {
         while ((call = conn.waiting.poll()) != null) write(conn, call);
         flushDirty();
         log.debug("client {} connected to {}", settings.clientId(), conn.endpoint);
+    }
+
+    /** An OK answer, read without protobuf objects: the same as {@link #onResponse} with an OK outcome. */
+    void onOk(ClientConnection conn, long requestId, Bytes result) {
+        ClientCall call = conn.sent.remove(requestId);
+        if (call == null) return; // an attempt that already timed out
+        finish(call, result, null);
+        closeIfIdle(conn);
     }
 
     void onResponse(ClientConnection conn, ClientResponse response) throws WireException {

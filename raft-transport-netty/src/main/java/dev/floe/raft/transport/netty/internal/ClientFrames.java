@@ -14,7 +14,9 @@ import dev.floe.raft.transport.proto.Frame;
 
 /**
  * The frames of the client protocol (docs/client-protocol.md): built here, and checked here when
- * received, so that the endpoint and the client agree on every rule.
+ * received, so that the endpoint and the client agree on every rule. The two hot frames, a valid
+ * submit and an OK response, take {@link ClientCodec}'s path in production (the same bytes, no
+ * protobuf objects); its tests compare it with the frames built here.
  */
 public final class ClientFrames {
     /** The client protocol version this build speaks and accepts. */

@@ -19,6 +19,7 @@ import dev.floe.raft.transport.netty.RateLimitedLog;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -49,6 +50,8 @@ public final class ClientRequestHandler extends ChannelInboundHandlerAdapter {
     private final ConnectionGate.Ticket untrusted;
     private final RateLimitedLog refusals;
     private String clientId;
+    /** The handshake's client id in UTF-8, as submits carry it. */
+    private byte[] clientIdUtf8;
     private ResponseWriter writer;
     private boolean closing;
     private ScheduledFuture<?> handshakeTimer;
@@ -85,13 +88,20 @@ public final class ClientRequestHandler extends ChannelInboundHandlerAdapter {
         ByteBuf body = (ByteBuf) msg;
         try {
             if (closing) return;
-            Frame frame = FrameIo.parse(body);
+            byte[] array = FrameIo.copy(body);
             if (clientId == null) {
-                handshake(ctx, frame);
-            } else {
-                ClientFrames.checkRequest(frame, clientId);
-                serve(frame);
+                handshake(ctx, FrameIo.parse(array));
+                return;
             }
+            // The usual request, a valid submit, without protobuf objects; anything else is parsed and checked in full.
+            ClientCodec.Submit submit = ClientCodec.readSubmit(array, clientIdUtf8);
+            if (submit != null) {
+                serveSubmit(submit);
+                return;
+            }
+            Frame frame = FrameIo.parse(array);
+            ClientFrames.checkRequest(frame, clientId);
+            serve(frame);
         } catch (WireException e) {
             fail(ctx, e.getMessage());
         } finally {
@@ -115,6 +125,7 @@ public final class ClientRequestHandler extends ChannelInboundHandlerAdapter {
                     .addListener(ChannelFutureListener.CLOSE);
             return;
         }
+        clientIdUtf8 = clientId.getBytes(StandardCharsets.UTF_8);
         handshakeTimer.cancel(false);
         decoder.trust();
         untrusted.release();
@@ -134,10 +145,19 @@ public final class ClientRequestHandler extends ChannelInboundHandlerAdapter {
             requestId = query.getRequestId();
             future = server.read(ByteStrings.toBytes(query.getQuery()));
         }
+        answer(requestId, future);
+    }
+
+    private void serveSubmit(ClientCodec.Submit submit) {
+        answer(submit.requestId(), submit(clientId, submit.sequence(), submit.lowestOutstanding(), submit.command()));
+    }
+
+    /** The response goes out on this connection's event loop, encoded there, whichever thread completes the future. */
+    private void answer(long requestId, CompletableFuture<Bytes> future) {
         ResponseWriter out = writer;
-        future.whenComplete((result, error) -> out.offer(() -> error == null
-                ? ClientFrames.ok(requestId, result)
-                : outcome(requestId, error)));
+        future.whenComplete((result, error) -> out.offer(error == null
+                ? (alloc, max) -> ClientCodec.ok(alloc, requestId, result, max)
+                : (alloc, max) -> FrameIo.encode(alloc, outcome(requestId, error), max)));
     }
 
     /**

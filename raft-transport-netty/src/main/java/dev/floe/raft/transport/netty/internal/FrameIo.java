@@ -55,9 +55,14 @@ public final class FrameIo {
      * from it are windows on that array.
      */
     public static Frame parse(ByteBuf body) throws WireException {
+        return parse(copy(body));
+    }
+
+    /** The readable bytes of {@code body} in an array of their own; {@code body} is not released. */
+    public static byte[] copy(ByteBuf body) {
         byte[] array = new byte[body.readableBytes()];
         body.getBytes(body.readerIndex(), array);
-        return parse(array);
+        return array;
     }
 
     /** Parses {@code array}, which the returned frame's payloads alias: the caller must not change it. */

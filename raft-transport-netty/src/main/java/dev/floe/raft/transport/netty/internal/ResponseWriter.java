@@ -1,12 +1,11 @@
 package dev.floe.raft.transport.netty.internal;
 
-import dev.floe.raft.transport.proto.Frame;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,7 +21,7 @@ public final class ResponseWriter {
 
     private final Channel channel;
     private final int maxFrameBytes;
-    private final Queue<Supplier<Frame>> queue = new ConcurrentLinkedQueue<>();
+    private final Queue<Response> queue = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean scheduled = new AtomicBoolean();
 
     public ResponseWriter(Channel channel, int maxFrameBytes) {
@@ -30,9 +29,15 @@ public final class ResponseWriter {
         this.maxFrameBytes = maxFrameBytes;
     }
 
-    /** Queues the frame {@code frame} builds; any thread, never blocks. Dropped when the connection is closed. */
-    public void offer(Supplier<Frame> frame) {
-        queue.add(frame);
+    /** A response, encoded on the event loop into a length-prefixed buffer. */
+    @FunctionalInterface
+    public interface Response {
+        ByteBuf encode(ByteBufAllocator alloc, int maxFrameBytes) throws WireException;
+    }
+
+    /** Queues {@code response}; any thread, never blocks. Dropped when the connection is closed. */
+    public void offer(Response response) {
+        queue.add(response);
         if (scheduled.compareAndSet(false, true)) {
             try {
                 channel.eventLoop().execute(this::drain);
@@ -47,11 +52,11 @@ public final class ResponseWriter {
         // Cleared before polling: a frame offered during the loop either is polled here or schedules again.
         scheduled.set(false);
         boolean wrote = false;
-        Supplier<Frame> frame;
-        while ((frame = queue.poll()) != null) {
+        Response response;
+        while ((response = queue.poll()) != null) {
             if (!channel.isActive()) continue;
             try {
-                ByteBuf buf = FrameIo.encode(channel.alloc(), frame.get(), maxFrameBytes);
+                ByteBuf buf = response.encode(channel.alloc(), maxFrameBytes);
                 channel.write(buf, channel.voidPromise());
                 wrote = true;
             } catch (WireException e) {
