@@ -25,6 +25,13 @@ final class LocalSnapshots {
     private final Optional<SnapshotStore> store;
     private final SnapshotOptions options;
     private final EventReporter events;
+    /**
+     * Snapshots the receiver stored lately, by what they end at (receiver thread writes, applier
+     * reads). A store answers {@code latest()} with the highest index it holds, which is not always
+     * the one the core installs: a transfer whose done chunk the core ignored (its term was over)
+     * may have stored a higher one. So a restore takes the snapshot received for exactly that index.
+     */
+    private final java.util.LinkedHashMap<SnapshotMeta, SnapshotStore.Snapshot> received = new java.util.LinkedHashMap<>();
     private long lastIndex;
     private long entriesSince;
     private long bytesSince;
@@ -35,6 +42,14 @@ final class LocalSnapshots {
         this.options = options;
         this.lastIndex = lastIndex;
         this.events = events;
+    }
+
+    /** Receiver thread: {@code snapshot} was stored from a leader's transfer and handed to the core. */
+    void received(SnapshotStore.Snapshot snapshot) {
+        synchronized (received) {
+            received.put(snapshot.meta(), snapshot);
+            while (received.size() > 4) received.remove(received.keySet().iterator().next());
+        }
     }
 
     boolean enabled() {
@@ -89,7 +104,11 @@ final class LocalSnapshots {
      */
     ServerSnapshot.ServerState restore(SnapshotMeta meta, StateMachine stateMachine) throws IOException {
         SnapshotStore s = store.orElseThrow(() -> new IOException(id + " has no snapshot store to restore " + meta + " from"));
-        SnapshotStore.Snapshot snap = s.latest().orElseThrow(() -> new IOException(id + " holds no snapshot, expected " + meta));
+        SnapshotStore.Snapshot snap;
+        synchronized (received) {
+            snap = received.get(meta);
+        }
+        if (snap == null) snap = s.latest().orElseThrow(() -> new IOException(id + " holds no snapshot, expected " + meta));
         if (snap.meta().lastIndex() != meta.lastIndex() || snap.meta().lastTerm() != meta.lastTerm()) {
             throw new IOException(id + " holds snapshot " + snap.meta() + " but must restore " + meta);
         }

@@ -219,8 +219,9 @@ public final class RaftServer implements AutoCloseable {
                     options.shutdownTimeout().toMillis(), clock);
             SessionTable sessions = new SessionTable(sessionExpiry.toMillis());
             sessions.restore(recovered.serverState().sessions());
+            LocalSnapshots localSnapshots = new LocalSnapshots(id, snapshotStore, snapshotOptions, snapshotIndex, events);
             applier = new Applier(id, stateMachine, proposals, recovered.applied(), recovered.serverState().configContext(),
-                    new LocalSnapshots(id, snapshotStore, snapshotOptions, snapshotIndex, events), sessions,
+                    localSnapshots, sessions,
                     (index, done) -> inputs.add(new Input.Compact(index, done)), this::fatal);
             // The activities start waiting for work; the consensus loop, which gives them work, last.
             callbacks = new SerialExecutor(userScheduler, threadName("callbacks"));
@@ -236,7 +237,7 @@ public final class RaftServer implements AutoCloseable {
                     new MembershipPeers(id, transport), statusBoard, options, clock);
             loop.membership(changes);
             changes.recover(node, log);
-            snapshotReceiver = new SnapshotReceiver(id, snapshotStore, transport, events,
+            snapshotReceiver = new SnapshotReceiver(id, snapshotStore, transport, events, localSnapshots::received,
                     (done, configContext) -> inputs.add(new Input.SnapshotReceived(done, configContext)), diskScheduler);
             persistActivity = persist.start(diskScheduler, threadName("persist"));
             applierActivity = applier.start(userScheduler, threadName("apply"));

@@ -38,6 +38,8 @@ final class SnapshotReceiver {
     private final NodeId self;
     private final Optional<SnapshotStore> store;
     private final Transport transport;
+    /** Told of each stored snapshot before the core hears of it: the one a restore of its index reads. */
+    private final java.util.function.Consumer<SnapshotStore.Snapshot> stored;
     /** Queues the verified done chunk for the consensus thread. */
     private final BiConsumer<SnapshotRequest, Bytes> stepIntoCore;
     private final SerialExecutor thread;
@@ -54,8 +56,10 @@ final class SnapshotReceiver {
     private SnapshotProgress progress;
 
     SnapshotReceiver(NodeId self, Optional<SnapshotStore> store, Transport transport, EventReporter events,
+                     java.util.function.Consumer<SnapshotStore.Snapshot> stored,
                      BiConsumer<SnapshotRequest, Bytes> stepIntoCore, Scheduler scheduler) {
         this.events = events;
+        this.stored = stored;
         this.self = self;
         this.store = store;
         this.transport = transport;
@@ -131,7 +135,7 @@ final class SnapshotReceiver {
                 respond(m, 0, false);
                 return;
             }
-            SnapshotStore.Snapshot stored = writer.commit();
+            SnapshotStore.Snapshot snapshot = writer.commit();
             writer = null;
             current = null;
             completed = key;
@@ -141,9 +145,10 @@ final class SnapshotReceiver {
             LOG.info("{} [term {}] stored snapshot {} ({} bytes) from {}", self, m.term(), m.meta(), expected, m.from());
             // The member addresses travel in the snapshot; read them back here, off the consensus thread.
             Bytes configContext;
-            try (java.io.InputStream in = stored.open()) {
+            try (java.io.InputStream in = snapshot.open()) {
                 configContext = ServerSnapshot.readServerState(in).configContext();
             }
+            stored.accept(snapshot);
             stepIntoCore.accept(m, configContext);
             respond(m, expected + 1, true);
         } catch (IOException | RuntimeException e) {

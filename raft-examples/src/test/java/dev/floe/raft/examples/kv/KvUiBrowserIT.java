@@ -70,6 +70,8 @@ class KvUiBrowserIT {
             WebDriver page = browser(profile);
             try {
                 WebDriverWait wait = new WebDriverWait(page, Duration.ofSeconds(10));
+                // The page redraws its table every second: an element found just before a redraw is stale; look again.
+                wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
                 page.get(watched.url() + "/ui");
                 wait.until(p -> leaderShown(p).equals(leader.id().value()));
                 List<WebElement> rows = page.findElements(By.cssSelector("#members tr[data-member]"));
