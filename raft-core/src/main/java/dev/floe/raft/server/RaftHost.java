@@ -1,5 +1,6 @@
 package dev.floe.raft.server;
 
+import dev.floe.raft.ClusterConfig;
 import dev.floe.raft.GroupId;
 import dev.floe.raft.GroupStorage;
 import dev.floe.raft.HostTransport;
@@ -64,6 +65,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class RaftHost implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RaftHost.class);
+    private static final long PEER_RESCAN_NANOS = 30_000_000_000L;
 
     private enum State { NEW, RUNNING, CLOSED }
 
@@ -88,6 +90,10 @@ public final class RaftHost implements AutoCloseable {
     private volatile boolean stopping;
     /** Maintenance activity only. */
     private long nextBalance;
+    /** Maintenance activity only: the peer hosts of every local group, as of the last scan. */
+    private Set<NodeId> peers = Set.of();
+    /** When the maintenance activity scans the groups for peer hosts again; a new group makes it now. */
+    private volatile long nextPeerScan;
 
     /** A runtime SPI given to the builder instead of the host's own pools. */
     private record GivenRuntime(Scheduler consensus, Scheduler disk, Scheduler user, Clock clock) {
@@ -254,6 +260,7 @@ public final class RaftHost implements AutoCloseable {
         synchronized (lifecycle) {
             if (state == State.RUNNING) {
                 groups.put(group, server);
+                nextPeerScan = clock.nanoTime(); // its members may be hosts not pinged yet
                 LOG.info("host {} started group {}", self, group);
                 return server;
             }
@@ -354,9 +361,21 @@ public final class RaftHost implements AutoCloseable {
     private long maintain() {
         if (stopping) return Scheduler.DONE;
         long now = clock.nanoTime();
-        Set<NodeId> peers = new TreeSet<>();
-        for (RaftServer server : groups.values()) peers.addAll(server.status().config().allMembers());
-        peers.remove(self);
+        if (now - nextPeerScan >= 0) {
+            // Which hosts share a group with us changes only with membership: the groups are scanned when
+            // one starts, and otherwise every 30 s, not at every ping (with 1,000 groups that scan was most
+            // of an idle host's CPU). A group's traffic tells its peers we are alive meanwhile.
+            nextPeerScan = now + PEER_RESCAN_NANOS;
+            Set<NodeId> scanned = new TreeSet<>();
+            for (RaftServer server : groups.values()) {
+                ClusterConfig config = server.status().config();
+                scanned.addAll(config.voters());
+                scanned.addAll(config.votersOutgoing());
+                scanned.addAll(config.learners());
+            }
+            scanned.remove(self);
+            peers = scanned;
+        }
         for (NodeId peer : peers) transport.ping(peer);
         for (NodeId suspect : liveness.newlySuspected(peers, now)) {
             int led = 0;
