@@ -71,10 +71,7 @@ class RepairForgottenTermTest {
 
     @Test
     void inAGroupOfThreeTheMemberNeedsBothOtherVotersTerms() {
-        TestCluster c = new TestCluster(3, NO_PREVOTE);
-        c.elect("n1");
-        c.member("n2").hardState.save(new HardState(1, Optional.empty(), true));
-        c.restart("n2");
+        TestCluster c = n2LostItsHardStateUnderLeaderN1();
         RaftNode n2 = c.node("n2");
 
         n2.tick();
@@ -95,10 +92,7 @@ class RepairForgottenTermTest {
 
     @Test
     void anAnswerToAnotherProbeRoundIsNotCounted() {
-        TestCluster c = new TestCluster(3, NO_PREVOTE);
-        c.elect("n1");
-        c.member("n2").hardState.save(new HardState(1, Optional.empty(), true));
-        c.restart("n2");
+        TestCluster c = n2LostItsHardStateUnderLeaderN1();
         RaftNode n2 = c.node("n2");
         n2.tick();
         long probeId = probeIdOf(c, n2);
@@ -113,10 +107,7 @@ class RepairForgottenTermTest {
 
     @Test
     void aHigherTermInAnAnswerIsAdoptedAndAProbesOwnTermChangesNothingAtTheReceiver() {
-        TestCluster c = new TestCluster(3, NO_PREVOTE);
-        c.elect("n1");
-        c.member("n2").hardState.save(new HardState(1, Optional.empty(), true));
-        c.restart("n2");
+        TestCluster c = n2LostItsHardStateUnderLeaderN1();
         RaftNode n2 = c.node("n2");
         n2.tick();
         long probeId = probeIdOf(c, n2);
@@ -134,13 +125,19 @@ class RepairForgottenTermTest {
 
     @Test
     void aRepairingMemberDoesNotAnswerProbesItsOwnTermMayBeForgotten() {
+        TestCluster c = n2LostItsHardStateUnderLeaderN1();
+        c.take(m -> true);
+        c.node("n2").step(new TermProbe(NodeId.of("n3"), NodeId.of("n2"), 1, 5));
+        assertThat(c.take(m -> m instanceof TermProbeResponse)).isEmpty();
+    }
+
+    /** n1 leads term 1; n2 restarts repairing, its hard state lost (term 1 read off its log, no vote). */
+    private static TestCluster n2LostItsHardStateUnderLeaderN1() {
         TestCluster c = new TestCluster(3, NO_PREVOTE);
         c.elect("n1");
         c.member("n2").hardState.save(new HardState(1, Optional.empty(), true));
         c.restart("n2");
-        c.take(m -> true);
-        c.node("n2").step(new TermProbe(NodeId.of("n3"), NodeId.of("n2"), 1, 5));
-        assertThat(c.take(m -> m instanceof TermProbeResponse)).isEmpty();
+        return c;
     }
 
     /** Takes the probes {@code prober} has queued and returns their round's id. */

@@ -377,6 +377,17 @@ final class SimCluster {
         }
     }
 
+    /** Cuts member {@code i} off from every other member, both ways. */
+    private void cutOff(int i) {
+        for (int j = 0; j < servers.length; j++) {
+            if (j == i) continue;
+            network.block(i, j);
+            network.block(j, i);
+        }
+        stats.partitions++;
+        note("cut off " + ids[i] + " from its peers");
+    }
+
     /**
      * A frozen leader whose network froze too (a VM stall): cut off from its peers and paused for
      * several election timeouts, while the others elect a new leader and commit. Just before it
@@ -387,13 +398,7 @@ final class SimCluster {
         int l = leader();
         if (l < 0) return;
         long length = 2 * electionNanos + (long) (world.random.nextDouble() * 4 * electionNanos);
-        for (int j = 0; j < servers.length; j++) {
-            if (j == l) continue;
-            network.block(l, j);
-            network.block(j, l);
-        }
-        stats.partitions++;
-        note("cut off " + ids[l] + " from its peers");
+        cutOff(l);
         pause(l, length);
         probeLater(l, length - SimShape.MS);
         world.at(world.now() + length + (long) (world.random.nextDouble() * electionNanos), null, () -> {
@@ -412,13 +417,7 @@ final class SimCluster {
         int l = leader();
         if (l < 0) return;
         long length = 2 * electionNanos + (long) (world.random.nextDouble() * 4 * electionNanos);
-        for (int j = 0; j < servers.length; j++) {
-            if (j == l) continue;
-            network.block(l, j);
-            network.block(j, l);
-        }
-        stats.partitions++;
-        note("cut off " + ids[l] + " from its peers");
+        cutOff(l);
         // Between one and two election timeouts: the others' hosts suspect it and elect a new leader
         // after about one; its own host wakes it then too, and CheckQuorum deposes it about one later.
         probeLater(l, electionNanos + (long) (world.random.nextDouble() * electionNanos));

@@ -16,7 +16,6 @@ import dev.floe.raft.transport.netty.NettyHostTransport;
 import dev.floe.raft.transport.netty.NettyTransportConfig;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -40,12 +39,6 @@ import java.util.concurrent.TimeUnit;
  */
 public final class GroupsBench {
     private static final int HOSTS = 3;
-    private static final int NUM_KEYS = 1000;
-    private static final byte[][] KEYS = new byte[NUM_KEYS][];
-
-    static {
-        for (int i = 0; i < NUM_KEYS; i++) KEYS[i] = String.format("key-%012d", i).getBytes(StandardCharsets.US_ASCII);
-    }
 
     private final PrintStream out;
     private final PrintStream log = System.err;
@@ -77,7 +70,7 @@ public final class GroupsBench {
             byte[] value = new byte[valueSize];
             Arrays.fill(value, (byte) 'v');
             ClosedLoop.Measurement w = ClosedLoop.run(inFlight, s.warmupSec(), s.measureSec(), rnd -> {
-                byte[] key = KEYS[rnd.nextInt(NUM_KEYS)];
+                byte[] key = KvBench.KEYS[rnd.nextInt(KvBench.NUM_KEYS)];
                 return hosts.submit(Math.floorMod(Arrays.hashCode(key), groups), Bytes.wrap(KvMachine.encodePut(key, value)));
             }, result -> result.size() == 8, log);
             String json = String.format(Locale.ROOT,

@@ -40,8 +40,9 @@ import java.util.concurrent.TimeUnit;
 public final class KvBench {
     static final String SYSTEM = "floe";
     static final String VERSION = "0.1.0-SNAPSHOT";
-    private static final int NUM_KEYS = 1000;
-    private static final byte[][] KEYS = new byte[NUM_KEYS][];
+    /** The workload's key space (WORKLOAD.md): {@code key-000000000000} .. {@code key-000000000999}. */
+    static final int NUM_KEYS = 1000;
+    static final byte[][] KEYS = new byte[NUM_KEYS][];
 
     static {
         for (int i = 0; i < NUM_KEYS; i++) KEYS[i] = String.format("key-%012d", i).getBytes(StandardCharsets.US_ASCII);

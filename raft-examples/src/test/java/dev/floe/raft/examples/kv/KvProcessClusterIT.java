@@ -31,14 +31,14 @@ class KvProcessClusterIT {
         String leader = cluster.awaitLeader();
 
         Map<String, String> acknowledged = new LinkedHashMap<>();
-        writeSome(client, "before", 30, acknowledged);
+        KvProcesses.writeSome(client, "before", 30, acknowledged);
         long killedLast = cluster.statusField(leader, "lastLogIndex");
 
         cluster.kill(leader); // kill -9: no shutdown hook runs
         List<String> survivors = cluster.ids().stream().filter(id -> !id.equals(leader)).toList();
         String next = cluster.awaitLeader(survivors, Optional.of(leader));
         assertThat(next).isNotEqualTo(leader);
-        writeSome(client, "during", 40, acknowledged);
+        KvProcesses.writeSome(client, "during", 40, acknowledged);
         // The survivors snapshot every 20 entries and keep 5: their logs now start after the killed
         // node's last entry, so it can only catch up through InstallSnapshot (paper §7).
         for (String id : survivors) {
@@ -47,7 +47,7 @@ class KvProcessClusterIT {
         }
 
         cluster.start(leader); // from its directory
-        writeSome(client, "after", 10, acknowledged);
+        KvProcesses.writeSome(client, "after", 10, acknowledged);
         cluster.awaitAllCaughtUp(WAIT);
         for (String id : cluster.ids()) {
             for (Map.Entry<String, String> e : acknowledged.entrySet()) {
@@ -59,17 +59,4 @@ class KvProcessClusterIT {
         assertThat(cluster.status(leader).get("leader")).isEqualTo(cluster.awaitLeader());
     }
 
-    private void writeSome(KvClient client, String prefix, int count, Map<String, String> acknowledged) throws Exception {
-        for (int i = 0; i < count; i++) {
-            String key = prefix + "/" + i;
-            String value = prefix + "-value-" + i;
-            try {
-                KvClient.Answer a = client.put(key, value);
-                assertThat(a.status()).as(a.body()).isEqualTo(200);
-                acknowledged.put(key, value);
-            } catch (KvClient.OutcomeUnknown e) {
-                // not acknowledged: it may or may not be applied, so it is not checked
-            }
-        }
-    }
 }

@@ -230,4 +230,19 @@ final class KvProcesses implements AutoCloseable {
             }
         }
     }
+
+    /** PUTs {@code count} keys under {@code prefix}; the acknowledged ones go into {@code acknowledged}. */
+    static void writeSome(KvClient client, String prefix, int count, Map<String, String> acknowledged) throws Exception {
+        for (int i = 0; i < count; i++) {
+            String key = prefix + "/" + i;
+            String value = prefix + "-value-" + i;
+            try {
+                KvClient.Answer a = client.put(key, value);
+                org.assertj.core.api.Assertions.assertThat(a.status()).as(a.body()).isEqualTo(200);
+                acknowledged.put(key, value);
+            } catch (KvClient.OutcomeUnknown e) {
+                // not acknowledged: it may or may not be applied, so it is not checked
+            }
+        }
+    }
 }

@@ -33,18 +33,18 @@ class KvShardedProcessIT {
         awaitEveryGroupLed(cluster.ids());
 
         Map<String, String> acknowledged = new LinkedHashMap<>();
-        writeSome(client, "before", 60, acknowledged);
+        KvProcesses.writeSome(client, "before", 60, acknowledged);
         String victim = cluster.ids().stream().max(java.util.Comparator.comparingInt(this::groupsLed)).orElseThrow();
         assertThat(groupsLed(victim)).isPositive();
 
         cluster.kill(victim); // kill -9: no shutdown hook runs
         List<String> survivors = cluster.ids().stream().filter(id -> !id.equals(victim)).toList();
         KvClient survivorsClient = new KvClient(survivors.stream().map(cluster::url).toList(), WAIT);
-        writeSome(survivorsClient, "during", 60, acknowledged);
+        KvProcesses.writeSome(survivorsClient, "during", 60, acknowledged);
 
         cluster.start(victim);
         awaitEveryGroupLed(cluster.ids());
-        writeSome(client, "after", 20, acknowledged);
+        KvProcesses.writeSome(client, "after", 20, acknowledged);
         for (String id : cluster.ids()) {
             for (Map.Entry<String, String> e : acknowledged.entrySet()) {
                 assertThat(client.get(cluster.url(id), e.getKey(), "linearizable")).as(id + " " + e.getKey()).contains(e.getValue());
@@ -88,17 +88,4 @@ class KvShardedProcessIT {
         return (int) groups(id).stream().filter(g -> "leader".equals(((Map<?, ?>) g).get("role"))).count();
     }
 
-    private static void writeSome(KvClient client, String prefix, int count, Map<String, String> acknowledged) throws Exception {
-        for (int i = 0; i < count; i++) {
-            String key = prefix + "/" + i;
-            String value = prefix + "-value-" + i;
-            try {
-                KvClient.Answer a = client.put(key, value);
-                assertThat(a.status()).as(a.body()).isEqualTo(200);
-                acknowledged.put(key, value);
-            } catch (KvClient.OutcomeUnknown e) {
-                // not acknowledged: it may or may not be applied, so it is not checked
-            }
-        }
-    }
 }
