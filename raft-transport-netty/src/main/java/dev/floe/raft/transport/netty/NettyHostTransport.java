@@ -10,6 +10,7 @@ import dev.floe.raft.transport.netty.internal.ConnectionGate;
 import dev.floe.raft.transport.netty.internal.Counters;
 import dev.floe.raft.transport.netty.internal.InboundBudget;
 import dev.floe.raft.transport.netty.internal.FrameDecoder;
+import dev.floe.raft.transport.netty.internal.GatedAcceptor;
 import dev.floe.raft.transport.netty.internal.InboundContext;
 import dev.floe.raft.transport.netty.internal.InboundHandler;
 import dev.floe.raft.transport.netty.internal.InboundRouter;
@@ -22,18 +23,15 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -155,31 +153,13 @@ public final class NettyHostTransport implements HostTransport {
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
                 // Reads of up to 256 KiB: fewer syscalls and cumulation copies for large AppendRequests.
                 .childOption(ChannelOption.RECVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(512, 16 * 1024, 256 * 1024))
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        // Bounded before trust (docs/security.md): refused at accept beyond the untrusted-connection limits.
-                        InetAddress source = ch.remoteAddress().getAddress();
-                        ConnectionGate.Ticket ticket = gate.admit(source);
-                        if (ticket == null) {
-                            if (!shuttingDown()) {
-                                refusals.warn(source.getHostAddress(), "refused connection from " + ch.remoteAddress()
-                                        + " (before handshake): " + gate.refusal(source));
-                            }
-                            counters.rejected.increment();
-                            ch.close();
-                            return;
-                        }
-                        accepted.add(ch);
-                        ch.closeFuture().addListener(f -> {
-                            accepted.remove(ch);
-                            ticket.release();
-                        });
-                        serverSsl.ifPresent(ssl -> ch.pipeline().addLast(ssl.newHandler(ch.alloc())));
-                        FrameDecoder decoder = new FrameDecoder(config.maxFrameBytes(), limits.preHandshakeFrameBytes(), budget);
-                        ch.pipeline().addLast(decoder, new InboundHandler(context, decoder, ticket));
-                    }
-                });
+                // Bounded before trust (docs/security.md): refused at accept beyond the untrusted-connection limits.
+                .childHandler(new GatedAcceptor(gate, accepted, refusals, "refused connection", this::shuttingDown,
+                        counters.rejected::increment, (ch, ticket) -> {
+                            serverSsl.ifPresent(ssl -> ch.pipeline().addLast(ssl.newHandler(ch.alloc())));
+                            FrameDecoder decoder = new FrameDecoder(config.maxFrameBytes(), limits.preHandshakeFrameBytes(), budget);
+                            ch.pipeline().addLast(decoder, new InboundHandler(context, decoder, ticket));
+                        }));
         try {
             return bootstrap.bind(config.listen().host(), config.listen().port()).sync().channel();
         } catch (InterruptedException e) {

@@ -6,16 +6,14 @@ import dev.floe.raft.transport.netty.internal.ClientRequestHandler;
 import dev.floe.raft.transport.netty.internal.ConnectionGate;
 import dev.floe.raft.transport.netty.internal.InboundBudget;
 import dev.floe.raft.transport.netty.internal.FrameDecoder;
+import dev.floe.raft.transport.netty.internal.GatedAcceptor;
 import dev.floe.raft.transport.netty.internal.IoSetup;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Objects;
@@ -104,30 +102,13 @@ public final class RaftClientEndpoint implements AutoCloseable {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        // Bounded before trust, as on the raft port (docs/security.md).
-                        InetAddress source = ch.remoteAddress().getAddress();
-                        ConnectionGate.Ticket ticket = gate.admit(source);
-                        if (ticket == null) {
-                            if (!closed) {
-                                refusals.warn(source.getHostAddress(), server.id() + ": refused client connection from "
-                                        + ch.remoteAddress() + " (before handshake): " + gate.refusal(source));
-                            }
-                            ch.close();
-                            return;
-                        }
-                        accepted.add(ch);
-                        ch.closeFuture().addListener(f -> {
-                            accepted.remove(ch);
-                            ticket.release();
-                        });
-                        FrameDecoder decoder = new FrameDecoder(maxFrameBytes, inbound.preHandshakeFrameBytes(), budget);
-                        ch.pipeline().addLast(decoder, new ClientRequestHandler(clusterId, server, maxFrameBytes,
-                                handshakeTimeout, () -> closed, decoder, ticket, refusals));
-                    }
-                });
+                // Bounded before trust, as on the raft port (docs/security.md).
+                .childHandler(new GatedAcceptor(gate, accepted, refusals, server.id() + ": refused client connection", () -> closed,
+                        () -> { }, (ch, ticket) -> {
+                            FrameDecoder decoder = new FrameDecoder(maxFrameBytes, inbound.preHandshakeFrameBytes(), budget);
+                            ch.pipeline().addLast(decoder, new ClientRequestHandler(clusterId, server, maxFrameBytes,
+                                    handshakeTimeout, () -> closed, decoder, ticket, refusals));
+                        }));
         try {
             channel = bootstrap.bind(listen.host(), listen.port()).sync().channel();
         } catch (InterruptedException | RuntimeException e) {
