@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * under its own node id; a group's members are hosts.
  *
  * <pre>{@code
- * NettyHostTransport transport = new NettyHostTransport(NettyTransportConfig.builder("kv", self, listen).build());
+ * NettyHostTransport transport = new NettyHostTransport(NettyTransportOptions.builder("kv", self, listen).build());
  * try (FileGroupStorage storage = FileGroupStorage.open(root, StorageOptions.defaults());
  *      RaftHost host = RaftHost.builder(self, transport, storage).build()) {
  *     host.start();

@@ -7,7 +7,7 @@ import dev.floe.raft.NodeId;
 import dev.floe.raft.message.AppendRequest;
 import dev.floe.raft.message.AppendResponse;
 import dev.floe.raft.transport.netty.NettyTransport;
-import dev.floe.raft.transport.netty.NettyTransportConfig;
+import dev.floe.raft.transport.netty.NettyTransportOptions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -80,7 +80,7 @@ final class FloeLink implements AutoCloseable {
     }
 
     private static NettyTransport transport(NodeId self) {
-        return new NettyTransport(NettyTransportConfig.builder("bench", self, new Endpoint("127.0.0.1", 0)).ioThreads(1).build());
+        return new NettyTransport(NettyTransportOptions.builder("bench", self, new Endpoint("127.0.0.1", 0)).ioThreads(1).build());
     }
 
     private static AppendRequest appendRequest(int count, int entryBytes) {

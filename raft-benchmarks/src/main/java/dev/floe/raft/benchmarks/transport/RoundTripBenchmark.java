@@ -5,7 +5,7 @@ import dev.floe.raft.NodeId;
 import dev.floe.raft.message.HeartbeatRequest;
 import dev.floe.raft.message.HeartbeatResponse;
 import dev.floe.raft.transport.netty.NettyTransport;
-import dev.floe.raft.transport.netty.NettyTransportConfig;
+import dev.floe.raft.transport.netty.NettyTransportOptions;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
@@ -90,8 +90,8 @@ public class RoundTripBenchmark {
 
         @Setup(Level.Trial)
         public void open() throws Exception {
-            a = new NettyTransport(NettyTransportConfig.builder("bench", A, new Endpoint("127.0.0.1", 0)).ioThreads(1).build());
-            b = new NettyTransport(NettyTransportConfig.builder("bench", B, new Endpoint("127.0.0.1", 0)).ioThreads(1).build());
+            a = new NettyTransport(NettyTransportOptions.builder("bench", A, new Endpoint("127.0.0.1", 0)).ioThreads(1).build());
+            b = new NettyTransport(NettyTransportOptions.builder("bench", B, new Endpoint("127.0.0.1", 0)).ioThreads(1).build());
             b.start(B, m -> b.send(new HeartbeatResponse(B, A, m.term(), ((HeartbeatRequest) m).readContext())));
             a.start(A, m -> replies.arrived());
             a.addPeer(B, b.localEndpoint());

@@ -9,7 +9,7 @@ import dev.floe.raft.server.SnapshotOptions;
 import dev.floe.raft.storage.FileStorage;
 import dev.floe.raft.storage.StorageOptions;
 import dev.floe.raft.transport.netty.NettyTransport;
-import dev.floe.raft.transport.netty.NettyTransportConfig;
+import dev.floe.raft.transport.netty.NettyTransportOptions;
 import dev.floe.raft.transport.netty.RaftClient;
 import dev.floe.raft.transport.netty.RaftClientEndpoint;
 import java.io.IOException;
@@ -108,7 +108,7 @@ final class BenchCluster implements AutoCloseable {
     RaftServer start(NodeId id, boolean joining) throws IOException, InterruptedException {
         Member self = members.get(id);
         FileStorage storage = FileStorage.open(directory(id), StorageOptions.defaults());
-        NettyTransportConfig.Builder transport = NettyTransportConfig.builder(CLUSTER_ID, id, self.raft());
+        NettyTransportOptions.Builder transport = NettyTransportOptions.builder(CLUSTER_ID, id, self.raft());
         members.forEach((peer, m) -> {
             if (!peer.equals(id)) transport.peer(peer, m.raft());
         });

@@ -13,7 +13,7 @@ import dev.floe.raft.server.RaftServerOptions;
 import dev.floe.raft.storage.FileGroupStorage;
 import dev.floe.raft.storage.StorageOptions;
 import dev.floe.raft.transport.netty.NettyHostTransport;
-import dev.floe.raft.transport.netty.NettyTransportConfig;
+import dev.floe.raft.transport.netty.NettyTransportOptions;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -102,7 +102,7 @@ public final class GroupsBench {
             for (int i = 1; i <= HOSTS; i++) {
                 NodeId id = NodeId.of("h" + i);
                 NettyHostTransport transport = new NettyHostTransport(
-                        NettyTransportConfig.builder(BenchCluster.CLUSTER_ID, id, new Endpoint("127.0.0.1", 0)).build());
+                        NettyTransportOptions.builder(BenchCluster.CLUSTER_ID, id, new Endpoint("127.0.0.1", 0)).build());
                 FileGroupStorage storage = FileGroupStorage.open(root.resolve(id.value()), StorageOptions.defaults());
                 storages.add(storage);
                 RaftHost host = RaftHost.builder(id, transport, storage).options(RaftHostOptions.defaults()).build();

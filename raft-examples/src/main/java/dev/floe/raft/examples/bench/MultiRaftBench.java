@@ -14,7 +14,7 @@ import dev.floe.raft.storage.FileGroupStorage;
 import dev.floe.raft.storage.StorageOptions;
 import dev.floe.raft.storage.SyncPolicy;
 import dev.floe.raft.transport.netty.NettyHostTransport;
-import dev.floe.raft.transport.netty.NettyTransportConfig;
+import dev.floe.raft.transport.netty.NettyTransportOptions;
 import dev.floe.raft.transport.netty.TransportStats;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -80,7 +80,7 @@ public final class MultiRaftBench {
         for (int i = 1; i <= HOSTS; i++) {
             NodeId id = NodeId.of("h" + i);
             NettyHostTransport transport = new NettyHostTransport(
-                    NettyTransportConfig.builder("multiraft", id, new Endpoint("127.0.0.1", 0))
+                    NettyTransportOptions.builder("multiraft", id, new Endpoint("127.0.0.1", 0))
                             .heartbeatCoalescing(Duration.ofMillis(2)).build());
             FileGroupStorage groupStorage = FileGroupStorage.open(root.resolve(id.value()), storage);
             storages.add(groupStorage);

@@ -14,7 +14,7 @@ import dev.floe.raft.storage.FileStorage;
 import dev.floe.raft.storage.StorageOptions;
 import dev.floe.raft.transport.netty.NettyHostTransport;
 import dev.floe.raft.transport.netty.NettyTransport;
-import dev.floe.raft.transport.netty.NettyTransportConfig;
+import dev.floe.raft.transport.netty.NettyTransportOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -115,7 +115,7 @@ public final class KvNode implements AutoCloseable {
         FileStorage storage = FileStorage.open(dataDir, StorageOptions.defaults());
         java.util.concurrent.CompletableFuture<ServerHealth> fatal = new java.util.concurrent.CompletableFuture<>();
         security.warnIfExposed(id.value(), self.raft(), self.http());
-        NettyTransportConfig.Builder net = NettyTransportConfig.builder(security.clusterId(), id, self.raft());
+        NettyTransportOptions.Builder net = NettyTransportOptions.builder(security.clusterId(), id, self.raft());
         security.peerTls().ifPresent(net::tls);
         for (Member m : cluster.members()) if (!m.id().equals(id)) net.peer(m.id(), m.raft());
         KvStateMachine machine = new KvStateMachine();
@@ -183,7 +183,7 @@ public final class KvNode implements AutoCloseable {
         Files.createDirectories(dataDir);
         security.warnIfExposed(id.value(), self.raft(), self.http());
         // Heartbeats of many groups to one peer may wait 2 ms for each other and share a frame.
-        NettyTransportConfig.Builder net = NettyTransportConfig.builder(security.clusterId(), id, self.raft())
+        NettyTransportOptions.Builder net = NettyTransportOptions.builder(security.clusterId(), id, self.raft())
                 .heartbeatCoalescing(Duration.ofMillis(2));
         security.peerTls().ifPresent(net::tls);
         for (Member m : cluster.members()) if (!m.id().equals(id)) net.peer(m.id(), m.raft());

@@ -34,7 +34,7 @@ public final class CounterExample {
         FileStorage storage = FileStorage.open(dir, StorageOptions.defaults());
         RaftServer server = RaftServer.builder().id(id).members(members).stateMachine(new Counter())
                 .storage(storage.logStorage(), storage.hardStateStore()).closeWith(storage)
-                .transport(new NettyTransport(NettyTransportConfig.builder("counter", id, self.raft()).build()))
+                .transport(new NettyTransport(NettyTransportOptions.builder("counter", id, self.raft()).build()))
                 .build();
         server.start();
         return server;

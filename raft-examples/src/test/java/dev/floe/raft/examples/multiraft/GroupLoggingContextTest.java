@@ -17,7 +17,7 @@ import dev.floe.raft.testkit.FreePorts;
 import dev.floe.raft.testkit.MemoryHardStateStore;
 import dev.floe.raft.testkit.MemoryLogStorage;
 import dev.floe.raft.transport.netty.NettyHostTransport;
-import dev.floe.raft.transport.netty.NettyTransportConfig;
+import dev.floe.raft.transport.netty.NettyTransportOptions;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
@@ -59,7 +59,7 @@ class GroupLoggingContextTest {
     void aGroupsActivitiesRunWithItsIdInTheLoggingContext() throws Exception {
         NodeId self = NodeId.of("h1");
         Endpoint listen = new Endpoint("127.0.0.1", FreePorts.next());
-        NettyHostTransport transport = new NettyHostTransport(NettyTransportConfig.builder("mdc", self, listen).build());
+        NettyHostTransport transport = new NettyHostTransport(NettyTransportOptions.builder("mdc", self, listen).build());
         GroupStorage memory = group -> new GroupStorage.Stores(new MemoryLogStorage(), new MemoryHardStateStore(),
                 Optional.empty(), Optional.empty());
         RaftServerOptions fast = RaftServerOptions.builder().tickInterval(Duration.ofMillis(20)).electionTicks(10, 1).build();

@@ -17,7 +17,7 @@ import dev.floe.raft.storage.StorageOptions;
 import dev.floe.raft.testkit.Await;
 import dev.floe.raft.testkit.LocalCluster;
 import dev.floe.raft.transport.netty.NettyTransport;
-import dev.floe.raft.transport.netty.NettyTransportConfig;
+import dev.floe.raft.transport.netty.NettyTransportOptions;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.search.RequiredSearch;
@@ -176,8 +176,8 @@ class FloeMetricsTest {
     void transportMetersCountMessagesAndBytes() throws Exception {
         NodeId a = NodeId.of("a");
         NodeId b = NodeId.of("b");
-        try (NettyTransport ta = new NettyTransport(NettyTransportConfig.builder("c", a, new Endpoint("127.0.0.1", 0)).build());
-             NettyTransport tb = new NettyTransport(NettyTransportConfig.builder("c", b, new Endpoint("127.0.0.1", 0)).build())) {
+        try (NettyTransport ta = new NettyTransport(NettyTransportOptions.builder("c", a, new Endpoint("127.0.0.1", 0)).build());
+             NettyTransport tb = new NettyTransport(NettyTransportOptions.builder("c", b, new Endpoint("127.0.0.1", 0)).build())) {
             FloeMetrics.of(registry, "g", a).transport(ta);
             FloeMetrics.of(registry, "g", b).transport(tb);
             ta.start(a, m -> { });

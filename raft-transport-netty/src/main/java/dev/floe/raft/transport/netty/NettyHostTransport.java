@@ -69,7 +69,7 @@ public final class NettyHostTransport implements HostTransport {
 
     private enum Phase { NEW, STARTED, CLOSED }
 
-    private final NettyTransportConfig config;
+    private final NettyTransportOptions config;
     private final Counters counters = new Counters();
     private final Map<NodeId, Endpoint> peers = new ConcurrentHashMap<>();
     private final Map<NodeId, PeerLink> links = new ConcurrentHashMap<>();
@@ -88,7 +88,7 @@ public final class NettyHostTransport implements HostTransport {
      *
      * @param config the settings
      */
-    public NettyHostTransport(NettyTransportConfig config) {
+    public NettyHostTransport(NettyTransportOptions config) {
         this.config = Objects.requireNonNull(config, "config");
         peers.putAll(config.peers());
     }

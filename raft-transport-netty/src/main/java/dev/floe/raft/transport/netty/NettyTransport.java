@@ -39,7 +39,7 @@ public final class NettyTransport implements Transport {
      *
      * @param config the settings
      */
-    public NettyTransport(NettyTransportConfig config) {
+    public NettyTransport(NettyTransportOptions config) {
         this.host = new NettyHostTransport(Objects.requireNonNull(config, "config"));
         this.group = host.group(GroupId.DEFAULT);
     }

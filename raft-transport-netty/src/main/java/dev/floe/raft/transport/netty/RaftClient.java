@@ -186,7 +186,7 @@ public final class RaftClient implements AutoCloseable {
         private Duration connectTimeout = Duration.ofSeconds(3);
         private int maxOutstanding = 1024;
         private int retryBudget = 10;
-        private int maxFrameBytes = NettyTransportConfig.DEFAULT_MAX_FRAME_BYTES;
+        private int maxFrameBytes = NettyTransportOptions.DEFAULT_MAX_FRAME_BYTES;
         private boolean preferNative = true;
 
         private Builder(String clusterId) {

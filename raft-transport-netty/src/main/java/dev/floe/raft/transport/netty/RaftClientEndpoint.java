@@ -148,7 +148,7 @@ public final class RaftClientEndpoint implements AutoCloseable {
         private final String clusterId;
         private final RaftServer server;
         private final Endpoint listen;
-        private int maxFrameBytes = NettyTransportConfig.DEFAULT_MAX_FRAME_BYTES;
+        private int maxFrameBytes = NettyTransportOptions.DEFAULT_MAX_FRAME_BYTES;
         private Duration handshakeTimeout = Duration.ofSeconds(5);
         private int ioThreads = 1;
         private boolean preferNative = true;

@@ -122,7 +122,7 @@ class BoundedBeforeTrustTest {
 
     @Test
     void theBufferBudgetMustHoldOneFullFrame() {
-        var builder = NettyTransportConfig.builder(TestNode.CLUSTER, dev.floe.raft.NodeId.of("a"), new dev.floe.raft.Endpoint("127.0.0.1", 0))
+        var builder = NettyTransportOptions.builder(TestNode.CLUSTER, dev.floe.raft.NodeId.of("a"), new dev.floe.raft.Endpoint("127.0.0.1", 0))
                 .maxFrameBytes(128 << 20).maxQueuedBytes(128L << 20);
         org.assertj.core.api.Assertions.assertThatThrownBy(builder::build)
                 .hasMessageContaining("inbound buffer budget 67108864 must hold at least one frame of 134217728");

@@ -42,9 +42,9 @@ class NettyHostTransportTest {
         final Map<GroupId, LinkedBlockingQueue<Message>> received = new HashMap<>();
         final LinkedBlockingQueue<NodeId> heard = new LinkedBlockingQueue<>();
 
-        Host(String id, UnaryOperator<NettyTransportConfig.Builder> settings) throws Exception {
+        Host(String id, UnaryOperator<NettyTransportOptions.Builder> settings) throws Exception {
             this.id = NodeId.of(id);
-            this.transport = new NettyHostTransport(settings.apply(NettyTransportConfig.builder(TestNode.CLUSTER, this.id,
+            this.transport = new NettyHostTransport(settings.apply(NettyTransportOptions.builder(TestNode.CLUSTER, this.id,
                     new Endpoint("127.0.0.1", 0)).backoff(TestNode.FAST_BACKOFF).ioThreads(1)).build());
             transport.start(this.id, heard::add);
         }

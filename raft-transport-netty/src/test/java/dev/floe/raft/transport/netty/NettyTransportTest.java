@@ -160,7 +160,7 @@ class NettyTransportTest {
         List<Message> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
         NodeId bId = NodeId.of("b");
         try (TestNode a = TestNode.start("a", c -> c)) {
-            NettyTransport b = new NettyTransport(NettyTransportConfig.builder(TestNode.CLUSTER, bId, new Endpoint("127.0.0.1", 0))
+            NettyTransport b = new NettyTransport(NettyTransportOptions.builder(TestNode.CLUSTER, bId, new Endpoint("127.0.0.1", 0))
                     .peer(a.id, a.endpoint()).ioThreads(1).build());
             try {
                 b.start(bId, m -> {
@@ -219,7 +219,7 @@ class NettyTransportTest {
         NodeId bId = NodeId.of("b");
         try (TestNode a = TestNode.start("a", c -> c)) {
             NettyTransport[] b = new NettyTransport[1];
-            b[0] = new NettyTransport(NettyTransportConfig.builder(TestNode.CLUSTER, bId, new Endpoint("127.0.0.1", 0))
+            b[0] = new NettyTransport(NettyTransportOptions.builder(TestNode.CLUSTER, bId, new Endpoint("127.0.0.1", 0))
                     .peer(a.id, a.endpoint()).ioThreads(1).build());
             try {
                 b[0].start(bId, m -> {

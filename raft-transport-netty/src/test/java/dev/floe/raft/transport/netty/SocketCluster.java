@@ -79,7 +79,7 @@ public final class SocketCluster<M extends StateMachine> extends ServerCluster<M
 
     @Override
     protected Launched<M> launch(Member self, Collection<Member> members, boolean joining) throws IOException {
-        NettyTransport transport = new NettyTransport(NettyTransportConfig.builder(CLUSTER, self.id(), self.raft())
+        NettyTransport transport = new NettyTransport(NettyTransportOptions.builder(CLUSTER, self.id(), self.raft())
                 .backoff(FAST_BACKOFF).ioThreads(1).build());
         transports.put(self.id(), transport);
         M machine = machines.get();

@@ -22,13 +22,13 @@ final class TestNode implements AutoCloseable {
         this.transport = transport;
     }
 
-    static TestNode start(String id, UnaryOperator<NettyTransportConfig.Builder> settings) throws Exception {
+    static TestNode start(String id, UnaryOperator<NettyTransportOptions.Builder> settings) throws Exception {
         return start(id, 0, settings);
     }
 
-    static TestNode start(String id, int port, UnaryOperator<NettyTransportConfig.Builder> settings) throws Exception {
+    static TestNode start(String id, int port, UnaryOperator<NettyTransportOptions.Builder> settings) throws Exception {
         NodeId nodeId = NodeId.of(id);
-        NettyTransportConfig.Builder builder = NettyTransportConfig.builder(CLUSTER, nodeId, new Endpoint("127.0.0.1", port))
+        NettyTransportOptions.Builder builder = NettyTransportOptions.builder(CLUSTER, nodeId, new Endpoint("127.0.0.1", port))
                 .backoff(FAST_BACKOFF)
                 .ioThreads(1);
         NettyTransport transport = new NettyTransport(settings.apply(builder).build());

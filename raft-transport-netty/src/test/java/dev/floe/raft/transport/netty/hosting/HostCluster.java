@@ -16,7 +16,7 @@ import dev.floe.raft.testkit.MemoryHardStateStore;
 import dev.floe.raft.testkit.MemoryLogStorage;
 import dev.floe.raft.transport.netty.Backoff;
 import dev.floe.raft.transport.netty.NettyHostTransport;
-import dev.floe.raft.transport.netty.NettyTransportConfig;
+import dev.floe.raft.transport.netty.NettyTransportOptions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -49,7 +49,7 @@ final class HostCluster implements AutoCloseable {
             members.add(Member.voter(id, listen, listen));
         }
         for (Member m : members) {
-            NettyTransportConfig.Builder config = NettyTransportConfig.builder("hosts", m.id(), m.raft())
+            NettyTransportOptions.Builder config = NettyTransportOptions.builder("hosts", m.id(), m.raft())
                     .backoff(new Backoff(Duration.ofMillis(10), Duration.ofMillis(100), 0.5))
                     .heartbeatCoalescing(Duration.ofMillis(2))
                     .ioThreads(1);

@@ -15,7 +15,7 @@ import dev.floe.raft.testkit.FreePorts;
 import dev.floe.raft.testkit.MemoryHardStateStore;
 import dev.floe.raft.testkit.MemoryLogStorage;
 import dev.floe.raft.transport.netty.NettyHostTransport;
-import dev.floe.raft.transport.netty.NettyTransportConfig;
+import dev.floe.raft.transport.netty.NettyTransportOptions;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -49,7 +49,7 @@ class RaftHostStartTest {
     }
 
     private static RaftHost host(NodeId self, Endpoint listen, GroupStorage storage) throws Exception {
-        RaftHost host = RaftHost.builder(self, new NettyHostTransport(NettyTransportConfig.builder("start", self, listen).build()),
+        RaftHost host = RaftHost.builder(self, new NettyHostTransport(NettyTransportOptions.builder("start", self, listen).build()),
                 storage).options(HostCluster.HOST).build();
         host.start();
         return host;

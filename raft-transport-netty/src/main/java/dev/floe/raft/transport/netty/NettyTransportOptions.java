@@ -35,7 +35,7 @@ import java.util.Optional;
  *                           single group wants; 1-2 ms for a {@link NettyHostTransport} with many groups). Any other
  *                           message is sent at once and takes the waiting heartbeats with it
  */
-public record NettyTransportConfig(String clusterId, NodeId self, Endpoint listen, Map<NodeId, Endpoint> peers,
+public record NettyTransportOptions(String clusterId, NodeId self, Endpoint listen, Map<NodeId, Endpoint> peers,
                                    int maxFrameBytes, int maxQueuedMessages, long maxQueuedBytes,
                                    Duration connectTimeout, Duration handshakeTimeout, Backoff backoff,
                                    int ioThreads, boolean preferNative, Optional<TlsConfig> tls,
@@ -70,7 +70,7 @@ public record NettyTransportConfig(String clusterId, NodeId self, Endpoint liste
      * @param heartbeatCoalescing how long a heartbeat may wait for others to the same peer, zero or positive (default zero)
      * @throws IllegalArgumentException naming the invalid setting
      */
-    public NettyTransportConfig {
+    public NettyTransportOptions {
         Objects.requireNonNull(clusterId, "clusterId");
         if (clusterId.isBlank()) throw new IllegalArgumentException("clusterId must not be blank");
         Objects.requireNonNull(self, "self");
@@ -108,12 +108,35 @@ public record NettyTransportConfig(String clusterId, NodeId self, Endpoint liste
         return new Builder(clusterId, self, listen);
     }
 
+    /**
+     * A builder holding these options, to change some of them.
+     *
+     * @return a builder with every option as here
+     */
+    public Builder toBuilder() {
+        Builder b = new Builder(clusterId, self, listen);
+        peers.forEach(b.peers::put);
+        b.maxFrameBytes = maxFrameBytes;
+        b.maxQueuedMessages = maxQueuedMessages;
+        b.maxQueuedBytes = maxQueuedBytes;
+        b.connectTimeout = connectTimeout;
+        b.handshakeTimeout = handshakeTimeout;
+        b.backoff = backoff;
+        b.ioThreads = ioThreads;
+        b.preferNative = preferNative;
+        b.tls = tls;
+        b.inbound = inbound;
+        b.dialVersion = dialVersion;
+        b.heartbeatCoalescing = heartbeatCoalescing;
+        return b;
+    }
+
     private static void requirePositive(Duration d, String name) {
         Objects.requireNonNull(d, name);
         if (d.isNegative() || d.isZero()) throw new IllegalArgumentException(name + " must be positive: " + d);
     }
 
-    /** Collects settings for a {@link NettyTransportConfig}; not thread-safe. */
+    /** Collects settings for a {@link NettyTransportOptions}; not thread-safe. */
     public static final class Builder {
         private final String clusterId;
         private final NodeId self;
@@ -164,7 +187,7 @@ public record NettyTransportConfig(String clusterId, NodeId self, Endpoint liste
         /**
          * Sets {@code maxFrameBytes}.
          *
-         * @param bytes see {@link NettyTransportConfig#maxFrameBytes()}
+         * @param bytes see {@link NettyTransportOptions#maxFrameBytes()}
          * @return this builder
          */
         public Builder maxFrameBytes(int bytes) {
@@ -175,7 +198,7 @@ public record NettyTransportConfig(String clusterId, NodeId self, Endpoint liste
         /**
          * Sets {@code maxQueuedMessages}.
          *
-         * @param messages see {@link NettyTransportConfig#maxQueuedMessages()}
+         * @param messages see {@link NettyTransportOptions#maxQueuedMessages()}
          * @return this builder
          */
         public Builder maxQueuedMessages(int messages) {
@@ -186,7 +209,7 @@ public record NettyTransportConfig(String clusterId, NodeId self, Endpoint liste
         /**
          * Sets {@code maxQueuedBytes}.
          *
-         * @param bytes see {@link NettyTransportConfig#maxQueuedBytes()}
+         * @param bytes see {@link NettyTransportOptions#maxQueuedBytes()}
          * @return this builder
          */
         public Builder maxQueuedBytes(long bytes) {
@@ -197,7 +220,7 @@ public record NettyTransportConfig(String clusterId, NodeId self, Endpoint liste
         /**
          * Sets {@code connectTimeout}.
          *
-         * @param timeout see {@link NettyTransportConfig#connectTimeout()}
+         * @param timeout see {@link NettyTransportOptions#connectTimeout()}
          * @return this builder
          */
         public Builder connectTimeout(Duration timeout) {
@@ -208,7 +231,7 @@ public record NettyTransportConfig(String clusterId, NodeId self, Endpoint liste
         /**
          * Sets {@code handshakeTimeout}.
          *
-         * @param timeout see {@link NettyTransportConfig#handshakeTimeout()}
+         * @param timeout see {@link NettyTransportOptions#handshakeTimeout()}
          * @return this builder
          */
         public Builder handshakeTimeout(Duration timeout) {
@@ -219,7 +242,7 @@ public record NettyTransportConfig(String clusterId, NodeId self, Endpoint liste
         /**
          * Sets {@code backoff}.
          *
-         * @param policy see {@link NettyTransportConfig#backoff()}
+         * @param policy see {@link NettyTransportOptions#backoff()}
          * @return this builder
          */
         public Builder backoff(Backoff policy) {
@@ -230,7 +253,7 @@ public record NettyTransportConfig(String clusterId, NodeId self, Endpoint liste
         /**
          * Sets {@code ioThreads}.
          *
-         * @param threads see {@link NettyTransportConfig#ioThreads()}
+         * @param threads see {@link NettyTransportOptions#ioThreads()}
          * @return this builder
          */
         public Builder ioThreads(int threads) {
@@ -241,7 +264,7 @@ public record NettyTransportConfig(String clusterId, NodeId self, Endpoint liste
         /**
          * Sets {@code preferNative}.
          *
-         * @param prefer see {@link NettyTransportConfig#preferNative()}
+         * @param prefer see {@link NettyTransportOptions#preferNative()}
          * @return this builder
          */
         public Builder preferNative(boolean prefer) {
@@ -250,7 +273,7 @@ public record NettyTransportConfig(String clusterId, NodeId self, Endpoint liste
         }
 
         /**
-         * Turns TLS on (see {@link NettyTransportConfig#tls()}).
+         * Turns TLS on (see {@link NettyTransportOptions#tls()}).
          *
          * @param config the TLS settings
          * @return this builder
@@ -263,7 +286,7 @@ public record NettyTransportConfig(String clusterId, NodeId self, Endpoint liste
         /**
          * Sets {@code inbound}.
          *
-         * @param limits see {@link NettyTransportConfig#inbound()}
+         * @param limits see {@link NettyTransportOptions#inbound()}
          * @return this builder
          */
         public Builder inbound(InboundLimits limits) {
@@ -274,7 +297,7 @@ public record NettyTransportConfig(String clusterId, NodeId self, Endpoint liste
         /**
          * Sets {@code dialVersion}.
          *
-         * @param version see {@link NettyTransportConfig#dialVersion()}
+         * @param version see {@link NettyTransportOptions#dialVersion()}
          * @return this builder
          */
         public Builder dialVersion(int version) {
@@ -285,7 +308,7 @@ public record NettyTransportConfig(String clusterId, NodeId self, Endpoint liste
         /**
          * Sets {@code heartbeatCoalescing}.
          *
-         * @param delay see {@link NettyTransportConfig#heartbeatCoalescing()}
+         * @param delay see {@link NettyTransportOptions#heartbeatCoalescing()}
          * @return this builder
          */
         public Builder heartbeatCoalescing(Duration delay) {
@@ -299,8 +322,8 @@ public record NettyTransportConfig(String clusterId, NodeId self, Endpoint liste
          * @return the settings
          * @throws IllegalArgumentException naming the invalid setting
          */
-        public NettyTransportConfig build() {
-            return new NettyTransportConfig(clusterId, self, listen, peers, maxFrameBytes, maxQueuedMessages,
+        public NettyTransportOptions build() {
+            return new NettyTransportOptions(clusterId, self, listen, peers, maxFrameBytes, maxQueuedMessages,
                     maxQueuedBytes, connectTimeout, handshakeTimeout, backoff, ioThreads, preferNative, tls, inbound,
                     dialVersion, heartbeatCoalescing);
         }
