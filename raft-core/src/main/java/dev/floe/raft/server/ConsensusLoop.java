@@ -70,7 +70,7 @@ final class ConsensusLoop implements Scheduler.Task {
     private final Executor callbacks;
     private final BiConsumer<String, Throwable> fatal;
     /** Membership changes and leadership transfers; set once before the thread starts. */
-    private Membership membership;
+    private final Membership membership;
     /** The log, for compaction: between two core calls, so the core never sees it shrink mid-call (paper §7). */
     private final LogStorage log;
     private final SnapshotTransfers transfers;
@@ -81,36 +81,47 @@ final class ConsensusLoop implements Scheduler.Task {
     private long lastTerm = -1;
     private Optional<NodeId> lastLeader = Optional.empty();
 
-    ConsensusLoop(RaftNode node, RaftServerOptions options, Transport transport, PersistPipeline persist,
-                  Applier applier, Proposals proposals, InputQueue inputs, Queue<Pending> deadlines,
-                  BiFunction<Optional<NodeId>, String, NotLeaderException> notLeader, StatusBoard statusBoard,
-                  Executor callbacks, BiConsumer<String, Throwable> fatal, LogStorage log,
-                  SnapshotTransfers transfers, long keepEntries, Clock clock, EventReporter events) {
+    /** Where a Ready's parts go (the ordering contract: docs/core.md) and the log the loop compacts. */
+    record Outputs(Transport transport, PersistPipeline persist, Applier applier, SnapshotTransfers transfers,
+                   LogStorage log) {
+    }
+
+    /** What callers ask of the loop: proposals and reads, queued inputs, deadlines, membership changes. */
+    record Requests(Proposals proposals, InputQueue inputs, Queue<Pending> deadlines, Membership membership) {
+    }
+
+    /** How the loop tells the world: status, events, user callbacks, refusals, fatal errors. */
+    record Reporting(StatusBoard statusBoard, EventReporter events, Executor callbacks,
+                     BiFunction<Optional<NodeId>, String, NotLeaderException> notLeader,
+                     BiConsumer<String, Throwable> fatal) {
+    }
+
+    /**
+     * @param keepEntries entries kept in the log behind a snapshot when compacting
+     */
+    ConsensusLoop(RaftNode node, RaftServerOptions options, long keepEntries, Clock clock, Outputs outputs,
+                  Requests requests, Reporting reporting) {
         this.id = node.id();
         this.node = node;
         this.options = options;
-        this.transport = transport;
-        this.persist = persist;
-        this.applier = applier;
-        this.proposals = proposals;
-        this.inputs = inputs;
-        this.deadlines = deadlines;
-        this.notLeader = notLeader;
-        this.statusBoard = statusBoard;
-        this.callbacks = callbacks;
-        this.fatal = fatal;
-        this.log = log;
-        this.transfers = transfers;
+        this.transport = outputs.transport();
+        this.persist = outputs.persist();
+        this.applier = outputs.applier();
+        this.transfers = outputs.transfers();
+        this.log = outputs.log();
+        this.proposals = requests.proposals();
+        this.inputs = requests.inputs();
+        this.deadlines = requests.deadlines();
+        this.membership = requests.membership();
+        this.statusBoard = reporting.statusBoard();
+        this.events = reporting.events();
+        this.callbacks = reporting.callbacks();
+        this.notLeader = reporting.notLeader();
+        this.fatal = reporting.fatal();
         this.keepEntries = keepEntries;
         this.clock = clock;
         this.tickNanos = options.tickInterval().toNanos();
-        this.events = events;
         this.leaseGuard = new LeaseGuard(options.electionTicks());
-    }
-
-    /** Called once, before the loop's activity starts. */
-    void membership(Membership value) {
-        membership = value;
     }
 
     /**

@@ -227,16 +227,16 @@ public final class RaftServer implements AutoCloseable {
             callbacks = new SerialExecutor(userScheduler, threadName("callbacks"));
             snapshotTransfers = new SnapshotTransfers(id, snapshotStore, transport, snapshotOptions, inputs::add,
                     diskScheduler, clock, events);
-            ConsensusLoop loop = new ConsensusLoop(node, options, transport, persist, applier, proposals, inputs,
-                    deadlines, this::notLeader, statusBoard, callbacks, this::fatal, log, snapshotTransfers,
-                    snapshotOptions.keepEntries(), clock, events);
             membership.restoreFromSnapshot(new ConfigEntry(snapshotIndex, recovered.applied().config(),
                     recovered.serverState().configContext()));
             statusBoard.publish(node.status(), snapshotIndex);
             Membership changes = new Membership(membership, new MembershipCallbacks(callbacks, this::notLeader),
                     new MembershipPeers(id, transport), statusBoard, options, clock);
-            loop.membership(changes);
             changes.recover(node, log);
+            ConsensusLoop loop = new ConsensusLoop(node, options, snapshotOptions.keepEntries(), clock,
+                    new ConsensusLoop.Outputs(transport, persist, applier, snapshotTransfers, log),
+                    new ConsensusLoop.Requests(proposals, inputs, deadlines, changes),
+                    new ConsensusLoop.Reporting(statusBoard, events, callbacks, this::notLeader, this::fatal));
             snapshotReceiver = new SnapshotReceiver(id, snapshotStore, transport, events, localSnapshots::received,
                     (done, configContext) -> inputs.add(new Input.SnapshotReceived(done, configContext)), diskScheduler);
             persistActivity = persist.start(diskScheduler, threadName("persist"));
