@@ -407,8 +407,8 @@ public final class RaftHost implements AutoCloseable {
             boolean started = state == State.RUNNING;
             state = State.CLOSED;
             // Groups still starting see the state when they are done, and close themselves.
-            long waitUntil = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
-            while (!starting.isEmpty() && System.nanoTime() - waitUntil < 0) {
+            long waitUntil = clock.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+            while (!starting.isEmpty() && clock.nanoTime() - waitUntil < 0) {
                 try {
                     lifecycle.wait(100);
                 } catch (InterruptedException e) {
@@ -436,10 +436,18 @@ public final class RaftHost implements AutoCloseable {
         LOG.info("host {} closed", self);
     }
 
-    /** At most this many groups close at once: each close waits for its own activities only. */
+    /**
+     * At most this many groups close at once: each close waits for its own activities only. A host
+     * that owns its pools (the production runtime) may own these short-lived closer threads too.
+     */
     private static final int PARALLEL_CLOSES = 8;
 
     private void closeAll(List<RaftServer> servers) {
+        if (owned.isEmpty()) {
+            // Driven by a runtime it was given (a simulator): no thread of its own, close on the caller's.
+            servers.forEach(RaftServer::close);
+            return;
+        }
         java.util.concurrent.ConcurrentLinkedQueue<RaftServer> queue = new java.util.concurrent.ConcurrentLinkedQueue<>(servers);
         List<Thread> closers = new ArrayList<>();
         for (int i = 0; i < Math.min(PARALLEL_CLOSES, servers.size()); i++) {
