@@ -343,6 +343,10 @@ public final class RaftNode {
      * a snapshot, TimeoutNow, and any message of a higher term.
      */
     private boolean wakes(Message m) {
+        // A repairing member's term probe wakes a quiesced leader (whatever the probe's term): the
+        // member needs its appends to catch up and, never campaigning, sends nothing else that would.
+        if (m instanceof TermProbe) return role == Role.LEADER;
+        if (m instanceof TermProbeResponse) return false;
         if (m.term() < term) return false;
         if (m instanceof HeartbeatResponse || m instanceof VoteResponse) return false;
         if (m instanceof AppendResponse ar) return !ar.success();
@@ -577,6 +581,7 @@ public final class RaftNode {
             LOG.debug("{} [term {}] dropped message for {}: {}", id, term, m.to(), m);
             return;
         }
+        if (quiesced && wakes(m)) wake();
         // Term probes are answered (or counted) whatever our term and role: they bind nothing (see Repair).
         if (m instanceof TermProbe probe) {
             answerTermProbe(probe);
@@ -586,7 +591,6 @@ public final class RaftNode {
             onTermProbeResponse(answer);
             return;
         }
-        if (quiesced && wakes(m)) wake();
         // Judged before the message can change our term or leader (see onQuiesceRequest).
         boolean fromCurrentLeader = role == Role.FOLLOWER && m.term() == term && leader.equals(Optional.of(m.from()));
         if (m.term() > term) {
@@ -778,9 +782,6 @@ public final class RaftNode {
      */
     private void answerTermProbe(TermProbe probe) {
         if (repair.active()) return;
-        // A quiesced leader wakes: the repairing member needs its appends to catch up, and, never
-        // campaigning, it would send nothing else that wakes the group. Followers stay asleep.
-        if (quiesced && role == Role.LEADER) wake();
         send(new TermProbeResponse(id, probe.from(), term, probe.probeId()));
     }
 
