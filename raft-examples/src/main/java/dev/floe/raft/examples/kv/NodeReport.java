@@ -39,14 +39,19 @@ final class NodeReport {
                 "events", events.recent().stream().map(KvEvents.Event::json).toList());
     }
 
+    /** Why {@code s} is not ready as far as it knows (applied more than {@code maxLag} behind its commit index); empty when ready. */
+    static String notReadyReason(ServerStatus s, long maxLag) {
+        return !s.running() ? "stopped" : s.leader().isEmpty() ? "no leader known"
+                : s.commitIndex() - s.appliedIndex() > maxLag ? "applying: " + (s.commitIndex() - s.appliedIndex()) + " behind"
+                : "";
+    }
+
     /**
      * Health as far as this member knows without asking anyone: live while running; ready while
      * it also knows a leader and has applied all but {@link #DEFAULT_READY_LAG} of what it knows committed.
      */
     static Map<String, Object> localHealth(ServerStatus s) {
-        String reason = !s.running() ? "stopped" : s.leader().isEmpty() ? "no leader known"
-                : s.commitIndex() - s.appliedIndex() > DEFAULT_READY_LAG ? "applying: " + (s.commitIndex() - s.appliedIndex()) + " behind"
-                : "";
+        String reason = notReadyReason(s, DEFAULT_READY_LAG);
         return Json.obj("live", s.running(), "ready", reason.isEmpty(), "reason", reason);
     }
 }

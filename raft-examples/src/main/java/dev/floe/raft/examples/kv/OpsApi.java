@@ -111,8 +111,7 @@ final class OpsApi {
             // its own commit index); the first group as below, against its leader's commit index.
             for (KvShards.Shard g : shards.all().subList(1, shards.all().size())) {
                 ServerStatus gs = g.server().status();
-                String reason = !gs.running() ? "stopped" : gs.leader().isEmpty() ? "no leader known"
-                        : gs.commitIndex() - gs.appliedIndex() > maxLag ? "applying: " + (gs.commitIndex() - gs.appliedIndex()) + " behind" : "";
+                String reason = NodeReport.notReadyReason(gs, maxLag);
                 if (!reason.isEmpty()) return done(health(gs.running(), false, "group " + g.group() + ": " + reason, -1, s));
             }
         }
