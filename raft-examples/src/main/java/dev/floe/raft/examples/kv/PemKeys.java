@@ -16,13 +16,25 @@ import java.util.Base64;
 import java.util.List;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 
-/** The JDK's TLS context from the PEM files raft-kv is configured with (certificate chain, PKCS#8 key, CA). */
+/** The JDK's TLS contexts from the PEM files raft-kv is configured with (certificate chain, PKCS#8 key, CA). */
 final class PemKeys {
     private static final List<String> KEY_ALGORITHMS = List.of("RSA", "EC", "Ed25519", "Ed448");
 
     private PemKeys() {
+    }
+
+    /** A client context that trusts the CAs in {@code caPem} and presents no certificate. */
+    static SSLContext trustContext(Path caPem) throws IOException {
+        try {
+            SSLContext ssl = SSLContext.getInstance("TLS");
+            ssl.init(null, trustManagers(caPem), null);
+            return ssl;
+        } catch (GeneralSecurityException e) {
+            throw new IOException("cannot read CA certificates from " + caPem + ": " + e.getMessage(), e);
+        }
     }
 
     /** A client context that presents {@code certificate}/{@code key} and trusts the CAs in {@code caPem}. */
@@ -33,18 +45,22 @@ final class PemKeys {
             keys.setKeyEntry("self", privateKey(key), new char[0], certificates(certificate).toArray(Certificate[]::new));
             KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
             kmf.init(keys, new char[0]);
-            KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
-            trust.load(null, null);
-            int i = 0;
-            for (Certificate c : certificates(caPem)) trust.setCertificateEntry("ca" + i++, c);
-            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            tmf.init(trust);
             SSLContext ssl = SSLContext.getInstance("TLS");
-            ssl.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+            ssl.init(kmf.getKeyManagers(), trustManagers(caPem), null);
             return ssl;
         } catch (GeneralSecurityException e) {
             throw new IOException("cannot build a TLS context from " + certificate + ", " + key + " and " + caPem + ": " + e.getMessage(), e);
         }
+    }
+
+    private static TrustManager[] trustManagers(Path caPem) throws IOException, GeneralSecurityException {
+        KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
+        trust.load(null, null);
+        int i = 0;
+        for (Certificate c : certificates(caPem)) trust.setCertificateEntry("ca" + i++, c);
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        return tmf.getTrustManagers();
     }
 
     private static List<Certificate> certificates(Path pem) throws IOException, GeneralSecurityException {
