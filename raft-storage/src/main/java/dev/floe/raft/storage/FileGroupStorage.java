@@ -79,12 +79,24 @@ public final class FileGroupStorage implements GroupStorage, AutoCloseable {
     }
 
     /**
-     * The groups that have a directory under the root: what a restarting host starts again.
+     * The groups whose storage exists under this root, for a restart to open them again.
      *
      * @return the groups found, in order
      * @throws IOException if the root cannot be listed
      */
     public SortedSet<GroupId> groups() throws IOException {
+        return groupsUnder(root);
+    }
+
+    /**
+     * The groups whose storage exists under {@code root}, without opening anything (no writer
+     * threads): for a program that checks a directory before it starts a host on it.
+     *
+     * @param root a host's storage root
+     * @return the groups found, in order
+     * @throws IOException if the root cannot be listed
+     */
+    public static SortedSet<GroupId> groupsUnder(Path root) throws IOException {
         SortedSet<GroupId> found = new TreeSet<>();
         Path groups = root.resolve("groups");
         if (!Files.isDirectory(groups)) return found;

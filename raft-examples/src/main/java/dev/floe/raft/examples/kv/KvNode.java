@@ -109,15 +109,10 @@ public final class KvNode implements AutoCloseable {
         if (groups < 1) throw new IllegalArgumentException("--groups must be at least 1");
         checkLayout(dataDir, groups);
         if (groups > 1) return startGroups(id, cluster, dataDir, options, snapshots, joining, security, groups);
-        Member self = cluster.member(id).orElseThrow(() -> new IllegalArgumentException(
-                "--id " + id + " is not in --cluster " + cluster));
-        Files.createDirectories(dataDir);
+        Member self = self(id, cluster, dataDir, security);
         FileStorage storage = FileStorage.open(dataDir, StorageOptions.defaults());
         java.util.concurrent.CompletableFuture<ServerHealth> fatal = new java.util.concurrent.CompletableFuture<>();
-        security.warnIfExposed(id.value(), self.raft(), self.http());
-        NettyTransportOptions.Builder net = NettyTransportOptions.builder(security.clusterId(), id, self.raft());
-        security.peerTls().ifPresent(net::tls);
-        for (Member m : cluster.members()) if (!m.id().equals(id)) net.peer(m.id(), m.raft());
+        NettyTransportOptions.Builder net = peerTransport(self, cluster, security);
         KvStateMachine machine = new KvStateMachine();
         NettyTransport transport = new NettyTransport(net.build());
         NodeMetrics metrics = new NodeMetrics(id);
@@ -178,15 +173,9 @@ public final class KvNode implements AutoCloseable {
     private static KvNode startGroups(NodeId id, ClusterSpec cluster, Path dataDir, RaftServerOptions options,
                                       SnapshotOptions snapshots, boolean joining, KvSecurity security, int groups) throws IOException {
         if (joining) throw new IllegalArgumentException("--join is not supported with --groups > 1");
-        Member self = cluster.member(id).orElseThrow(() -> new IllegalArgumentException(
-                "--id " + id + " is not in --cluster " + cluster));
-        Files.createDirectories(dataDir);
-        security.warnIfExposed(id.value(), self.raft(), self.http());
+        Member self = self(id, cluster, dataDir, security);
         // Heartbeats of many groups to one peer may wait 2 ms for each other and share a frame.
-        NettyTransportOptions.Builder net = NettyTransportOptions.builder(security.clusterId(), id, self.raft())
-                .heartbeatCoalescing(Duration.ofMillis(2));
-        security.peerTls().ifPresent(net::tls);
-        for (Member m : cluster.members()) if (!m.id().equals(id)) net.peer(m.id(), m.raft());
+        NettyTransportOptions.Builder net = peerTransport(self, cluster, security).heartbeatCoalescing(Duration.ofMillis(2));
         FileGroupStorage storage = FileGroupStorage.open(dataDir, StorageOptions.defaults());
         // Leaders are spread over the nodes every 30 s (leadership transfers), so the write load is too.
         RaftHost host = RaftHost.builder(id, new NettyHostTransport(net.build()), storage)
@@ -245,6 +234,23 @@ public final class KvNode implements AutoCloseable {
         return serve(self, all, raft, cluster, ops, fatal, metrics, security);
     }
 
+    /** This node's member entry (the id must be in the cluster); creates the data directory and warns if exposed. */
+    private static Member self(NodeId id, ClusterSpec cluster, Path dataDir, KvSecurity security) throws IOException {
+        Member self = cluster.member(id).orElseThrow(() -> new IllegalArgumentException(
+                "--id " + id + " is not in --cluster " + cluster));
+        Files.createDirectories(dataDir);
+        security.warnIfExposed(id.value(), self.raft(), self.http());
+        return self;
+    }
+
+    /** The raft transport's options: the cluster id, TLS and every other member's raft address. */
+    private static NettyTransportOptions.Builder peerTransport(Member self, ClusterSpec cluster, KvSecurity security) {
+        NettyTransportOptions.Builder net = NettyTransportOptions.builder(security.clusterId(), self.id(), self.raft());
+        security.peerTls().ifPresent(net::tls);
+        for (Member m : cluster.members()) if (!m.id().equals(self.id())) net.peer(m.id(), m.raft());
+        return net;
+    }
+
     /**
      * Refuses a data directory written with another number of groups: keys are routed by
      * {@code crc32c(key) mod groups}, so a different count would look for keys in the wrong group.
@@ -260,10 +266,7 @@ public final class KvNode implements AutoCloseable {
             throw new IOException(dataDir + " holds the data of a one-group node; --groups " + groups + " would not find its keys");
         }
         if (groups > 1 && hasGroups) {
-            java.util.SortedSet<GroupId> found;
-            try (FileGroupStorage existing = FileGroupStorage.open(dataDir, StorageOptions.defaults())) {
-                found = existing.groups();
-            }
+            java.util.SortedSet<GroupId> found = FileGroupStorage.groupsUnder(dataDir);
             java.util.Set<GroupId> expected = new java.util.TreeSet<>();
             for (int i = 0; i < groups; i++) expected.add(KvShards.groupId(i));
             if (!found.isEmpty() && !found.equals(expected)) {
