@@ -60,14 +60,7 @@ final class BenchCommand implements Callable<Integer> {
                 "--scale", nullable(scale), "--scale-entries", nullable(scaleEntries), "--scale-mb", nullable(scaleMb))
                 .forEach((k, v) -> { if (!v.isEmpty()) given.put(k, v); });
         if (groups != null) {
-            List<Integer> counts = new java.util.ArrayList<>();
-            for (String g : groups.split(",")) {
-                try {
-                    counts.add(Integer.parseInt(g.trim()));
-                } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException("--groups needs integers, got '" + g + "'");
-                }
-            }
+            List<Integer> counts = KvBenchSettings.list("--groups", groups, null);
             new dev.floe.raft.examples.bench.GroupsBench(System.out).run(KvBenchSettings.parse(given::get), counts);
         } else if (scale != null) {
             new KvScale(System.out).run(ScaleSettings.parse(given::get));

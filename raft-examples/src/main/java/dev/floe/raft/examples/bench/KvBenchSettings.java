@@ -60,7 +60,8 @@ public record KvBenchSettings(List<Integer> inFlights, List<Integer> valueSizes,
         };
     }
 
-    private static List<Integer> list(String name, String value, String fallback) {
+    /** The comma-separated integers of option {@code name} ({@code fallback} when not given), each checked like any number. */
+    public static List<Integer> list(String name, String value, String fallback) {
         List<Integer> out = new ArrayList<>();
         for (String s : (value == null ? fallback : value).split(",")) {
             if (s.isBlank()) continue;
