@@ -1,5 +1,6 @@
 package dev.floe.raft.transport.netty.hosting;
 
+import dev.floe.raft.testkit.RecordingStateMachine;
 import dev.floe.raft.Endpoint;
 import dev.floe.raft.GroupId;
 import dev.floe.raft.GroupStorage;
@@ -70,11 +71,11 @@ final class HostCluster implements AutoCloseable {
         return hosts.get(NodeId.of("h" + i));
     }
 
-    /** Starts {@code group} on every host, each member with a fresh {@link CountingMachine}. */
-    Map<NodeId, CountingMachine> startEverywhere(GroupId group) throws Exception {
-        Map<NodeId, CountingMachine> machines = new LinkedHashMap<>();
+    /** Starts {@code group} on every host, each member with a fresh {@link RecordingStateMachine}. */
+    Map<NodeId, RecordingStateMachine> startEverywhere(GroupId group) throws Exception {
+        Map<NodeId, RecordingStateMachine> machines = new LinkedHashMap<>();
         for (RaftHost host : hosts.values()) {
-            CountingMachine machine = new CountingMachine();
+            RecordingStateMachine machine = new RecordingStateMachine();
             host.startGroup(group, members, machine, FAST);
             machines.put(host.id(), machine);
         }

@@ -1,5 +1,6 @@
 package dev.floe.raft.transport.netty.hosting;
 
+import dev.floe.raft.testkit.RecordingStateMachine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -64,7 +65,7 @@ class RaftHostStartTest {
         try (RaftHost host = host(self, listen, disk)) {
             CompletableFuture<RaftServer> slow = CompletableFuture.supplyAsync(() -> start(host, SLOW, alone));
             assertThat(disk.opening.await(10, TimeUnit.SECONDS)).isTrue();
-            RaftServer quick = host.startGroup(QUICK, alone, new CountingMachine(), HostCluster.FAST);
+            RaftServer quick = host.startGroup(QUICK, alone, new RecordingStateMachine(), HostCluster.FAST);
             assertThat(host.group(QUICK)).contains(quick);
             assertThat(slow).isNotDone();
             disk.release.countDown();
@@ -95,7 +96,7 @@ class RaftHostStartTest {
 
     private static RaftServer start(RaftHost host, GroupId group, List<Member> members) {
         try {
-            return host.startGroup(group, members, new CountingMachine(), HostCluster.FAST);
+            return host.startGroup(group, members, new RecordingStateMachine(), HostCluster.FAST);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

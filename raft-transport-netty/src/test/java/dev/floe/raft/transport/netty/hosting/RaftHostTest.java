@@ -1,5 +1,6 @@
 package dev.floe.raft.transport.netty.hosting;
 
+import dev.floe.raft.testkit.RecordingStateMachine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -63,11 +64,11 @@ class RaftHostTest {
         try (HostCluster cluster = new HostCluster(3)) {
             cluster.startEverywhere(G1);
             RaftHost h1 = cluster.host(1);
-            assertThatThrownBy(() -> h1.startGroup(G1, cluster.members, new CountingMachine(), HostCluster.FAST))
+            assertThatThrownBy(() -> h1.startGroup(G1, cluster.members, new RecordingStateMachine(), HostCluster.FAST))
                     .isInstanceOf(IllegalStateException.class).hasMessageContaining("already runs group g1");
             assertThat(h1.removeGroup(G1)).isTrue();
             assertThat(h1.removeGroup(G1)).isFalse();
-            h1.startGroup(G1, cluster.members, new CountingMachine(), HostCluster.FAST);
+            h1.startGroup(G1, cluster.members, new RecordingStateMachine(), HostCluster.FAST);
             RaftServer leader = cluster.awaitLeader(G1);
             leader.submit(Bytes.utf8("back")).get(10, TimeUnit.SECONDS);
             Await.until(HostCluster.WAIT, "h1's g1 to apply again", () -> h1.status().get(G1).appliedIndex() >= 2);
@@ -78,8 +79,8 @@ class RaftHostTest {
     @Test
     void eachGroupAppliesOnlyItsOwnCommands() throws Exception {
         try (HostCluster cluster = new HostCluster(3)) {
-            Map<NodeId, CountingMachine> m1 = cluster.startEverywhere(G1);
-            Map<NodeId, CountingMachine> m2 = cluster.startEverywhere(G2);
+            Map<NodeId, RecordingStateMachine> m1 = cluster.startEverywhere(G1);
+            Map<NodeId, RecordingStateMachine> m2 = cluster.startEverywhere(G2);
             RaftServer leader1 = cluster.awaitLeader(G1);
             RaftServer leader2 = cluster.awaitLeader(G2);
             for (int i = 0; i < 5; i++) {
@@ -87,9 +88,9 @@ class RaftHostTest {
                 leader2.submit(Bytes.utf8("b" + i)).get(10, TimeUnit.SECONDS);
             }
             Await.until(HostCluster.WAIT, "every member to apply its group's commands", () ->
-                    m1.values().stream().allMatch(m -> m.commands.size() == 5) && m2.values().stream().allMatch(m -> m.commands.size() == 5));
-            for (CountingMachine m : m1.values()) assertThat(m.commands).allMatch(c -> c.startsWith("a"));
-            for (CountingMachine m : m2.values()) assertThat(m.commands).allMatch(c -> c.startsWith("b"));
+                    m1.values().stream().allMatch(m -> m.commands().size() == 5) && m2.values().stream().allMatch(m -> m.commands().size() == 5));
+            for (RecordingStateMachine m : m1.values()) assertThat(m.commands()).allMatch(c -> c.startsWith("a"));
+            for (RecordingStateMachine m : m2.values()) assertThat(m.commands()).allMatch(c -> c.startsWith("b"));
         }
     }
 
@@ -97,20 +98,20 @@ class RaftHostTest {
     @Test
     void aBlockedStateMachineDoesNotStallAnotherGroupOnTheSameHosts() throws Exception {
         try (HostCluster cluster = new HostCluster(3)) {
-            Map<NodeId, CountingMachine> stuck = cluster.startEverywhere(G1);
-            Map<NodeId, CountingMachine> live = cluster.startEverywhere(G2);
+            Map<NodeId, RecordingStateMachine> stuck = cluster.startEverywhere(G1);
+            Map<NodeId, RecordingStateMachine> live = cluster.startEverywhere(G2);
             RaftServer leader1 = cluster.awaitLeader(G1);
             RaftServer leader2 = cluster.awaitLeader(G2);
-            stuck.values().forEach(CountingMachine::block);
+            stuck.values().forEach(RecordingStateMachine::block);
             CompletableFuture<Bytes> blocked = leader1.submit(Bytes.utf8("stuck"));
             Await.until(HostCluster.WAIT, "g1 to commit the stuck command", () -> leader1.status().commitIndex() >= 2);
             try {
                 for (int i = 0; i < 20; i++) leader2.submit(Bytes.utf8("live" + i)).get(10, TimeUnit.SECONDS);
-                Await.until(HostCluster.WAIT, "every g2 member to apply", () -> live.values().stream().allMatch(m -> m.commands.size() == 20));
+                Await.until(HostCluster.WAIT, "every g2 member to apply", () -> live.values().stream().allMatch(m -> m.commands().size() == 20));
                 assertThat(blocked).isNotDone();
-                assertThat(stuck.values()).allMatch(m -> m.commands.isEmpty());
+                assertThat(stuck.values()).allMatch(m -> m.commands().isEmpty());
             } finally {
-                stuck.values().forEach(CountingMachine::unblock);
+                stuck.values().forEach(RecordingStateMachine::unblock);
             }
             assertThat(blocked.get(10, TimeUnit.SECONDS).toUtf8()).isNotEmpty();
         }
