@@ -12,6 +12,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
+import javax.net.ssl.SSLHandshakeException;
 
 /**
  * A {@link RaftClient}'s connection to one member, and the handler of its channel. Its state is
@@ -66,7 +67,14 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        dispatcher.onBroken(this, cause.getMessage() != null ? cause.getMessage() : cause.toString());
+        String reason = cause.getMessage() != null ? cause.getMessage() : cause.toString();
+        for (Throwable c = cause; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof SSLHandshakeException) {
+                dispatcher.onTlsRefused(this, "TLS handshake failed: " + c.getMessage());
+                return;
+            }
+        }
+        dispatcher.onBroken(this, reason);
     }
 
     @Override

@@ -15,6 +15,8 @@ import dev.floe.raft.transport.netty.internal.WireException;
 import dev.floe.raft.transport.proto.ClientNotLeader;
 import dev.floe.raft.transport.proto.ClientResponse;
 import io.netty.bootstrap.Bootstrap;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -62,6 +64,7 @@ final class ClientDispatcher {
     private final byte[] clientIdUtf8;
     private final EventLoop loop;
     private final Bootstrap bootstrap;
+    private final Optional<SslContext> ssl;
     private final AtomicInteger outstanding;
     private final Queue<ClientCall> inbox = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
@@ -76,11 +79,12 @@ final class ClientDispatcher {
     private final java.util.TreeSet<Long> openSequences = new java.util.TreeSet<>();
     private boolean closed;
 
-    ClientDispatcher(RaftClient.Settings settings, EventLoop loop, Bootstrap bootstrap, AtomicInteger outstanding) {
+    ClientDispatcher(RaftClient.Settings settings, EventLoop loop, Bootstrap bootstrap, Optional<SslContext> ssl, AtomicInteger outstanding) {
         this.settings = settings;
         this.clientIdUtf8 = settings.clientId().getBytes(java.nio.charset.StandardCharsets.UTF_8);
         this.loop = loop;
         this.bootstrap = bootstrap;
+        this.ssl = ssl;
         this.outstanding = outstanding;
         this.target = settings.members().get(0);
         long tick = Math.max(5, Math.min(50, settings.requestTimeout().toMillis() / 4));
@@ -172,15 +176,31 @@ final class ClientDispatcher {
         ChannelFuture connecting = bootstrap.clone().handler(new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel ch) {
+                ssl.ifPresent(context -> ch.pipeline().addLast(context.newHandler(ch.alloc(), endpoint.host(), endpoint.port())));
                 ch.pipeline().addLast(FrameDecoder.dialled(settings.maxFrameBytes()), conn);
             }
         }).connect(endpoint.host(), endpoint.port());
         connecting.addListener(f -> {
-            if (f.isSuccess()) {
-                onConnected(conn, connecting.channel());
-            } else {
+            if (!f.isSuccess()) {
                 onClosed(conn, "cannot connect: " + f.cause().getMessage());
+                return;
             }
+            Channel channel = connecting.channel();
+            SslHandler tls = channel.pipeline().get(SslHandler.class);
+            if (tls == null) {
+                onConnected(conn, channel);
+                return;
+            }
+            // Requests wait for TLS: one refused by the handshake was never delivered, so it is not
+            // "maybe applied" and may be retried elsewhere as a plain refusal.
+            conn.channel = channel;
+            tls.handshakeFuture().addListener(h -> {
+                if (h.isSuccess()) {
+                    onConnected(conn, channel);
+                } else {
+                    onClosed(conn, "TLS handshake failed: " + h.cause().getMessage());
+                }
+            });
         });
         return conn;
     }
@@ -269,6 +289,20 @@ final class ClientDispatcher {
     void onBroken(ClientConnection conn, String reason) {
         if (conn.closed) return;
         log.warn("client {}: closing the connection to {}: {}", settings.clientId(), conn.endpoint, reason);
+        onClosed(conn, reason);
+    }
+
+    /**
+     * The member refused this client's TLS handshake (with TLS 1.3 the client learns it only after
+     * it has written its first requests): a member reads no request before its handshake
+     * completes, so none was delivered and each is retried as refused, not as maybe applied.
+     */
+    void onTlsRefused(ClientConnection conn, String reason) {
+        if (conn.closed) return;
+        log.warn("client {}: {} refused the connection: {}", settings.clientId(), conn.endpoint, reason);
+        List<ClientCall> undelivered = new ArrayList<>(conn.sent.values());
+        conn.sent.clear();
+        for (int i = undelivered.size() - 1; i >= 0; i--) conn.waiting.addFirst(undelivered.get(i));
         onClosed(conn, reason);
     }
 

@@ -6,17 +6,21 @@ import dev.floe.raft.Endpoint;
 import dev.floe.raft.NotLeaderException;
 import dev.floe.raft.OutcomeUnknownException;
 import dev.floe.raft.transport.netty.internal.IoSetup;
+import dev.floe.raft.transport.netty.internal.SslContexts;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -80,7 +84,7 @@ public final class RaftClient implements AutoCloseable {
     private final AtomicInteger outstanding = new AtomicInteger();
     private volatile boolean closed;
 
-    private RaftClient(Settings settings, Duration connectTimeout, boolean preferNative) {
+    private RaftClient(Settings settings, Duration connectTimeout, boolean preferNative, Optional<SslContext> ssl) {
         this.settings = settings;
         IoSetup io = IoSetup.choose(preferNative);
         group = new MultiThreadIoEventLoopGroup(1,
@@ -93,7 +97,7 @@ public final class RaftClient implements AutoCloseable {
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, true)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(512 * 1024, 2 * 1024 * 1024));
-        dispatcher = new ClientDispatcher(settings, loop, bootstrap, outstanding);
+        dispatcher = new ClientDispatcher(settings, loop, bootstrap, ssl, outstanding);
     }
 
     /**
@@ -188,6 +192,7 @@ public final class RaftClient implements AutoCloseable {
         private int retryBudget = 10;
         private int maxFrameBytes = NettyTransportOptions.DEFAULT_MAX_FRAME_BYTES;
         private boolean preferNative = true;
+        private Optional<TlsConfig> tls = Optional.empty();
 
         private Builder(String clusterId) {
             this.clusterId = Objects.requireNonNull(clusterId, "clusterId");
@@ -291,15 +296,36 @@ public final class RaftClient implements AutoCloseable {
         }
 
         /**
+         * Connect over mutual TLS (default: plaintext), for members whose endpoint has
+         * {@code RaftClientEndpoint.Builder.tls}: this client presents {@code tls}'s certificate
+         * and trusts members whose certificates chain to {@code tls.trustedCertificates()} (and,
+         * with {@code tls.verifyHostname()}, name the host dialled).
+         *
+         * @param tls this client's certificate and key, and what members must chain to
+         * @return this builder
+         */
+        public Builder tls(TlsConfig tls) {
+            this.tls = Optional.of(Objects.requireNonNull(tls, "tls"));
+            return this;
+        }
+
+        /**
          * Builds the client.
          *
          * @return the client
          * @throws IllegalStateException when no member is given
+         * @throws UncheckedIOException  when the TLS files cannot be read
          */
         public RaftClient build() {
             if (members.isEmpty()) throw new IllegalStateException("members are required");
+            Optional<SslContext> ssl;
+            try {
+                ssl = tls.isPresent() ? Optional.of(SslContexts.client(tls.get())) : Optional.empty();
+            } catch (javax.net.ssl.SSLException e) {
+                throw new UncheckedIOException("cannot read the client's TLS files: " + e.getMessage(), e);
+            }
             return new RaftClient(new Settings(clusterId, clientId, List.copyOf(members), requestTimeout,
-                    maxOutstanding, retryBudget, maxFrameBytes), connectTimeout, preferNative);
+                    maxOutstanding, retryBudget, maxFrameBytes), connectTimeout, preferNative, ssl);
         }
     }
 }

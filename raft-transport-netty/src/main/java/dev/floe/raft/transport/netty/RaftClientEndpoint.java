@@ -8,15 +8,19 @@ import dev.floe.raft.transport.netty.internal.InboundBudget;
 import dev.floe.raft.transport.netty.internal.FrameDecoder;
 import dev.floe.raft.transport.netty.internal.GatedAcceptor;
 import dev.floe.raft.transport.netty.internal.IoSetup;
+import dev.floe.raft.transport.netty.internal.SslContexts;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -34,6 +38,12 @@ import org.slf4j.LoggerFactory;
  * log order). A connection that breaks the protocol is closed with one log line; others are not
  * affected.
  *
+ * <p>Security (docs/security.md): with {@link Builder#tls(TlsConfig)} the port speaks only mutual
+ * TLS: a client must present a certificate that chains to the trusted certificates and, when
+ * {@link Builder#authorizedClients(Set)} names clients, that names one of them (subject CN or a DNS
+ * subject alternative name, as for members). Without TLS anyone who reaches the port can submit
+ * commands: bind it to loopback or a trusted network.
+ *
  * <p>Lifecycle: build, {@link #start()}, {@link #close()} once. The endpoint does not own the
  * server: close the endpoint first, then the server (requests the endpoint still holds are then
  * completed by the server and their answers dropped with the connection). Runs its own event-loop
@@ -50,6 +60,8 @@ public final class RaftClientEndpoint implements AutoCloseable {
     private final int ioThreads;
     private final boolean preferNative;
     private final InboundLimits inbound;
+    private final Optional<TlsConfig> tls;
+    private final Set<String> authorizedClients;
     private final Set<Channel> accepted = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
     private EventLoopGroup group;
@@ -64,6 +76,11 @@ public final class RaftClientEndpoint implements AutoCloseable {
         this.ioThreads = b.ioThreads;
         this.preferNative = b.preferNative;
         this.inbound = b.inbound;
+        this.tls = b.tls;
+        this.authorizedClients = Set.copyOf(b.authorizedClients);
+        if (!authorizedClients.isEmpty() && tls.isEmpty()) {
+            throw new IllegalArgumentException("authorizedClients needs tls: without TLS a client proves no name");
+        }
         if (inbound.bufferBytes() < maxFrameBytes) {
             throw new IllegalArgumentException("inbound buffer budget " + inbound.bufferBytes() + " must hold at least one frame of " + maxFrameBytes);
         }
@@ -86,10 +103,12 @@ public final class RaftClientEndpoint implements AutoCloseable {
      *
      * @throws IllegalStateException when already started or closed
      * @throws InterruptedException  when interrupted while binding
+     * @throws IOException           when the TLS files cannot be read
      * @return this endpoint
      */
-    public synchronized RaftClientEndpoint start() throws InterruptedException {
+    public synchronized RaftClientEndpoint start() throws InterruptedException, IOException {
         if (group != null || closed) throw new IllegalStateException("endpoint already started or closed");
+        Optional<SslContext> ssl = tls.isPresent() ? Optional.of(SslContexts.server(tls.get())) : Optional.empty();
         IoSetup io = IoSetup.choose(preferNative);
         ConnectionGate gate = new ConnectionGate(inbound.untrustedPerSource(), inbound.untrustedTotal());
         InboundBudget budget = new InboundBudget(inbound.bufferBytes());
@@ -105,9 +124,10 @@ public final class RaftClientEndpoint implements AutoCloseable {
                 // Bounded before trust, as on the raft port (docs/security.md).
                 .childHandler(new GatedAcceptor(gate, accepted, refusals, server.id() + ": refused client connection", () -> closed,
                         () -> { }, (ch, ticket) -> {
+                            ssl.ifPresent(context -> ch.pipeline().addLast(context.newHandler(ch.alloc())));
                             FrameDecoder decoder = new FrameDecoder(maxFrameBytes, inbound.preHandshakeFrameBytes(), budget);
-                            ch.pipeline().addLast(decoder, new ClientRequestHandler(clusterId, server, maxFrameBytes,
-                                    handshakeTimeout, () -> closed, decoder, ticket, refusals));
+                            ch.pipeline().addLast(decoder, new ClientRequestHandler(clusterId, server, authorizedClients,
+                                    maxFrameBytes, handshakeTimeout, () -> closed, decoder, ticket, refusals));
                         }));
         try {
             channel = bootstrap.bind(listen.host(), listen.port()).sync().channel();
@@ -115,7 +135,7 @@ public final class RaftClientEndpoint implements AutoCloseable {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
             throw e;
         }
-        log.info("{} serving clients on {} ({})", server.id(), channel.localAddress(), io.name());
+        log.info("{} serving clients on {} ({}{})", server.id(), channel.localAddress(), io.name(), ssl.isPresent() ? ", TLS" : "");
         return this;
     }
 
@@ -153,6 +173,8 @@ public final class RaftClientEndpoint implements AutoCloseable {
         private int ioThreads = 1;
         private boolean preferNative = true;
         private InboundLimits inbound = InboundLimits.defaults();
+        private Optional<TlsConfig> tls = Optional.empty();
+        private Set<String> authorizedClients = Set.of();
 
         private Builder(String clusterId, RaftServer server, Endpoint listen) {
             this.clusterId = Objects.requireNonNull(clusterId, "clusterId");
@@ -220,10 +242,37 @@ public final class RaftClientEndpoint implements AutoCloseable {
         }
 
         /**
+         * Serve clients over mutual TLS only (default: plaintext). Clients must present a
+         * certificate chaining to {@code tls.trustedCertificates()}; with
+         * {@code tls.verifyHostname()} nothing changes here (the accepting side checks names only
+         * through {@link #authorizedClients(Set)}).
+         *
+         * @param tls this member's certificate and key, and what clients must chain to
+         * @return this builder
+         */
+        public Builder tls(TlsConfig tls) {
+            this.tls = Optional.of(Objects.requireNonNull(tls, "tls"));
+            return this;
+        }
+
+        /**
+         * With TLS, the only clients let in: a client's certificate must name one of {@code names}
+         * (subject CN or a DNS subject alternative name). Empty (the default): any certificate the
+         * trusted certificates vouch for.
+         *
+         * @param names the client names allowed
+         * @return this builder
+         */
+        public Builder authorizedClients(Set<String> names) {
+            authorizedClients = Set.copyOf(Objects.requireNonNull(names, "names"));
+            return this;
+        }
+
+        /**
          * Validates the settings and creates the endpoint.
          *
          * @return the endpoint, not started
-         * @throws IllegalArgumentException naming an invalid setting
+         * @throws IllegalArgumentException naming an invalid setting (e.g. authorized clients without TLS)
          */
         public RaftClientEndpoint build() {
             return new RaftClientEndpoint(this);

@@ -95,6 +95,9 @@ public final class SocketCluster<M extends StateMachine> extends ServerCluster<M
             server.close();
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while binding " + self.client(), e);
+        } catch (IOException | RuntimeException e) {
+            server.close();
+            throw e;
         }
         return new Launched<>(server, machine, () -> {
             endpoint.close();

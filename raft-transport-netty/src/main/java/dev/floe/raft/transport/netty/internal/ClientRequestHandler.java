@@ -13,6 +13,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
+import io.netty.handler.ssl.NotSslRecordException;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import dev.floe.raft.transport.netty.RateLimitedLog;
@@ -21,12 +22,14 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
+import javax.net.ssl.SSLException;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -43,6 +46,7 @@ public final class ClientRequestHandler extends ChannelInboundHandlerAdapter {
 
     private final String clusterId;
     private final RaftServer server;
+    private final Set<String> authorizedClients;
     private final int maxFrameBytes;
     private final Duration handshakeTimeout;
     private final BooleanSupplier shuttingDown;
@@ -57,11 +61,12 @@ public final class ClientRequestHandler extends ChannelInboundHandlerAdapter {
     private ScheduledFuture<?> handshakeTimer;
 
     /**
+     * @param authorizedClients with TLS, the names a client's certificate must show one of (empty: any)
      * @param decoder   this connection's decoder, told to allow full-size frames once the handshake is accepted
      * @param untrusted this connection's place among the untrusted ones, given back at the same moment
      * @param refusals  the port's rate-limited log of refused connections
      */
-    public ClientRequestHandler(String clusterId, RaftServer server, int maxFrameBytes, Duration handshakeTimeout,
+    public ClientRequestHandler(String clusterId, RaftServer server, Set<String> authorizedClients, int maxFrameBytes, Duration handshakeTimeout,
                                 BooleanSupplier shuttingDown, FrameDecoder decoder, ConnectionGate.Ticket untrusted,
                                 RateLimitedLog refusals) {
         this.decoder = decoder;
@@ -69,6 +74,7 @@ public final class ClientRequestHandler extends ChannelInboundHandlerAdapter {
         this.refusals = refusals;
         this.clusterId = clusterId;
         this.server = server;
+        this.authorizedClients = authorizedClients;
         this.maxFrameBytes = maxFrameBytes;
         this.handshakeTimeout = handshakeTimeout;
         this.shuttingDown = shuttingDown;
@@ -112,6 +118,9 @@ public final class ClientRequestHandler extends ChannelInboundHandlerAdapter {
     private void handshake(ChannelHandlerContext ctx, Frame frame) throws WireException {
         if (!frame.hasClientHandshake()) throw new WireException("first frame is not a client handshake (" + frame.getBodyCase() + ")");
         try {
+            // Client identity (docs/security.md): the TLS handshake proved the certificate; this checks its name.
+            String unauthorized = PeerCertificates.unauthorizedClient(ctx.channel(), authorizedClients);
+            if (unauthorized != null) throw new WireException(unauthorized);
             clientId = ClientFrames.acceptHandshake(frame, clusterId);
         } catch (WireException refused) {
             // Told to the client too, so a misconfigured client fails with the reason instead of retrying.
@@ -199,7 +208,13 @@ public final class ClientRequestHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof DecoderException) {
+        SSLException tls = Throwables.find(cause, SSLException.class);
+        if (Throwables.find(cause, NotSslRecordException.class) != null) {
+            // Checked first: its message would dump the client's bytes in hex.
+            fail(ctx, "expected TLS, got plaintext");
+        } else if (tls != null) {
+            fail(ctx, "TLS handshake failed: " + tls.getMessage());
+        } else if (cause instanceof DecoderException) {
             fail(ctx, "bad frame: " + (cause.getMessage() != null ? cause.getMessage() : cause.toString()));
         } else if (cause instanceof IOException) {
             closing = true;

@@ -149,10 +149,10 @@ public final class InboundHandler extends ChannelInboundHandlerAdapter implement
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        SSLException tls = find(cause, SSLException.class);
+        SSLException tls = Throwables.find(cause, SSLException.class);
         if (cause instanceof FrameDecoder.BudgetExhaustedException) {
             fail(ctx, Failure.REJECT, cause.getMessage());
-        } else if (find(cause, NotSslRecordException.class) != null) {
+        } else if (Throwables.find(cause, NotSslRecordException.class) != null) {
             // Checked first: its message would dump the peer's bytes in hex.
             fail(ctx, Failure.REJECT, "expected TLS, got plaintext");
         } else if (tls != null) {
@@ -204,19 +204,10 @@ public final class InboundHandler extends ChannelInboundHandlerAdapter implement
         }
     }
 
-
     /** A well-formed handshake this node does not accept. */
     private static final class HandshakeRefused extends Exception {
         HandshakeRefused(String reason) {
             super(reason, null, false, false);
         }
-    }
-
-    private static <T extends Throwable> T find(Throwable t, Class<T> type) {
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            if (type.isInstance(c)) return type.cast(c);
-            if (c.getCause() == c) break;
-        }
-        return null;
     }
 }

@@ -9,6 +9,7 @@ import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Set;
 import javax.naming.InvalidNameException;
 import javax.naming.ldap.LdapName;
 import javax.naming.ldap.Rdn;
@@ -32,20 +33,36 @@ public final class PeerCertificates {
      * otherwise why not, for the single log line of the refusal.
      */
     public static String mismatch(Channel channel, NodeId claimed) {
+        return mismatch(channel, Set.of(claimed.value()), "node id " + claimed);
+    }
+
+    /**
+     * Null when {@code channel} is plaintext, {@code authorized} is empty, or its TLS peer presented a
+     * certificate naming one of {@code authorized}; otherwise why not. For client connections
+     * (docs/security.md, "Clients").
+     */
+    public static String unauthorizedClient(Channel channel, Set<String> authorized) {
+        if (authorized.isEmpty()) return null;
+        return mismatch(channel, authorized, "an authorized client");
+    }
+
+    private static String mismatch(Channel channel, Set<String> wanted, String what) {
         SslHandler ssl = channel.pipeline().get(SslHandler.class);
         if (ssl == null) return null; // plaintext transport: nothing to bind (docs/security.md)
         Certificate[] chain;
         try {
             chain = ssl.engine().getSession().getPeerCertificates();
         } catch (SSLPeerUnverifiedException e) {
-            return "no verified peer certificate to prove node id " + claimed;
+            return "no verified peer certificate to prove " + what;
         }
         if (chain.length == 0 || !(chain[0] instanceof X509Certificate cert)) {
-            return "no X.509 peer certificate to prove node id " + claimed;
+            return "no X.509 peer certificate to prove " + what;
         }
         List<String> names = names(cert);
-        if (names.contains(claimed.value())) return null;
-        return "certificate names " + names + ", not node id " + claimed;
+        for (String name : names) {
+            if (wanted.contains(name)) return null;
+        }
+        return "certificate names " + names + ", not " + what;
     }
 
     /** The subject CNs and DNS alternative names of {@code cert}. */
