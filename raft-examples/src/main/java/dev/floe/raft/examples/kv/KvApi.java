@@ -80,13 +80,14 @@ public final class KvApi {
 
     private CompletableFuture<Reply> route(KvRequest request) {
         String path = request.rawPath();
-        String method = request.method();
+        // HEAD is answered as GET, and the handler drops the body (RFC 9110 §9.3.2).
+        String method = request.method().equals("HEAD") ? "GET" : request.method();
         if (OpsApi.owns(path)) {
-            allow(method, "GET");
+            allow(request, "GET");
             return ops.handle(path, params(request, OpsApi.allowedParams(path)));
         }
         if (path.equals(KV) || path.startsWith(KV + "/")) {
-            allow(method, "GET", "PUT", "DELETE");
+            allow(request, "GET", "PUT", "DELETE");
             Bytes key = Bytes.wrap(key(path.length() > KV.length() ? path.substring(KV.length() + 1) : ""));
             Map<String, String> params = params(request, method.equals("GET") ? Set.of("consistency")
                     : method.equals("PUT") ? Set.of("prev") : Set.of());
@@ -98,12 +99,12 @@ public final class KvApi {
         }
         switch (path) {
             case "/v1/status" -> {
-                allow(method, "GET");
+                allow(request, "GET");
                 params(request, Set.of());
                 return done(Reply.json(200, status()));
             }
             case MEMBERS -> {
-                allow(method, "POST");
+                allow(request, "POST");
                 params(request, Set.of());
                 refuseWhenSharded("membership changes");
                 MemberBody body = memberBody(request.body());
@@ -115,7 +116,7 @@ public final class KvApi {
                         : Reply.json(200, Json.obj("members", members())));
             }
             case "/v1/leader" -> {
-                allow(method, "POST");
+                allow(request, "POST");
                 Map<String, String> params = params(request, shards.sharded() ? Set.of("to", "group") : Set.of("to"));
                 String to = params.get("to");
                 if (to == null) throw new BadRequest(Reply.error(400, "bad_request", "?to=<member id> is required"));
@@ -125,7 +126,7 @@ public final class KvApi {
                         ? failure(failure, request) : Reply.json(200, Json.obj("leader", target.value())));
             }
             case "/v1/snapshot" -> {
-                allow(method, "POST");
+                allow(request, "POST");
                 params(request, Set.of());
                 if (shards.sharded()) return snapshotEveryGroup(request);
                 return server.snapshotNow().handle((index, failure) -> failure != null
@@ -133,7 +134,7 @@ public final class KvApi {
             }
             default -> {
                 if (path.startsWith(MEMBERS + "/") && path.endsWith("/promote")) {
-                    allow(method, "POST");
+                    allow(request, "POST");
                     params(request, Set.of());
                     refuseWhenSharded("membership changes");
                     String encoded = path.substring(MEMBERS.length() + 1, path.length() - "/promote".length());
@@ -142,7 +143,7 @@ public final class KvApi {
                             ? failure(failure, request) : Reply.json(200, Json.obj("members", members())));
                 }
                 if (path.startsWith(MEMBERS + "/")) {
-                    allow(method, "DELETE");
+                    allow(request, "DELETE");
                     params(request, Set.of());
                     refuseWhenSharded("membership changes");
                     NodeId id = knownMember(Percent.decode(path.substring(MEMBERS.length() + 1), false));
@@ -414,10 +415,13 @@ public final class KvApi {
         return params;
     }
 
-    private static void allow(String method, String... allowed) {
+    private static void allow(KvRequest request, String... allowed) {
+        String method = request.method().equals("HEAD") ? "GET" : request.method();
         for (String a : allowed) if (a.equals(method)) return;
-        throw new BadRequest(Reply.error(405, "method_not_allowed", method + " is not allowed here")
-                .withHeader("Allow", String.join(", ", allowed)));
+        java.util.List<String> methods = new java.util.ArrayList<>(java.util.List.of(allowed));
+        if (methods.contains("GET")) methods.add(methods.indexOf("GET") + 1, "HEAD");
+        throw new BadRequest(Reply.error(405, "method_not_allowed", request.method() + " is not allowed here")
+                .withHeader("Allow", String.join(", ", methods)));
     }
 
     private static CompletableFuture<Reply> done(Reply reply) {

@@ -11,6 +11,7 @@ import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
@@ -40,6 +41,7 @@ final class KvHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
         boolean keepAlive = HttpUtil.isKeepAlive(request);
+        boolean head = request.method().equals(HttpMethod.HEAD);
         CompletableFuture<Reply> reply;
         if (request.decoderResult().isFailure()) {
             Throwable cause = request.decoderResult().cause();
@@ -53,24 +55,24 @@ final class KvHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         } else {
             Map<String, String> headers = new HashMap<>();
             request.headers().forEach(h -> headers.put(h.getKey(), h.getValue()));
-            KvRequest kv = new KvRequest(request.method().name(), request.uri(), headers,
-                    ByteBufUtil.getBytes(request.content()));
+            KvRequest kv = new KvRequest(request.method().name(), request.uri(), headers, ByteBufUtil.getBytes(request.content()));
             reply = api.handle(kv);
         }
         boolean close = !keepAlive;
         CompletableFuture<Void> written = new CompletableFuture<>();
         previous.thenCombine(reply, (ignored, r) -> r).whenComplete((r, failure) -> {
             Reply out = failure == null ? r : Reply.error(500, "internal", failure.toString());
-            ChannelFuture f = ctx.writeAndFlush(toNetty(out, close));
+            ChannelFuture f = ctx.writeAndFlush(toNetty(out, head, close));
             f.addListener(close ? ChannelFutureListener.CLOSE : ChannelFutureListener.CLOSE_ON_FAILURE);
             f.addListener(done -> written.complete(null));
         });
         previous = written;
     }
 
-    private static FullHttpResponse toNetty(Reply reply, boolean close) {
+    /** With {@code head}: the headers of the reply, its length included, and no body (RFC 9110 §9.3.2). */
+    private static FullHttpResponse toNetty(Reply reply, boolean head, boolean close) {
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-                HttpResponseStatus.valueOf(reply.status()), Unpooled.wrappedBuffer(reply.body()));
+                HttpResponseStatus.valueOf(reply.status()), head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(reply.body()));
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, reply.contentType());
         reply.headers().forEach((name, value) -> response.headers().set(name, value));
         HttpUtil.setContentLength(response, reply.body().length);

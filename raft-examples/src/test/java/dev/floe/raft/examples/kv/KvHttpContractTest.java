@@ -93,6 +93,25 @@ class KvHttpContractTest {
     }
 
     @Test
+    void headAnswersAsGetWithoutTheBody() throws Exception {
+        String leader = leaderUrl();
+        assertThat(write("PUT", leader + "/v1/kv/headed", "twelve bytes").statusCode()).isEqualTo(200);
+
+        HttpResponse<String> head = send("HEAD", leader + "/v1/kv/headed", "");
+        assertThat(head.statusCode()).isEqualTo(200);
+        assertThat(head.headers().firstValue("Content-Length")).contains("12");
+        assertThat(head.headers().firstValue("Content-Type")).contains("text/plain; charset=utf-8");
+        assertThat(head.body()).isEmpty();
+        assertThat(send("HEAD", leader + "/v1/kv/never-written", "").statusCode()).isEqualTo(404);
+        assertThat(send("HEAD", leader + "/v1/status", "").statusCode()).isEqualTo(200);
+        HttpResponse<String> refused = send("HEAD", leader + "/v1/snapshot", "");
+        assertThat(refused.statusCode()).isEqualTo(405);
+        assertThat(refused.headers().firstValue("Allow")).contains("POST");
+        // The connection stays usable: the next answer is not mistaken for a HEAD body.
+        assertThat(send("GET", leader + "/v1/kv/headed", "").body()).isEqualTo("twelve bytes");
+    }
+
+    @Test
     void urlEncodedKeysAndUtf8Values() throws Exception {
         String leader = leaderUrl();
         String follower = followerUrl();
@@ -228,7 +247,7 @@ class KvHttpContractTest {
         assertError(send("GET", leader + "/", ""), 404, "no_such_path");
         HttpResponse<String> post = send("POST", leader + "/v1/kv/k", "v");
         assertError(post, 405, "method_not_allowed");
-        assertThat(post.headers().firstValue("Allow")).contains("GET, PUT, DELETE");
+        assertThat(post.headers().firstValue("Allow")).contains("GET, HEAD, PUT, DELETE");
         assertError(send("PUT", leader + "/v1/status", ""), 405, "method_not_allowed");
         assertError(send("POST", leader + "/v1/members", "{\"id\":"), 400, "malformed_json");
         assertError(send("POST", leader + "/v1/members", "[1,2]"), 400, "bad_request");
