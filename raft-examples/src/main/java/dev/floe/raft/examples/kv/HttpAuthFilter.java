@@ -54,8 +54,7 @@ final class HttpAuthFilter extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof HttpRequest request && !request.decoderResult().isFailure()) {
             // The raw path, exactly as KvApi routes on it, so both agree on which resource is meant.
-            int query = request.uri().indexOf('?');
-            String path = query < 0 ? request.uri() : request.uri().substring(0, query);
+            String path = KvRequest.pathOf(request.uri());
             Certificate client = clientCertificate(ctx);
             Reply refusal = access.check(request.method().name(), path,
                     Optional.ofNullable(request.headers().get(HttpHeaderNames.AUTHORIZATION)), commonNames(client),

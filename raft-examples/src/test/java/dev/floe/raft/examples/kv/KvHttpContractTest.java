@@ -256,6 +256,8 @@ class KvHttpContractTest {
         assertError(send("POST", leader + "/v1/leader", ""), 400, "bad_request");
         assertError(send("POST", leader + "/v1/leader?to=n9", ""), 404, "no_such_member");
         assertRawError("GARBAGE\r\n\r\n", 400, "malformed_request");
+        // RFC 9112 §3.2.2: the absolute form names the same resource as the origin form.
+        assertRawError("GET http://x/v1/kv/never-there HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 404, "key_not_found");
 
         assertThat(write("PUT", leader + "/v1/kv/after-bad-input", "still here").statusCode()).isEqualTo(200);
         assertThat(send("GET", follower + "/v1/kv/after-bad-input", "").body()).isEqualTo("still here");
