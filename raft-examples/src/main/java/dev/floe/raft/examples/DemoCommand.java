@@ -82,7 +82,7 @@ final class DemoCommand {
         try {
             ok = demo.narrate();
         } catch (IOException e) {
-            System.err.println("error: " + e.getMessage());
+            System.err.println("error: " + Problems.describe(e));
             demo.closeAll();
             return 1;
         }

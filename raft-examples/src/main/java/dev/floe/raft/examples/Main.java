@@ -43,7 +43,7 @@ public final class Main implements Runnable {
                 err.println("Try '" + commandLine.getCommandSpec().qualifiedName() + " --help' for more information.");
                 return USAGE;
             }
-            err.println("error: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+            err.println("error: " + Problems.describe(e));
             return FAILURE;
         });
         return cli;

@@ -111,7 +111,7 @@ final class NodeCommand implements Callable<Integer> {
         try {
             node = KvNode.start(nodeId, spec, dataDir, options, snapshots, join, KvSecurity.fromOptions(this::securityOption), groups);
         } catch (IOException e) {
-            System.err.println("error: " + e.getMessage());
+            System.err.println("error: " + Problems.describe(e));
             return Main.FAILURE;
         }
         System.out.println("raft-kv " + nodeId + " serving " + node.url() + " (raft " + node.member().raft()

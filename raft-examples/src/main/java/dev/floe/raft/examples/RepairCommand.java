@@ -26,7 +26,7 @@ final class RepairCommand implements Callable<Integer> {
         try {
             FileStorage.markForRepair(dir, StorageOptions.defaults());
         } catch (IOException e) {
-            System.err.println("error: cannot mark " + dir + " for repair: " + e.getMessage());
+            System.err.println("error: cannot mark " + dir + " for repair: " + Problems.describe(e));
             return Main.FAILURE;
         }
         System.out.println("marked " + dir.toAbsolutePath() + " for repair: start the member as usual; it will not vote until it has"
