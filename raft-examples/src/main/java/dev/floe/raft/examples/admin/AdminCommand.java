@@ -58,6 +58,42 @@ public final class AdminCommand implements Runnable {
         }
     }
 
+    /** A change to one group: {@code group} gives the query naming it, after the separator given, or "" for none. */
+    private interface GroupRequest {
+        AdminClient.Answer send(AdminClient client, String base, java.util.function.Function<Character, String> group)
+                throws AdminClient.AdminException;
+    }
+
+    /**
+     * Sends a change to the group(s) {@code groups} chose: one (or the node's only group) like
+     * {@link #change}, or with {@code --all-groups} each group the first answering member lists
+     * in its status, one after the other (each through that group's leader); exit 1 if any failed.
+     */
+    @SuppressWarnings("unchecked")
+    private static int changeGroups(CommandSpec spec, AdminOptions options, GroupOptions groups, GroupRequest action, String done) {
+        if (!groups.all()) return change(spec, options, (c, base) -> action.send(c, base, groups::query), done);
+        AdminClient.Answer status;
+        try {
+            status = firstAnswering(options, (c, base) -> c.get(base, "/v1/status"));
+        } catch (AdminClient.AdminException e) {
+            return unreachable(spec, e);
+        }
+        if (!status.ok()) return report(spec, status, "");
+        List<Map<String, Object>> listed = (List<Map<String, Object>>) status.body().get("groups");
+        if (listed == null) {
+            spec.commandLine().getErr().println("error: --all-groups: the node runs a single group; leave the option out");
+            return FAILURE;
+        }
+        int exit = 0;
+        for (Map<String, Object> g : listed) {
+            String group = String.valueOf(g.get("group"));
+            String query = "group=" + java.net.URLEncoder.encode(group, java.nio.charset.StandardCharsets.UTF_8);
+            int one = change(spec, options, (c, base) -> action.send(c, base, separator -> separator + query), group + ": " + done);
+            if (one != 0) exit = FAILURE;
+        }
+        return exit;
+    }
+
     /** Prints the outcome of a change: the JSON answer, or the refusal; exit 0 or 1. */
     private static int report(CommandSpec spec, AdminClient.Answer a, String done) {
         if (!a.ok()) {
@@ -199,13 +235,16 @@ public final class AdminCommand implements Runnable {
             @Option(names = "--learner", description = "add it as a learner only (promote it later)")
             boolean learner;
 
+            @Mixin
+            GroupOptions groups;
+
             @Spec
             CommandSpec spec;
 
             @Override
             public Integer call() {
                 String body = Json.write(Json.obj("id", id, "raft", raft, "http", http, "voter", !learner));
-                return change(spec, options, (c, base) -> c.post(base, "/v1/members", body),
+                return changeGroups(spec, options, groups, (c, base, group) -> c.post(base, "/v1/members" + group.apply('?'), body),
                         "added " + id + (learner ? " as a learner" : " as a voter"));
             }
         }
@@ -218,12 +257,16 @@ public final class AdminCommand implements Runnable {
             @Option(names = "--id", required = true, paramLabel = "ID")
             String id;
 
+            @Mixin
+            GroupOptions groups;
+
             @Spec
             CommandSpec spec;
 
             @Override
             public Integer call() {
-                return change(spec, options, (c, base) -> c.delete(base, "/v1/members/" + id), "removed " + id);
+                return changeGroups(spec, options, groups, (c, base, group) -> c.delete(base, "/v1/members/" + id + group.apply('?')),
+                        "removed " + id);
             }
         }
 
@@ -235,13 +278,16 @@ public final class AdminCommand implements Runnable {
             @Option(names = "--id", required = true, paramLabel = "ID")
             String id;
 
+            @Mixin
+            GroupOptions groups;
+
             @Spec
             CommandSpec spec;
 
             @Override
             public Integer call() {
-                return change(spec, options, (c, base) -> c.post(base, "/v1/members/" + id + "/promote", ""),
-                        "promoted " + id);
+                return changeGroups(spec, options, groups,
+                        (c, base, group) -> c.post(base, "/v1/members/" + id + "/promote" + group.apply('?'), ""), "promoted " + id);
             }
         }
     }
@@ -266,12 +312,16 @@ public final class AdminCommand implements Runnable {
             @Option(names = "--to", required = true, paramLabel = "ID")
             String to;
 
+            @Mixin
+            GroupOptions groups;
+
             @Spec
             CommandSpec spec;
 
             @Override
             public Integer call() {
-                return change(spec, options, (c, base) -> c.post(base, "/v1/leader?to=" + to, ""), "leadership transferred to " + to);
+                return changeGroups(spec, options, groups, (c, base, group) -> c.post(base, "/v1/leader?to=" + to + group.apply('&'), ""),
+                        "leadership transferred to " + to);
             }
         }
     }

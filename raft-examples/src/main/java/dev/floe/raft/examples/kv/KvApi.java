@@ -105,23 +105,22 @@ public final class KvApi {
             }
             case MEMBERS -> {
                 allow(request, "POST");
-                params(request, Set.of());
-                refuseWhenSharded("membership changes");
+                RaftServer group = membershipGroup(params(request, groupParameter()));
                 MemberBody body = memberBody(request.body());
                 dev.floe.raft.Member member = new dev.floe.raft.Member(body.member().id(), body.member().raft(),
                         body.member().http(), body.voter());
                 raftAddresses.put(member.id(), member.raft());
-                CompletableFuture<ClusterConfig> change = body.voter() ? server.addVoter(member) : server.addLearner(member);
+                CompletableFuture<ClusterConfig> change = body.voter() ? group.addVoter(member) : group.addLearner(member);
                 return change.handle((config, failure) -> failure != null ? failure(failure, request)
-                        : Reply.json(200, Json.obj("members", members())));
+                        : Reply.json(200, Json.obj("members", members(group))));
             }
             case "/v1/leader" -> {
                 allow(request, "POST");
                 Map<String, String> params = params(request, shards.sharded() ? Set.of("to", "group") : Set.of("to"));
                 String to = params.get("to");
                 if (to == null) throw new BadRequest(Reply.error(400, "bad_request", "?to=<member id> is required"));
-                NodeId target = knownMember(to);
                 RaftServer group = params.containsKey("group") ? shard(params.get("group")).server() : server;
+                NodeId target = knownMember(to, group);
                 return group.transferLeadership(target).handle((done, failure) -> failure != null
                         ? failure(failure, request) : Reply.json(200, Json.obj("leader", target.value())));
             }
@@ -135,20 +134,18 @@ public final class KvApi {
             default -> {
                 if (path.startsWith(MEMBERS + "/") && path.endsWith("/promote")) {
                     allow(request, "POST");
-                    params(request, Set.of());
-                    refuseWhenSharded("membership changes");
+                    RaftServer group = membershipGroup(params(request, groupParameter()));
                     String encoded = path.substring(MEMBERS.length() + 1, path.length() - "/promote".length());
-                    NodeId id = knownMember(Percent.decode(encoded, false));
-                    return server.promoteLearner(id).handle((config, failure) -> failure != null
-                            ? failure(failure, request) : Reply.json(200, Json.obj("members", members())));
+                    NodeId id = knownMember(Percent.decode(encoded, false), group);
+                    return group.promoteLearner(id).handle((config, failure) -> failure != null
+                            ? failure(failure, request) : Reply.json(200, Json.obj("members", members(group))));
                 }
                 if (path.startsWith(MEMBERS + "/")) {
                     allow(request, "DELETE");
-                    params(request, Set.of());
-                    refuseWhenSharded("membership changes");
-                    NodeId id = knownMember(Percent.decode(path.substring(MEMBERS.length() + 1), false));
-                    return server.removeMember(id).handle((config, failure) -> failure != null
-                            ? failure(failure, request) : Reply.json(200, Json.obj("members", members())));
+                    RaftServer group = membershipGroup(params(request, groupParameter()));
+                    NodeId id = knownMember(Percent.decode(path.substring(MEMBERS.length() + 1), false), group);
+                    return group.removeMember(id).handle((config, failure) -> failure != null
+                            ? failure(failure, request) : Reply.json(200, Json.obj("members", members(group))));
                 }
                 return done(Reply.error(404, "no_such_path", "no resource at " + path + "; see /v1/kv/{key}, /v1/status, /ui"));
             }
@@ -278,8 +275,8 @@ public final class KvApi {
     }
 
     /** The members of the configuration in force, voters first, as {@code {"id","raft","http","voter"}}. */
-    private List<Object> members() {
-        ServerStatus s = server.status();
+    private List<Object> members(RaftServer group) {
+        ServerStatus s = group.status();
         List<Object> members = new ArrayList<>();
         for (NodeId id : s.config().allMembers()) {
             members.add(Json.obj("id", id.value(), "raft", Optional.ofNullable(raftAddresses.get(id)).map(Endpoint::toString),
@@ -291,7 +288,7 @@ public final class KvApi {
     private Map<String, Object> status() {
         ServerStatus s = server.status();
         ServerHealth health = server.health();
-        List<Object> members = members();
+        List<Object> members = members(server);
         Map<String, Object> status = Json.obj("id", s.id().value(), "role", s.role().name().toLowerCase(Locale.ROOT), "term", s.term(),
                 "leader", s.leader().map(NodeId::value), "commitIndex", s.commitIndex(),
                 "appliedIndex", s.appliedIndex(), "lastLogIndex", s.lastLogIndex(),
@@ -313,11 +310,25 @@ public final class KvApi {
         return status;
     }
 
-    /** Membership is per group; with many groups it would have to change in all of them: not offered yet. */
-    private void refuseWhenSharded(String what) {
-        if (shards.sharded()) {
-            throw new BadRequest(Reply.error(501, "not_supported_with_groups", what + " are not supported on a node started with --groups > 1"));
+    /** The query parameters a membership change takes: {@code group} when this node runs several groups. */
+    private Set<String> groupParameter() {
+        return shards.sharded() ? Set.of("group") : Set.of();
+    }
+
+    /**
+     * The group a membership change applies to. Membership is per group (each group is its own Raft
+     * configuration, changed through its own leader), so with several groups the caller names one;
+     * {@code raft-kv admin members ... --all-groups} changes each in turn.
+     */
+    private RaftServer membershipGroup(Map<String, String> params) {
+        if (!shards.sharded()) return server;
+        String group = params.get("group");
+        if (group == null) {
+            throw new BadRequest(Reply.error(400, "group_required", "membership is per group on a node started with --groups "
+                    + shards.all().size() + ": name one with ?group=<id> (" + shards.first().group() + ".."
+                    + shards.all().get(shards.all().size() - 1).group() + "); `raft-kv admin members ... --all-groups` changes every group"));
         }
+        return shard(group).server();
     }
 
     private KvShards.Shard shard(String group) {
@@ -379,9 +390,10 @@ public final class KvApi {
         }
     }
 
-    private NodeId knownMember(String text) {
+    /** {@code text} as the id of a member of {@code group}'s configuration, or 404. */
+    private NodeId knownMember(String text, RaftServer group) {
         NodeId id = nodeId(text);
-        if (!server.status().config().contains(id)) throw new BadRequest(Reply.error(404, "no_such_member", id + " is not a member"));
+        if (!group.status().config().contains(id)) throw new BadRequest(Reply.error(404, "no_such_member", id + " is not a member"));
         return id;
     }
 

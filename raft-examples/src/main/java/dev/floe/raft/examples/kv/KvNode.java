@@ -102,7 +102,7 @@ public final class KvNode implements AutoCloseable {
      * groups' logs under {@code dataDir/groups/kv-<i>/}. One group (the default) is the classic node:
      * one {@link RaftServer} on {@code dataDir} itself.
      *
-     * @throws IllegalArgumentException if {@code groups} is below 1, or above 1 with {@code joining}
+     * @throws IllegalArgumentException if {@code groups} is below 1
      */
     public static KvNode start(NodeId id, ClusterSpec cluster, Path dataDir, RaftServerOptions options,
                                SnapshotOptions snapshots, boolean joining, KvSecurity security, int groups) throws IOException {
@@ -172,7 +172,6 @@ public final class KvNode implements AutoCloseable {
 
     private static KvNode startGroups(NodeId id, ClusterSpec cluster, Path dataDir, RaftServerOptions options,
                                       SnapshotOptions snapshots, boolean joining, KvSecurity security, int groups) throws IOException {
-        if (joining) throw new IllegalArgumentException("--join is not supported with --groups > 1");
         Member self = self(id, cluster, dataDir, security);
         // Heartbeats of many groups to one peer may wait 2 ms for each other and share a frame.
         NettyTransportOptions.Builder net = peerTransport(self, cluster, security).heartbeatCoalescing(Duration.ofMillis(2));
@@ -191,7 +190,9 @@ public final class KvNode implements AutoCloseable {
         NodeMetrics metrics = new NodeMetrics(id);
         KvEvents events = new KvEvents();
         CompletableFuture<ServerHealth> fatal = new CompletableFuture<>();
+        // Joining: every group starts outside its configuration and waits to be added (admin members add --all-groups).
         List<dev.floe.raft.Member> members = cluster.members().stream()
+                .filter(m -> !joining || !m.id().equals(id))
                 .map(m -> dev.floe.raft.Member.voter(m.id(), m.raft(), m.http())).toList();
         // An idle group goes quiet (no ticks, no heartbeats): the host's liveness check of the other
         // nodes stands in for its election timer (docs/multi-raft.md).
@@ -214,6 +215,7 @@ public final class KvNode implements AutoCloseable {
                                 }
                             });
                     if (first) b.listener(events);
+                    if (joining) b.joining();
                 });
                 shards.add(new KvShards.Shard(group, server, machine));
             }

@@ -106,6 +106,71 @@ class KvShardsTest {
     }
 
     @Test
+    void aNodeJoinsEveryGroupThroughTheAdminToolAndReplacesARemovedOne() throws Exception {
+        List<Member> members = new ArrayList<>();
+        for (int i = 1; i <= 4; i++) members.add(Member.parse("n" + i + "=127.0.0.1:" + FreePorts.next() + ":" + FreePorts.next()));
+        ClusterSpec founders = new ClusterSpec(members.subList(0, 3));
+        Map<String, KvNode> nodes = new LinkedHashMap<>();
+        try {
+            for (Member m : founders.members()) {
+                nodes.put(m.id().value(), KvNode.start(m.id(), founders, root.resolve(m.id().value()), KvTestCluster.fastOptions(),
+                        SnapshotOptions.defaults(), false, KvSecurity.plaintext(), GROUPS));
+            }
+            Await.until(WAIT, "a leader in every group", () -> nodes.values().stream()
+                    .allMatch(n -> n.shards().all().stream().allMatch(s -> s.server().status().leader().isPresent())));
+            KvClient client = new KvClient(nodes.values().stream().map(KvNode::url).toList(), WAIT);
+            Map<String, String> written = new LinkedHashMap<>();
+            for (int i = 0; i < 20; i++) {
+                assertThat(client.put("k" + i, "v" + i).status()).isEqualTo(200);
+                written.put("k" + i, "v" + i);
+            }
+            String any = nodes.get("n2").url();
+            // Membership is per group: without naming one the node says how.
+            KvClient.Answer unnamed = client.sendTo(any, "DELETE", "/v1/members/n1", "");
+            assertThat(unnamed.status()).isEqualTo(400);
+            assertThat(unnamed.body()).contains("group_required", "--all-groups");
+
+            Member n4 = members.get(3);
+            nodes.put("n4", KvNode.start(n4.id(), new ClusterSpec(members), root.resolve("n4"), KvTestCluster.fastOptions(),
+                    SnapshotOptions.defaults(), true, KvSecurity.plaintext(), GROUPS));
+            assertThat(admin("members", "add", "--cluster", any, "--id", "n4", "--raft", n4.raft().toString(),
+                    "--http", n4.http().toString(), "--learner", "--all-groups")).isZero();
+            // The learner catches up in every group: each key reaches n4's replica of its own group.
+            KvNode joined = nodes.get("n4");
+            for (Map.Entry<String, String> e : written.entrySet()) {
+                KvShards.Shard home = joined.shards().of(Bytes.utf8(e.getKey()));
+                Await.until(WAIT, e.getKey() + " on n4", () -> home.machine().localGet(Bytes.utf8(e.getKey())).isPresent());
+            }
+            assertThat(admin("members", "promote", "--cluster", any, "--id", "n4", "--all-groups")).isZero();
+            assertThat(admin("members", "remove", "--cluster", any, "--id", "n1", "--all-groups")).isZero();
+            for (KvShards.Shard shard : joined.shards().all()) {
+                Await.until(WAIT, "n4 a voter and n1 gone in " + shard.group(), () -> shard.server().status().isVoter(n4.id())
+                        && !shard.server().status().config().contains(members.get(0).id()));
+            }
+            nodes.remove("n1").close();
+
+            List<String> left = nodes.values().stream().map(KvNode::url).toList();
+            KvClient survivors = new KvClient(left, WAIT);
+            for (int i = 20; i < 30; i++) {
+                assertThat(survivors.put("k" + i, "v" + i).status()).isEqualTo(200);
+                written.put("k" + i, "v" + i);
+            }
+            for (Map.Entry<String, String> e : written.entrySet()) {
+                assertThat(survivors.get(joined.url(), e.getKey(), "linearizable")).as(e.getKey()).contains(e.getValue());
+            }
+        } finally {
+            nodes.values().forEach(KvNode::close);
+        }
+    }
+
+    private static int admin(String... args) {
+        String[] full = new String[args.length + 1];
+        full[0] = "admin";
+        System.arraycopy(args, 0, full, 1, args.length);
+        return dev.floe.raft.examples.Main.commandLine().execute(full);
+    }
+
+    @Test
     void aDataDirectoryRefusesAnotherNumberOfGroups() throws Exception {
         Member m = Member.parse("n1=127.0.0.1:" + FreePorts.next() + ":" + FreePorts.next());
         ClusterSpec spec = new ClusterSpec(List.of(m));
