@@ -212,7 +212,7 @@ final class ClientDispatcher {
             return;
         }
         try {
-            channel.write(FrameIo.encode(channel.alloc(), ClientFrames.handshake(settings.clusterId(), settings.clientId()),
+            channel.write(FrameIo.encode(channel.alloc(), ClientFrames.handshake(settings.clusterId(), settings.clientId(), settings.group()),
                     settings.maxFrameBytes()), channel.voidPromise());
         } catch (WireException e) {
             onBroken(conn, "cannot encode the handshake: " + e.getMessage());

@@ -3,6 +3,7 @@ package dev.floe.raft.transport.netty;
 import dev.floe.raft.BackpressureException;
 import dev.floe.raft.Bytes;
 import dev.floe.raft.Endpoint;
+import dev.floe.raft.GroupId;
 import dev.floe.raft.NotLeaderException;
 import dev.floe.raft.OutcomeUnknownException;
 import dev.floe.raft.transport.netty.internal.IoSetup;
@@ -73,7 +74,7 @@ public final class RaftClient implements AutoCloseable {
     private static final AtomicLong INSTANCES = new AtomicLong();
 
     /** The settings the dispatcher reads. */
-    record Settings(String clusterId, String clientId, List<Endpoint> members, Duration requestTimeout,
+    record Settings(String clusterId, GroupId group, String clientId, List<Endpoint> members, Duration requestTimeout,
                     int maxOutstanding, int retryBudget, int maxFrameBytes) {
     }
 
@@ -193,6 +194,7 @@ public final class RaftClient implements AutoCloseable {
         private int maxFrameBytes = NettyTransportOptions.DEFAULT_MAX_FRAME_BYTES;
         private boolean preferNative = true;
         private Optional<TlsConfig> tls = Optional.empty();
+        private GroupId group = GroupId.DEFAULT;
 
         private Builder(String clusterId) {
             this.clusterId = Objects.requireNonNull(clusterId, "clusterId");
@@ -296,6 +298,19 @@ public final class RaftClient implements AutoCloseable {
         }
 
         /**
+         * The Raft group this client's commands and queries go to, on members that serve many
+         * groups through one endpoint ({@code RaftClientEndpoint.builder(clusterId, host, listen)});
+         * default: the default group, as a single-group member serves.
+         *
+         * @param group the group
+         * @return this builder
+         */
+        public Builder group(GroupId group) {
+            this.group = Objects.requireNonNull(group, "group");
+            return this;
+        }
+
+        /**
          * Connect over mutual TLS (default: plaintext), for members whose endpoint has
          * {@code RaftClientEndpoint.Builder.tls}: this client presents {@code tls}'s certificate
          * and trusts members whose certificates chain to {@code tls.trustedCertificates()} (and,
@@ -324,7 +339,7 @@ public final class RaftClient implements AutoCloseable {
             } catch (javax.net.ssl.SSLException e) {
                 throw new UncheckedIOException("cannot read the client's TLS files: " + e.getMessage(), e);
             }
-            return new RaftClient(new Settings(clusterId, clientId, List.copyOf(members), requestTimeout,
+            return new RaftClient(new Settings(clusterId, group, clientId, List.copyOf(members), requestTimeout,
                     maxOutstanding, retryBudget, maxFrameBytes), connectTimeout, preferNative, ssl);
         }
     }

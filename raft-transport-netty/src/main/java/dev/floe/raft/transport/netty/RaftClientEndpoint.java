@@ -1,6 +1,9 @@
 package dev.floe.raft.transport.netty;
 
 import dev.floe.raft.Endpoint;
+import dev.floe.raft.GroupId;
+import dev.floe.raft.NodeId;
+import dev.floe.raft.server.RaftHost;
 import dev.floe.raft.server.RaftServer;
 import dev.floe.raft.transport.netty.internal.ClientRequestHandler;
 import dev.floe.raft.transport.netty.internal.ConnectionGate;
@@ -24,6 +27,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,7 +57,8 @@ public final class RaftClientEndpoint implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RaftClientEndpoint.class);
 
     private final String clusterId;
-    private final RaftServer server;
+    private final NodeId self;
+    private final Function<GroupId, Optional<RaftServer>> groups;
     private final Endpoint listen;
     private final int maxFrameBytes;
     private final Duration handshakeTimeout;
@@ -69,7 +74,8 @@ public final class RaftClientEndpoint implements AutoCloseable {
 
     private RaftClientEndpoint(Builder b) {
         this.clusterId = b.clusterId;
-        this.server = b.server;
+        this.self = b.self;
+        this.groups = b.groups;
         this.listen = b.listen;
         this.maxFrameBytes = b.maxFrameBytes;
         this.handshakeTimeout = b.handshakeTimeout;
@@ -95,7 +101,25 @@ public final class RaftClientEndpoint implements AutoCloseable {
      * @return the builder
      */
     public static Builder builder(String clusterId, RaftServer server, Endpoint listen) {
-        return new Builder(clusterId, server, listen);
+        Objects.requireNonNull(server, "server");
+        return new Builder(clusterId, server.id(), group -> group.equals(GroupId.DEFAULT) ? Optional.of(server) : Optional.empty(), listen);
+    }
+
+    /**
+     * A builder for one endpoint serving the clients of every group of {@code host} (multi-Raft):
+     * a client names its group in its handshake ({@code RaftClient.Builder.group}) and all its
+     * requests go to that group's server; a group the host does not run (any more) refuses the
+     * handshake. Redirects name the group leader's client address, so give each group's members
+     * the client address of their host's endpoint.
+     *
+     * @param clusterId the cluster's id, which clients must name
+     * @param host      the host whose groups serve the clients
+     * @param listen    where to accept clients
+     * @return the builder
+     */
+    public static Builder builder(String clusterId, RaftHost host, Endpoint listen) {
+        Objects.requireNonNull(host, "host");
+        return new Builder(clusterId, host.id(), host::group, listen);
     }
 
     /**
@@ -114,7 +138,7 @@ public final class RaftClientEndpoint implements AutoCloseable {
         InboundBudget budget = new InboundBudget(inbound.bufferBytes());
         RateLimitedLog refusals = new RateLimitedLog(LoggerFactory.getLogger(ClientRequestHandler.class), Duration.ofSeconds(10));
         group = new MultiThreadIoEventLoopGroup(ioThreads,
-                new DefaultThreadFactory("floe-client-endpoint-" + server.id().value(), true), io.handlerFactory());
+                new DefaultThreadFactory("floe-client-endpoint-" + self.value(), true), io.handlerFactory());
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
                 .channel(io.serverChannel())
@@ -122,11 +146,11 @@ public final class RaftClientEndpoint implements AutoCloseable {
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
                 // Bounded before trust, as on the raft port (docs/security.md).
-                .childHandler(new GatedAcceptor(gate, accepted, refusals, server.id() + ": refused client connection", () -> closed,
+                .childHandler(new GatedAcceptor(gate, accepted, refusals, self + ": refused client connection", () -> closed,
                         () -> { }, (ch, ticket) -> {
                             ssl.ifPresent(context -> ch.pipeline().addLast(context.newHandler(ch.alloc())));
                             FrameDecoder decoder = new FrameDecoder(maxFrameBytes, inbound.preHandshakeFrameBytes(), budget);
-                            ch.pipeline().addLast(decoder, new ClientRequestHandler(clusterId, server, authorizedClients,
+                            ch.pipeline().addLast(decoder, new ClientRequestHandler(clusterId, self, groups, authorizedClients,
                                     maxFrameBytes, handshakeTimeout, () -> closed, decoder, ticket, refusals));
                         }));
         try {
@@ -135,7 +159,7 @@ public final class RaftClientEndpoint implements AutoCloseable {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
             throw e;
         }
-        log.info("{} serving clients on {} ({}{})", server.id(), channel.localAddress(), io.name(), ssl.isPresent() ? ", TLS" : "");
+        log.info("{} serving clients on {} ({}{})", self, channel.localAddress(), io.name(), ssl.isPresent() ? ", TLS" : "");
         return this;
     }
 
@@ -160,13 +184,14 @@ public final class RaftClientEndpoint implements AutoCloseable {
         channel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         accepted.forEach(ch -> ch.close().awaitUninterruptibly(2, TimeUnit.SECONDS));
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
-        log.info("{} client endpoint closed", server.id());
+        log.info("{} client endpoint closed", self);
     }
 
     /** Settings of a {@link RaftClientEndpoint}; not thread-safe. */
     public static final class Builder {
         private final String clusterId;
-        private final RaftServer server;
+        private final NodeId self;
+        private final Function<GroupId, Optional<RaftServer>> groups;
         private final Endpoint listen;
         private int maxFrameBytes = NettyTransportOptions.DEFAULT_MAX_FRAME_BYTES;
         private Duration handshakeTimeout = Duration.ofSeconds(5);
@@ -176,10 +201,11 @@ public final class RaftClientEndpoint implements AutoCloseable {
         private Optional<TlsConfig> tls = Optional.empty();
         private Set<String> authorizedClients = Set.of();
 
-        private Builder(String clusterId, RaftServer server, Endpoint listen) {
+        private Builder(String clusterId, NodeId self, Function<GroupId, Optional<RaftServer>> groups, Endpoint listen) {
             this.clusterId = Objects.requireNonNull(clusterId, "clusterId");
             if (clusterId.isBlank()) throw new IllegalArgumentException("clusterId must not be blank");
-            this.server = Objects.requireNonNull(server, "server");
+            this.self = self;
+            this.groups = groups;
             this.listen = Objects.requireNonNull(listen, "listen");
         }
 

@@ -1,6 +1,7 @@
 package dev.floe.raft.transport.netty.internal;
 
 import dev.floe.raft.Bytes;
+import dev.floe.raft.GroupId;
 import dev.floe.raft.transport.proto.ClientBackpressure;
 import dev.floe.raft.transport.proto.ClientError;
 import dev.floe.raft.transport.proto.ClientHandshake;
@@ -28,8 +29,30 @@ public final class ClientFrames {
     }
 
     public static Frame handshake(String clusterId, String clientId) {
-        return Frame.newBuilder().setClientHandshake(ClientHandshake.newBuilder()
-                .setProtocolVersion(VERSION).setClusterId(clusterId).setClientId(clientId).build()).build();
+        return handshake(clusterId, clientId, GroupId.DEFAULT);
+    }
+
+    /** A handshake for the requests of group {@code group}: named in {@code Frame.group}, empty for the default group. */
+    public static Frame handshake(String clusterId, String clientId, GroupId group) {
+        Frame.Builder frame = Frame.newBuilder().setClientHandshake(ClientHandshake.newBuilder()
+                .setProtocolVersion(VERSION).setClusterId(clusterId).setClientId(clientId).build());
+        if (!group.equals(GroupId.DEFAULT)) frame.setGroup(group.value());
+        return frame.build();
+    }
+
+    /**
+     * The group a client handshake names: {@code Frame.group}, or the default group when empty.
+     *
+     * @throws WireException when it is not a valid group id
+     */
+    public static GroupId group(Frame handshake) throws WireException {
+        String value = handshake.getGroup();
+        if (value.isEmpty()) return GroupId.DEFAULT;
+        try {
+            return GroupId.of(value);
+        } catch (IllegalArgumentException e) {
+            throw new WireException("invalid group '" + printable(value) + "' in the client handshake");
+        }
     }
 
     public static Frame submit(long requestId, String clientId, long sequence, long lowestOutstanding, Bytes command) {

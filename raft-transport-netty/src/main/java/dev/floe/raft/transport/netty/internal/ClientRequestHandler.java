@@ -1,6 +1,8 @@
 package dev.floe.raft.transport.netty.internal;
 
 import dev.floe.raft.BackpressureException;
+import dev.floe.raft.GroupId;
+import dev.floe.raft.NodeId;
 import dev.floe.raft.Bytes;
 import dev.floe.raft.NotLeaderException;
 import dev.floe.raft.OutcomeUnknownException;
@@ -22,12 +24,14 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import javax.net.ssl.SSLException;
 import org.slf4j.LoggerFactory;
@@ -45,7 +49,8 @@ public final class ClientRequestHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(ClientRequestHandler.class);
 
     private final String clusterId;
-    private final RaftServer server;
+    private final NodeId self;
+    private final Function<GroupId, Optional<RaftServer>> groups;
     private final Set<String> authorizedClients;
     private final int maxFrameBytes;
     private final Duration handshakeTimeout;
@@ -54,6 +59,9 @@ public final class ClientRequestHandler extends ChannelInboundHandlerAdapter {
     private final ConnectionGate.Ticket untrusted;
     private final RateLimitedLog refusals;
     private String clientId;
+    /** The server of the group the handshake named: every request of the connection goes to it. */
+    private RaftServer server;
+    private GroupId group;
     /** The handshake's client id in UTF-8, as submits carry it. */
     private byte[] clientIdUtf8;
     private ResponseWriter writer;
@@ -61,19 +69,23 @@ public final class ClientRequestHandler extends ChannelInboundHandlerAdapter {
     private ScheduledFuture<?> handshakeTimer;
 
     /**
+     * @param self      the member (or host) serving the port, for log lines
+     * @param groups    the server of each group this member serves clients for
      * @param authorizedClients with TLS, the names a client's certificate must show one of (empty: any)
      * @param decoder   this connection's decoder, told to allow full-size frames once the handshake is accepted
      * @param untrusted this connection's place among the untrusted ones, given back at the same moment
      * @param refusals  the port's rate-limited log of refused connections
      */
-    public ClientRequestHandler(String clusterId, RaftServer server, Set<String> authorizedClients, int maxFrameBytes, Duration handshakeTimeout,
+    public ClientRequestHandler(String clusterId, NodeId self, Function<GroupId, Optional<RaftServer>> groups,
+                                Set<String> authorizedClients, int maxFrameBytes, Duration handshakeTimeout,
                                 BooleanSupplier shuttingDown, FrameDecoder decoder, ConnectionGate.Ticket untrusted,
                                 RateLimitedLog refusals) {
         this.decoder = decoder;
         this.untrusted = untrusted;
         this.refusals = refusals;
         this.clusterId = clusterId;
-        this.server = server;
+        this.self = self;
+        this.groups = groups;
         this.authorizedClients = authorizedClients;
         this.maxFrameBytes = maxFrameBytes;
         this.handshakeTimeout = handshakeTimeout;
@@ -121,13 +133,18 @@ public final class ClientRequestHandler extends ChannelInboundHandlerAdapter {
             // Client identity (docs/security.md): the TLS handshake proved the certificate; this checks its name.
             String unauthorized = PeerCertificates.unauthorizedClient(ctx.channel(), authorizedClients);
             if (unauthorized != null) throw new WireException(unauthorized);
-            clientId = ClientFrames.acceptHandshake(frame, clusterId);
+            String accepted = ClientFrames.acceptHandshake(frame, clusterId);
+            // The group of every request on this connection (multi-Raft): none named is the default group.
+            group = ClientFrames.group(frame);
+            GroupId named = group;
+            server = groups.apply(named).orElseThrow(() -> new WireException("no group " + named + " on " + self));
+            clientId = accepted;
         } catch (WireException refused) {
             // Told to the client too, so a misconfigured client fails with the reason instead of retrying.
             closing = true;
             handshakeTimer.cancel(false);
             if (!shuttingDown.getAsBoolean()) {
-                refusals.warn(source(ctx), server.id() + ": refused client connection from " + ctx.channel().remoteAddress()
+                refusals.warn(source(ctx), self + ": refused client connection from " + ctx.channel().remoteAddress()
                         + ": " + refused.getMessage());
             }
             ctx.writeAndFlush(FrameIo.encode(ctx.alloc(), ClientFrames.error(0, "refused: " + refused.getMessage()), maxFrameBytes))
@@ -138,7 +155,7 @@ public final class ClientRequestHandler extends ChannelInboundHandlerAdapter {
         handshakeTimer.cancel(false);
         decoder.trust();
         untrusted.release();
-        log.debug("{}: client {} connected from {}", server.id(), clientId, ctx.channel().remoteAddress());
+        log.debug("{}: client {} of group {} connected from {}", self, clientId, group, ctx.channel().remoteAddress());
     }
 
     private void serve(Frame frame) {
@@ -218,7 +235,7 @@ public final class ClientRequestHandler extends ChannelInboundHandlerAdapter {
             fail(ctx, "bad frame: " + (cause.getMessage() != null ? cause.getMessage() : cause.toString()));
         } else if (cause instanceof IOException) {
             closing = true;
-            log.debug("{}: client connection from {} failed: {}", server.id(), ctx.channel().remoteAddress(), cause.getMessage());
+            log.debug("{}: client connection from {} failed: {}", self, ctx.channel().remoteAddress(), cause.getMessage());
             ctx.close();
         } else {
             fail(ctx, "unexpected error: " + cause);
@@ -237,7 +254,7 @@ public final class ClientRequestHandler extends ChannelInboundHandlerAdapter {
         closing = true;
         if (handshakeTimer != null) handshakeTimer.cancel(false);
         if (!shuttingDown.getAsBoolean()) {
-            refusals.warn(source(ctx), server.id() + ": closed client connection from " + ctx.channel().remoteAddress() + " ("
+            refusals.warn(source(ctx), self + ": closed client connection from " + ctx.channel().remoteAddress() + " ("
                     + (clientId == null ? "before handshake" : "client " + clientId) + "): " + reason);
         }
         ctx.close();
