@@ -37,18 +37,10 @@ final class StatusTable {
                         + (total > 0 ? " (" + (100 * done / total) + "%)" : "") + ", " + str(w.get("state")).replace('-', ' '));
             }
         }
-        int[] widths = new int[HEADER.length];
-        for (String[] r : rows) for (int i = 0; i < r.length; i++) widths[i] = Math.max(widths[i], r[i].length());
-        for (String[] r : rows) {
-            StringBuilder line = new StringBuilder();
-            for (int i = 0; i < r.length; i++) {
-                line.append(r[i]);
-                if (i < r.length - 1) line.append(" ".repeat(widths[i] - r[i].length() + 2));
-            }
-            out.println(line.toString().stripTrailing());
-        }
+        printAligned(rows, out);
         out.println();
         out.println("leader: " + str(view.get("leader")) + ", commit " + str(view.get("leaderCommitIndex")));
+        printGroups((List<Map<String, Object>>) view.get("members"), out);
         if (!work.isEmpty()) {
             out.println("in progress:");
             for (String w : work) out.println("  " + w);
@@ -62,6 +54,65 @@ final class StatusTable {
         }
         out.flush();
     }
+
+    private static void printAligned(List<String[]> rows, PrintWriter out) {
+        int[] widths = new int[rows.get(0).length];
+        for (String[] r : rows) for (int i = 0; i < r.length; i++) widths[i] = Math.max(widths[i], r[i].length());
+        for (String[] r : rows) {
+            StringBuilder line = new StringBuilder();
+            for (int i = 0; i < r.length; i++) {
+                line.append(r[i]);
+                if (i < r.length - 1) line.append(" ".repeat(widths[i] - r[i].length() + 2));
+            }
+            out.println(line.toString().stripTrailing());
+        }
+    }
+
+    /**
+     * Nodes started with {@code --groups N}: one row per group as the reachable members see it
+     * (its leader, term, the leader's commit index, the lowest applied index among the members that
+     * answered, and how many answered), then how many groups each member leads.
+     */
+    @SuppressWarnings("unchecked")
+    private static void printGroups(List<Map<String, Object>> members, PrintWriter out) {
+        Map<String, List<Map<String, Object>>> byGroup = new java.util.TreeMap<>(GROUP_ORDER);
+        Map<String, Integer> leads = new java.util.TreeMap<>();
+        for (Map<String, Object> m : members) {
+            if (!Boolean.TRUE.equals(m.get("reachable")) || !(m.get("groups") instanceof List<?> groups)) continue;
+            leads.putIfAbsent(str(m.get("id")), 0);
+            for (Object o : groups) {
+                Map<String, Object> g = (Map<String, Object>) o;
+                byGroup.computeIfAbsent(str(g.get("group")), k -> new ArrayList<>()).add(g);
+                if ("leader".equals(g.get("role"))) leads.merge(str(m.get("id")), 1, Integer::sum);
+            }
+        }
+        if (byGroup.isEmpty()) return;
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"GROUP", "LEADER", "TERM", "COMMIT", "MIN APPLIED", "ANSWERED"});
+        byGroup.forEach((group, views) -> {
+            Map<String, Object> leader = views.stream().filter(g -> "leader".equals(g.get("role"))).findFirst().orElse(null);
+            long term = views.stream().mapToLong(g -> ((Number) g.get("term")).longValue()).max().orElse(0);
+            long minApplied = views.stream().mapToLong(g -> ((Number) g.get("appliedIndex")).longValue()).min().orElse(0);
+            rows.add(new String[] {group, leader == null ? "none" : leader.get("leader") == null ? "?" : str(leader.get("leader")),
+                String.valueOf(term), leader == null ? "-" : str(leader.get("commitIndex")), String.valueOf(minApplied),
+                String.valueOf(views.size())});
+        });
+        out.println();
+        printAligned(rows, out);
+        StringBuilder line = new StringBuilder("groups led:");
+        leads.forEach((id, n) -> line.append(' ').append(id).append(' ').append(n).append(','));
+        out.println(line.substring(0, line.length() - 1));
+    }
+
+    /** Group ids in natural order: kv-2 before kv-10 (a numeric suffix compares by its value). */
+    private static final java.util.Comparator<String> GROUP_ORDER = (a, b) -> {
+        String sa = a.replaceAll("\\d+$", "");
+        String sb = b.replaceAll("\\d+$", "");
+        if (!sa.equals(sb)) return sa.compareTo(sb);
+        String na = a.substring(sa.length()).replaceFirst("^0+(?=.)", "");
+        String nb = b.substring(sb.length()).replaceFirst("^0+(?=.)", "");
+        return na.length() != nb.length() ? Integer.compare(na.length(), nb.length()) : na.equals(nb) ? a.compareTo(b) : na.compareTo(nb);
+    };
 
     private static String str(Object value) {
         if (value == null) return "-";

@@ -22,6 +22,25 @@ final class NodeReport {
     private NodeReport() {
     }
 
+    /**
+     * The report of a node whose groups are {@code shards}: the first group's, plus (with several
+     * groups) {@code "groups"}, one entry per group with this node's role and progress in it.
+     */
+    static Map<String, Object> of(KvShards shards, KvEvents events) {
+        Map<String, Object> report = of(shards.first().server(), events);
+        if (shards.sharded()) {
+            List<Object> groups = new ArrayList<>();
+            for (KvShards.Shard shard : shards.all()) {
+                ServerStatus g = shard.server().status();
+                groups.add(Json.obj("group", shard.group().value(), "role", g.role().name().toLowerCase(Locale.ROOT),
+                        "term", g.term(), "leader", g.leader().map(NodeId::value), "commitIndex", g.commitIndex(),
+                        "appliedIndex", g.appliedIndex(), "running", g.running()));
+            }
+            report.put("groups", groups);
+        }
+        return report;
+    }
+
     static Map<String, Object> of(RaftServer server, KvEvents events) {
         ServerStatus s = server.status();
         List<Object> followers = new ArrayList<>();

@@ -77,7 +77,7 @@ final class OpsApi {
             }
             case "/health", "/health/ready" -> ready(maxLag(params)).thenApply(h ->
                     Reply.json(Boolean.TRUE.equals(h.get("ready")) ? 200 : 503, h));
-            case "/v1/node" -> done(Reply.json(200, NodeReport.of(server, events)));
+            case "/v1/node" -> done(Reply.json(200, NodeReport.of(shards, events)));
             case "/v1/cluster" -> cluster().thenApply(c -> Reply.json(200, c));
             default -> done(new Reply(200, HTML, Map.of("Cache-Control", "no-store"), page)); // /ui
         };

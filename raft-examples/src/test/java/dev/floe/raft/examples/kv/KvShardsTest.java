@@ -58,6 +58,16 @@ class KvShardsTest {
             assertThat((List<?>) status.get("groups")).hasSize(GROUPS)
                     .allSatisfy(g -> assertThat(((Map<?, ?>) g).keySet().containsAll(List.of("group", "role", "term", "leader", "commitIndex"))).as(g.toString()).isTrue());
 
+            // admin status shows each group's leader and how many groups each node leads.
+            java.io.StringWriter table = new java.io.StringWriter();
+            picocli.CommandLine cli = dev.floe.raft.examples.Main.commandLine();
+            cli.setOut(new java.io.PrintWriter(table, true));
+            assertThat(cli.execute("admin", "status", "--cluster", urls.get(0))).isZero();
+            assertThat(table.toString()).contains("GROUP", "MIN APPLIED", "groups led: n1 ");
+            for (int g = 0; g < GROUPS; g++) {
+                assertThat(table.toString()).containsPattern("(?m)^kv-" + g + " +n[123] +\\d+ +\\d+ +\\d+ +3$");
+            }
+
             Map<String, String> written = new LinkedHashMap<>();
             for (int i = 0; i < 40; i++) {
                 KvClient.Answer a = client.put("k" + i, "v" + i);
