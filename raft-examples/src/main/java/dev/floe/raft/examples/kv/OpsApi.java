@@ -144,7 +144,7 @@ final class OpsApi {
         for (NodeId id : s.config().allMembers()) {
             Endpoint url = s.members().get(id);
             if (id.equals(s.id())) {
-                asks.put(id.value(), done(NodeReport.of(server, events)));
+                asks.put(id.value(), done(NodeReport.of(shards, events)));
             } else if (url == null) {
                 asks.put(id.value(), CompletableFuture.failedFuture(new IOException("address unknown")));
             } else {

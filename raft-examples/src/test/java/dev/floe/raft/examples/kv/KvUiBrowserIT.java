@@ -104,4 +104,51 @@ class KvUiBrowserIT {
             }
         }
     }
+
+    @Test
+    void pageShowsEachGroupsLeaderAndFollowsTheirFailover(@org.junit.jupiter.api.io.TempDir Path root) throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+                "needs /usr/bin/chromium and /usr/bin/chromedriver (apt-get install chromium chromium-driver; .ci/run does)");
+        int groups = 4;
+        List<Member> members = new java.util.ArrayList<>();
+        for (int i = 1; i <= 3; i++) {
+            members.add(Member.parse("n" + i + "=127.0.0.1:" + dev.floe.raft.testkit.FreePorts.next() + ":" + dev.floe.raft.testkit.FreePorts.next()));
+        }
+        ClusterSpec spec = new ClusterSpec(members);
+        java.util.Map<String, KvNode> nodes = new java.util.LinkedHashMap<>();
+        Path profile = Files.createTempDirectory("floe-chromium-");
+        WebDriver page = null;
+        try {
+            for (Member m : members) {
+                nodes.put(m.id().value(), KvNode.start(m.id(), spec, root.resolve(m.id().value()), KvTestCluster.fastOptions(),
+                        dev.floe.raft.server.SnapshotOptions.defaults(), false, KvSecurity.plaintext(), groups));
+            }
+            page = browser(profile);
+            WebDriverWait wait = new WebDriverWait(page, Duration.ofSeconds(20));
+            wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
+            page.get(nodes.get("n1").url() + "/ui");
+            wait.until(p -> groupLeaders(p).size() == groups && groupLeaders(p).values().stream().allMatch(l -> l.matches("n[123]")));
+            assertThat(page.findElement(By.id("led")).getText()).startsWith("groups led: n1 ");
+
+            // The node leading the most groups dies: the page shows every group led by a survivor.
+            String victim = nodes.entrySet().stream().max(java.util.Comparator.comparingLong(e -> e.getValue().shards().all().stream()
+                    .filter(sh -> sh.server().status().isLeader()).count())).orElseThrow().getKey();
+            if (victim.equals("n1")) page.get(nodes.get("n2").url() + "/ui"); // keep watching through a survivor
+            nodes.remove(victim).close();
+            wait.until(p -> groupLeaders(p).size() == groups && groupLeaders(p).values().stream()
+                    .allMatch(l -> l.matches("n[123]") && !l.equals(victim)));
+        } finally {
+            if (page != null) page.quit();
+            nodes.values().forEach(KvNode::close);
+        }
+    }
+
+    /** The leader the page's groups table shows for each group. */
+    private static java.util.Map<String, String> groupLeaders(WebDriver page) {
+        java.util.Map<String, String> leaders = new java.util.TreeMap<>();
+        for (WebElement row : page.findElements(By.cssSelector("#groups tr[data-group]"))) {
+            leaders.put(row.getAttribute("data-group"), row.findElement(By.className("group-leader")).getText());
+        }
+        return leaders;
+    }
 }
