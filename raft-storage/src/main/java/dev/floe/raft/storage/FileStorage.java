@@ -23,6 +23,7 @@ import org.slf4j.LoggerFactory;
  * dir/log/           the log segments ({@link FileLogStorage})
  * dir/snapshots/     the snapshots ({@link FileSnapshotStore})
  * dir/hardstate.damaged  a hard-state file that failed its checksum, kept for analysis
+ * dir/log.damaged-N      a damaged log moved aside by StorageOptions.repairDamagedLog, kept for analysis
  * </pre>
  * {@link #close()} closes the three stores and releases the lock.
  *
@@ -30,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * a hard-state file that is missing next to a non-empty log, damaged, or older than the log is
  * replaced by one that makes the member repair ({@link HardState#repairing()}: no vote until it has
  * caught up with a leader), with a WARN naming the file. Damage in the log itself that a crash
- * cannot explain refuses the open, saying what to do.
+ * cannot explain refuses the open, saying what to do, or with {@link StorageOptions#repairDamagedLog()}
+ * moves the log aside and repairs the member the same way.
  */
 public final class FileStorage implements AutoCloseable {
     /** The names Floe writes directly under the directory; anything else makes it foreign. */
@@ -79,7 +81,8 @@ public final class FileStorage implements AutoCloseable {
         // Check for foreign files before creating anything, so a wrong path is left untouched.
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
             for (Path file : files) {
-                if (!OURS.contains(file.getFileName().toString())) throw new ForeignDirectoryException(dir, file);
+                String name = file.getFileName().toString();
+                if (!OURS.contains(name) && !name.matches("log\\.damaged-\\d+")) throw new ForeignDirectoryException(dir, file);
             }
         }
         DirectoryLock lock = DirectoryLock.acquire(dir.resolve("floe.lock"));
@@ -88,6 +91,7 @@ public final class FileStorage implements AutoCloseable {
             FileHardStateStore hardState = new FileHardStateStore(dir.resolve("hardstate"), options.syncPolicy());
             Optional<HardState> loaded = Optional.empty();
             Optional<String> problem = Optional.empty();
+            boolean logDamaged = false;
             try {
                 if (Files.exists(hardState.file())) loaded = Optional.of(hardState.load());
             } catch (StorageCorruptionException e) {
@@ -100,7 +104,15 @@ public final class FileStorage implements AutoCloseable {
             try {
                 log = FileLogStorage.open(dir.resolve("log"), options, shared);
             } catch (StorageCorruptionException e) {
-                throw e.withAdvice(LOG_DAMAGE_ADVICE.formatted(dir, dir));
+                if (!options.repairDamagedLog()) throw e.withAdvice(LOG_DAMAGE_ADVICE.formatted(dir, dir));
+                // Protocol-aware recovery (FAST '18): the entries are held by the other members; this one
+                // may have acknowledged some of them, so it must not vote or count toward a quorum until
+                // a leader has repaired it (the repairing hard state below), like a member restored from a copy.
+                Path aside = moveAside(dir.resolve("log"), "log.damaged-", options.syncPolicy());
+                log = FileLogStorage.open(dir.resolve("log"), options, shared);
+                logDamaged = true;
+                problem = Optional.of(problem.map(p -> p + "; ").orElse("") + "the log is damaged beyond what a crash explains (" + e.getMessage() + "); it was moved to "
+                        + aside.getFileName() + " and the member starts with an empty log, to be repaired from the leader");
             }
             long logTerm = log.term(log.lastIndex());
             if (problem.isEmpty()) {
@@ -109,9 +121,10 @@ public final class FileStorage implements AutoCloseable {
             if (problem.isPresent()) {
                 HardState repairing = DurableStateCheck.repairing(loaded, logTerm, snapshot);
                 hardState.save(repairing);
-                LOG.warn("{}: {}; the votes it recorded may be lost, so this member starts repairing at term {}: it will not vote or"
+                LOG.warn("{}: {}; {}, so this member starts repairing at term {}: it will not vote or"
                         + " campaign until it has caught up with a leader (docs/operations.md, storage faults and recovery)",
-                        dir, problem.get(), repairing.term());
+                        dir, problem.get(), logDamaged ? "it may have acknowledged entries it no longer has"
+                                : "the votes it recorded may be lost", repairing.term());
             } else if (loaded.map(HardState::repairing).orElse(false)) {
                 problem = Optional.of("a repair started earlier is not finished");
                 LOG.warn("{}: {}; this member will not vote or campaign until it has caught up with a leader", dir, problem.get());
@@ -121,6 +134,17 @@ public final class FileStorage implements AutoCloseable {
             if (log != null) log.close();
             lock.close();
             throw e;
+        }
+    }
+
+    /** Renames {@code path} to the first free {@code <prefix><n>} beside it, syncing the directory. */
+    private static Path moveAside(Path path, String prefix, SyncPolicy sync) throws IOException {
+        for (int n = 1; ; n++) {
+            Path target = path.resolveSibling(prefix + n);
+            if (Files.exists(target)) continue;
+            Files.move(path, target, StandardCopyOption.ATOMIC_MOVE);
+            dev.floe.raft.storage.internal.FileOps.syncDirectory(path.getParent(), sync);
+            return target;
         }
     }
 

@@ -14,9 +14,16 @@ package dev.floe.raft.storage;
  *     accepts as a torn tail, so lowering it between runs can turn a torn tail into a refusal to start
  *     (never into silent loss)
  * @param snapshotsRetained committed snapshots kept, newest first; at least 1
+ * @param repairDamagedLog what open() does with a log damaged beyond what a crash explains (a
+ *     record failing its checksum in a closed segment, segments that do not follow each other):
+ *     false (the default) refuses to start, naming the file, the offset and the procedure; true
+ *     moves the log aside ({@code log.damaged-<n>}, kept for analysis), starts with an empty log
+ *     and repairs the member from the leader, which it does not vote for or count toward any
+ *     quorum until it has caught up (FileStorage). Only safe for members of a group of three or
+ *     more voters, at most one of them damaged at a time: a lone member has nobody to repair from
  */
 public record StorageOptions(long segmentBytes, int cacheEntries, long cacheBytes, SyncPolicy syncPolicy,
-                             int maxWriteBytes, int snapshotsRetained) {
+                             int maxWriteBytes, int snapshotsRetained, boolean repairDamagedLog) {
 
     /**
      * Validates every setting.
@@ -27,6 +34,7 @@ public record StorageOptions(long segmentBytes, int cacheEntries, long cacheByte
      * @param syncPolicy when data is forced to the disk
      * @param maxWriteBytes the largest write the writer issues before a force; it also bounds what open() accepts as a torn tail, so lowering it between runs can turn a torn tail into a refusal to start (never into silent loss)
      * @param snapshotsRetained committed snapshots kept, newest first; at least 1
+     * @param repairDamagedLog whether open() repairs a damaged log from the leader instead of refusing to start
      * @throws IllegalArgumentException naming the invalid setting
      */
     public StorageOptions {
@@ -38,7 +46,8 @@ public record StorageOptions(long segmentBytes, int cacheEntries, long cacheByte
     }
 
     /**
-     * 64 MiB segments, 8192 cached entries up to 32 MiB, fsync on, 1 MiB writes, 2 snapshots kept.
+     * 64 MiB segments, 8192 cached entries up to 32 MiB, fsync on, 1 MiB writes, 2 snapshots kept,
+     * a damaged log refused.
      *
      * @return the default settings
      */
@@ -58,7 +67,8 @@ public record StorageOptions(long segmentBytes, int cacheEntries, long cacheByte
     /** {@return a builder starting from these options} */
     public Builder toBuilder() {
         return new Builder().segmentBytes(segmentBytes).cacheEntries(cacheEntries).cacheBytes(cacheBytes)
-                .syncPolicy(syncPolicy).maxWriteBytes(maxWriteBytes).snapshotsRetained(snapshotsRetained);
+                .syncPolicy(syncPolicy).maxWriteBytes(maxWriteBytes).snapshotsRetained(snapshotsRetained)
+                .repairDamagedLog(repairDamagedLog);
     }
 
     /** Builds {@link StorageOptions}; every setting starts at its default. */
@@ -69,6 +79,7 @@ public record StorageOptions(long segmentBytes, int cacheEntries, long cacheByte
         private SyncPolicy syncPolicy = SyncPolicy.FSYNC;
         private int maxWriteBytes = 1 << 20;
         private int snapshotsRetained = 2;
+        private boolean repairDamagedLog;
 
         private Builder() {
         }
@@ -140,13 +151,24 @@ public record StorageOptions(long segmentBytes, int cacheEntries, long cacheByte
         }
 
         /**
+         * Sets {@code repairDamagedLog}.
+         *
+         * @param value see {@link StorageOptions#repairDamagedLog()}
+         * @return this builder
+         */
+        public Builder repairDamagedLog(boolean value) {
+            repairDamagedLog = value;
+            return this;
+        }
+
+        /**
          * Validates and builds the options.
          *
          * @return the options
          * @throws IllegalArgumentException naming the invalid setting
          */
         public StorageOptions build() {
-            return new StorageOptions(segmentBytes, cacheEntries, cacheBytes, syncPolicy, maxWriteBytes, snapshotsRetained);
+            return new StorageOptions(segmentBytes, cacheEntries, cacheBytes, syncPolicy, maxWriteBytes, snapshotsRetained, repairDamagedLog);
         }
     }
 }

@@ -140,6 +140,36 @@ class FileStorageTest {
         assertThat(new FileHardStateStore(dir.resolve("hardstate"), SyncPolicy.NONE).load().repairing()).isFalse();
     }
 
+    @Test
+    void withRepairOnADamagedLogIsMovedAsideAndTheMemberRepairsFromAnEmptyLogKeepingItsTerm() throws Exception {
+        StorageOptions repair = TestEntries.fast().toBuilder().segmentBytes(1024).repairDamagedLog(true).build();
+        try (FileStorage storage = FileStorage.open(dir, repair)) {
+            storage.hardStateStore().save(new HardState(3, Optional.of(NodeId.of("n2"))));
+            for (int i = 0; i < 40; i += 4) storage.logStorage().append(TestEntries.range(3, 1 + i, 4, 40)).get(10, TimeUnit.SECONDS);
+        }
+        Path closed;
+        try (var files = Files.list(dir.resolve("log"))) {
+            closed = files.filter(f -> f.getFileName().toString().matches("log-.*-.*") && !f.toString().endsWith(".open")).sorted()
+                    .findFirst().orElseThrow();
+        }
+        LogRecoveryTest.flipByte(closed, 100);
+
+        try (FileStorage storage = FileStorage.open(dir, repair)) {
+            assertThat(storage.repairReason()).hasValueSatisfying(r -> assertThat(r).contains("damaged", "log.damaged-1"));
+            assertThat(storage.logStorage().lastIndex()).isZero();
+            HardState hard = new FileHardStateStore(dir.resolve("hardstate"), SyncPolicy.NONE).load();
+            // No vote until repaired: it may have acknowledged entries it no longer has. The term is kept.
+            assertThat(hard.repairing()).isTrue();
+            assertThat(hard.term()).isEqualTo(3);
+            assertThat(hard.votedFor()).isEmpty();
+        }
+        assertThat(dir.resolve("log.damaged-1").resolve(closed.getFileName())).exists();
+        // The directory kept aside is Floe's: the next start opens, still repairing until a leader has caught it up.
+        try (FileStorage again = FileStorage.open(dir, repair)) {
+            assertThat(again.repairReason()).hasValueSatisfying(r -> assertThat(r).contains("not finished"));
+        }
+    }
+
     private void writeLog(long term, int entries) throws Exception {
         try (FileStorage storage = FileStorage.open(dir, TestEntries.fast())) {
             storage.hardStateStore().save(new HardState(term, Optional.of(NodeId.of("n1"))));

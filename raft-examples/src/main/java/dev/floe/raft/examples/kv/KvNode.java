@@ -110,7 +110,7 @@ public final class KvNode implements AutoCloseable {
         checkLayout(dataDir, groups);
         if (groups > 1) return startGroups(id, cluster, dataDir, options, snapshots, joining, security, groups);
         Member self = self(id, cluster, dataDir, security);
-        FileStorage storage = FileStorage.open(dataDir, StorageOptions.defaults());
+        FileStorage storage = FileStorage.open(dataDir, storageOptions(cluster));
         java.util.concurrent.CompletableFuture<ServerHealth> fatal = new java.util.concurrent.CompletableFuture<>();
         NettyTransportOptions.Builder net = peerTransport(self, cluster, security);
         KvStateMachine machine = new KvStateMachine();
@@ -175,7 +175,7 @@ public final class KvNode implements AutoCloseable {
         Member self = self(id, cluster, dataDir, security);
         // Heartbeats of many groups to one peer may wait 2 ms for each other and share a frame.
         NettyTransportOptions.Builder net = peerTransport(self, cluster, security).heartbeatCoalescing(Duration.ofMillis(2));
-        FileGroupStorage storage = FileGroupStorage.open(dataDir, StorageOptions.defaults());
+        FileGroupStorage storage = FileGroupStorage.open(dataDir, storageOptions(cluster));
         // Leaders are spread over the nodes every 30 s (leadership transfers), so the write load is too.
         RaftHost host = RaftHost.builder(id, new NettyHostTransport(net.build()), storage)
                 .options(RaftHostOptions.builder().balanceInterval(Duration.ofSeconds(30)).build()).build();
@@ -234,6 +234,16 @@ public final class KvNode implements AutoCloseable {
             throw e;
         }
         return serve(self, all, raft, cluster, ops, fatal, metrics, security);
+    }
+
+    /**
+     * The storage settings: the defaults, and with three or more members a log damaged beyond what
+     * a crash explains is moved aside and repaired from the leader instead of refusing to start
+     * (the others hold every committed entry while at most one member is damaged); a smaller
+     * cluster has nobody to repair from, so it refuses and says what to do.
+     */
+    private static StorageOptions storageOptions(ClusterSpec cluster) {
+        return StorageOptions.builder().repairDamagedLog(cluster.members().size() >= 3).build();
     }
 
     /** This node's member entry (the id must be in the cluster); creates the data directory and warns if exposed. */

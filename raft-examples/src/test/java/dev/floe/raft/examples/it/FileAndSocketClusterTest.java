@@ -12,6 +12,8 @@ import dev.floe.raft.NotLeaderException;
 import dev.floe.raft.server.RaftServer;
 import dev.floe.raft.testkit.RecordingStateMachine;
 import dev.floe.raft.transport.netty.SocketCluster;
+import dev.floe.raft.storage.StorageOptions;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -97,6 +99,37 @@ class FileAndSocketClusterTest {
         List<String> order = cluster.machine(again.id()).commands();
         assertThat(order).hasSize(acknowledged.size() + 1).containsAll(acknowledged).endsWith("after");
         for (RaftServer s : cluster.running()) assertThat(cluster.machine(s.id()).commands()).isEqualTo(order);
+    }
+
+    @Test
+    void aFollowerWhoseLogIsDamagedIsRepairedFromTheLeaderWithRepairDamagedLog() throws Exception {
+        StorageOptions repair = StorageOptions.builder().segmentBytes(4096).repairDamagedLog(true).build();
+        cluster = new SocketCluster<>(3, SocketCluster.FAST, RecordingStateMachine::new, new FileStores(root, false, repair)).startAll();
+        RaftServer leader = cluster.awaitLeader();
+        List<String> acknowledged = Collections.synchronizedList(new ArrayList<>());
+        submitConcurrently(leader, "d", 2, 100, acknowledged);
+        NodeId damaged = cluster.running().stream().filter(s -> s != leader).findFirst().orElseThrow().id();
+        cluster.awaitMachines("every member to apply the writes", m -> m.commands().size() >= acknowledged.size());
+        cluster.stop(damaged);
+
+        // One record of a closed segment fails its checksum: damage no crash explains.
+        Path closed;
+        try (var files = Files.list(root.resolve(damaged.value()).resolve("log"))) {
+            closed = files.filter(f -> f.getFileName().toString().matches("log-.*-.*") && !f.toString().endsWith(".open"))
+                    .max(java.util.Comparator.comparingLong(f -> f.toFile().length())).orElseThrow();
+        }
+        byte[] bytes = Files.readAllBytes(closed);
+        bytes[bytes.length - 10] ^= 0x5a; // inside its last record
+        Files.write(closed, bytes);
+
+        cluster.start(damaged); // moves the log aside, starts empty and repairing (no vote until caught up)
+        leader.submit(Bytes.utf8("after")).get(10, TimeUnit.SECONDS);
+        int total = acknowledged.size() + 1;
+        cluster.awaitMachines("the repaired member to apply every write again", m -> m.commands().size() >= total);
+        List<String> order = cluster.machine(leader.id()).commands();
+        assertThat(order).containsAll(acknowledged).endsWith("after");
+        assertThat(cluster.machine(damaged).commands()).isEqualTo(order);
+        assertThat(root.resolve(damaged.value()).resolve("log.damaged-1").resolve(closed.getFileName())).exists();
     }
 
     /** {@code threads} threads each submit {@code perThread} commands without waiting, then wait for all. */
