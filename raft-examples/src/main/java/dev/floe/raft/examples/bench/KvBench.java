@@ -74,7 +74,7 @@ public final class KvBench {
             long t0 = System.nanoTime();
             ClosedLoop.Measurement writes;
             ClosedLoop.Measurement reads = null;
-            ClosedLoop.Measurement inProcessLinearizable = null;
+            ClosedLoop.Measurement linearizableSameRun = null;
             try (BenchCluster cluster = new BenchCluster(dataDir, s.members(), options, null)) {
                 RaftClient client = cluster.client();
                 // "The run starts only after a leader is elected and the client can reach it": one put first.
@@ -87,9 +87,9 @@ public final class KvBench {
                         rnd -> client.submit(Bytes.wrap(KvMachine.encodePut(KEYS[rnd.nextInt(NUM_KEYS)], values[rnd.nextInt(values.length)]))),
                         result -> result.size() == 8, log);
                 if (s.reads() != KvBenchSettings.Reads.NONE) reads = reads(cluster, s.reads(), s, inFlight, valueSize);
-                // Lease reads skip the client protocol: linearizable reads on that same path show what the lease alone saves.
+                // Linearizable reads of the same cluster right after show what the lease alone saves.
                 if (s.reads() == KvBenchSettings.Reads.LEASE) {
-                    inProcessLinearizable = reads(cluster, KvBenchSettings.Reads.LINEARIZABLE, s, inFlight, valueSize);
+                    linearizableSameRun = reads(cluster, KvBenchSettings.Reads.LINEARIZABLE, s, inFlight, valueSize);
                 }
                 long c0 = System.nanoTime();
                 cluster.close();
@@ -97,7 +97,7 @@ public final class KvBench {
             }
             String load = Machine.loadAverage();
             double rawDisk = Machine.rawDiskMbPerSec(dataDir, 1.0);
-            String json = json(s, inFlight, valueSize, writes, reads, inProcessLinearizable, load, rawDisk);
+            String json = json(s, inFlight, valueSize, writes, reads, linearizableSameRun, load, rawDisk);
             out.println(json);
             out.flush();
             log.println("[peerbench] " + json);
@@ -109,26 +109,17 @@ public final class KvBench {
     }
 
     /**
-     * Reads of the pre-loaded keys, as many in flight as the writes had. With {@code --reads
-     * linearizable} they go through the RaftClient like the writes; with {@code --reads lease} to the
-     * leader's RaftServer in this JVM (both kinds, one after the other), because the client
-     * protocol's ClientQuery carries no consistency (it is always ReadIndex).
+     * Reads of the pre-loaded keys, as many in flight as the writes had, through the RaftClient
+     * like the writes, with the consistency of {@code kind} (the client protocol carries it).
      */
     private ClosedLoop.Measurement reads(BenchCluster cluster, KvBenchSettings.Reads kind, KvBenchSettings s, int inFlight, int valueSize)
             throws Exception {
-        boolean viaClient = s.reads() == KvBenchSettings.Reads.LINEARIZABLE;
-        log.printf("[peerbench] %s reads (%s, %s), in_flight=%d: warmup %ds, measure %ds%n", SYSTEM,
-                kind.name().toLowerCase(Locale.ROOT), viaClient ? "client" : "leader in-process", inFlight, s.warmupSec(), s.measureSec());
-        if (viaClient) {
-            RaftClient client = cluster.client();
-            return ClosedLoop.run(inFlight, s.warmupSec(), s.measureSec(),
-                    rnd -> client.read(Bytes.wrap(KvMachine.encodeGet(KEYS[rnd.nextInt(NUM_KEYS)]))),
-                    result -> result.size() == valueSize, log);
-        }
-        RaftServer leader = cluster.awaitLeader(10);
+        ReadConsistency consistency = kind == KvBenchSettings.Reads.LEASE ? ReadConsistency.LEASE : ReadConsistency.LINEARIZABLE;
+        log.printf("[peerbench] %s reads (%s, client), in_flight=%d: warmup %ds, measure %ds%n", SYSTEM,
+                kind.name().toLowerCase(Locale.ROOT), inFlight, s.warmupSec(), s.measureSec());
+        RaftClient client = cluster.client();
         return ClosedLoop.run(inFlight, s.warmupSec(), s.measureSec(),
-                rnd -> leader.read(Bytes.wrap(KvMachine.encodeGet(KEYS[rnd.nextInt(NUM_KEYS)])),
-                        kind == KvBenchSettings.Reads.LEASE ? ReadConsistency.LEASE : ReadConsistency.LINEARIZABLE),
+                rnd -> client.read(Bytes.wrap(KvMachine.encodeGet(KEYS[rnd.nextInt(NUM_KEYS)])), consistency),
                 result -> result.size() == valueSize, log);
     }
 
@@ -156,7 +147,7 @@ public final class KvBench {
     }
 
     private static String json(KvBenchSettings s, int inFlight, int valueSize, ClosedLoop.Measurement w, ClosedLoop.Measurement r,
-                               ClosedLoop.Measurement inProcessLinearizable, String load, double rawDisk) {
+                               ClosedLoop.Measurement linearizableSameRun, String load, double rawDisk) {
         StringBuilder json = new StringBuilder(String.format(Locale.ROOT,
                 "{\"system\":\"%s\",\"version\":\"%s\",\"in_flight\":%d,\"value_size\":%d,"
                         + "\"ops_per_sec\":%.1f,\"p50_us\":%.1f,\"p99_us\":%.1f,\"p999_us\":%.1f,"
@@ -168,13 +159,13 @@ public final class KvBench {
                     ",\"reads\":\"%s\",\"read_path\":\"%s\",\"read_ops_per_sec\":%.1f,\"read_p50_us\":%.1f,\"read_p99_us\":%.1f,"
                             + "\"read_errors\":%d,\"read_cpu_us_per_op\":%.1f,\"reads_per_write\":%.2f",
                     s.reads().name().toLowerCase(Locale.ROOT),
-                    s.reads() == KvBenchSettings.Reads.LINEARIZABLE ? "client" : "leader-in-process",
+                    "client",
                     r.opsPerSec(), r.p50Us(), r.p99Us(), r.errors(), r.cpuUsPerOp(),
                     w.opsPerSec() > 0 ? r.opsPerSec() / w.opsPerSec() : 0));
         }
-        if (inProcessLinearizable != null) {
-            json.append(String.format(Locale.ROOT, ",\"linearizable_in_process_ops_per_sec\":%.1f,\"linearizable_in_process_p50_us\":%.1f",
-                    inProcessLinearizable.opsPerSec(), inProcessLinearizable.p50Us()));
+        if (linearizableSameRun != null) {
+            json.append(String.format(Locale.ROOT, ",\"linearizable_same_run_ops_per_sec\":%.1f,\"linearizable_same_run_p50_us\":%.1f",
+                    linearizableSameRun.opsPerSec(), linearizableSameRun.p50Us()));
         }
         json.append(String.format(Locale.ROOT, ",\"raw_disk_mb_per_sec\":%.1f,\"load_avg\":\"%s\",\"time\":\"%s\"}",
                 rawDisk, load, Instant.now().truncatedTo(ChronoUnit.SECONDS)));

@@ -1,6 +1,7 @@
 package dev.floe.raft.transport.netty;
 
 import dev.floe.raft.Bytes;
+import dev.floe.raft.ReadConsistency;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -12,6 +13,8 @@ final class ClientCall {
 
     final Kind kind;
     final Bytes payload;
+    /** A query's consistency; LINEARIZABLE for a command. */
+    final ReadConsistency consistency;
     /**
      * The command's number in the client's session, assigned by the event loop at its first attempt
      * (so numbers follow send order); 0 for a query and before that. Every retry carries it.
@@ -29,8 +32,9 @@ final class ClientCall {
     /** Why the latest attempt's outcome is unknown, when that is what happened. */
     String lastUnknown;
 
-    ClientCall(Kind kind, Bytes payload) {
+    ClientCall(Kind kind, Bytes payload, ReadConsistency consistency) {
         this.kind = kind;
         this.payload = payload;
+        this.consistency = consistency;
     }
 }

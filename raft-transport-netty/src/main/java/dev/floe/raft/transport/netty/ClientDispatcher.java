@@ -142,7 +142,7 @@ final class ClientDispatcher {
             buf = call.kind == ClientCall.Kind.SUBMIT
                     ? ClientCodec.submit(conn.channel.alloc(), call.requestId, clientIdUtf8, call.sequence, openSequences.first(),
                             call.payload, settings.maxFrameBytes())
-                    : FrameIo.encode(conn.channel.alloc(), ClientFrames.query(call.requestId, call.payload), settings.maxFrameBytes());
+                    : FrameIo.encode(conn.channel.alloc(), ClientFrames.query(call.requestId, call.payload, call.consistency), settings.maxFrameBytes());
         } catch (WireException e) {
             finish(call, null, new RaftClientException("request not sent: " + e.getMessage()));
             return;

@@ -6,6 +6,7 @@ import dev.floe.raft.Endpoint;
 import dev.floe.raft.GroupId;
 import dev.floe.raft.NotLeaderException;
 import dev.floe.raft.OutcomeUnknownException;
+import dev.floe.raft.ReadConsistency;
 import dev.floe.raft.transport.netty.internal.IoSetup;
 import dev.floe.raft.transport.netty.internal.SslContexts;
 import io.netty.bootstrap.Bootstrap;
@@ -129,7 +130,7 @@ public final class RaftClient implements AutoCloseable {
      */
     public CompletableFuture<Bytes> submit(Bytes command) {
         Objects.requireNonNull(command, "command");
-        return start(ClientCall.Kind.SUBMIT, command);
+        return start(ClientCall.Kind.SUBMIT, command, ReadConsistency.LINEARIZABLE);
     }
 
     /**
@@ -140,18 +141,34 @@ public final class RaftClient implements AutoCloseable {
      * @return a future of the answer; fails as described in the class comment
      */
     public CompletableFuture<Bytes> read(Bytes query) {
-        Objects.requireNonNull(query, "query");
-        return start(ClientCall.Kind.QUERY, query);
+        return read(query, ReadConsistency.LINEARIZABLE);
     }
 
-    private CompletableFuture<Bytes> start(ClientCall.Kind kind, Bytes payload) {
+    /**
+     * Sends a read-only {@code query} that must reflect what {@code consistency} says (the
+     * server's {@code RaftServer.read(query, consistency)}): {@code LINEARIZABLE} as {@link #read(Bytes)};
+     * {@code LEASE} the same, answered by a leader from its lease when the members run with lease
+     * reads on (thesis §6.4.1; a clock-drift assumption, docs/snapshots-reads-sessions.md);
+     * {@code STALE} whatever the member that answers has applied. Never blocks.
+     *
+     * @param query       the query for the state machine
+     * @param consistency what the answer must reflect
+     * @return a future of the answer; fails as described in the class comment
+     */
+    public CompletableFuture<Bytes> read(Bytes query, ReadConsistency consistency) {
+        Objects.requireNonNull(query, "query");
+        Objects.requireNonNull(consistency, "consistency");
+        return start(ClientCall.Kind.QUERY, query, consistency);
+    }
+
+    private CompletableFuture<Bytes> start(ClientCall.Kind kind, Bytes payload, ReadConsistency consistency) {
         if (closed) return CompletableFuture.failedFuture(new RaftClientException("client is closed"));
         if (outstanding.incrementAndGet() > settings.maxOutstanding()) {
             outstanding.decrementAndGet();
             return CompletableFuture.failedFuture(new BackpressureException(
                     "client " + settings.clientId() + " already has " + settings.maxOutstanding() + " requests outstanding"));
         }
-        ClientCall call = new ClientCall(kind, payload);
+        ClientCall call = new ClientCall(kind, payload, consistency);
         dispatcher.enqueue(call);
         return call.future;
     }

@@ -36,6 +36,38 @@ class RaftClientTest {
     }
 
     /**
+     * A read carries its consistency to the member: with the leader gone and no new one yet (the
+     * other follower stopped too), a follower answers a STALE read from what it has applied, while a
+     * LINEARIZABLE or LEASE read cannot be confirmed and is not answered.
+     */
+    @Test
+    void aReadCarriesItsConsistencyToTheMember() throws Exception {
+        try (SocketCluster<IndexedMachine> cluster = IndexedMachine.cluster()) {
+            NodeId leader = cluster.awaitLeader().id();
+            NodeId follower = cluster.anyFollower(cluster.server(leader)).id();
+            Endpoint followerEndpoint = cluster.clientEndpoint(follower);
+            try (RaftClient client = RaftClient.builder(SocketCluster.CLUSTER).members(List.of(followerEndpoint)).build()) {
+                for (int i = 0; i < 3; i++) client.submit(Bytes.utf8("w" + i)).get(10, TimeUnit.SECONDS);
+                assertThat(client.read(Bytes.utf8("count"), dev.floe.raft.ReadConsistency.LEASE).get(10, TimeUnit.SECONDS).toUtf8())
+                        .isEqualTo(Integer.toString(cluster.machine(leader).applied.size()));
+            }
+            Await.until("the follower to apply the writes", Duration.ofSeconds(10), () -> cluster.machine(follower).applied.size() >= 3);
+            for (NodeId other : List.copyOf(cluster.running().stream().map(s -> s.id()).toList())) {
+                if (!other.equals(follower)) cluster.stop(other);
+            }
+            try (RaftClient alone = RaftClient.builder(SocketCluster.CLUSTER).members(List.of(followerEndpoint))
+                    .retryBudget(0).requestTimeout(Duration.ofSeconds(1)).build()) {
+                String stale = alone.read(Bytes.utf8("count"), dev.floe.raft.ReadConsistency.STALE).get(10, TimeUnit.SECONDS).toUtf8();
+                assertThat(stale).isEqualTo(Integer.toString(cluster.machine(follower).applied.size()));
+                for (dev.floe.raft.ReadConsistency confirmed : List.of(dev.floe.raft.ReadConsistency.LINEARIZABLE, dev.floe.raft.ReadConsistency.LEASE)) {
+                    org.assertj.core.api.Assertions.assertThatThrownBy(() -> alone.read(Bytes.utf8("count"), confirmed).get(10, TimeUnit.SECONDS))
+                            .as(confirmed.name()).isInstanceOf(ExecutionException.class);
+                }
+            }
+        }
+    }
+
+    /**
      * A closed loop of 32 outstanding writes while the leader closes: every acknowledged command is
      * applied by the survivors at exactly the index its acknowledgement names, and — the client
      * retrying with the same (client id, sequence) into the server's sessions — none twice.

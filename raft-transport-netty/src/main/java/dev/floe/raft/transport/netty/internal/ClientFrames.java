@@ -2,6 +2,7 @@ package dev.floe.raft.transport.netty.internal;
 
 import dev.floe.raft.Bytes;
 import dev.floe.raft.GroupId;
+import dev.floe.raft.ReadConsistency;
 import dev.floe.raft.transport.proto.ClientBackpressure;
 import dev.floe.raft.transport.proto.ClientError;
 import dev.floe.raft.transport.proto.ClientHandshake;
@@ -9,6 +10,7 @@ import dev.floe.raft.transport.proto.ClientNotLeader;
 import dev.floe.raft.transport.proto.ClientOk;
 import dev.floe.raft.transport.proto.ClientOutcomeUnknown;
 import dev.floe.raft.transport.proto.ClientQuery;
+import dev.floe.raft.transport.proto.ClientReadConsistency;
 import dev.floe.raft.transport.proto.ClientResponse;
 import dev.floe.raft.transport.proto.ClientSubmit;
 import dev.floe.raft.transport.proto.Frame;
@@ -63,8 +65,34 @@ public final class ClientFrames {
     }
 
     public static Frame query(long requestId, Bytes query) {
+        return query(requestId, query, ReadConsistency.LINEARIZABLE);
+    }
+
+    public static Frame query(long requestId, Bytes query, ReadConsistency consistency) {
         return Frame.newBuilder().setClientQuery(ClientQuery.newBuilder()
-                .setRequestId(requestId).setQuery(ByteStrings.of(query)).build()).build();
+                .setRequestId(requestId).setQuery(ByteStrings.of(query)).setConsistency(wire(consistency)).build()).build();
+    }
+
+    private static ClientReadConsistency wire(ReadConsistency consistency) {
+        return switch (consistency) {
+            case LINEARIZABLE -> ClientReadConsistency.CLIENT_READ_LINEARIZABLE;
+            case LEASE -> ClientReadConsistency.CLIENT_READ_LEASE;
+            case STALE -> ClientReadConsistency.CLIENT_READ_STALE;
+        };
+    }
+
+    /**
+     * What a query asks for.
+     *
+     * @throws WireException for a value this member does not know (a newer client)
+     */
+    public static ReadConsistency consistency(ClientQuery query) throws WireException {
+        return switch (query.getConsistency()) {
+            case CLIENT_READ_LINEARIZABLE -> ReadConsistency.LINEARIZABLE;
+            case CLIENT_READ_LEASE -> ReadConsistency.LEASE;
+            case CLIENT_READ_STALE -> ReadConsistency.STALE;
+            case UNRECOGNIZED -> throw new WireException("unknown read consistency " + query.getConsistencyValue());
+        };
     }
 
     public static Frame ok(long requestId, Bytes result) {

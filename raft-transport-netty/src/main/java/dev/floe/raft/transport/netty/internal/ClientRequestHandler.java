@@ -158,7 +158,7 @@ public final class ClientRequestHandler extends ChannelInboundHandlerAdapter {
         log.debug("{}: client {} of group {} connected from {}", self, clientId, group, ctx.channel().remoteAddress());
     }
 
-    private void serve(Frame frame) {
+    private void serve(Frame frame) throws WireException {
         long requestId;
         CompletableFuture<Bytes> future;
         if (frame.hasClientSubmit()) {
@@ -169,7 +169,7 @@ public final class ClientRequestHandler extends ChannelInboundHandlerAdapter {
         } else {
             var query = frame.getClientQuery();
             requestId = query.getRequestId();
-            future = server.read(ByteStrings.toBytes(query.getQuery()));
+            future = server.read(ByteStrings.toBytes(query.getQuery()), ClientFrames.consistency(query));
         }
         answer(requestId, future);
     }
