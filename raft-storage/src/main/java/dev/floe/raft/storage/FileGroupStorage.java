@@ -23,16 +23,22 @@ import java.util.TreeSet;
  *
  * <p>What the groups share is the log writing: instead of a writer thread per log, {@link #WRITER_THREADS}
  * threads write every group's appends in rounds (a host-wide group commit). A round takes every log
- * with appends queued, writes each, then forces the written files back to back and completes the
- * appends. fsync is per file, so a round still issues one force per log it wrote; issuing them
- * together lets the file system commit them together (docs/multi-raft.md, storage). Hard states are
+ * with appends queued and writes each; then {@link #FORCE_THREADS} threads force the written files
+ * concurrently, and each log's appends complete once its file is forced. fsync is per file, so a
+ * round still issues one force per log it wrote; issued at once, they share the file system's
+ * journal commit (docs/multi-raft.md, storage). Hard states are
  * saved (and forced) by each group's persist activity, on the host's disk threads.
  *
  * <p>Close it after every group that uses it.
  */
 public final class FileGroupStorage implements GroupStorage, AutoCloseable {
-    /** The shared log writer's threads: how many rounds may run at once. */
+    /** The shared log writer's threads: how many rounds may be written at once. */
     public static final int WRITER_THREADS = 2;
+    /**
+     * The shared log writer's force threads: how many group logs may be forced at once. Forces
+     * issued together share the file system's journal commit (docs/multi-raft.md, storage).
+     */
+    public static final int FORCE_THREADS = 16;
 
     private final Path root;
     private final StorageOptions options;
@@ -41,7 +47,7 @@ public final class FileGroupStorage implements GroupStorage, AutoCloseable {
     private FileGroupStorage(Path root, StorageOptions options) {
         this.root = root;
         this.options = options;
-        this.writer = new SharedWriter("floe-group-log-writer", WRITER_THREADS);
+        this.writer = new SharedWriter("floe-group-log-writer", WRITER_THREADS, FORCE_THREADS);
     }
 
     /**
@@ -110,6 +116,16 @@ public final class FileGroupStorage implements GroupStorage, AutoCloseable {
             }
         }
         return found;
+    }
+
+    /**
+     * The shared log writer's counters so far, summed over every group's log: rounds, forces and
+     * entries per force, for monitoring and benchmarks.
+     *
+     * @return the counters
+     */
+    public GroupCommitStats stats() {
+        return writer.stats();
     }
 
     /** Stops the shared log writer's threads; close every group that uses this storage first. */

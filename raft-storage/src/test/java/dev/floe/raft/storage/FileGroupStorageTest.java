@@ -75,6 +75,8 @@ class FileGroupStorageTest {
                 for (GroupStorage.Stores s : open) appends.add(s.log().append(TestEntries.range(1, 1 + 4L * i, 4, 64)));
             }
             CompletableFuture.allOf(appends.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+            // More logs than force threads: the forces share a bounded pool, not a thread per log.
+            assertThat(forceThreads()).isLessThanOrEqualTo(FileGroupStorage.FORCE_THREADS);
             for (GroupStorage.Stores s : open) close(s);
             for (int g = 0; g < groups; g++) {
                 GroupStorage.Stores s = storage.open(GroupId.of("w" + g));
@@ -87,6 +89,10 @@ class FileGroupStorageTest {
                 }
             }
         }
+    }
+
+    private static long forceThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.isAlive() && t.getName().startsWith("floe-group-log-writer-force-")).count();
     }
 
     private static long logWriterThreads() {

@@ -11,6 +11,7 @@ import dev.floe.raft.server.RaftHostOptions;
 import dev.floe.raft.server.RaftServer;
 import dev.floe.raft.server.RaftServerOptions;
 import dev.floe.raft.storage.FileGroupStorage;
+import dev.floe.raft.storage.GroupCommitStats;
 import dev.floe.raft.storage.StorageOptions;
 import dev.floe.raft.transport.netty.NettyHostTransport;
 import dev.floe.raft.transport.netty.NettyTransportOptions;
@@ -69,16 +70,24 @@ public final class GroupsBench {
                     groups, (System.nanoTime() - t0) / 1_000_000, moved, s.warmupSec(), s.measureSec());
             byte[] value = new byte[valueSize];
             Arrays.fill(value, (byte) 'v');
+            GroupCommitStats commitBefore = hosts.commitStats();
+            long loopStart = System.nanoTime();
             ClosedLoop.Measurement w = ClosedLoop.run(inFlight, s.warmupSec(), s.measureSec(), rnd -> {
                 byte[] key = KvBench.KEYS[rnd.nextInt(KvBench.NUM_KEYS)];
                 return hosts.submit(Math.floorMod(Arrays.hashCode(key), groups), Bytes.wrap(KvMachine.encodePut(key, value)));
             }, result -> result.size() == 8, log);
+            // The storage counters cover warm-up and measurement (all hosts): fsyncs/s and how much each carried.
+            GroupCommitStats commit = hosts.commitStats().since(commitBefore);
+            double loopS = (System.nanoTime() - loopStart) / 1e9;
             String json = String.format(Locale.ROOT,
                     "{\"system\":\"%s\",\"version\":\"%s\",\"groups\":%d,\"in_flight\":%d,\"value_size\":%d,\"path\":\"leader-in-process\","
                             + "\"ops_per_sec\":%.1f,\"p50_us\":%.1f,\"p99_us\":%.1f,\"p999_us\":%.1f,\"errors\":%d,\"measure_s\":%.3f,"
-                            + "\"members\":%d,\"cpus_used\":%.2f,\"cpu_us_per_op\":%.1f,\"load_avg\":\"%s\",\"time\":\"%s\"}",
+                            + "\"members\":%d,\"cpus_used\":%.2f,\"cpu_us_per_op\":%.1f,\"fsyncs_per_sec\":%.0f,\"entries_per_fsync\":%.2f,"
+                            + "\"logs_per_round\":%.2f,\"fsync_mean_us\":%.0f,\"load_avg\":\"%s\",\"time\":\"%s\"}",
                     KvBench.SYSTEM, KvBench.VERSION, groups, inFlight, valueSize, w.opsPerSec(), w.p50Us(), w.p99Us(), w.p999Us(),
-                    w.errors(), w.measureS(), HOSTS, w.cpusUsed(), w.cpuUsPerOp(), Machine.loadAverage(),
+                    w.errors(), w.measureS(), HOSTS, w.cpusUsed(), w.cpuUsPerOp(), commit.forces() / loopS,
+                    ratio(commit.entries(), commit.forces()), ratio(commit.logsWritten(), commit.rounds()),
+                    ratio(commit.forceNanos(), commit.forces()) / 1000, Machine.loadAverage(),
                     Instant.now().truncatedTo(ChronoUnit.SECONDS));
             out.println(json);
             out.flush();
@@ -86,6 +95,10 @@ public final class GroupsBench {
         } finally {
             KvBench.deleteRecursively(root);
         }
+    }
+
+    private static double ratio(long a, long b) {
+        return b == 0 ? 0 : (double) a / b;
     }
 
     /** Three hosts in this JVM running the same groups; submits at a group's leader, found again after a NotLeader. */
@@ -115,6 +128,13 @@ public final class GroupsBench {
             for (GroupId g : groupIds) {
                 for (RaftHost host : hosts) host.startGroup(g, members, new KvMachine(), RaftServerOptions.defaults());
             }
+        }
+
+        /** The shared log writers' counters, summed over the hosts. */
+        GroupCommitStats commitStats() {
+            GroupCommitStats sum = new GroupCommitStats(0, 0, 0, 0, 0, 0);
+            for (FileGroupStorage storage : storages) sum = sum.plus(storage.stats());
+            return sum;
         }
 
         void awaitLeaders(long nanos) throws InterruptedException {

@@ -32,9 +32,11 @@ import org.slf4j.LoggerFactory;
  * <p>Shared mode (many groups' logs on one host, {@link SharedWriter}): the writer has no thread of
  * its own; a shared thread runs its rounds together with other writers' rounds. Each writer's round
  * writes its chunks as above, except that the force of its last chunk is deferred until every
- * writer of the shared round has written, so the shared round's forces (one per file: fsync is per
- * file) are issued back to back. Per writer, everything else is unchanged: submission order, the
- * torn-tail bound (only the last, unforced chunk of a log can tear), failures.
+ * writer of the shared round has written; then the shared round's forces (one per file: fsync is
+ * per file) are issued together, from the shared writer's force threads, and {@link #syncRound()}
+ * and {@link #endRound()} run on the thread that forces this writer's file. Per writer, everything
+ * else is unchanged: submission order, the torn-tail bound (only the last, unforced chunk of a log
+ * can tear), failures.
  */
 public final class AppendWriter {
     private static final Logger LOG = LoggerFactory.getLogger(AppendWriter.class);
@@ -425,6 +427,7 @@ public final class AppendWriter {
         writes.incrementAndGet();
         bytes.addAndGet(length);
         entries.addAndGet(chunkEntries);
+        if (shared != null) shared.wrote(chunkEntries);
         chunkEntries = 0;
         chunkPosition += length;
         buffer.clear();
@@ -434,8 +437,10 @@ public final class AppendWriter {
         if (syncPolicy != SyncPolicy.FSYNC) return;
         long started = System.nanoTime();
         written.channel.force(false);
-        syncNanos.addAndGet(System.nanoTime() - started);
+        long took = System.nanoTime() - started;
+        syncNanos.addAndGet(took);
         syncs.incrementAndGet();
+        if (shared != null) shared.forced(took);
     }
 
     private void growBuffer(int needed) {
