@@ -148,6 +148,8 @@ public final class RaftServer implements AutoCloseable {
     private Scheduler.Activity applierActivity;
     private PersistPipeline persist;
     private Applier applier;
+    private LogReads logReads;
+    private LogCompactor compactor;
     private SerialExecutor callbacks;
 
     private RaftServer(Builder b) {
@@ -233,8 +235,10 @@ public final class RaftServer implements AutoCloseable {
             Membership changes = new Membership(membership, new MembershipCallbacks(callbacks, this::notLeader),
                     new MembershipPeers(id, transport), statusBoard, options, clock);
             changes.recover(node, log);
+            logReads = new LogReads(id, log, inputs::add, this::fatal, diskScheduler);
+            compactor = new LogCompactor(id, log, diskScheduler);
             ConsensusLoop loop = new ConsensusLoop(node, options, snapshotOptions.keepEntries(), clock,
-                    new ConsensusLoop.Outputs(transport, persist, applier, snapshotTransfers, log),
+                    new ConsensusLoop.Outputs(transport, persist, applier, snapshotTransfers, logReads, compactor),
                     new ConsensusLoop.Requests(proposals, inputs, deadlines, changes),
                     new ConsensusLoop.Reporting(statusBoard, events, callbacks, this::notLeader, this::fatal));
             snapshotReceiver = new SnapshotReceiver(id, snapshotStore, transport, events, localSnapshots::received,
@@ -251,6 +255,7 @@ public final class RaftServer implements AutoCloseable {
                     snapshotReceiver.close();
                     persist.stop();
                     applier.stop();
+                    stopDiskSide();
                 }
             }
             state = State.RUNNING;
@@ -647,6 +652,7 @@ public final class RaftServer implements AutoCloseable {
                 await("persist", persistActivity); // it waits up to shutdownTimeout for writes in flight, then finishes
                 applier.stop();
                 await("apply", applierActivity);
+                stopDiskSide(); // before the log closes
                 callbacks.shutdown();
                 try {
                     if (!callbacks.awaitTermination(options.shutdownTimeout().toMillis())) {
@@ -669,6 +675,17 @@ public final class RaftServer implements AutoCloseable {
             statusBoard.stopped(applier == null ? 0 : applier.appliedIndex());
             state = State.CLOSED;
             LOG.info("{} closed", id);
+        }
+    }
+
+    /** Stops the log-reader and compaction activities, waiting (bounded) for a read or compaction under way. */
+    private void stopDiskSide() {
+        try {
+            long timeout = options.shutdownTimeout().toMillis();
+            if (!logReads.close(timeout)) LOG.warn("{}: a log read did not finish within {} ms", id, timeout);
+            if (!compactor.close(timeout)) LOG.warn("{}: log compaction did not finish within {} ms", id, timeout);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
