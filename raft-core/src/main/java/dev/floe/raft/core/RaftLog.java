@@ -75,8 +75,12 @@ final class RaftLog {
     private long applyLimit = Long.MAX_VALUE;
     /** Entries before this index are compacted for the core (paper §7), whether or not the caller deleted them yet. */
     private long compactedBefore;
-    /** Chunks of durable entries the caller read for us ({@link #entriesRead}), by first index; at most {@link #MAX_CHUNKS}. */
+    /**
+     * Chunks of durable entries the caller read for us ({@link #entriesRead}), by first index; at
+     * most {@link #MAX_CHUNKS}, the oldest read going first (never the one just read, which someone waits for).
+     */
     private final TreeMap<Long, List<Entry>> chunks = new TreeMap<>();
+    private final java.util.ArrayDeque<Long> chunksByAge = new java.util.ArrayDeque<>();
     private static final int MAX_CHUNKS = 4;
     /** Reads queued for the next Ready. */
     private final ArrayList<LogRead> readsToIssue = new ArrayList<>();
@@ -388,10 +392,9 @@ final class RaftLog {
         reading.remove(read.from());
         applyWaitsForRead = false; // applying looks again, and asks again if this was not what it needs
         if (!entries.isEmpty() && entries.get(0).index() == read.from() && read.from() >= firstIndex()) {
-            chunks.put(read.from(), List.copyOf(entries));
-            long first = firstIndex();
-            chunks.entrySet().removeIf(c -> c.getKey() + c.getValue().size() <= first);
-            while (chunks.size() > MAX_CHUNKS) chunks.pollFirstEntry();
+            if (chunks.put(read.from(), List.copyOf(entries)) == null) chunksByAge.addLast(read.from());
+            dropChunksBefore(firstIndex());
+            while (chunks.size() > MAX_CHUNKS) chunks.remove(chunksByAge.pollFirst());
         }
         return true;
     }
@@ -400,6 +403,7 @@ final class RaftLog {
     private void forgetReads() {
         readEpoch++;
         chunks.clear();
+        chunksByAge.clear();
         reading.clear();
         readsToIssue.clear();
         applyWaitsForRead = false;
@@ -414,8 +418,14 @@ final class RaftLog {
     boolean compactTo(long index) {
         if (index < firstIndex() || index > applying || index > durableIndex()) return false;
         compactedBefore = index + 1;
-        chunks.entrySet().removeIf(c -> c.getKey() + c.getValue().size() <= compactedBefore);
+        dropChunksBefore(compactedBefore);
         return true;
+    }
+
+    /** Drops the chunks that end before {@code first}: compacted. */
+    private void dropChunksBefore(long first) {
+        chunks.entrySet().removeIf(c -> c.getKey() + c.getValue().size() <= first);
+        chunksByAge.removeIf(from -> !chunks.containsKey(from));
     }
 
     /**
