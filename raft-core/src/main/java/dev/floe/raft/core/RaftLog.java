@@ -348,7 +348,7 @@ final class RaftLog {
 
     /** Durable entries from {@code from} on that are in memory: a chunk read for us, else the reader's cache. */
     private List<Entry> durableAtHand(long from, long to, long maxBytes) {
-        Map.Entry<Long, List<Entry>> chunk = chunks.floorEntry(from);
+        Map.Entry<Long, List<Entry>> chunk = chunks.isEmpty() ? null : chunks.floorEntry(from);
         if (chunk != null && from < chunk.getKey() + chunk.getValue().size()) {
             List<Entry> entries = chunk.getValue();
             int start = (int) (from - chunk.getKey());

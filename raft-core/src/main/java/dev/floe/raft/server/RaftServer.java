@@ -70,7 +70,9 @@ import org.slf4j.LoggerFactory;
  * or user code; {@code floe-<id>-persist} saves the hard state and appends to the log
  * (asynchronously, group-committed by the storage); {@code floe-<id>-apply} runs the
  * {@link StateMachine} and completes futures with results; {@code floe-<id>-callbacks} completes
- * futures with refusals and timeouts; {@code floe-<id>-snapshot-in} and
+ * futures with refusals and timeouts; {@code floe-<id>-log-read} reads log entries the storage no
+ * longer holds in memory (for a follower far behind) and {@code floe-<id>-compact} deletes the log
+ * a snapshot covers, so that the consensus thread never waits for the disk; {@code floe-<id>-snapshot-in} and
  * {@code floe-<id>-snapshot-to-<peer>} move snapshots. The transport and the storage may run threads
  * of their own. A simulator runs the same activities on one thread in simulated time
  * ({@link Builder#runtime}). All public methods are thread-safe and never block, except

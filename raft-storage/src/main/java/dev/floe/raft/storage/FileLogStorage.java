@@ -426,33 +426,47 @@ public final class FileLogStorage implements LogStorage {
         }
     }
 
+    // The in-memory log changes first, under the mutex, so term lookups and cached reads (the
+    // consensus thread's) see the truncated log at once and never wait for the files; the files
+    // change after, outside it, in the order above: no read uses them (the caller holds the files
+    // lock), no write is under way (the writer is idle, and appends come after this returns), and a
+    // compaction never removes the last segment, which the one holding `from` now is.
     private void truncateFilesFrom(long from) throws IOException {
+        List<Segment> later = new ArrayList<>();
+        Segment segment;
+        Path closedPath = null;
+        long cut;
         synchronized (mutex) {
             int position = segmentPosition(from);
-            for (int j = segments.size() - 1; j > position; j--) {
-                Segment gone = segments.remove(j);
-                gone.close();
-                Files.delete(gone.path);
-                FileOps.syncDirectory(dir, options.syncPolicy());
-            }
-            Segment segment = segments.get(position);
+            for (int j = segments.size() - 1; j > position; j--) later.add(segments.remove(j)); // newest first
+            segment = segments.get(position);
+            cut = from == segment.baseIndex ? SegmentFormat.HEADER_BYTES : index.offset(from);
             if (!segment.open) {
-                Path reopened = dir.resolve(SegmentFormat.openName(segment.baseIndex));
-                Files.move(segment.path, reopened, StandardCopyOption.ATOMIC_MOVE);
-                FileOps.syncDirectory(dir, options.syncPolicy());
-                segment.path = reopened;
-                segment.open = true;
+                closedPath = segment.path;
+                segment.open = true; // renamed back to .open below
             }
-            long cut = from == segment.baseIndex ? SegmentFormat.HEADER_BYTES : index.offset(from);
-            segment.channel.truncate(cut);
-            FileOps.force(segment.channel, options.syncPolicy());
             segment.endOffset = cut;
             segment.lastIndex = from - 1;
             index.truncateFrom(from);
             cache.truncateFrom(from);
             writtenIndex = Math.min(writtenIndex, from - 1);
-            LOG.debug("{}: truncated from index {}", dir, from);
         }
+        for (Segment gone : later) {
+            gone.close();
+            Files.delete(gone.path);
+            FileOps.syncDirectory(dir, options.syncPolicy());
+        }
+        if (closedPath != null) {
+            Path reopened = dir.resolve(SegmentFormat.openName(segment.baseIndex));
+            Files.move(closedPath, reopened, StandardCopyOption.ATOMIC_MOVE);
+            FileOps.syncDirectory(dir, options.syncPolicy());
+            synchronized (mutex) {
+                segment.path = reopened;
+            }
+        }
+        segment.channel.truncate(cut);
+        FileOps.force(segment.channel, options.syncPolicy());
+        LOG.debug("{}: truncated from index {}", dir, from);
     }
 
     /*
@@ -598,24 +612,31 @@ public final class FileLogStorage implements LogStorage {
         }
     }
 
+    // As in a truncation: the in-memory log first, under the mutex; the files after, outside it, with
+    // no read, write or compaction using them (the caller holds the compaction and files locks, the
+    // writer is idle). Until the new segment is in the list there is none; nothing looks meanwhile.
     private void resetFiles(long snapshotIndex, long snapshotTerm) throws IOException {
+        List<Segment> gone = new ArrayList<>();
         synchronized (mutex) {
-            try {
-                while (!segments.isEmpty()) {
-                    Segment gone = segments.remove(segments.size() - 1);
-                    gone.close();
-                    Files.delete(gone.path);
-                    FileOps.syncDirectory(dir, options.syncPolicy());
-                }
-                segments.add(createSegment(dir, snapshotIndex + 1, snapshotTerm, options));
-            } catch (IOException e) {
-                writer.fail(e);
-                throw e;
-            }
+            for (int j = segments.size() - 1; j >= 0; j--) gone.add(segments.remove(j)); // newest first
             index.reset(snapshotIndex + 1);
             cache.clear(snapshotIndex + 1);
             prevTerm = snapshotTerm;
             writtenIndex = snapshotIndex;
+        }
+        try {
+            for (Segment segment : gone) {
+                segment.close();
+                Files.delete(segment.path);
+                FileOps.syncDirectory(dir, options.syncPolicy());
+            }
+            Segment fresh = createSegment(dir, snapshotIndex + 1, snapshotTerm, options);
+            synchronized (mutex) {
+                segments.add(fresh);
+            }
+        } catch (IOException e) {
+            writer.fail(e);
+            throw e;
         }
     }
 
