@@ -345,7 +345,10 @@ public final class RaftNode {
     private boolean wakes(Message m) {
         // A repairing member's term probe wakes a quiesced leader (whatever the probe's term): the
         // member needs its appends to catch up and, never campaigning, sends nothing else that would.
-        if (m instanceof TermProbe) return role == Role.LEADER;
+        // It wakes a follower of the prober too: a leader never probes, so ours restarted and leads
+        // no more; awake, the follower's election timer notices (raft-testkit seed 100 of
+        // LostHardStateSimulationTest: both followers slept for ever beside their repairing leader).
+        if (m instanceof TermProbe) return role == Role.LEADER || leader.equals(Optional.of(m.from()));
         if (m instanceof TermProbeResponse) return false;
         if (m.term() < term) return false;
         if (m instanceof HeartbeatResponse || m instanceof VoteResponse) return false;
