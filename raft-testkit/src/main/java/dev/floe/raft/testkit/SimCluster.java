@@ -158,7 +158,7 @@ final class SimCluster {
     // ------------------------------------------------------------------ processes
 
     private void spawn(int i) {
-        SimProcess p = new SimProcess(world, i, stats);
+        SimProcess p = new SimProcess(world, i, stats, shape.maxDiskNanos());
         processes[i] = p;
         applyLog.restarted(i);
         RaftServer.Builder b = RaftServer.builder()
