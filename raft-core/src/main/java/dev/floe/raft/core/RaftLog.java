@@ -2,6 +2,7 @@ package dev.floe.raft.core;
 
 import dev.floe.raft.Entry;
 import dev.floe.raft.LogReader;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -80,7 +81,7 @@ final class RaftLog {
      * most {@link #MAX_CHUNKS}, the oldest read going first (never the one just read, which someone waits for).
      */
     private final TreeMap<Long, List<Entry>> chunks = new TreeMap<>();
-    private final java.util.ArrayDeque<Long> chunksByAge = new java.util.ArrayDeque<>();
+    private final ArrayDeque<Long> chunksByAge = new ArrayDeque<>();
     private static final int MAX_CHUNKS = 4;
     /** Reads queued for the next Ready. */
     private final ArrayList<LogRead> readsToIssue = new ArrayList<>();

@@ -6,6 +6,7 @@ import dev.floe.raft.NotLeaderException;
 import dev.floe.raft.OutcomeUnknownException;
 import dev.floe.raft.ServerClosedException;
 import dev.floe.raft.Transport;
+import dev.floe.raft.core.LogRead;
 import dev.floe.raft.core.ProposeResult;
 import dev.floe.raft.core.RaftNode;
 import dev.floe.raft.core.ReadState;
@@ -293,7 +294,7 @@ final class ConsensusLoop implements Scheduler.Task {
         // Step 0 again: the state machine becomes the snapshot's state before the entries after it.
         rd.snapshot().ifPresent(applier::install);
         if (!rd.committedEntries().isEmpty()) applier.apply(rd.committedEntries());
-        for (dev.floe.raft.core.LogRead read : rd.logReads()) logReads.submit(read);
+        for (LogRead read : rd.logReads()) logReads.submit(read);
         reads.onReady(rd, new LinearizableReads.Outcome() {
             @Override
             public void confirmed(PendingRead read, long readIndex) {
