@@ -24,9 +24,11 @@ import java.util.concurrent.CompletableFuture;
  *   <li><b>Nothing acknowledged is lost.</b> After a crash the log holds at least every entry whose
  *       append future completed. Entries whose future had not completed may or may not be there
  *       (a torn tail is cut on open).</li>
- *   <li><b>Threads.</b> {@code append}, {@link #compact} and {@link #reset} are called from one thread
- *       (the consensus thread); reads may come from that thread. Futures may complete on an
- *       implementation thread.</li>
+ *   <li><b>Threads.</b> {@code append} and {@link #reset} are called in Ready order, one call at a
+ *       time (from the consensus thread for an append that only extends the log, else from the
+ *       persist activity); {@link #compact} from the runtime's compaction activity, concurrently with
+ *       them (see {@link #compact}); {@link LogReader#entries} from the runtime's log-reader
+ *       activity, concurrently with all of these. Futures may complete on an implementation thread.</li>
  * </ul>
  */
 public interface LogStorage extends LogReader, AutoCloseable {
@@ -46,7 +48,11 @@ public interface LogStorage extends LogReader, AutoCloseable {
      * Discards entries up to and including {@code index} because a snapshot now covers them
      * (Raft paper §7). {@code term(index)} keeps answering. Entries after {@code index} are kept.
      * Compaction need not be durable before it returns; a crash may bring back discarded entries,
-     * which is harmless.
+     * which is harmless. It may be called while an {@link #append} or a {@link #reset} runs on
+     * another thread: an append is no conflict (compaction stops at the applied index, which no
+     * append overwrites), a reset must be serialized with it by the implementation. It does nothing
+     * when {@code index} is before {@link #firstIndex()} (a compaction asked for before a reset that
+     * ran first).
      *
      * @param index the last index the snapshot covers
      * @throws IOException if the files cannot be removed

@@ -22,6 +22,11 @@ final class Progress {
     State state = State.PROBE;
     /** In PROBE: a request is outstanding, so sending is paused until an answer or a heartbeat answer. */
     boolean probeSent;
+    /**
+     * The entries to send next are durable and not in memory: sending is paused until the caller
+     * has read them off the consensus thread (RaftLog's LogRead), whatever the state.
+     */
+    boolean awaitingRead;
     /** In SNAPSHOT: the index of the snapshot being sent. */
     long pendingSnapshot;
     /** {@link #match} when the previous heartbeat answer arrived, to tell a stalled pipeline from a busy one. */
@@ -47,6 +52,7 @@ final class Progress {
 
     /** Whether the leader must hold off sending entries to this follower for now. */
     boolean isPaused() {
+        if (awaitingRead) return true;
         return switch (state) {
             case PROBE -> probeSent;
             case REPLICATE -> inflights.isFull();
@@ -138,7 +144,7 @@ final class Progress {
 
     @Override
     public String toString() {
-        return state + "{match=" + match + " next=" + next + (probeSent ? " paused" : "")
+        return state + "{match=" + match + " next=" + next + (probeSent ? " paused" : "") + (awaitingRead ? " reading" : "")
                 + (state == State.REPLICATE ? " inflight=" + inflights.count() : "")
                 + (learner ? " learner" : "") + "}";
     }

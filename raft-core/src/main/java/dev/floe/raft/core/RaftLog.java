@@ -2,8 +2,12 @@ package dev.floe.raft.core;
 
 import dev.floe.raft.Entry;
 import dev.floe.raft.LogReader;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The node's view of the Raft log: a durable part read through {@link LogReader} and an unstable
@@ -17,6 +21,13 @@ import java.util.List;
  * The unstable tail may start at or below {@code stableLast}: a leader overwrote a conflicting
  * suffix (Raft paper §5.3) and the overwrite is not yet durable; the unstable entries shadow the
  * durable ones from {@code unstableOffset} on.
+ *
+ * <p>The core never waits for the disk. Durable entries come from the reader's memory
+ * ({@link LogReader#cachedEntries}) or from chunks the caller read for us; when neither holds them,
+ * the log queues a {@link LogRead} (handed out in the next Ready) and the caller (a replication send,
+ * or applying) tries again once {@link #entriesRead} brought them. Compaction is decided here
+ * ({@link #compactTo}) and carried out by the caller later: from the decision on, the core never
+ * asks for an entry the caller is deleting.
  */
 final class RaftLog {
     /** Told when entries are replaced or configuration entries appear, so membership can follow the log. */
@@ -63,6 +74,26 @@ final class RaftLog {
     private long installedTerm;
     /** Committed entries are handed out for applying only up to here (the caller's apply window). */
     private long applyLimit = Long.MAX_VALUE;
+    /** Entries before this index are compacted for the core (paper §7), whether or not the caller deleted them yet. */
+    private long compactedBefore;
+    /**
+     * Chunks of durable entries the caller read for us ({@link #entriesRead}), by first index; at
+     * most {@link #MAX_CHUNKS}, the oldest read going first (never the one just read, which someone waits for).
+     */
+    private final TreeMap<Long, List<Entry>> chunks = new TreeMap<>();
+    private final ArrayDeque<Long> chunksByAge = new ArrayDeque<>();
+    private static final int MAX_CHUNKS = 4;
+    /** Reads queued for the next Ready. */
+    private final ArrayList<LogRead> readsToIssue = new ArrayList<>();
+    /** First indexes of reads handed out and not answered yet, so a range is read once however many ask. */
+    private final HashSet<Long> reading = new HashSet<>();
+    /** Applying waits for a read of its next entries: until it arrives, nothing is handed out for applying. */
+    private boolean applyWaitsForRead;
+    /**
+     * Bumped whenever durable entries are replaced (an overwritten suffix, an installed snapshot): a
+     * read asked for before that may hold entries that are no longer ours, and is dropped.
+     */
+    private long readEpoch;
 
     RaftLog(LogReader durable, long appliedIndex) {
         this.durable = durable;
@@ -80,7 +111,7 @@ final class RaftLog {
     }
 
     long firstIndex() {
-        return Math.max(durable.firstIndex(), installedIndex + 1);
+        return Math.max(Math.max(durable.firstIndex(), installedIndex + 1), compactedBefore);
     }
 
     /** The index the latest snapshot covers (0 when the log was never compacted). */
@@ -181,6 +212,7 @@ final class RaftLog {
     private void replaceFrom(List<Entry> entries) {
         long first = entries.get(0).index();
         if (first <= lastIndex()) listener.truncatedFrom(first);
+        if (first <= stableLast) forgetReads(); // durable entries from `first` on are no longer ours
         if (first == lastIndex() + 1) {
             if (unstable.isEmpty()) unstableOffset = first;
         } else if (first <= unstableOffset) {
@@ -232,6 +264,7 @@ final class RaftLog {
      * (the caller only installs snapshots that conflict with or extend past our log).
      */
     void restore(long index, long term) {
+        forgetReads();
         unstable.clear();
         unstableOffset = index + 1;
         stableLast = index;
@@ -256,23 +289,33 @@ final class RaftLog {
         applyLimit = index;
     }
 
-    /** Whether committed entries are durable here and not yet handed out for applying. */
+    /** Whether committed entries are durable here and not yet handed out for applying (nor waiting for a read). */
     boolean hasEntriesToApply() {
-        return applying < Math.min(Math.min(committed, durableIndex()), applyLimit);
+        return !applyWaitsForRead && applying < Math.min(Math.min(committed, durableIndex()), applyLimit);
     }
 
-    /** Committed, locally durable entries not yet handed out for applying, up to {@code maxBytes}. */
+    /**
+     * Committed, locally durable entries not yet handed out for applying, up to {@code maxBytes}; none
+     * while they are not in memory, in which case a read of them is queued and applying waits for it.
+     */
     List<Entry> takeEntriesToApply(long maxBytes) {
         long to = Math.min(Math.min(committed, durableIndex()), applyLimit);
-        if (applying >= to) return List.of();
-        List<Entry> out = durable.entries(applying + 1, to + 1, maxBytes);
+        if (applyWaitsForRead || applying >= to) return List.of();
+        List<Entry> out = durableAtHand(applying + 1, to + 1, maxBytes);
+        if (out.isEmpty()) {
+            applyWaitsForRead = true;
+            requestRead(applying + 1, to + 1, maxBytes);
+            return List.of();
+        }
         applying = out.get(out.size() - 1).index();
         return out;
     }
 
     /**
      * Entries {@code [from, to)} for replication, up to {@code maxBytes} (at least one when the range
-     * is non-empty). Reads the durable part through the {@link LogReader} and the rest from memory.
+     * is non-empty), from memory: the unstable tail, chunks read for us, the reader's cache. Null when
+     * the first of them is durable and in none of those: a read of them is queued, and the caller
+     * tries again once {@link #entriesRead} brought it.
      */
     List<Entry> slice(long from, long to, long maxBytes) {
         if (from >= to) return List.of();
@@ -280,10 +323,15 @@ final class RaftLog {
         ArrayList<Entry> out = new ArrayList<>();
         long bytes = 0;
         if (from < unstableOffset) {
-            List<Entry> stable = durable.entries(from, Math.min(to, unstableOffset), maxBytes);
+            long stableTo = Math.min(to, unstableOffset);
+            List<Entry> stable = durableAtHand(from, stableTo, maxBytes);
+            if (stable.isEmpty()) {
+                requestRead(from, stableTo, maxBytes);
+                return null;
+            }
             out.addAll(stable);
             for (Entry e : stable) bytes += e.sizeBytes();
-            if (out.size() < Math.min(to, unstableOffset) - from) return out; // byte limit reached
+            if (out.size() < stableTo - from) return out; // byte limit reached, or the rest is not in memory
         }
         for (long i = Math.max(from, unstableOffset); i < to; i++) {
             Entry e = unstable.get((int) (i - unstableOffset));
@@ -292,6 +340,93 @@ final class RaftLog {
             out.add(e);
         }
         return out;
+    }
+
+    /** Entries {@code [from, to)} read from the durable log, blocking: only while the node is being created. */
+    List<Entry> readAtStart(long from, long to, long maxBytes) {
+        return durable.entries(from, to, maxBytes);
+    }
+
+    /** Durable entries from {@code from} on that are in memory: a chunk read for us, else the reader's cache. */
+    private List<Entry> durableAtHand(long from, long to, long maxBytes) {
+        Map.Entry<Long, List<Entry>> chunk = chunks.isEmpty() ? null : chunks.floorEntry(from);
+        if (chunk != null && from < chunk.getKey() + chunk.getValue().size()) {
+            List<Entry> entries = chunk.getValue();
+            int start = (int) (from - chunk.getKey());
+            int end = (int) Math.min(entries.size(), to - chunk.getKey());
+            int stop = start;
+            long bytes = 0;
+            while (stop < end) {
+                bytes += entries.get(stop).sizeBytes();
+                if (stop > start && bytes > maxBytes) break;
+                stop++;
+            }
+            return entries.subList(start, stop);
+        }
+        return durable.cachedEntries(from, to, maxBytes);
+    }
+
+    private void requestRead(long from, long to, long maxBytes) {
+        if (reading.add(from)) readsToIssue.add(new LogRead(from, to, maxBytes, readEpoch));
+    }
+
+    /** Whether reads wait to be handed out. */
+    boolean hasReadsToIssue() {
+        return !readsToIssue.isEmpty();
+    }
+
+    /** The reads to hand out in this Ready. */
+    List<LogRead> takeReadsToIssue() {
+        if (readsToIssue.isEmpty()) return List.of();
+        List<LogRead> out = List.copyOf(readsToIssue);
+        readsToIssue.clear();
+        return out;
+    }
+
+    /**
+     * The caller read {@code entries} for {@code read} (none if they were compacted meanwhile).
+     * Returns whether the result counts: one for an older {@link LogRead#epoch} is dropped, since
+     * the entries it covered may have been replaced since.
+     */
+    boolean entriesRead(LogRead read, List<Entry> entries) {
+        if (read.epoch() != readEpoch) return false;
+        reading.remove(read.from());
+        applyWaitsForRead = false; // applying looks again, and asks again if this was not what it needs
+        if (!entries.isEmpty() && entries.get(0).index() == read.from() && read.from() >= firstIndex()) {
+            if (chunks.put(read.from(), List.copyOf(entries)) == null) chunksByAge.addLast(read.from());
+            dropChunksBefore(firstIndex());
+            while (chunks.size() > MAX_CHUNKS) chunks.remove(chunksByAge.pollFirst());
+        }
+        return true;
+    }
+
+    /** Durable entries were replaced: reads in flight and chunks held may no longer be ours. */
+    private void forgetReads() {
+        readEpoch++;
+        chunks.clear();
+        chunksByAge.clear();
+        reading.clear();
+        readsToIssue.clear();
+        applyWaitsForRead = false;
+    }
+
+    /**
+     * The caller compacts the durable log up to {@code index}, which a snapshot covers (paper §7):
+     * from now on entries up to there are gone for the core, which never asks for them again, so the
+     * caller may delete them at its own pace, off the consensus thread. Only applied entries go
+     * (hence committed and durable). Returns whether there is anything to compact.
+     */
+    boolean compactTo(long index) {
+        if (index < firstIndex() || index > applying || index > durableIndex()) return false;
+        compactedBefore = index + 1;
+        dropChunksBefore(compactedBefore);
+        return true;
+    }
+
+    /** Drops the chunks that end before {@code first}: compacted. */
+    private void dropChunksBefore(long first) {
+        chunks.entrySet().removeIf(c -> c.getKey() + c.getValue().size() <= first);
+        chunksByAge.removeIf(from -> !chunks.containsKey(from));
     }
 
     /**

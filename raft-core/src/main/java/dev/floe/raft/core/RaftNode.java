@@ -161,7 +161,7 @@ public final class RaftNode {
         long next = log.firstIndex();
         long last = log.lastIndex();
         while (next <= last) {
-            List<Entry> batch = log.slice(next, last + 1, 4L << 20);
+            List<Entry> batch = log.readAtStart(next, last + 1, 4L << 20);
             for (Entry e : batch) {
                 if (e.type() == EntryType.CONFIG) configs.append(ConfigEntry.decode(e.index(), e.data()));
             }
@@ -345,7 +345,10 @@ public final class RaftNode {
     private boolean wakes(Message m) {
         // A repairing member's term probe wakes a quiesced leader (whatever the probe's term): the
         // member needs its appends to catch up and, never campaigning, sends nothing else that would.
-        if (m instanceof TermProbe) return role == Role.LEADER;
+        // It wakes a follower of the prober too: a leader never probes, so ours restarted and leads
+        // no more; awake, the follower's election timer notices (raft-testkit seed 100 of
+        // LostHardStateSimulationTest: both followers slept for ever beside their repairing leader).
+        if (m instanceof TermProbe) return role == Role.LEADER || leader.equals(Optional.of(m.from()));
         if (m instanceof TermProbeResponse) return false;
         if (m.term() < term) return false;
         if (m instanceof HeartbeatResponse || m instanceof VoteResponse) return false;
@@ -1049,6 +1052,7 @@ public final class RaftNode {
                 || configChanged.isPresent()
                 || transferResult.isPresent()
                 || !snapshotTransfers.isEmpty()
+                || log.hasReadsToIssue()
                 || (replication != null && replication.hasPendingBroadcast());
     }
 
@@ -1080,9 +1084,10 @@ public final class RaftNode {
             messagesAfterPersist.addAll(messages);
             messages.clear();
         }
+        List<Entry> toApply = log.takeEntriesToApply(options.maxApplyBytes()); // may queue a read: before takeReadsToIssue
         Ready rd = new Ready(changed, log.takeEntriesToPersist(), messages, messagesAfterPersist,
-                log.takeEntriesToApply(options.maxApplyBytes()), readStates, installedSnapshot, snapshotTransfers,
-                configChanged, transferResult);
+                toApply, readStates, installedSnapshot, snapshotTransfers,
+                configChanged, transferResult, log.takeReadsToIssue());
         configChanged = Optional.empty();
         transferResult = Optional.empty();
         messages.clear();
@@ -1102,6 +1107,26 @@ public final class RaftNode {
                 || m instanceof SnapshotRequest || m instanceof TimeoutNow || m instanceof HeartbeatResponse
                 || m instanceof ReadIndexRequest || m instanceof ReadIndexResponse || m instanceof TermProbe;
         (independentOfDisk ? messages : messagesAfterPersist).add(m);
+    }
+
+    /**
+     * The caller read {@code entries} for {@code read} (one of {@link Ready#logReads()}), or none when
+     * they were compacted meanwhile: followers waiting for them get them, applying resumes. A result
+     * that the log has moved past (see {@link LogRead#epoch}) is ignored.
+     */
+    public void entriesRead(LogRead read, List<Entry> entries) {
+        if (log.entriesRead(read, entries) && replication != null) replication.entriesArrived();
+    }
+
+    /**
+     * The caller is about to compact the durable log up to {@code index}, covered by a snapshot it
+     * took at an applied index (paper §7). From now on the core treats those entries as gone (a
+     * follower that needs them gets the snapshot), so the caller may delete them off the consensus
+     * thread, at its own pace. Returns false, and nothing changes, when there is nothing to compact
+     * (already compacted, beyond what was applied, or overtaken by an installed snapshot).
+     */
+    public boolean compactTo(long index) {
+        return log.compactTo(index);
     }
 
     /** The leader found that {@code peer} needs entries it compacted away: only a snapshot can help (§7). */

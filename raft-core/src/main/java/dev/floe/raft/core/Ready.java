@@ -46,6 +46,10 @@ import java.util.Optional;
  *       {@code SnapshotStore} to it in chunks ({@code SnapshotRequest}s of this node's current term;
  *       only the last one, {@code done}, is stepped into the receiver's core once its data is stored
  *       and verified), then report the outcome with {@link RaftNode#reportSnapshot}.</li>
+ *   <li value="8">For each of {@link #logReads()}, read its entries with {@code LogReader.entries}
+ *       off the consensus thread (that read may wait for the disk; the core never does) and hand
+ *       them, or none if they were compacted meanwhile, to {@link RaftNode#entriesRead}. The reads
+ *       are independent of the other steps and of each other.</li>
  * </ol>
  *
  * @param hardState            term and vote to persist, present only when they changed
@@ -60,11 +64,14 @@ import java.util.Optional;
  *                             or deleted, or a snapshot installed): the caller connects to new members
  *                             before sending this Ready's messages, and may disconnect removed ones
  * @param transfer             how a leadership transfer started with {@link RaftNode#transferLeadership} ended
+ * @param logReads             durable entries the core needs and does not hold in memory: read each
+ *                             off the consensus thread, in any order, and hand the result to
+ *                             {@link RaftNode#entriesRead} (see step 8)
  */
 public record Ready(Optional<HardState> hardState, List<Entry> entries, List<Message> messages,
                     List<Message> messagesAfterPersist, List<Entry> committedEntries, List<ReadState> readStates,
                     Optional<SnapshotMeta> snapshot, List<NodeId> snapshotTransfers, Optional<ConfigEntry> config,
-                    Optional<TransferResult> transfer) {
+                    Optional<TransferResult> transfer, List<LogRead> logReads) {
 
     public Ready {
         entries = List.copyOf(entries);
@@ -73,6 +80,7 @@ public record Ready(Optional<HardState> hardState, List<Entry> entries, List<Mes
         committedEntries = List.copyOf(committedEntries);
         readStates = List.copyOf(readStates);
         snapshotTransfers = List.copyOf(snapshotTransfers);
+        logReads = List.copyOf(logReads);
     }
 
     /** Whether anything must be made durable before {@link #messagesAfterPersist()} go out. */
@@ -96,6 +104,7 @@ public record Ready(Optional<HardState> hardState, List<Entry> entries, List<Mes
         config.ifPresent(c -> sb.append("config=").append(c.config()).append('@').append(c.index()).append(' '));
         transfer.ifPresent(t -> sb.append("transfer=").append(t).append(' '));
         if (!snapshotTransfers.isEmpty()) sb.append("sendSnapshotTo=").append(snapshotTransfers).append(' ');
+        if (!logReads.isEmpty()) sb.append("read=").append(logReads).append(' ');
         if (!readStates.isEmpty()) sb.append("reads=").append(readStates).append(' ');
         if (!committedEntries.isEmpty()) sb.append("apply=").append(committedEntries.get(0).index()).append("..").append(committedEntries.get(committedEntries.size() - 1).index());
         return sb.append('}').toString();

@@ -158,12 +158,28 @@ final class Replication {
             return false;
         }
         List<Entry> entries = log.slice(pr.next, log.lastIndex() + 1, options.maxMessageBytes());
+        if (entries == null) {
+            // Durable and not in memory: the caller reads them off the consensus thread, and this
+            // follower waits for them (entriesArrived) while heartbeats and other followers go on.
+            pr.awaitingRead = true;
+            return false;
+        }
         if (entries.isEmpty() && !sendIfEmpty) return false;
         long bytes = 0;
         for (Entry e : entries) bytes += e.sizeBytes();
         node.send(new AppendRequest(node.id(), peer, node.term(), prevIndex, log.term(prevIndex), entries, log.committed()));
         pr.sentEntries(prevIndex + entries.size(), entries.size(), bytes);
         return !entries.isEmpty();
+    }
+
+    /** Log entries the caller read arrived: followers waiting for entries try again (the read may serve several). */
+    void entriesArrived() {
+        for (Map.Entry<NodeId, Progress> e : progress.entrySet()) {
+            Progress pr = e.getValue();
+            if (!pr.awaitingRead) continue;
+            pr.awaitingRead = false;
+            sendAppends(e.getKey());
+        }
     }
 
     /**

@@ -1,19 +1,18 @@
 package dev.floe.raft.server;
 
 import dev.floe.raft.BackpressureException;
-import dev.floe.raft.LogStorage;
 import dev.floe.raft.NodeId;
 import dev.floe.raft.NotLeaderException;
 import dev.floe.raft.OutcomeUnknownException;
 import dev.floe.raft.ServerClosedException;
 import dev.floe.raft.Transport;
+import dev.floe.raft.core.LogRead;
 import dev.floe.raft.core.ProposeResult;
 import dev.floe.raft.core.RaftNode;
 import dev.floe.raft.core.ReadState;
 import dev.floe.raft.core.Ready;
 import dev.floe.raft.core.Role;
 import dev.floe.raft.message.Message;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -33,8 +32,10 @@ import org.slf4j.LoggerFactory;
  * {@link Clock}, then takes <b>one</b>
  * {@link Ready} — so proposals that arrived together become one log append and one replication
  * round — and dispatches it without blocking: messages to {@link Transport#send}, writes to the
- * {@link PersistPipeline}, committed entries to the {@link Applier}. Then it publishes a fresh
- * {@link ServerStatus} and expires requests past their deadline.
+ * {@link PersistPipeline}, committed entries to the {@link Applier}, reads of entries the storage no
+ * longer caches to {@link LogReads}. Then it publishes a fresh {@link ServerStatus} and expires
+ * requests past their deadline. It never waits for the disk: appends return at once (the
+ * {@code LogStorage} contract), reads and compactions run on disk-side activities.
  */
 final class ConsensusLoop implements Scheduler.Task {
     private static final Logger LOG = LoggerFactory.getLogger(ConsensusLoop.class);
@@ -71,8 +72,10 @@ final class ConsensusLoop implements Scheduler.Task {
     private final BiConsumer<String, Throwable> fatal;
     /** Membership changes and leadership transfers; set once before the thread starts. */
     private final Membership membership;
-    /** The log, for compaction: between two core calls, so the core never sees it shrink mid-call (paper §7). */
-    private final LogStorage log;
+    /** Deletes compacted log prefixes off this thread, once the core has let go of them (paper §7). */
+    private final LogCompactor compactor;
+    /** Reads durable entries the core needs and does not hold in memory, off this thread. */
+    private final LogReads logReads;
     private final SnapshotTransfers transfers;
     private final long keepEntries;
     private final EventReporter events;
@@ -81,9 +84,9 @@ final class ConsensusLoop implements Scheduler.Task {
     private long lastTerm = -1;
     private Optional<NodeId> lastLeader = Optional.empty();
 
-    /** Where a Ready's parts go (the ordering contract: docs/core.md) and the log the loop compacts. */
+    /** Where a Ready's parts go (the ordering contract: docs/core.md), and where compactions go. */
     record Outputs(Transport transport, PersistPipeline persist, Applier applier, SnapshotTransfers transfers,
-                   LogStorage log) {
+                   LogReads logReads, LogCompactor compactor) {
     }
 
     /** What callers ask of the loop: proposals and reads, queued inputs, deadlines, membership changes. */
@@ -108,7 +111,8 @@ final class ConsensusLoop implements Scheduler.Task {
         this.persist = outputs.persist();
         this.applier = outputs.applier();
         this.transfers = outputs.transfers();
-        this.log = outputs.log();
+        this.logReads = outputs.logReads();
+        this.compactor = outputs.compactor();
         this.proposals = requests.proposals();
         this.inputs = requests.inputs();
         this.deadlines = requests.deadlines();
@@ -216,8 +220,9 @@ final class ConsensusLoop implements Scheduler.Task {
         } else if (in instanceof Input.StaleRead r) {
             if (!r.read().settled()) applier.query(0, r.read()); // whatever is applied now
         } else if (in instanceof Input.Compact c) {
-            compact(c.snapshotIndex());
-            complete(c.done(), c.snapshotIndex());
+            compact(c.snapshotIndex(), c.done());
+        } else if (in instanceof Input.EntriesRead r) {
+            node.entriesRead(r.read(), r.entries());
         } else if (in instanceof Input.SnapshotSent s) {
             node.reportSnapshot(s.peer(), s.success());
         } else if (in instanceof Input.PeerSuspected s) {
@@ -289,6 +294,7 @@ final class ConsensusLoop implements Scheduler.Task {
         // Step 0 again: the state machine becomes the snapshot's state before the entries after it.
         rd.snapshot().ifPresent(applier::install);
         if (!rd.committedEntries().isEmpty()) applier.apply(rd.committedEntries());
+        for (LogRead read : rd.logReads()) logReads.submit(read);
         reads.onReady(rd, new LinearizableReads.Outcome() {
             @Override
             public void confirmed(PendingRead read, long readIndex) {
@@ -306,21 +312,18 @@ final class ConsensusLoop implements Scheduler.Task {
      * The applier committed a snapshot at {@code snapshotIndex}: drop the log before it, keeping
      * {@code keepEntries} so slightly lagging followers still catch up from the log (paper §7).
      * The snapshot index is applied, hence committed and durable here, so nothing the core still
-     * needs for itself goes; a follower that needs more gets the snapshot. It runs here, ordered
-     * with everything else: on an activity of its own it raced with snapshot installation in the
-     * full-runtime simulation (seeds 309 and 849 stopped followers with "cannot restore the
-     * installed snapshot"), so moving it off this thread waits until that race is understood.
+     * needs for itself goes; a follower that needs more gets the snapshot. Decided here, between
+     * two core calls, so the core never sees its log shrink in the middle of one; the files go on
+     * the compaction activity (see {@link LogCompactor} for its ordering with snapshot installs).
+     * {@code done} completes once they are gone.
      */
-    private void compact(long snapshotIndex) {
+    private void compact(long snapshotIndex, java.util.concurrent.CompletableFuture<Long> done) {
         long upTo = snapshotIndex - keepEntries;
-        if (upTo < log.firstIndex() || upTo > log.lastIndex()) return;
-        try {
-            log.compact(upTo);
-            LOG.info("{} [term {}] compacted its log up to {} (snapshot at {})", id, node.term(), upTo, snapshotIndex);
-        } catch (IOException | RuntimeException e) {
-            // Compaction only frees space; a failure leaves a longer log, which is still correct.
-            LOG.warn("{} [term {}] could not compact its log up to {}: {}", id, node.term(), upTo, e.toString());
+        if (!node.compactTo(upTo)) {
+            complete(done, snapshotIndex);
+            return;
         }
+        compactor.compact(upTo, snapshotIndex, node.term(), () -> complete(done, snapshotIndex));
     }
 
     private void send(Message m) {

@@ -44,6 +44,10 @@ sealed interface Input {
     record Compact(long snapshotIndex, java.util.concurrent.CompletableFuture<Long> done) implements Input {
     }
 
+    /** The log-reader activity read {@code entries} for {@code read} (none if they were compacted meanwhile). */
+    record EntriesRead(dev.floe.raft.core.LogRead read, java.util.List<dev.floe.raft.Entry> entries) implements Input {
+    }
+
     /** A snapshot transfer to {@code peer} ended: report it to the core. */
     record SnapshotSent(dev.floe.raft.NodeId peer, boolean success) implements Input {
     }

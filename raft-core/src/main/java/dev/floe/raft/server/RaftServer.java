@@ -70,7 +70,9 @@ import org.slf4j.LoggerFactory;
  * or user code; {@code floe-<id>-persist} saves the hard state and appends to the log
  * (asynchronously, group-committed by the storage); {@code floe-<id>-apply} runs the
  * {@link StateMachine} and completes futures with results; {@code floe-<id>-callbacks} completes
- * futures with refusals and timeouts; {@code floe-<id>-snapshot-in} and
+ * futures with refusals and timeouts; {@code floe-<id>-log-read} reads log entries the storage no
+ * longer holds in memory (for a follower far behind) and {@code floe-<id>-compact} deletes the log
+ * a snapshot covers, so that the consensus thread never waits for the disk; {@code floe-<id>-snapshot-in} and
  * {@code floe-<id>-snapshot-to-<peer>} move snapshots. The transport and the storage may run threads
  * of their own. A simulator runs the same activities on one thread in simulated time
  * ({@link Builder#runtime}). All public methods are thread-safe and never block, except
@@ -148,6 +150,8 @@ public final class RaftServer implements AutoCloseable {
     private Scheduler.Activity applierActivity;
     private PersistPipeline persist;
     private Applier applier;
+    private LogReads logReads;
+    private LogCompactor compactor;
     private SerialExecutor callbacks;
 
     private RaftServer(Builder b) {
@@ -233,8 +237,10 @@ public final class RaftServer implements AutoCloseable {
             Membership changes = new Membership(membership, new MembershipCallbacks(callbacks, this::notLeader),
                     new MembershipPeers(id, transport), statusBoard, options, clock);
             changes.recover(node, log);
+            logReads = new LogReads(id, log, inputs::add, this::fatal, diskScheduler);
+            compactor = new LogCompactor(id, log, diskScheduler);
             ConsensusLoop loop = new ConsensusLoop(node, options, snapshotOptions.keepEntries(), clock,
-                    new ConsensusLoop.Outputs(transport, persist, applier, snapshotTransfers, log),
+                    new ConsensusLoop.Outputs(transport, persist, applier, snapshotTransfers, logReads, compactor),
                     new ConsensusLoop.Requests(proposals, inputs, deadlines, changes),
                     new ConsensusLoop.Reporting(statusBoard, events, callbacks, this::notLeader, this::fatal));
             snapshotReceiver = new SnapshotReceiver(id, snapshotStore, transport, events, localSnapshots::received,
@@ -251,6 +257,7 @@ public final class RaftServer implements AutoCloseable {
                     snapshotReceiver.close();
                     persist.stop();
                     applier.stop();
+                    stopDiskSide();
                 }
             }
             state = State.RUNNING;
@@ -647,6 +654,7 @@ public final class RaftServer implements AutoCloseable {
                 await("persist", persistActivity); // it waits up to shutdownTimeout for writes in flight, then finishes
                 applier.stop();
                 await("apply", applierActivity);
+                stopDiskSide(); // before the log closes
                 callbacks.shutdown();
                 try {
                     if (!callbacks.awaitTermination(options.shutdownTimeout().toMillis())) {
@@ -669,6 +677,17 @@ public final class RaftServer implements AutoCloseable {
             statusBoard.stopped(applier == null ? 0 : applier.appliedIndex());
             state = State.CLOSED;
             LOG.info("{} closed", id);
+        }
+    }
+
+    /** Stops the log-reader and compaction activities, waiting (bounded) for a read or compaction under way. */
+    private void stopDiskSide() {
+        try {
+            long timeout = options.shutdownTimeout().toMillis();
+            if (!logReads.close(timeout)) LOG.warn("{}: a log read did not finish within {} ms", id, timeout);
+            if (!compactor.close(timeout)) LOG.warn("{}: log compaction did not finish within {} ms", id, timeout);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

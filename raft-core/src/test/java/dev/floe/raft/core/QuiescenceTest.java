@@ -475,4 +475,27 @@ class QuiescenceTest {
         assertThat(c.node("n3").commitIndex()).isGreaterThanOrEqualTo(last);
         tickUntilQuiet(c);
     }
+
+    /**
+     * raft-testkit's LostHardStateSimulationTest, seed 100 (with the asynchronous log reads): the
+     * leader of a sleeping group crashes, loses its hard state and restarts repairing. It never
+     * campaigns, and the followers, asleep beside what they take for their leader, count no time.
+     * Its term probes are the only sign that it restarted (a leader never probes): they must wake
+     * them, so they notice it is no longer leading and elect one of themselves, which repairs it.
+     */
+    @Test
+    void theLeaderRestartingRepairingWakesItsSleepingFollowersWithItsTermProbesAndTheyElectAnother() {
+        TestCluster c = elected(QUIET);
+        for (int i = 0; i < 5; i++) c.node("n1").propose(cmd("w" + i));
+        c.deliverAll();
+        tickUntilQuiet(c);
+        long last = c.node("n1").lastIndex();
+        TestCluster.Member m = c.member("n1");
+        m.hardState.save(new dev.floe.raft.HardState(m.hardState.load().term(), java.util.Optional.empty(), true));
+        c.restart("n1");
+        for (int i = 0; i < 20 * T && c.node("n1").status().repairing(); i++) c.tickAll(1, msg -> false);
+        assertThat(c.node("n1").status().repairing()).as("n1 repaired by a new leader").isFalse();
+        assertThat(List.of(c.node("n2").role(), c.node("n3").role())).contains(Role.LEADER);
+        assertThat(c.node("n1").commitIndex()).isGreaterThanOrEqualTo(last);
+    }
 }

@@ -21,7 +21,7 @@ class ReadyTest {
     private static final NodeId N2 = NodeId.of("n2");
 
     private static Ready ready(Optional<HardState> hs, List<Entry> entries, List<Message> messages, Optional<SnapshotMeta> snapshot) {
-        return new Ready(hs, entries, messages, List.of(), List.of(), List.of(), snapshot, List.of(), Optional.empty(), Optional.empty());
+        return new Ready(hs, entries, messages, List.of(), List.of(), List.of(), snapshot, List.of(), Optional.empty(), Optional.empty(), List.of());
     }
 
     @Test
@@ -58,10 +58,10 @@ class ReadyTest {
                 List.of(new HeartbeatRequest(N1, N2, 1, 0, 2)), List.of(a), List.of(new ReadState.Ready(7, 1)),
                 Optional.of(new SnapshotMeta(5, 1, ClusterConfig.ofVoters("n1"))), List.of(N2),
                 Optional.of(new ConfigEntry(2, ClusterConfig.ofVoters("n1", "n2"), dev.floe.raft.Bytes.EMPTY)),
-                Optional.of(new TransferResult(N2, true)));
+                Optional.of(new TransferResult(N2, true)), List.of(new LogRead(3, 5, 100, 0)));
         String s = rd.toString();
         assertThat(s).startsWith("Ready{").endsWith("}")
-                .contains("persist=1..2", "send=[", "sendAfterPersist=[", "install=", "config=", "@2", "transfer=",
+                .contains("persist=1..2", "send=[", "sendAfterPersist=[", "install=", "config=", "@2", "transfer=", "read=",
                         "sendSnapshotTo=[n2]", "reads=[", "apply=1..1");
         assertThat(ready(Optional.empty(), List.of(), List.of(), Optional.empty())).hasToString("Ready{}");
     }

@@ -40,6 +40,11 @@ abstract class ForwardingLogStorage implements LogStorage {
     }
 
     @Override
+    public List<Entry> cachedEntries(long fromIndex, long toIndex, long maxBytes) {
+        return log.cachedEntries(fromIndex, toIndex, maxBytes);
+    }
+
+    @Override
     public void compact(long index) throws IOException {
         log.compact(index);
     }

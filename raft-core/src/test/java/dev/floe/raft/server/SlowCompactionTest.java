@@ -19,11 +19,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Compaction deletes files and syncs a directory; on a slow disk that takes seconds. It runs off the
- * consensus thread, so meanwhile the leader keeps its heartbeats going (no election) and commits.
+ * Compaction deletes files and syncs a directory; on a slow disk that takes seconds. It runs on the
+ * compaction activity (LogCompactor), off the consensus thread, so meanwhile the leader keeps its
+ * heartbeats going (no election) and commits. Fails when ConsensusLoop compacts the log itself.
  */
-@org.junit.jupiter.api.Disabled("compaction runs on the consensus thread again: on its own activity it raced with snapshot"
-        + " installation in the full-runtime simulation (seeds 309 and 849); see ConsensusLoop.compact")
 @ExtendWith(NoFloeThreadsLeft.class)
 class SlowCompactionTest {
     /** Every compaction blocks until {@link #release}, like a directory sync on a stalled disk. */

@@ -59,6 +59,12 @@ public final class MemoryLogStorage implements LogStorage {
         return List.copyOf(out);
     }
 
+    /** Everything is in memory: the same as {@link #entries}. */
+    @Override
+    public List<Entry> cachedEntries(long fromIndex, long toIndex, long maxBytes) {
+        return entries(fromIndex, toIndex, maxBytes);
+    }
+
     @Override
     public synchronized CompletableFuture<Void> append(List<Entry> batch) {
         if (batch.isEmpty()) return CompletableFuture.completedFuture(null);

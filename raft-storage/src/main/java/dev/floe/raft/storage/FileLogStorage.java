@@ -36,8 +36,11 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link #append} assigns each record its segment and offset, puts the entries in the cache
  *       (so they are readable at once) and queues them for the writer thread, which writes and
  *       forces everything queued together and completes the futures in order.</li>
- *   <li>Reads come from the cache of recent entries, else from the segment files with one read per
- *       run of records; payloads are views of that read's array. Reads may come from any thread.</li>
+ *   <li>Reads come from the cache of recent entries ({@link #cachedEntries} only from there), else
+ *       from the segment files with one read per run of records; payloads are views of that read's
+ *       array. Reads may come from any thread, and the files are read outside the lock that
+ *       {@link #term}, {@link #lastIndex} and {@link #cachedEntries} take, so a slow read never
+ *       holds up the consensus thread.</li>
  *   <li>Rolling to a new segment, suffix truncation and {@link #reset} wait for the writer to go
  *       idle, then change files in an order that leaves a log {@link #open} accepts at every step.
  *       {@link #compact} deletes whole closed segments, oldest first.</li>
@@ -57,11 +60,20 @@ public final class FileLogStorage implements LogStorage {
     private final RecoveryReport recovery;
     private final AppendWriter writer;
 
-    // Guards everything below. Held by readers for the whole read (disk included), by the consensus
-    // thread while it plans or restructures, and briefly by the writer thread to publish progress.
+    // Guards everything below. Held briefly: by readers while they plan a read (the disk is read
+    // outside it), by appends while they plan, by the writer thread to publish progress, and by
+    // truncations and resets while they change files.
     private final Object mutex = new Object();
-    /** Held for a whole compaction (taken before {@link #mutex}): its files are deleted outside the mutex. */
+    /**
+     * Held for a whole compaction, and by a reset (which must not run at the same time, see
+     * LogStorage#compact). Lock order: compacting, then files, then mutex.
+     */
     private final Object compacting = new Object();
+    /**
+     * Read-held while a read uses segment channels outside the mutex; write-held by whoever closes,
+     * deletes or cuts a segment (compaction, truncation, reset), so no read ever sees that happen.
+     */
+    private final java.util.concurrent.locks.ReentrantReadWriteLock files = new java.util.concurrent.locks.ReentrantReadWriteLock();
     private final ArrayList<Segment> segments;
     private final IndexTable index;
     private final EntryCache cache = new EntryCache();
@@ -165,27 +177,59 @@ public final class FileLogStorage implements LogStorage {
 
     @Override
     public List<Entry> entries(long fromIndex, long toIndex, long maxBytes) {
-        synchronized (mutex) {
-            if (fromIndex < index.firstIndex() || toIndex > index.lastIndex() + 1 || fromIndex > toIndex) {
-                throw new IndexOutOfBoundsException("entries [" + fromIndex + ", " + toIndex + ") outside ["
-                        + index.firstIndex() + ", " + (index.lastIndex() + 1) + ")");
+        ArrayList<Run> runs = new ArrayList<>(2);
+        ArrayList<Entry> cached = new ArrayList<>();
+        files.readLock().lock(); // the planned runs' segments stay open and uncut until they are read
+        try {
+            synchronized (mutex) {
+                checkRange(fromIndex, toIndex);
+                ReadBudget budget = new ReadBudget(maxBytes);
+                long i = fromIndex;
+                // Everything below the cache is already in the files: plan those runs first.
+                long filesEnd = Math.min(toIndex, cache.firstIndex());
+                while (i < filesEnd && !budget.exhausted) {
+                    Run run = planRun(i, filesEnd, budget, runs.isEmpty());
+                    if (run == null) break;
+                    runs.add(run);
+                    i = run.next;
+                }
+                collectCached(i, toIndex, budget, runs.isEmpty(), cached);
             }
             ArrayList<Entry> out = new ArrayList<>((int) Math.min(toIndex - fromIndex, 256));
-            ReadBudget budget = new ReadBudget(maxBytes);
-            long i = fromIndex;
-            while (i < toIndex) {
-                Entry cached = cache.get(i);
-                if (cached != null) {
-                    if (!budget.take(cached.sizeBytes(), out.isEmpty())) break;
-                    out.add(cached);
-                    i++;
-                    continue;
-                }
-                // Everything below the cache is already in the files.
-                i = readRun(i, Math.min(toIndex, cache.firstIndex()), budget, out);
-                if (budget.exhausted) break;
-            }
+            for (Run run : runs) readRun(run, out);
+            out.addAll(cached);
             return Collections.unmodifiableList(out);
+        } finally {
+            files.readLock().unlock();
+        }
+    }
+
+    /** Entries from the cache only: none unless {@code fromIndex} is cached. Never touches the files. */
+    @Override
+    public List<Entry> cachedEntries(long fromIndex, long toIndex, long maxBytes) {
+        synchronized (mutex) {
+            checkRange(fromIndex, toIndex);
+            ArrayList<Entry> out = new ArrayList<>();
+            if (fromIndex < cache.firstIndex()) return List.of();
+            collectCached(fromIndex, toIndex, new ReadBudget(maxBytes), true, out);
+            return Collections.unmodifiableList(out);
+        }
+    }
+
+    // Under the mutex.
+    private void checkRange(long fromIndex, long toIndex) {
+        if (fromIndex < index.firstIndex() || toIndex > index.lastIndex() + 1 || fromIndex > toIndex) {
+            throw new IndexOutOfBoundsException("entries [" + fromIndex + ", " + toIndex + ") outside ["
+                    + index.firstIndex() + ", " + (index.lastIndex() + 1) + ")");
+        }
+    }
+
+    // Under the mutex: cached entries [from, to) within the budget; `first` when nothing was taken before.
+    private void collectCached(long from, long to, ReadBudget budget, boolean first, List<Entry> out) {
+        for (long i = from; i < to && !budget.exhausted; i++) {
+            Entry e = cache.get(i);
+            if (e == null || !budget.take(e.sizeBytes(), first && out.isEmpty())) break;
+            out.add(e);
         }
     }
 
@@ -209,9 +253,13 @@ public final class FileLogStorage implements LogStorage {
         }
     }
 
-    // Reads records [from, min(to, end of from's segment)) that fit the byte budget with one read,
-    // decoding them as views of that read's array. Returns the next index not read.
-    private long readRun(long from, long to, ReadBudget budget, List<Entry> out) {
+    /** Records [from, next) of one segment, at [startOffset, endOffset) of its file: one read. */
+    private record Run(FileChannel channel, Path path, long from, long next, long startOffset, long endOffset) {
+    }
+
+    // Under the mutex: plans the records [from, min(to, end of from's segment)) that fit the byte
+    // budget as one read; null when not even the first fits. `first` when nothing was taken before.
+    private Run planRun(long from, long to, ReadBudget budget, boolean first) {
         Segment segment = segmentFor(from);
         long end = Math.min(to, segment.lastIndex + 1);
         long startOffset = index.offset(from);
@@ -220,17 +268,26 @@ public final class FileLogStorage implements LogStorage {
         while (next < end) {
             long recordEnd = next + 1 <= segment.lastIndex ? index.offset(next + 1) : segment.endOffset;
             long size = RecordFormat.entrySizeBytes(recordEnd - endOffset);
-            if (!budget.take(size, out.isEmpty() && next == from)) break;
+            if (!budget.take(size, first && next == from)) break;
             endOffset = recordEnd;
             next++;
         }
-        if (next == from) return from;
-        long length = endOffset - startOffset;
+        if (next == from) return null;
+        return new Run(segment.channel, segment.path, from, next, startOffset, endOffset);
+    }
+
+    // Outside the mutex, holding the files read lock: reads one planned run, decoding the records as
+    // views of that read's array.
+    private void readRun(Run run, List<Entry> out) {
+        long from = run.from();
+        long next = run.next();
+        long startOffset = run.startOffset();
+        long length = run.endOffset() - startOffset;
         if (length > Integer.MAX_VALUE - 16) throw new IllegalStateException("read of " + length + " bytes is too large");
         byte[] array = new byte[(int) length];
         try {
-            if (!FileOps.readFully(segment.channel, ByteBuffer.wrap(array), startOffset)) {
-                throw new StorageCorruptionException(segment.path, startOffset, "segment ends before the records the index expects");
+            if (!FileOps.readFully(run.channel(), ByteBuffer.wrap(array), startOffset)) {
+                throw new StorageCorruptionException(run.path(), startOffset, "segment ends before the records the index expects");
             }
             CRC32C crc = new CRC32C();
             int at = 0;
@@ -238,11 +295,11 @@ public final class FileLogStorage implements LogStorage {
                 int recordLength = ByteBuffer.wrap(array).getInt(at);
                 if (recordLength < RecordFormat.MIN_LENGTH || at + 8L + recordLength > array.length
                         || ByteBuffer.wrap(array).getInt(at + 4) != RecordFormat.checksum(array, at, recordLength, crc)) {
-                    throw new StorageCorruptionException(segment.path, startOffset + at, "record of index " + i + " fails its checksum on read");
+                    throw new StorageCorruptionException(run.path(), startOffset + at, "record of index " + i + " fails its checksum on read");
                 }
                 Entry entry = RecordFormat.decode(array, at);
                 if (entry.index() != i) {
-                    throw new StorageCorruptionException(segment.path, startOffset + at, "record holds index " + entry.index() + ", expected " + i);
+                    throw new StorageCorruptionException(run.path(), startOffset + at, "record holds index " + entry.index() + ", expected " + i);
                 }
                 out.add(entry);
                 at += 8 + recordLength;
@@ -250,7 +307,6 @@ public final class FileLogStorage implements LogStorage {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return next;
     }
 
     // Binary search for the segment holding index i (the last one whose base is <= i).
@@ -362,32 +418,55 @@ public final class FileLogStorage implements LogStorage {
      */
     private void truncateFrom(long from) throws IOException {
         writer.awaitIdle();
+        files.writeLock().lock(); // no read is using the files we cut
+        try {
+            truncateFilesFrom(from);
+        } finally {
+            files.writeLock().unlock();
+        }
+    }
+
+    // The in-memory log changes first, under the mutex, so term lookups and cached reads (the
+    // consensus thread's) see the truncated log at once and never wait for the files; the files
+    // change after, outside it, in the order above: no read uses them (the caller holds the files
+    // lock), no write is under way (the writer is idle, and appends come after this returns), and a
+    // compaction never removes the last segment, which the one holding `from` now is.
+    private void truncateFilesFrom(long from) throws IOException {
+        List<Segment> later = new ArrayList<>();
+        Segment segment;
+        Path closedPath = null;
+        long cut;
         synchronized (mutex) {
             int position = segmentPosition(from);
-            for (int j = segments.size() - 1; j > position; j--) {
-                Segment gone = segments.remove(j);
-                gone.close();
-                Files.delete(gone.path);
-                FileOps.syncDirectory(dir, options.syncPolicy());
-            }
-            Segment segment = segments.get(position);
+            for (int j = segments.size() - 1; j > position; j--) later.add(segments.remove(j)); // newest first
+            segment = segments.get(position);
+            cut = from == segment.baseIndex ? SegmentFormat.HEADER_BYTES : index.offset(from);
             if (!segment.open) {
-                Path reopened = dir.resolve(SegmentFormat.openName(segment.baseIndex));
-                Files.move(segment.path, reopened, StandardCopyOption.ATOMIC_MOVE);
-                FileOps.syncDirectory(dir, options.syncPolicy());
-                segment.path = reopened;
-                segment.open = true;
+                closedPath = segment.path;
+                segment.open = true; // renamed back to .open below
             }
-            long cut = from == segment.baseIndex ? SegmentFormat.HEADER_BYTES : index.offset(from);
-            segment.channel.truncate(cut);
-            FileOps.force(segment.channel, options.syncPolicy());
             segment.endOffset = cut;
             segment.lastIndex = from - 1;
             index.truncateFrom(from);
             cache.truncateFrom(from);
             writtenIndex = Math.min(writtenIndex, from - 1);
-            LOG.debug("{}: truncated from index {}", dir, from);
         }
+        for (Segment gone : later) {
+            gone.close();
+            Files.delete(gone.path);
+            FileOps.syncDirectory(dir, options.syncPolicy());
+        }
+        if (closedPath != null) {
+            Path reopened = dir.resolve(SegmentFormat.openName(segment.baseIndex));
+            Files.move(closedPath, reopened, StandardCopyOption.ATOMIC_MOVE);
+            FileOps.syncDirectory(dir, options.syncPolicy());
+            synchronized (mutex) {
+                segment.path = reopened;
+            }
+        }
+        segment.channel.truncate(cut);
+        FileOps.force(segment.channel, options.syncPolicy());
+        LOG.debug("{}: truncated from index {}", dir, from);
     }
 
     /*
@@ -474,7 +553,7 @@ public final class FileLogStorage implements LogStorage {
      * prevTerm. Not durable (allowed by the contract): a restart may bring back compacted entries.
      * The files are deleted outside the mutex: reads, appends and term lookups (the consensus
      * thread's) go on while a slow disk deletes and syncs. The segments are out of the list first,
-     * and readers hold the mutex for their whole read, so no reader can be using them.
+     * and closed only once no read that planned on them holds the files lock.
      */
     @Override
     public void compact(long upTo) throws IOException {
@@ -493,8 +572,15 @@ public final class FileLogStorage implements LogStorage {
                     gone.add(segments.remove(0));
                 }
             }
+            // Reads that planned on these segments before they left the list finish first; later
+            // reads cannot see them. Then they are closed, and deleted without any lock but ours.
+            files.writeLock().lock();
+            try {
+                for (Segment segment : gone) segment.close();
+            } finally {
+                files.writeLock().unlock();
+            }
             for (Segment segment : gone) {
-                segment.close();
                 Files.delete(segment.path);
                 FileOps.syncDirectory(dir, options.syncPolicy());
             }
@@ -514,23 +600,43 @@ public final class FileLogStorage implements LogStorage {
             if (closed) throw new IllegalStateException("the log is closed");
         }
         writer.awaitIdle();
-        synchronized (mutex) {
+        // Not while a compaction deletes files (it might delete a namesake of a file this creates),
+        // nor while a read uses a segment this deletes.
+        synchronized (compacting) {
+            files.writeLock().lock();
             try {
-                while (!segments.isEmpty()) {
-                    Segment gone = segments.remove(segments.size() - 1);
-                    gone.close();
-                    Files.delete(gone.path);
-                    FileOps.syncDirectory(dir, options.syncPolicy());
-                }
-                segments.add(createSegment(dir, snapshotIndex + 1, snapshotTerm, options));
-            } catch (IOException e) {
-                writer.fail(e);
-                throw e;
+                resetFiles(snapshotIndex, snapshotTerm);
+            } finally {
+                files.writeLock().unlock();
             }
+        }
+    }
+
+    // As in a truncation: the in-memory log first, under the mutex; the files after, outside it, with
+    // no read, write or compaction using them (the caller holds the compaction and files locks, the
+    // writer is idle). Until the new segment is in the list there is none; nothing looks meanwhile.
+    private void resetFiles(long snapshotIndex, long snapshotTerm) throws IOException {
+        List<Segment> gone = new ArrayList<>();
+        synchronized (mutex) {
+            for (int j = segments.size() - 1; j >= 0; j--) gone.add(segments.remove(j)); // newest first
             index.reset(snapshotIndex + 1);
             cache.clear(snapshotIndex + 1);
             prevTerm = snapshotTerm;
             writtenIndex = snapshotIndex;
+        }
+        try {
+            for (Segment segment : gone) {
+                segment.close();
+                Files.delete(segment.path);
+                FileOps.syncDirectory(dir, options.syncPolicy());
+            }
+            Segment fresh = createSegment(dir, snapshotIndex + 1, snapshotTerm, options);
+            synchronized (mutex) {
+                segments.add(fresh);
+            }
+        } catch (IOException e) {
+            writer.fail(e);
+            throw e;
         }
     }
 

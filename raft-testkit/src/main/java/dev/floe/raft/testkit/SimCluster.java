@@ -80,7 +80,12 @@ final class SimCluster {
             else if (i < shape.voters() + shape.learners()) initialMembers.add(Member.learner(ids[i], address, address));
         }
         this.disks = new SimDisk[n];
-        for (int i = 0; i < n; i++) disks[i] = new SimDisk(world, shape.maxDiskNanos());
+        for (int i = 0; i < n; i++) {
+            // How many of the newest entries each member's page cache holds (reads beyond go through
+            // the runtime's log-reader activity): none, a few, some, all; varies with seed and member.
+            int cache = new int[] {0, 8, 64, Integer.MAX_VALUE}[(int) Math.floorMod(shape.seed() + i, 4L)];
+            disks[i] = new SimDisk(world, shape.maxDiskNanos(), cache);
+        }
         this.processes = new SimProcess[n];
         this.servers = new RaftServer[n];
         this.network = new SimNetwork(world, indexOf, shape.maxDelayNanos(), shape.dropRate(), shape.duplicateRate(),
@@ -153,7 +158,7 @@ final class SimCluster {
     // ------------------------------------------------------------------ processes
 
     private void spawn(int i) {
-        SimProcess p = new SimProcess(world, i, stats);
+        SimProcess p = new SimProcess(world, i, stats, shape.maxDiskNanos());
         processes[i] = p;
         applyLog.restarted(i);
         RaftServer.Builder b = RaftServer.builder()

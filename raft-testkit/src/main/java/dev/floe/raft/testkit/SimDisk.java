@@ -22,7 +22,9 @@ import java.util.concurrent.CompletableFuture;
  * page cache) and become durable when the simulator completes them, in order, after a random
  * latency; a crash keeps what was durable plus, at random, a prefix of the writes in flight (a real
  * disk may have flushed some of them) and loses the rest. The hard state and snapshots are written
- * synchronously, as their contracts say, and are durable when the call returns.
+ * synchronously, as their contracts say, and are durable when the call returns. Only the newest
+ * {@code cacheEntries} entries are in memory ({@code LogReader.cachedEntries}): the runtime reads
+ * older ones on its log-reader activity, in simulated time like every activity.
  */
 final class SimDisk {
     private record Write(List<Entry> entries, long epoch, CompletableFuture<Void> done) {
@@ -30,6 +32,7 @@ final class SimDisk {
 
     private final SimWorld world;
     private final int maxLatencyNanos;
+    private final int cacheEntries;
     private final LogImage durable = new LogImage();
     private LogImage cached = new LogImage();
     private HardState hardState = HardState.INITIAL;
@@ -44,9 +47,10 @@ final class SimDisk {
     private boolean crashOnlyAtHardState;
     private Runnable afterNextVote;
 
-    SimDisk(SimWorld world, int maxLatencyNanos) {
+    SimDisk(SimWorld world, int maxLatencyNanos, int cacheEntries) {
         this.world = world;
         this.maxLatencyNanos = maxLatencyNanos;
+        this.cacheEntries = cacheEntries;
     }
 
     /** The durable log, for invariant checks. */
@@ -253,6 +257,12 @@ final class SimDisk {
 
         @Override
         public List<Entry> entries(long fromIndex, long toIndex, long maxBytes) {
+            return cached.entries(fromIndex, toIndex, maxBytes);
+        }
+
+        @Override
+        public List<Entry> cachedEntries(long fromIndex, long toIndex, long maxBytes) {
+            if (fromIndex <= cached.lastIndex() - cacheEntries) return LogStorage.super.cachedEntries(fromIndex, toIndex, maxBytes);
             return cached.entries(fromIndex, toIndex, maxBytes);
         }
 

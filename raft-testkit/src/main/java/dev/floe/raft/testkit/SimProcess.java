@@ -18,6 +18,8 @@ final class SimProcess implements Scheduler, Clock {
     private static final long EPOCH_MILLIS = 1_700_000_000_000L;
     /** The CPU time one run of an activity takes at most, in simulated nanoseconds. */
     private static final int MAX_RUN_DELAY_NANOS = 50_000;
+    /** How long one run of a disk-side activity (log reads, compaction) takes at most: the disk's latency. */
+    private final int maxDiskNanos;
 
     private final SimWorld world;
     private final SimStats stats;
@@ -26,10 +28,11 @@ final class SimProcess implements Scheduler, Clock {
     private boolean paused;
     private final List<SimWorld.Event> heldBack = new ArrayList<>();
 
-    SimProcess(SimWorld world, int node, SimStats stats) {
+    SimProcess(SimWorld world, int node, SimStats stats, int maxDiskNanos) {
         this.world = world;
         this.node = node;
         this.stats = stats;
+        this.maxDiskNanos = maxDiskNanos;
     }
 
     boolean crashed() {
@@ -77,7 +80,11 @@ final class SimProcess implements Scheduler, Clock {
 
     @Override
     public Activity start(String name, Task task) {
-        SimActivity a = new SimActivity(name.endsWith("-consensus") ? countingQuiescence(task) : task);
+        // Log reads and compactions wait for the disk: they run late by up to its latency, so the
+        // consensus thread goes on (ticks, elections, snapshot installs) while they are under way.
+        boolean disk = name.endsWith("-log-read") || name.endsWith("-compact");
+        SimActivity a = new SimActivity(name.endsWith("-consensus") ? countingQuiescence(task) : task,
+                disk ? maxDiskNanos : MAX_RUN_DELAY_NANOS);
         a.wake();
         return a;
     }
@@ -102,17 +109,19 @@ final class SimProcess implements Scheduler, Clock {
     private final class SimActivity implements Activity {
         private static final long NONE = Long.MAX_VALUE;
         private final Task task;
+        private final int maxRunDelayNanos;
         private long pendingAt = NONE;
         private long token;
         private boolean done;
 
-        SimActivity(Task task) {
+        SimActivity(Task task, int maxRunDelayNanos) {
             this.task = task;
+            this.maxRunDelayNanos = maxRunDelayNanos;
         }
 
         @Override
         public void wake() {
-            if (!done) runAt(world.now() + 1 + world.random.nextInt(MAX_RUN_DELAY_NANOS));
+            if (!done) runAt(world.now() + 1 + world.random.nextInt(maxRunDelayNanos));
         }
 
         private void runAt(long time) {
