@@ -77,7 +77,7 @@ final class SimProcess implements Scheduler, Clock {
 
     @Override
     public Activity start(String name, Task task) {
-        SimActivity a = new SimActivity(name.endsWith("-consensus") ? countingQuiescence(task) : task);
+        SimActivity a = new SimActivity(name.contains("-consensus") ? countingQuiescence(task) : task);
         a.wake();
         return a;
     }
