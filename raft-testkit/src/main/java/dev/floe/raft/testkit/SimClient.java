@@ -77,6 +77,7 @@ final class SimClient {
     }
 
     void next() {
+        if (op != null && !op.completed()) return; // the last write, asked while this client was idle
         op = null;
         SimWorld world = service.world();
         if (world.now() >= service.faultEnd()) return; // the heal phase only finishes what is outstanding

@@ -1,0 +1,384 @@
+package dev.floe.raft.testkit;
+
+import dev.floe.raft.GroupId;
+import dev.floe.raft.NodeId;
+import dev.floe.raft.StateMachine;
+import dev.floe.raft.server.RaftHost;
+import dev.floe.raft.server.RaftServer;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * One simulated run of a few hosts running many Raft groups (multi-Raft) through the real
+ * {@link RaftHost}: each host's process runs its host — maintenance (pings, failure detector,
+ * leader balancing) and every group's server — on a {@link SimProcess}, its groups' stores on
+ * per-group {@link SimDisk}s, and a {@link SimHostTransport} (one link per pair of hosts, group-tagged
+ * frames, coalesced heartbeats, pings) over the {@link SimNetwork}. Each group has three replicas
+ * placed on the hosts in turn, its own client and its own checks.
+ *
+ * <p>Faults strike hosts: a crash (every group on it loses its unsynced writes) and a restart that
+ * starts its groups again from their disks, a pause, partitions and cut links between hosts, loss
+ * bursts; and groups: a leadership transfer, a host's leader balancing, a group stopped on one host
+ * ({@link RaftHost#removeGroup}) and started again, a new group created at run time, a snapshot.
+ * Half the groups are cold (idle for seconds at a time), so groups quiesce and are woken by
+ * proposals, reads and their host's suspicions. After every event each group's
+ * {@link RaftInvariants} are checked; at the end every group has a leader that a majority follows,
+ * commits a last write, and every group's history is checked like a single group's.
+ */
+final class SimHostCluster {
+    private static final int TRACE = 80;
+    /** At most this many groups are created at run time. */
+    private static final int MAX_CREATED = 4;
+
+    final SimHostShape shape;
+    final SimWorld world;
+    final SimStats stats = new SimStats();
+    final SimHost[] hosts;
+    final SimNetwork network;
+    final List<SimHostGroup> groups = new ArrayList<>();
+    final OperationGenerator commands;
+    final OperationGenerator queries;
+    private final Supplier<StateMachine> factory;
+    private final NodeId[] hostIds;
+    private final Map<NodeId, Integer> hostIndex = new HashMap<>();
+    private final long faultEnd;
+    private final long end;
+    private boolean healed;
+    private int created;
+    private long nextOperation = 1;
+    private final String[] trace = new String[TRACE];
+    private long traced;
+    private Consumer<String> traceSink;
+    boolean traceOperations;
+
+    SimHostCluster(SimHostShape shape, Supplier<StateMachine> factory, OperationGenerator commands, OperationGenerator queries) {
+        this.shape = shape;
+        this.factory = factory;
+        this.commands = commands;
+        this.queries = queries;
+        this.world = new SimWorld(shape.base().seed());
+        int n = shape.hosts();
+        this.hostIds = new NodeId[n];
+        this.hosts = new SimHost[n];
+        for (int h = 0; h < n; h++) {
+            hostIds[h] = NodeId.of("h" + (h + 1));
+            hostIndex.put(hostIds[h], h);
+            hosts[h] = new SimHost(world, h, hostIds[h], shape.base().maxDiskNanos());
+        }
+        SimShape base = shape.base();
+        this.network = new SimNetwork(world, hostIndex, base.maxDelayNanos(), base.dropRate(), base.duplicateRate(),
+                base.longDelayRate(), 400 * SimShape.MS);
+        this.faultEnd = base.faultNanos();
+        this.end = faultEnd + base.healNanos();
+    }
+
+    SimHostCluster traceTo(Consumer<String> sink, boolean operations) {
+        traceSink = sink;
+        traceOperations = operations;
+        return this;
+    }
+
+    /** Runs the whole scenario; throws {@link SimulationViolation} when a property breaks. */
+    void run() {
+        // Group k on hosts k, k+1, k+2 (mod the hosts): every host carries as many groups as the others.
+        for (int k = 0; k < shape.groups(); k++) {
+            int[] placement = {k % hosts.length, (k + 1) % hosts.length, (k + 2) % hosts.length};
+            groups.add(new SimHostGroup(this, GroupId.of("g" + (k + 1)), placement, world.random.nextDouble() < shape.coldShare(), k));
+        }
+        for (SimHost h : hosts) startHost(h);
+        for (SimHostGroup g : groups) startWorkload(g);
+        scheduleFault();
+        world.at(faultEnd, null, this::healEverything);
+        while (world.step(end)) {
+            for (int i = 0; i < groups.size(); i++) groups.get(i).afterEvent();
+        }
+        world.advanceTo(end);
+        for (SimHostGroup g : groups) {
+            g.atEnd();
+            if (g.client.op != null && !g.client.op.completed()) {
+                throw g.named(new SimulationViolation("Liveness", "its client still waits for " + g.client.op + " "
+                        + shape.base().healNanos() / SimShape.MS + " ms after every fault healed\n" + g.describeNodes()));
+            }
+        }
+    }
+
+    private void startWorkload(SimHostGroup g) {
+        world.at(world.now() + world.random.nextInt(50) * SimShape.MS, null, g.client::next);
+        if (g.cold || world.random.nextBoolean()) world.at(world.now() + 100 * SimShape.MS, null, g::idlePeriod);
+    }
+
+    long faultEnd() {
+        return faultEnd;
+    }
+
+    long newOperation() {
+        return nextOperation++;
+    }
+
+    // ------------------------------------------------------------------ hosts and groups
+
+    private void startHost(SimHost h) {
+        SimProcess p = new SimProcess(world, h.index, stats);
+        h.process = p;
+        SimHostTransport transport = new SimHostTransport(network, p, hostIds, hostIndex, shape.coalesceNanos(), stats);
+        RaftHost host = RaftHost.builder(h.id, transport, h.storageFor(p)).options(shape.host()).runtime(p, p, p, p).build();
+        try {
+            host.start();
+        } catch (IOException e) {
+            throw new SimulationViolation("Restart", "host " + h.id + " could not start: " + e);
+        }
+        h.host = host;
+        for (SimHostGroup g : groups) {
+            int r = g.replicaOn(h.index);
+            if (r >= 0) startGroup(g, r);
+        }
+    }
+
+    private void startGroup(SimHostGroup g, int r) {
+        SimHost h = hosts[g.placement[r]];
+        g.applyLog.restarted(r);
+        g.invariants.started(r);
+        SimShape base = shape.base();
+        try {
+            g.servers[r] = h.host.startGroup(g.id, b -> b.members(g.members)
+                    .stateMachine(new CheckedStateMachine(r, factory.get(), g.applyLog))
+                    .options(base.options())
+                    .snapshotOptions(base.snapshots()));
+        } catch (IOException | RuntimeException e) {
+            throw g.named(new SimulationViolation("Restart", h.id + " could not start the group: " + e));
+        }
+    }
+
+    private void crash(SimHost h) {
+        if (!h.up()) return;
+        note("crash " + h.id + (h.hasWritesInFlight() ? " with writes in flight" : ""));
+        h.crash(world.random);
+        for (SimHostGroup g : groups) {
+            int r = g.replicaOn(h.index);
+            if (r >= 0) g.servers[r] = null;
+        }
+        stats.crashes++;
+        long down = world.random.nextBoolean() ? 1 + world.random.nextInt(30) : 50 + world.random.nextInt(600);
+        world.at(world.now() + down * SimShape.MS, null, () -> {
+            if (!h.up()) {
+                note("restart " + h.id);
+                startHost(h);
+            }
+        });
+    }
+
+    private void pause(SimHost h, long nanos) {
+        if (!h.running()) return;
+        SimProcess p = h.process;
+        note("pause " + h.id + " (leads " + leadsOn(h) + " groups) for " + nanos / SimShape.MS + " ms");
+        p.pause();
+        stats.pauses++;
+        world.at(world.now() + nanos, null, () -> {
+            if (p.paused()) {
+                note("resume " + h.id);
+                p.resume();
+            }
+        });
+    }
+
+    private int leadsOn(SimHost h) {
+        int led = 0;
+        for (SimHostGroup g : groups) {
+            int l = g.leader();
+            if (l >= 0 && g.placement[l] == h.index) led++;
+        }
+        return led;
+    }
+
+    /** Stops group {@code g} on the host of replica {@code r} ({@link RaftHost#removeGroup}) and starts it again later. */
+    private void restartGroup(SimHostGroup g, int r) {
+        SimHost h = hosts[g.placement[r]];
+        if (!h.running() || g.servers[r] == null) return;
+        SimProcess p = h.process;
+        p.run(1, () -> {
+            if (g.servers[r] == null) return;
+            g.note("stop on " + h.id);
+            h.host.removeGroup(g.id);
+            g.servers[r] = null;
+            stats.groupRestarts++;
+            // Long enough for the closed server's activities to finish their last runs (the simulated
+            // runtime cannot wait for them inside close).
+            p.run((60 + world.random.nextInt(400)) * SimShape.MS, () -> {
+                if (h.up() && g.servers[r] == null) {
+                    g.note("start again on " + h.id);
+                    startGroup(g, r);
+                }
+            });
+        });
+    }
+
+    /** A new group on three hosts at random, started on each as an event of that host's process. */
+    private void createGroup() {
+        if (created >= MAX_CREATED) return;
+        created++;
+        int first = world.random.nextInt(hosts.length);
+        int second = (first + 1 + world.random.nextInt(hosts.length - 1)) % hosts.length;
+        int third = first;
+        while (third == first || third == second) third = world.random.nextInt(hosts.length);
+        int k = groups.size();
+        SimHostGroup g = new SimHostGroup(this, GroupId.of("g" + (k + 1)), new int[] {first, second, third},
+                world.random.nextDouble() < shape.coldShare(), k);
+        groups.add(g);
+        stats.groupsCreated++;
+        note("create group " + g.id + " on " + hostIds[first] + ", " + hostIds[second] + ", " + hostIds[third]);
+        for (int r = 0; r < 3; r++) {
+            SimHost h = hosts[g.placement[r]];
+            if (!h.up()) continue; // its restart starts it
+            int replica = r;
+            h.process.run(1 + world.random.nextInt(5) * SimShape.MS, () -> {
+                if (h.up() && g.servers[replica] == null) startGroup(g, replica);
+            });
+        }
+        startWorkload(g);
+    }
+
+    // ------------------------------------------------------------------ faults
+
+    private void scheduleFault() {
+        long gap = 1 + (long) (world.random.nextDouble() * 2 * shape.base().meanFaultGapNanos());
+        if (world.now() + gap < faultEnd) world.at(world.now() + gap, null, this::injectFault);
+    }
+
+    private void injectFault() {
+        scheduleFault();
+        if (healed) return;
+        int n = hosts.length;
+        long electionNanos = shape.base().options().tickInterval().toNanos() * shape.base().options().electionTicks();
+        SimHost some = hosts[world.random.nextInt(n)];
+        switch (world.random.nextInt(13)) {
+            case 0, 1 -> crash(some);
+            case 2 -> {
+                int mask = 1 + world.random.nextInt((1 << n) - 2);
+                for (int a = 0; a < n; a++) {
+                    for (int b = 0; b < n; b++) if (((mask >> a) & 1) != ((mask >> b) & 1)) network.block(a, b);
+                }
+                stats.partitions++;
+                note("partition " + describe(mask));
+                healPartitionsLater();
+            }
+            case 3 -> {
+                SimHost other = hosts[world.random.nextInt(n)];
+                if (other == some) return;
+                network.block(some.index, other.index);
+                if (world.random.nextBoolean()) network.block(other.index, some.index);
+                stats.partitions++;
+                note("cut " + some.id + " -> " + other.id);
+                healPartitionsLater();
+            }
+            case 4 -> {
+                SimShape base = shape.base();
+                network.faults(0.3, base.duplicateRate(), base.longDelayRate());
+                note("loss burst");
+                world.at(world.now() + (50 + world.random.nextInt(300)) * SimShape.MS, null,
+                        () -> { if (!healed) network.faults(base.dropRate(), base.duplicateRate(), base.longDelayRate()); });
+            }
+            case 5, 6 -> pause(busiest(some), 1 + (long) (world.random.nextDouble() * 5 * electionNanos));
+            case 7 -> transferLeadership(groups.get(world.random.nextInt(groups.size())));
+            case 8 -> {
+                if (!some.running()) return;
+                note("balance leaders on " + some.id);
+                stats.balances++;
+                some.process.run(1, () -> some.host.balanceLeaders());
+            }
+            case 9 -> {
+                SimHostGroup g = groups.get(world.random.nextInt(groups.size()));
+                restartGroup(g, world.random.nextInt(3));
+            }
+            case 10 -> createGroup();
+            default -> {
+                SimHostGroup g = groups.get(world.random.nextInt(groups.size()));
+                int r = world.random.nextInt(3);
+                RaftServer s = g.servers[r];
+                if (s != null && hosts[g.placement[r]].running()) {
+                    g.note("snapshot now on " + g.id(r));
+                    ignore(s.snapshotNow());
+                }
+            }
+        }
+    }
+
+    /** Half the time, the host that leads the most groups (a paused leader is what matters most); else {@code some}. */
+    private SimHost busiest(SimHost some) {
+        if (world.random.nextBoolean()) return some;
+        SimHost best = some;
+        int most = -1;
+        for (SimHost h : hosts) {
+            int led = leadsOn(h);
+            if (led > most) {
+                most = led;
+                best = h;
+            }
+        }
+        return best;
+    }
+
+    private void transferLeadership(SimHostGroup g) {
+        int l = g.leader();
+        if (l < 0) return;
+        RaftServer leader = g.servers[l];
+        List<NodeId> voters = new ArrayList<>(leader.status().config().voters());
+        NodeId target = voters.get(world.random.nextInt(voters.size()));
+        stats.transfers++;
+        g.note(g.id(l) + " transfer leadership to " + target);
+        ignore(leader.transferLeadership(target));
+    }
+
+    private void healPartitionsLater() {
+        world.at(world.now() + (100 + world.random.nextInt(900)) * SimShape.MS, null, () -> {
+            network.healPartitions();
+            note("heal partitions");
+        });
+    }
+
+    private static void ignore(CompletableFuture<?> f) {
+        f.exceptionally(e -> null); // refusals are part of the test
+    }
+
+    private void healEverything() {
+        healed = true;
+        note("heal everything");
+        network.healPartitions();
+        network.faults(0, 0, 0);
+        for (SimHost h : hosts) {
+            if (!h.up()) startHost(h);
+            else if (h.process.paused()) h.process.resume();
+        }
+        for (SimHostGroup g : groups) {
+            for (int r = 0; r < 3; r++) if (g.servers[r] == null) startGroup(g, r);
+        }
+        // Every group, quiesced or not, must commit once more: a last write from its client.
+        world.at(world.now() + SimShape.MS, null, () -> groups.forEach(g -> g.client.lastWrite()));
+    }
+
+    // ------------------------------------------------------------------ reporting
+
+    void note(String what) {
+        String line = String.format("%9.3f ms  %s", world.now() / 1e6, what);
+        trace[(int) (traced++ % TRACE)] = line;
+        if (traceSink != null) traceSink.accept(line);
+    }
+
+    String recentEvents() {
+        StringBuilder sb = new StringBuilder();
+        for (long i = Math.max(0, traced - TRACE); i < traced; i++) sb.append("    ").append(trace[(int) (i % TRACE)]).append('\n');
+        return sb.toString();
+    }
+
+    private String describe(int mask) {
+        List<String> a = new ArrayList<>();
+        List<String> b = new ArrayList<>();
+        for (int i = 0; i < hosts.length; i++) ((mask >> i & 1) == 1 ? a : b).add(hostIds[i].value());
+        return a + " | " + b;
+    }
+}
