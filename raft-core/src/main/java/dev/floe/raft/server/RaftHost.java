@@ -330,8 +330,10 @@ public final class RaftHost implements AutoCloseable {
     }
 
     /**
-     * Moves leaderships away from this host while it leads more than its share of the groups it
-     * sees (the groups' leaders spread evenly over their voting hosts, within one), by leadership
+     * Moves leaderships away from this host while, among the groups with the same voters as one it
+     * leads (which every one of those voters sees alike), it leads at least two more than another
+     * of the voters (so each such class of groups ends with its leaders spread evenly, within one,
+     * and the transfers stop), by leadership
      * transfer (thesis §3.10) to the voters that lead the fewest. Each host balances its own
      * leaderships: run it on every host (or set {@link RaftHostOptions#balanceInterval()}). Never
      * blocks.
