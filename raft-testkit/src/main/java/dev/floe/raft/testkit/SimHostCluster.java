@@ -99,6 +99,7 @@ final class SimHostCluster {
             for (int i = 0; i < groups.size(); i++) groups.get(i).afterEvent();
         }
         world.advanceTo(end);
+        note("leaders per host: " + leadersPerHost());
         for (SimHostGroup g : groups) {
             g.atEnd();
             if (g.client.op != null && !g.client.op.completed()) {
@@ -109,6 +110,7 @@ final class SimHostCluster {
     }
 
     private void startWorkload(SimHostGroup g) {
+        if (shape.base().clients() == 0) return; // idle groups: only the last write, after the heal
         world.at(world.now() + world.random.nextInt(50) * SimShape.MS, null, g.client::next);
         if (g.cold || world.random.nextBoolean()) world.at(world.now() + 100 * SimShape.MS, null, g::idlePeriod);
     }
@@ -187,6 +189,12 @@ final class SimHostCluster {
         });
     }
 
+    private String leadersPerHost() {
+        StringBuilder sb = new StringBuilder();
+        for (SimHost h : hosts) sb.append(sb.isEmpty() ? "" : ", ").append(h.id).append(' ').append(leadsOn(h));
+        return sb.toString();
+    }
+
     private int leadsOn(SimHost h) {
         int led = 0;
         for (SimHostGroup g : groups) {
@@ -255,6 +263,10 @@ final class SimHostCluster {
         if (healed) return;
         int n = hosts.length;
         long electionNanos = shape.base().options().tickInterval().toNanos() * shape.base().options().electionTicks();
+        if (shape.base().onlyFault() == SimHostShape.LEADER_HOST_CRASHES) {
+            crashLeaderHost(electionNanos);
+            return;
+        }
         SimHost some = hosts[world.random.nextInt(n)];
         switch (world.random.nextInt(13)) {
             case 0, 1 -> crash(some);
@@ -308,9 +320,61 @@ final class SimHostCluster {
         }
     }
 
+    /**
+     * While every host is up: crashes the host that leads the most groups, for long enough that each
+     * group it led must have elected a new leader on the other two hosts, and checks that they did.
+     * The groups are idle and quiesced: only their hosts' failure detector (ping silence, then
+     * {@link RaftServer#peerSuspected}) can wake them. The bound: the suspicion threshold, a ping
+     * interval, and six election timeouts for a pre-vote, a vote and split votes under message loss.
+     */
+    private void crashLeaderHost(long electionNanos) {
+        for (SimHost h : hosts) if (!h.running()) return;
+        SimHost victim = busiest(hosts[0], true);
+        List<SimHostGroup> orphans = new ArrayList<>();
+        List<Long> terms = new ArrayList<>();
+        for (SimHostGroup g : groups) {
+            int l = g.leader();
+            if (l >= 0 && g.placement[l] == victim.index) {
+                orphans.add(g);
+                terms.add(g.servers[l].status().term());
+            }
+        }
+        long bound = shape.host().suspectAfter().toNanos() + shape.host().pingInterval().toNanos() + 6 * 2 * electionNanos;
+        note("crash " + victim.id + ", which leads " + orphans.size() + " idle groups; each must elect a new leader within "
+                + bound / SimShape.MS + " ms");
+        victim.crash(world.random);
+        for (SimHostGroup g : groups) {
+            int r = g.replicaOn(victim.index);
+            if (r >= 0) g.servers[r] = null;
+        }
+        stats.crashes++;
+        world.at(world.now() + bound, null, () -> {
+            for (int i = 0; i < orphans.size(); i++) {
+                SimHostGroup g = orphans.get(i);
+                int l = g.leader();
+                if (l < 0 || g.servers[l].status().term() <= terms.get(i)) {
+                    throw g.named(new SimulationViolation("Liveness", "no new leader " + bound / SimShape.MS + " ms after "
+                            + victim.id + ", which led it, crashed (its clients idle: only its hosts' failure detector wakes it)\n"
+                            + g.describeNodes()));
+                }
+                stats.orphansReelected++;
+            }
+        });
+        world.at(world.now() + bound + 100 * SimShape.MS, null, () -> {
+            if (!victim.up()) {
+                note("restart " + victim.id);
+                startHost(victim);
+            }
+        });
+    }
+
     /** Half the time, the host that leads the most groups (a paused leader is what matters most); else {@code some}. */
     private SimHost busiest(SimHost some) {
-        if (world.random.nextBoolean()) return some;
+        return busiest(some, world.random.nextBoolean());
+    }
+
+    private SimHost busiest(SimHost some, boolean busiest) {
+        if (!busiest) return some;
         SimHost best = some;
         int most = -1;
         for (SimHost h : hosts) {

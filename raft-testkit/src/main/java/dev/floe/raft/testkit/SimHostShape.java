@@ -21,6 +21,8 @@ import java.util.SplittableRandom;
  * @param coldShare     the share of groups whose clients stay idle for long stretches
  */
 record SimHostShape(SimShape base, int hosts, int groups, RaftHostOptions host, long coalesceNanos, double coldShare) {
+    /** {@link SimShape#onlyFault} for "crash the host leading the most groups, while every group is idle". */
+    static final int LEADER_HOST_CRASHES = 100;
 
     static SimHostShape of(long seed, long faultMillis) {
         SplittableRandom r = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + 41);
@@ -57,6 +59,21 @@ record SimHostShape(SimShape base, int hosts, int groups, RaftHostOptions host, 
                 1, 0.6, (storm ? 80 : 200) * SimShape.MS, 0.03, storm ? 0.05 : 0.01, storm ? 0.02 : 0.005, maxDelay, maxDisk,
                 SimShape.ALL_FAULTS);
         return new SimHostShape(base, hosts, groups, host, coalesce, 0.5);
+    }
+
+    /**
+     * Seeds for one rule: a quiesced group wakes when its host suspects the host of its leader.
+     * Quiescence after 3 idle ticks, no client traffic during the faults (so nothing else wakes a
+     * group), no long network stalls, and one fault about every 400 ms: the host leading the most
+     * groups crashes (while every host is up) and stays down until the groups it led must have
+     * elected new leaders.
+     */
+    SimHostShape idleGroupsLosingTheirLeaderHost() {
+        RaftServerOptions o = base.options().toBuilder().quiesce(true, 3).build();
+        SimShape quiet = new SimShape(base.seed(), 3, 0, 0, o, base.snapshots(), base.faultNanos(), base.healNanos(), 0,
+                base.writeShare(), 400 * SimShape.MS, base.dropRate(), base.duplicateRate(), 0, base.maxDelayNanos(),
+                base.maxDiskNanos(), LEADER_HOST_CRASHES);
+        return new SimHostShape(quiet, hosts, groups, host, coalesceNanos, 1.0);
     }
 
     @Override

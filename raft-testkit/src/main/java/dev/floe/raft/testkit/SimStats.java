@@ -30,6 +30,8 @@ public final class SimStats {
     long groupsCreated;
     /** Hosts of many groups: leader balancing passes asked of a host. */
     long balances;
+    /** Hosts of many groups: idle groups that elected a new leader in time after their leader's host crashed. */
+    long orphansReelected;
 
     SimStats() {
     }
@@ -55,6 +57,7 @@ public final class SimStats {
         groupRestarts += o.groupRestarts;
         groupsCreated += o.groupsCreated;
         balances += o.balances;
+        orphansReelected += o.orphansReelected;
     }
 
     /**
@@ -129,6 +132,7 @@ public final class SimStats {
                 + (quiescences > 0 ? ", " + quiescences + " consensus loops quiesced" : "") + (suspicions > 0 ? ", " + suspicions + " peers suspected" : "")
                 + (pings > 0 ? ", " + pings + " host pings, " + heartbeatsCoalesced + " heartbeats coalesced, " + unknownGroupDrops
                 + " messages for groups not running dropped, " + groupRestarts + " groups restarted and " + groupsCreated
-                + " created at run time, " + balances + " leader balancings asked" : "");
+                + " created at run time, " + balances + " leader balancings asked"
+                + (orphansReelected > 0 ? ", " + orphansReelected + " idle groups re-elected after their leader's host crashed" : "") : "");
     }
 }

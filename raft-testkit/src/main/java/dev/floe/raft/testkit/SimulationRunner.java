@@ -43,6 +43,7 @@ public final class SimulationRunner {
     /** Floe's own rule tests narrow the seeds' shape (package-private: not for users). */
     private java.util.function.UnaryOperator<SimShape> shapes = java.util.function.UnaryOperator.identity();
     private boolean multiRaft;
+    private java.util.function.UnaryOperator<SimHostShape> hostShapes = java.util.function.UnaryOperator.identity();
 
     private SimulationRunner(Supplier<StateMachine> factory) {
         this.factory = factory;
@@ -129,6 +130,13 @@ public final class SimulationRunner {
         return this;
     }
 
+    /** Floe's own rule tests narrow the shape of host runs (package-private: not for users). */
+    SimulationRunner hostShapes(java.util.function.UnaryOperator<SimHostShape> value) {
+        multiRaft = true;
+        hostShapes = value;
+        return this;
+    }
+
     SimulationRunner shapes(java.util.function.UnaryOperator<SimShape> value) {
         shapes = value;
         return this;
@@ -206,7 +214,7 @@ public final class SimulationRunner {
     }
 
     private SimStats runHosts(long seed, String replay, List<SimulationFailure> failures) {
-        SimHostShape shape = SimHostShape.of(seed, faultMillis);
+        SimHostShape shape = hostShapes.apply(SimHostShape.of(seed, faultMillis));
         SimHostCluster cluster = new SimHostCluster(shape, factory, commands, queries);
         if (trace != null) {
             trace.accept("seed " + seed + ": " + shape);

@@ -2,6 +2,8 @@ package dev.floe.raft.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -38,5 +40,21 @@ class HostSimulationTest {
         assertThat(stats.heartbeatsCoalesced).as("heartbeats coalesced").isPositive();
         assertThat(stats.groupRestarts).as("groups restarted at run time").isPositive();
         assertThat(stats.groupsCreated).as("groups created at run time").isPositive();
+    }
+
+    /** A seed is a complete description of a run of hosts too: replaying it does exactly the same thing again. */
+    @Test
+    void aSeedReplaysTheSameRunOfHostsEventForEvent() {
+        List<String> first = traceOf(5);
+        List<String> second = traceOf(5);
+        assertThat(first).hasSizeGreaterThan(20);
+        assertThat(second).isEqualTo(first);
+    }
+
+    private static List<String> traceOf(long seed) {
+        List<String> trace = new ArrayList<>();
+        SimulationReport report = FullRuntimeSimulation.registers().multiRaft().faultMillis(1_000).traceTo(trace::add).run(seed, 1);
+        trace.add(report.stats().toString());
+        return trace;
     }
 }

@@ -1,0 +1,30 @@
+package dev.floe.raft.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * Quiescence under the real RaftHost: an idle group does not tick, so when the host of its leader
+ * dies, nothing of its own notices. Its members' hosts must: they stop hearing the dead host's
+ * pings, suspect it, and tell the groups it led ({@code RaftServer.peerSuspected}), which wake and
+ * elect. Hosts of many idle, quiesced groups (no client traffic until the heal), whose only fault is
+ * a crash of the host leading the most groups; each group it led must have a new leader within the
+ * suspicion threshold, a ping interval and six election timeouts, else the run fails.
+ */
+class QuiescedGroupsWakeOnSuspicionTest {
+
+    @Test
+    void idleGroupsElectANewLeaderWhenTheirLeadersHostDies() {
+        SimulationReport report = FullRuntimeSimulation.registers()
+                .hostShapes(SimHostShape::idleGroupsLosingTheirLeaderHost)
+                .faultMillis(3_000)
+                .run(1, 12);
+        System.out.println("idle groups losing their leader's host: " + report);
+        report.assertPassed();
+        assertThat(report.stats().crashes()).as("leader hosts crashed").isGreaterThanOrEqualTo(12);
+        assertThat(report.stats().orphansReelected).as("orphaned groups that elected a new leader").isGreaterThanOrEqualTo(12);
+        assertThat(report.stats().quiescences).as("groups quiesced").isPositive();
+        assertThat(report.stats().writes()).as("last writes after the heal").isPositive();
+    }
+}
