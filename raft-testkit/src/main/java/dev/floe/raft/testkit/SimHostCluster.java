@@ -107,6 +107,30 @@ final class SimHostCluster {
                         + shape.base().healNanos() / SimShape.MS + " ms after every fault healed\n" + g.describeNodes()));
             }
         }
+        if (!shape.host().balanceInterval().isZero()) checkBalanced();
+    }
+
+    /**
+     * With periodic balancing, seconds after the heal: the groups with the same three hosts have
+     * their leaders spread within one over them (RaftHost.balanceLeaders, per class of groups).
+     */
+    private void checkBalanced() {
+        Map<List<Integer>, int[]> leadersByClass = new HashMap<>();
+        for (SimHostGroup g : groups) {
+            List<Integer> placement = java.util.Arrays.stream(g.placement).sorted().boxed().toList();
+            int[] counts = leadersByClass.computeIfAbsent(placement, p -> new int[3]);
+            int l = g.leader();
+            if (l >= 0) counts[placement.indexOf(g.placement[l])]++;
+        }
+        leadersByClass.forEach((placement, counts) -> {
+            int max = java.util.Arrays.stream(counts).max().orElse(0);
+            int min = java.util.Arrays.stream(counts).min().orElse(0);
+            if (max - min > 1) {
+                throw new SimulationViolation("Leader balance", "the groups on hosts " + placement.stream().map(h -> hostIds[h].value()).toList()
+                        + " have " + java.util.Arrays.toString(counts) + " leaders on them " + shape.base().healNanos() / SimShape.MS
+                        + " ms after every fault healed, balancing every " + shape.host().balanceInterval().toMillis() + " ms");
+            }
+        });
     }
 
     private void startWorkload(SimHostGroup g) {

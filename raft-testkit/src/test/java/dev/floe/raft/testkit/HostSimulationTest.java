@@ -24,7 +24,7 @@ class HostSimulationTest {
 
     @Test
     void everyGroupOfEveryHostKeepsRaftsPropertiesUnderHostFaults() {
-        long seeds = Long.getLong("floe.sim.hostSeeds", 20);
+        long seeds = Long.getLong("floe.sim.hostSeeds", 40);
         long first = Long.getLong("floe.sim.firstSeed", 1);
         long cpuBefore = processCpuNanos();
         SimulationReport report = FullRuntimeSimulation.registers().multiRaft().faultMillis(3_000).run(first, seeds);
