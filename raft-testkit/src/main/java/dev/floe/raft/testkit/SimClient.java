@@ -51,6 +51,11 @@ final class SimClient {
 
         /** A probe started its read: it must finish like any operation. */
         void probing(SimClient probe);
+
+        /** {@return a replica to send a request to when no leader is known, at random} */
+        default int pick(java.util.random.RandomGenerator random) {
+            return random.nextInt(size());
+        }
     }
 
     private final Service service;
@@ -120,7 +125,7 @@ final class SimClient {
         SimWorld world = service.world();
         SimShape shape = service.shape();
         long mine = ++attempt;
-        int to = target >= 0 ? target : world.random.nextInt(service.size());
+        int to = target >= 0 ? target : service.pick(world.random);
         History.Operation current = op;
         long seq = sequence;
         ReadConsistency consistency = shape.options().leaseReads() && (probeTarget >= 0 || world.random.nextBoolean())

@@ -1,5 +1,6 @@
 package dev.floe.raft.testkit;
 
+import dev.floe.raft.ClusterConfig;
 import dev.floe.raft.GroupId;
 import dev.floe.raft.NodeId;
 import dev.floe.raft.StateMachine;
@@ -117,10 +118,11 @@ final class SimHostCluster {
     private void checkBalanced() {
         Map<List<Integer>, int[]> leadersByClass = new HashMap<>();
         for (SimHostGroup g : groups) {
-            List<Integer> placement = java.util.Arrays.stream(g.placement).sorted().boxed().toList();
-            int[] counts = leadersByClass.computeIfAbsent(placement, p -> new int[3]);
             int l = g.leader();
-            if (l >= 0) counts[placement.indexOf(g.placement[l])]++;
+            if (l < 0) continue;
+            List<Integer> voters = g.servers[l].status().config().voters().stream().map(hostIndex::get).sorted().toList();
+            int[] counts = leadersByClass.computeIfAbsent(voters, p -> new int[p.size()]);
+            counts[voters.indexOf(l)]++;
         }
         leadersByClass.forEach((placement, counts) -> {
             int max = java.util.Arrays.stream(counts).max().orElse(0);
@@ -167,15 +169,18 @@ final class SimHostCluster {
     }
 
     private void startGroup(SimHostGroup g, int r) {
-        SimHost h = hosts[g.placement[r]];
+        SimHost h = hosts[r];
         g.applyLog.restarted(r);
         g.invariants.started(r);
         SimShape base = shape.base();
         try {
-            g.servers[r] = h.host.startGroup(g.id, b -> b.members(g.members)
-                    .stateMachine(new CheckedStateMachine(r, factory.get(), g.applyLog))
-                    .options(base.options())
-                    .snapshotOptions(base.snapshots()));
+            g.servers[r] = h.host.startGroup(g.id, b -> {
+                b.members(g.members)
+                        .stateMachine(new CheckedStateMachine(r, factory.get(), g.applyLog))
+                        .options(base.options())
+                        .snapshotOptions(base.snapshots());
+                if (g.joined[r]) b.joining();
+            });
         } catch (IOException | RuntimeException e) {
             throw g.named(new SimulationViolation("Restart", h.id + " could not start the group: " + e));
         }
@@ -185,10 +190,7 @@ final class SimHostCluster {
         if (!h.up()) return;
         note("crash " + h.id + (h.hasWritesInFlight() ? " with writes in flight" : ""));
         h.crash(world.random);
-        for (SimHostGroup g : groups) {
-            int r = g.replicaOn(h.index);
-            if (r >= 0) g.servers[r] = null;
-        }
+        for (SimHostGroup g : groups) g.servers[h.index] = null;
         stats.crashes++;
         long down = world.random.nextBoolean() ? 1 + world.random.nextInt(30) : 50 + world.random.nextInt(600);
         world.at(world.now() + down * SimShape.MS, null, () -> {
@@ -223,14 +225,14 @@ final class SimHostCluster {
         int led = 0;
         for (SimHostGroup g : groups) {
             int l = g.leader();
-            if (l >= 0 && g.placement[l] == h.index) led++;
+            if (l == h.index) led++;
         }
         return led;
     }
 
     /** Stops group {@code g} on the host of replica {@code r} ({@link RaftHost#removeGroup}) and starts it again later. */
     private void restartGroup(SimHostGroup g, int r) {
-        SimHost h = hosts[g.placement[r]];
+        SimHost h = hosts[r];
         if (!h.running() || g.servers[r] == null) return;
         SimProcess p = h.process;
         p.run(1, () -> {
@@ -242,11 +244,63 @@ final class SimHostCluster {
             // Long enough for the closed server's activities to finish their last runs (the simulated
             // runtime cannot wait for them inside close).
             p.run((60 + world.random.nextInt(400)) * SimShape.MS, () -> {
-                if (h.up() && g.servers[r] == null) {
+                if (h.up() && g.servers[r] == null && g.runsOn[r]) {
                     g.note("start again on " + h.id);
                     startGroup(g, r);
                 }
             });
+        });
+    }
+
+    /**
+     * Moves a replica of group {@code g} through its leader's public API: with three voters, adds a
+     * voter on a host that never ran the group (started there {@code joining}); with more, removes a
+     * voter (the leader too, now and then), whose host stops running the group once the removal is
+     * committed ({@link RaftHost#removeGroup}).
+     */
+    private void changeMembers(SimHostGroup g) {
+        int l = g.leader();
+        if (l < 0) return;
+        RaftServer leader = g.servers[l];
+        ClusterConfig config = leader.status().config();
+        if (config.isJoint()) return;
+        if (config.voters().size() <= 3) {
+            List<Integer> fresh = new ArrayList<>();
+            for (SimHost h : hosts) if (!g.everMember[h.index] && h.running()) fresh.add(h.index);
+            if (fresh.isEmpty()) return;
+            int d = fresh.get(world.random.nextInt(fresh.size()));
+            g.everMember[d] = true;
+            g.runsOn[d] = true;
+            g.joined[d] = true;
+            stats.configChanges++;
+            g.note(g.id(l) + " add voter " + hostIds[d]);
+            hosts[d].process.run(1, () -> {
+                if (hosts[d].up() && g.runsOn[d] && g.servers[d] == null) startGroup(g, d);
+            });
+            ignore(leader.addVoter(g.member(d)));
+            return;
+        }
+        List<NodeId> voters = new ArrayList<>(config.voters());
+        NodeId x = voters.get(world.random.nextInt(voters.size()));
+        int xi = hostIndex.get(x);
+        stats.configChanges++;
+        g.note(g.id(l) + " remove " + x);
+        leader.removeMember(x).whenComplete((after, error) -> {
+            if (error == null && !after.contains(x)) world.at(world.now(), null, () -> retire(g, xi));
+        });
+    }
+
+    /** The removal of host {@code r} from group {@code g} is committed: the host stops running the group, for good. */
+    private void retire(SimHostGroup g, int r) {
+        if (!g.runsOn[r]) return;
+        g.runsOn[r] = false;
+        g.note(hostIds[r] + " removed: it stops running the group");
+        SimHost h = hosts[r];
+        if (!h.up()) return; // it will not start the group when it restarts
+        h.process.run(1, () -> {
+            if (g.servers[r] == null || !h.up()) return;
+            h.host.removeGroup(g.id);
+            g.servers[r] = null;
         });
     }
 
@@ -264,8 +318,8 @@ final class SimHostCluster {
         groups.add(g);
         stats.groupsCreated++;
         note("create group " + g.id + " on " + hostIds[first] + ", " + hostIds[second] + ", " + hostIds[third]);
-        for (int r = 0; r < 3; r++) {
-            SimHost h = hosts[g.placement[r]];
+        for (int r : g.placement) {
+            SimHost h = hosts[r];
             if (!h.up()) continue; // its restart starts it
             int replica = r;
             h.process.run(1 + world.random.nextInt(5) * SimShape.MS, () -> {
@@ -292,7 +346,7 @@ final class SimHostCluster {
             return;
         }
         SimHost some = hosts[world.random.nextInt(n)];
-        switch (world.random.nextInt(13)) {
+        switch (world.random.nextInt(14)) {
             case 0, 1 -> crash(some);
             case 2 -> {
                 int mask = 1 + world.random.nextInt((1 << n) - 2);
@@ -329,14 +383,15 @@ final class SimHostCluster {
             }
             case 9 -> {
                 SimHostGroup g = groups.get(world.random.nextInt(groups.size()));
-                restartGroup(g, world.random.nextInt(3));
+                restartGroup(g, g.pick(world.random));
             }
             case 10 -> createGroup();
+            case 11 -> changeMembers(groups.get(world.random.nextInt(groups.size())));
             default -> {
                 SimHostGroup g = groups.get(world.random.nextInt(groups.size()));
-                int r = world.random.nextInt(3);
+                int r = g.pick(world.random);
                 RaftServer s = g.servers[r];
-                if (s != null && hosts[g.placement[r]].running()) {
+                if (s != null && hosts[r].running()) {
                     g.note("snapshot now on " + g.id(r));
                     ignore(s.snapshotNow());
                 }
@@ -358,7 +413,7 @@ final class SimHostCluster {
         List<Long> terms = new ArrayList<>();
         for (SimHostGroup g : groups) {
             int l = g.leader();
-            if (l >= 0 && g.placement[l] == victim.index) {
+            if (l == victim.index) {
                 orphans.add(g);
                 terms.add(g.servers[l].status().term());
             }
@@ -367,10 +422,7 @@ final class SimHostCluster {
         note("crash " + victim.id + ", which leads " + orphans.size() + " idle groups; each must elect a new leader within "
                 + bound / SimShape.MS + " ms");
         victim.crash(world.random);
-        for (SimHostGroup g : groups) {
-            int r = g.replicaOn(victim.index);
-            if (r >= 0) g.servers[r] = null;
-        }
+        for (SimHostGroup g : groups) g.servers[victim.index] = null;
         stats.crashes++;
         world.at(world.now() + bound, null, () -> {
             for (int i = 0; i < orphans.size(); i++) {
@@ -443,7 +495,7 @@ final class SimHostCluster {
             else if (h.process.paused()) h.process.resume();
         }
         for (SimHostGroup g : groups) {
-            for (int r = 0; r < 3; r++) if (g.servers[r] == null) startGroup(g, r);
+            for (int r = 0; r < hosts.length; r++) if (g.runsOn[r] && g.servers[r] == null) startGroup(g, r);
         }
         // Every group, quiesced or not, must commit once more: a last write from its client.
         world.at(world.now() + SimShape.MS, null, () -> groups.forEach(g -> g.client.lastWrite()));

@@ -10,19 +10,29 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One Raft group of a {@link SimHostCluster}: three replicas, each on a host (replica {@code i} is
- * always on host {@code placement[i]}), with its own clients, history, apply log and
- * {@link RaftInvariants}. A cold group's clients stay idle for long stretches (1-2.5 s), long
- * enough for it to quiesce; a warm one's for 0.2-0.6 s now and then.
+ * One Raft group of a {@link SimHostCluster}, with its own client, history, apply log and
+ * {@link RaftInvariants}. Its replica {@code i} is the one on host {@code i}: three hosts at the
+ * start ({@link #placement}), others added as voters during the run (started {@code joining}); a
+ * host removed from the group stops running it and never joins it again (its disk keeps the old
+ * state, which a real operator would wipe first). A cold group's client stays idle for long
+ * stretches (1-2.5 s), long enough for it to quiesce; a warm one's for 0.2-0.6 s now and then.
  */
 final class SimHostGroup implements SimClient.Service {
     final GroupId id;
+    /** The hosts of its first three members. */
     final int[] placement;
     final boolean cold;
+    /** Its initial members, with their addresses. */
     final List<Member> members = new ArrayList<>();
     private final SimHostCluster sim;
-    /** Replica i's running server, or null while its host is down or the group is stopped there. */
+    /** Replica i's running server, or null while host i is down or does not run the group. */
     final RaftServer[] servers;
+    /** Whether host i runs the group (whenever it is up). */
+    final boolean[] runsOn;
+    /** Whether host i was ever a member: a removed host never joins again. */
+    final boolean[] everMember;
+    /** Whether host i joined at run time (it starts with {@code joining()}). */
+    final boolean[] joined;
     final ApplyLog applyLog = new ApplyLog();
     final History history = new History();
     final RaftInvariants invariants;
@@ -34,20 +44,40 @@ final class SimHostGroup implements SimClient.Service {
         this.id = id;
         this.placement = placement;
         this.cold = cold;
-        this.servers = new RaftServer[placement.length];
+        int n = sim.hosts.length;
+        this.servers = new RaftServer[n];
+        this.runsOn = new boolean[n];
+        this.everMember = new boolean[n];
+        this.joined = new boolean[n];
         for (int host : placement) {
-            NodeId member = sim.hosts[host].id;
-            Endpoint address = new Endpoint(member.value() + ".sim", 7000);
-            members.add(Member.voter(member, address, address));
+            members.add(member(host));
+            runsOn[host] = true;
+            everMember[host] = true;
         }
         this.invariants = new RaftInvariants(this);
         this.client = new SimClient(this, clientId);
     }
 
-    /** The replica of this group on host {@code host}, or -1. */
+    /** Host {@code host} as a voter of this group. */
+    Member member(int host) {
+        NodeId node = sim.hosts[host].id;
+        Endpoint address = new Endpoint(node.value() + ".sim", 7000);
+        return Member.voter(node, address, address);
+    }
+
+    /** The replica of this group on host {@code host} (its index), or -1 when the host does not run it. */
     int replicaOn(int host) {
-        for (int i = 0; i < placement.length; i++) if (placement[i] == host) return i;
-        return -1;
+        return runsOn[host] ? host : -1;
+    }
+
+    /** A host that runs the group, at random. */
+    @Override
+    public int pick(java.util.random.RandomGenerator random) {
+        int count = 0;
+        for (boolean on : runsOn) if (on) count++;
+        int k = random.nextInt(count);
+        for (int i = 0; i < runsOn.length; i++) if (runsOn[i] && k-- == 0) return i;
+        throw new IllegalStateException("group " + id + " runs nowhere");
     }
 
     /** Idle periods of this group's workload, until the faults end. */
@@ -118,7 +148,7 @@ final class SimHostGroup implements SimClient.Service {
 
     @Override
     public SimProcess process(int i) {
-        return sim.hosts[placement[i]].process;
+        return sim.hosts[i].process;
     }
 
     @Override
@@ -153,7 +183,7 @@ final class SimHostGroup implements SimClient.Service {
 
     @Override
     public int size() {
-        return placement.length;
+        return servers.length;
     }
 
     @Override
@@ -163,17 +193,17 @@ final class SimHostGroup implements SimClient.Service {
 
     @Override
     public SimDisk disk(int i) {
-        return sim.hosts[placement[i]].disk(id);
+        return sim.hosts[i].disk(id);
     }
 
     @Override
     public NodeId id(int i) {
-        return sim.hosts[placement[i]].id;
+        return sim.hosts[i].id;
     }
 
     @Override
     public int indexOf(NodeId member) {
-        for (int i = 0; i < placement.length; i++) if (sim.hosts[placement[i]].id.equals(member)) return i;
+        for (int i = 0; i < servers.length; i++) if (sim.hosts[i].id.equals(member)) return i;
         return -1;
     }
 
@@ -202,7 +232,8 @@ final class SimHostGroup implements SimClient.Service {
     public String describeNodes() {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < servers.length; i++) {
-            SimHost host = sim.hosts[placement[i]];
+            SimHost host = sim.hosts[i];
+            if (!runsOn[i] && servers[i] == null) continue;
             sb.append("    ").append(id).append(" on ").append(host.id).append(": ");
             if (!host.up()) sb.append("host down");
             else if (servers[i] == null) sb.append("group stopped on this host");
