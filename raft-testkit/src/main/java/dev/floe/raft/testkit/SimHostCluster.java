@@ -294,6 +294,7 @@ final class SimHostCluster {
     private void retire(SimHostGroup g, int r) {
         if (!g.runsOn[r]) return;
         g.runsOn[r] = false;
+        stats.replicasRetired++;
         g.note(hostIds[r] + " removed: it stops running the group");
         SimHost h = hosts[r];
         if (!h.up()) return; // it will not start the group when it restarts

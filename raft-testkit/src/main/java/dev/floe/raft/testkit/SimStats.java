@@ -30,6 +30,8 @@ public final class SimStats {
     long groupsCreated;
     /** Hosts of many groups: leader balancing passes asked of a host. */
     long balances;
+    /** Hosts of many groups: replicas that left a host after their removal from the group committed. */
+    long replicasRetired;
     /** Hosts of many groups: idle groups that elected a new leader in time after their leader's host crashed. */
     long orphansReelected;
 
@@ -58,6 +60,7 @@ public final class SimStats {
         groupsCreated += o.groupsCreated;
         balances += o.balances;
         orphansReelected += o.orphansReelected;
+        replicasRetired += o.replicasRetired;
     }
 
     /**
@@ -132,7 +135,7 @@ public final class SimStats {
                 + (quiescences > 0 ? ", " + quiescences + " consensus loops quiesced" : "") + (suspicions > 0 ? ", " + suspicions + " peers suspected" : "")
                 + (pings > 0 ? ", " + pings + " host pings, " + heartbeatsCoalesced + " heartbeats coalesced, " + unknownGroupDrops
                 + " messages for groups not running dropped, " + groupRestarts + " groups restarted and " + groupsCreated
-                + " created at run time, " + balances + " leader balancings asked"
+                + " created at run time, " + replicasRetired + " replicas retired after their removal, " + balances + " leader balancings asked"
                 + (orphansReelected > 0 ? ", " + orphansReelected + " idle groups re-elected after their leader's host crashed" : "") : "");
     }
 }
