@@ -277,7 +277,8 @@ final class SimHostCluster {
             hosts[d].process.run(1, () -> {
                 if (hosts[d].up() && g.runsOn[d] && g.servers[d] == null) startGroup(g, d);
             });
-            ignore(leader.addVoter(g.member(d)));
+            leader.addVoter(g.member(d)).whenComplete((after, error) -> g.note(error == null ? "voters now " + after
+                    : "adding " + hostIds[d] + " failed: " + error));
             return;
         }
         List<NodeId> voters = new ArrayList<>(config.voters());
@@ -286,8 +287,18 @@ final class SimHostCluster {
         stats.configChanges++;
         g.note(g.id(l) + " remove " + x);
         leader.removeMember(x).whenComplete((after, error) -> {
+            g.note(error == null ? "voters now " + after : "removing " + x + " failed: " + error);
             if (error == null && !after.contains(x)) world.at(world.now(), null, () -> retire(g, xi));
         });
+    }
+
+    /** A group with more than three voters (a replica move half done), else one at random. */
+    private SimHostGroup groupToChange() {
+        for (SimHostGroup g : groups) {
+            int l = g.leader();
+            if (l >= 0 && g.servers[l].status().config().voters().size() > 3) return g;
+        }
+        return groups.get(world.random.nextInt(groups.size()));
     }
 
     /** The removal of host {@code r} from group {@code g} is committed: the host stops running the group, for good. */
@@ -387,7 +398,7 @@ final class SimHostCluster {
                 restartGroup(g, g.pick(world.random));
             }
             case 10 -> createGroup();
-            case 11 -> changeMembers(groups.get(world.random.nextInt(groups.size())));
+            case 11 -> changeMembers(groupToChange());
             default -> {
                 SimHostGroup g = groups.get(world.random.nextInt(groups.size()));
                 int r = g.pick(world.random);

@@ -61,8 +61,7 @@ final class SimHostGroup implements SimClient.Service {
     /** Host {@code host} as a voter of this group. */
     Member member(int host) {
         NodeId node = sim.hosts[host].id;
-        Endpoint address = new Endpoint(node.value() + ".sim", 7000);
-        return Member.voter(node, address, address);
+        return Member.voter(node, new Endpoint(node.value() + ".sim", 7000), new Endpoint(node.value() + ".sim", 8000));
     }
 
     /** The replica of this group on host {@code host} (its index), or -1 when the host does not run it. */
