@@ -72,9 +72,8 @@ final class SimCluster implements SimClient.Service {
         for (int i = 0; i < n; i++) {
             ids[i] = NodeId.of("n" + (i + 1));
             indexOf.put(ids[i], i);
-            Endpoint address = new Endpoint("n" + (i + 1) + ".sim", 7000);
-            if (i < shape.voters()) initialMembers.add(Member.voter(ids[i], address, address));
-            else if (i < shape.voters() + shape.learners()) initialMembers.add(Member.learner(ids[i], address, address));
+            if (i < shape.voters()) initialMembers.add(Member.voter(ids[i], raftAddress(i), clientAddress(i)));
+            else if (i < shape.voters() + shape.learners()) initialMembers.add(Member.learner(ids[i], raftAddress(i), clientAddress(i)));
         }
         this.disks = new SimDisk[n];
         for (int i = 0; i < n; i++) disks[i] = new SimDisk(world, shape.maxDiskNanos());
@@ -552,7 +551,19 @@ final class SimCluster implements SimClient.Service {
         });
     }
 
-    /** Asks the leader, through the public API, to add, promote or remove a member. */
+    /** Member {@code i}'s raft address. */
+    private static Endpoint raftAddress(int i) {
+        return new Endpoint("n" + (i + 1) + ".sim", 7000);
+    }
+
+    /**
+     * Member {@code i}'s client address: not its raft address, which a membership change refuses
+     * (with equal ones, every addVoter and addLearner of the simulation was refused).
+     */
+    private static Endpoint clientAddress(int i) {
+        return new Endpoint("n" + (i + 1) + ".sim", 8000);
+    }
+
     /**
      * The storage fault "a member's hard state is lost at a crash" is injected within what the
      * repair promises (docs/operations.md): one member at a time, in a group of at least three
@@ -575,13 +586,14 @@ final class SimCluster implements SimClient.Service {
         ServerStatus s = leader.status();
         int pick = world.random.nextInt(servers.length);
         NodeId id = ids[pick];
-        Endpoint address = new Endpoint("n" + (pick + 1) + ".sim", 7000);
+
         String what;
         CompletableFuture<?> f;
         if (!s.config().contains(id)) {
             boolean voter = world.random.nextBoolean();
             what = (voter ? "add voter " : "add learner ") + id;
-            f = voter ? leader.addVoter(Member.voter(id, address, address)) : leader.addLearner(Member.learner(id, address, address));
+            f = voter ? leader.addVoter(Member.voter(id, raftAddress(pick), clientAddress(pick)))
+                    : leader.addLearner(Member.learner(id, raftAddress(pick), clientAddress(pick)));
         } else if (s.config().learners().contains(id)) {
             what = "promote " + id;
             f = leader.promoteLearner(id);
@@ -593,6 +605,9 @@ final class SimCluster implements SimClient.Service {
         }
         stats.configChanges++;
         note(ids[l] + " " + what);
+        f.whenComplete((config, error) -> {
+            if (error == null) note(ids[l] + " " + what + " done: " + config);
+        });
         ignore(f);
     }
 
