@@ -121,7 +121,9 @@ public final class SimulationRunner {
      * groups of the state machine (4-24 groups of three replicas, more created during the run):
      * faults strike whole hosts (crashes that lose every group's unsynced writes, pauses, partitions
      * between hosts) and single groups (leadership transfers, leader balancing, a group stopped and
-     * started again on one host); idle groups quiesce. Every group is checked as a single-group run is.
+     * started again on one host, replicas moved between hosts); idle groups quiesce. Every group is
+     * checked as a single-group run is, and must commit once more after the heal. The
+     * {@link #summariesTo summaries} describe single groups and are not given for these runs.
      *
      * @return this runner
      */
