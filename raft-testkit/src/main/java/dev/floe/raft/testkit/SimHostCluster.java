@@ -52,6 +52,8 @@ final class SimHostCluster {
     private final long end;
     private boolean healed;
     private int created;
+    /** The host a moved replica leads from, to crash next (moved-leader seeds only). */
+    private SimHost movedLeader;
     private long nextOperation = 1;
     private final String[] trace = new String[TRACE];
     private long traced;
@@ -277,8 +279,12 @@ final class SimHostCluster {
             hosts[d].process.run(1, () -> {
                 if (hosts[d].up() && g.runsOn[d] && g.servers[d] == null) startGroup(g, d);
             });
-            leader.addVoter(g.member(d)).whenComplete((after, error) -> g.note(error == null ? "voters now " + after
-                    : "adding " + hostIds[d] + " failed: " + error));
+            leader.addVoter(g.member(d)).whenComplete((after, error) -> {
+                g.note(error == null ? "voters now " + after : "adding " + hostIds[d] + " failed: " + error);
+                if (error == null && shape.base().onlyFault() == SimHostShape.MOVED_LEADER_HOST_CRASHES) {
+                    world.at(world.now() + 50 * SimShape.MS, null, () -> leadFrom(g, d));
+                }
+            });
             return;
         }
         List<NodeId> voters = new ArrayList<>(config.voters());
@@ -286,10 +292,41 @@ final class SimHostCluster {
         int xi = hostIndex.get(x);
         stats.configChanges++;
         g.note(g.id(l) + " remove " + x);
+        long term = leader.status().term();
         leader.removeMember(x).whenComplete((after, error) -> {
             g.note(error == null ? "voters now " + after : "removing " + x + " failed: " + error);
-            if (error == null && !after.contains(x)) world.at(world.now(), null, () -> retire(g, xi));
+            if (error == null && !after.contains(x)) {
+                world.at(world.now(), null, () -> retire(g, xi));
+                if (xi == l && shape.base().onlyFault() == SimHostShape.MOVED_LEADER_HOST_CRASHES) expectNewLeader(g, term, x);
+            }
         });
+    }
+
+    /**
+     * The leader of idle group {@code g} removed itself (thesis §4.2.2: it steps down once the
+     * change commits) and its host, alive, stops running the group: the others must elect a leader
+     * within the same bound as after a crash, though no host falls silent and no client writes.
+     */
+    private void expectNewLeader(SimHostGroup g, long term, NodeId removed) {
+        long electionNanos = shape.base().options().tickInterval().toNanos() * shape.base().options().electionTicks();
+        long bound = shape.host().suspectAfter().toNanos() + shape.host().pingInterval().toNanos() + 6 * 2 * electionNanos;
+        world.at(world.now() + bound, null, () -> {
+            if (g.highestLedTerm <= term) {
+                throw g.named(new SimulationViolation("Liveness", "no new leader " + bound / SimShape.MS + " ms after its leader "
+                        + removed + " removed itself (its clients idle)\n" + g.describeNodes()));
+            }
+            stats.orphansReelected++;
+        });
+    }
+
+    /** Hands the leadership of {@code g} to its replica on host {@code d}, which is then the next host to crash. */
+    private void leadFrom(SimHostGroup g, int d) {
+        int l = g.leader();
+        if (l < 0) return;
+        movedLeader = hosts[d];
+        if (l == d) return;
+        g.note(g.id(l) + " transfer leadership to " + hostIds[d]);
+        ignore(g.servers[l].transferLeadership(hostIds[d]));
     }
 
     /** A group with more than three voters (a replica move half done), else one at random. */
@@ -354,7 +391,16 @@ final class SimHostCluster {
         int n = hosts.length;
         long electionNanos = shape.base().options().tickInterval().toNanos() * shape.base().options().electionTicks();
         if (shape.base().onlyFault() == SimHostShape.LEADER_HOST_CRASHES) {
-            crashLeaderHost(electionNanos);
+            crashLeaderHost(electionNanos, null);
+            return;
+        }
+        if (shape.base().onlyFault() == SimHostShape.MOVED_LEADER_HOST_CRASHES) {
+            if (world.random.nextInt(3) != 0) {
+                changeMembers(groupToChange());
+            } else {
+                crashLeaderHost(electionNanos, movedLeader);
+                movedLeader = null;
+            }
             return;
         }
         SimHost some = hosts[world.random.nextInt(n)];
@@ -418,9 +464,9 @@ final class SimHostCluster {
      * {@link RaftServer#peerSuspected}) can wake them. The bound: the suspicion threshold, a ping
      * interval, and six election timeouts for a pre-vote, a vote and split votes under message loss.
      */
-    private void crashLeaderHost(long electionNanos) {
+    private void crashLeaderHost(long electionNanos, SimHost preferred) {
         for (SimHost h : hosts) if (!h.running()) return;
-        SimHost victim = busiest(hosts[0], true);
+        SimHost victim = preferred != null ? preferred : busiest(hosts[0], true);
         List<SimHostGroup> orphans = new ArrayList<>();
         List<Long> terms = new ArrayList<>();
         for (SimHostGroup g : groups) {
@@ -439,8 +485,8 @@ final class SimHostCluster {
         world.at(world.now() + bound, null, () -> {
             for (int i = 0; i < orphans.size(); i++) {
                 SimHostGroup g = orphans.get(i);
-                int l = g.leader();
-                if (l < 0 || g.servers[l].status().term() <= terms.get(i)) {
+                // Elected since (a moved replica's transfer may be under way right now).
+                if (g.highestLedTerm <= terms.get(i)) {
                     throw g.named(new SimulationViolation("Liveness", "no new leader " + bound / SimShape.MS + " ms after "
                             + victim.id + ", which led it, crashed (its clients idle: only its hosts' failure detector wakes it)\n"
                             + g.describeNodes()));

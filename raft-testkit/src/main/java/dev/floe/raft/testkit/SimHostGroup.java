@@ -38,6 +38,8 @@ final class SimHostGroup implements SimClient.Service {
     final RaftInvariants invariants;
     final SimClient client;
     private long idleUntil;
+    /** The highest term a replica was seen leading. */
+    long highestLedTerm;
 
     SimHostGroup(SimHostCluster sim, GroupId id, int[] placement, boolean cold, int clientId) {
         this.sim = sim;
@@ -223,6 +225,7 @@ final class SimHostGroup implements SimClient.Service {
 
     @Override
     public void leaderElected(int i, long term) {
+        highestLedTerm = Math.max(highestLedTerm, term);
         sim.stats.elections++;
         note(id(i) + " leads term " + term);
     }

@@ -23,6 +23,8 @@ import java.util.SplittableRandom;
 record SimHostShape(SimShape base, int hosts, int groups, RaftHostOptions host, long coalesceNanos, double coldShare) {
     /** {@link SimShape#onlyFault} for "crash the host leading the most groups, while every group is idle". */
     static final int LEADER_HOST_CRASHES = 100;
+    /** {@link SimShape#onlyFault} for "move replicas to other hosts, lead from there, then crash the new leader's host". */
+    static final int MOVED_LEADER_HOST_CRASHES = 101;
 
     static SimHostShape of(long seed, long faultMillis) {
         SplittableRandom r = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + 41);
@@ -74,6 +76,21 @@ record SimHostShape(SimShape base, int hosts, int groups, RaftHostOptions host, 
                 base.writeShare(), 400 * SimShape.MS, base.dropRate(), base.duplicateRate(), 0, base.maxDelayNanos(),
                 base.maxDiskNanos(), LEADER_HOST_CRASHES);
         return new SimHostShape(quiet, hosts, groups, host, coalesceNanos, 1.0);
+    }
+
+    /**
+     * Seeds for the same rule after replicas moved: five hosts, four groups (so some pairs of hosts
+     * share no group at the start), replicas moved to hosts that never ran their group, leadership
+     * handed to the moved replica, and then that host (or the one leading the most groups) crashes
+     * while every group is idle.
+     */
+    SimHostShape idleGroupsMovedThenLosingTheirLeaderHost() {
+        SimHostShape idle = idleGroupsLosingTheirLeaderHost();
+        SimShape b = idle.base;
+        SimShape moved = new SimShape(b.seed(), 3, 0, 0, b.options(), b.snapshots(), b.faultNanos(), b.healNanos(), 0,
+                b.writeShare(), 250 * SimShape.MS, b.dropRate(), b.duplicateRate(), 0, b.maxDelayNanos(), b.maxDiskNanos(),
+                MOVED_LEADER_HOST_CRASHES);
+        return new SimHostShape(moved, 5, 4, host, coalesceNanos, 1.0);
     }
 
     @Override

@@ -27,4 +27,16 @@ class QuiescedGroupsWakeOnSuspicionTest {
         assertThat(report.stats().quiescences).as("groups quiesced").isPositive();
         assertThat(report.stats().writes()).as("last writes after the heal").isPositive();
     }
+
+    /** The same after replicas moved to hosts that shared no group before, leading from there. */
+    @Test
+    void idleGroupsElectANewLeaderWhenTheHostTheyMovedToDies() {
+        SimulationReport report = FullRuntimeSimulation.registers()
+                .hostShapes(SimHostShape::idleGroupsMovedThenLosingTheirLeaderHost)
+                .faultMillis(3_000)
+                .run(1, Long.getLong("floe.sim.movedSeeds", 12));
+        System.out.println("idle groups moved, then losing their leader's host: " + report);
+        report.assertPassed();
+        assertThat(report.stats().orphansReelected).as("orphaned groups that elected a new leader").isPositive();
+    }
 }
