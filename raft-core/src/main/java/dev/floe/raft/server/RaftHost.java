@@ -90,8 +90,8 @@ public final class RaftHost implements AutoCloseable {
     private volatile boolean stopping;
     /** Maintenance activity only. */
     private long nextBalance;
-    /** Maintenance activity only: the peer hosts of every local group, as of the last scan. */
-    private Set<NodeId> peers = Set.of();
+    /** Maintenance activity only: the peer hosts of every local group as of the last scan, and hosts heard from since. */
+    private Set<NodeId> peers = new TreeSet<>();
     /** When the maintenance activity scans the groups for peer hosts again; a new group makes it now. */
     private volatile long nextPeerScan;
 
@@ -378,6 +378,10 @@ public final class RaftHost implements AutoCloseable {
             scanned.remove(self);
             peers = scanned;
         }
+        // A host that joined one of our groups since the scan (a replica moved there) talks to us: watch
+        // it now, not at the next scan. Else, were it to lead that group and die once the group went quiet,
+        // no host would suspect it and the group would sleep without a leader until the next scan.
+        liveness.addRecentlyHeard(peers, self, now);
         for (NodeId peer : peers) transport.ping(peer);
         for (NodeId suspect : liveness.newlySuspected(peers, now)) {
             int led = 0;

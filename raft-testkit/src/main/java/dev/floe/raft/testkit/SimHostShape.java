@@ -93,6 +93,15 @@ record SimHostShape(SimShape base, int hosts, int groups, RaftHostOptions host, 
         return new SimHostShape(moved, 5, 4, host, coalesceNanos, 1.0);
     }
 
+    /**
+     * The same with six hosts and two groups: a replica moved to a host that shares no other group
+     * with the group's remaining members, which then leads from there and crashes.
+     */
+    SimHostShape idleGroupsMovedToStrangers() {
+        SimHostShape moved = idleGroupsMovedThenLosingTheirLeaderHost();
+        return new SimHostShape(moved.base, 6, 2, host, coalesceNanos, 1.0);
+    }
+
     @Override
     public String toString() {
         return hosts + " hosts, " + groups + " groups of 3, ping " + host.pingInterval().toMillis() + " ms, suspect after "
