@@ -324,9 +324,26 @@ final class SimHostCluster {
         int l = g.leader();
         if (l < 0) return;
         movedLeader = hosts[d];
-        if (l == d) return;
-        g.note(g.id(l) + " transfer leadership to " + hostIds[d]);
-        ignore(g.servers[l].transferLeadership(hostIds[d]));
+        if (l != d) {
+            g.note(g.id(l) + " transfer leadership to " + hostIds[d]);
+            ignore(g.servers[l].transferLeadership(hostIds[d]));
+        }
+        // Once the group went quiet again, the host it moved to dies.
+        world.at(world.now() + (300 + world.random.nextInt(300)) * SimShape.MS, null, () -> crashMovedLeader(hosts[d]));
+    }
+
+    /** Crashes {@code h}, still the host a moved replica leads from, as soon as every host runs. */
+    private void crashMovedLeader(SimHost h) {
+        if (movedLeader != h || healed) return;
+        for (SimHost other : hosts) {
+            if (!other.running()) {
+                world.at(world.now() + 200 * SimShape.MS, null, () -> crashMovedLeader(h));
+                return;
+            }
+        }
+        long electionNanos = shape.base().options().tickInterval().toNanos() * shape.base().options().electionTicks();
+        crashLeaderHost(electionNanos, h);
+        movedLeader = null;
     }
 
     /** A group with more than three voters (a replica move half done), else one at random. */
