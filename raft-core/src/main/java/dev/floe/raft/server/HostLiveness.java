@@ -64,6 +64,26 @@ final class HostLiveness {
         return fresh;
     }
 
+    /**
+     * Adds to {@code peers} every other host heard from within the suspicion threshold that it
+     * lacks: a host that joined one of this host's groups after the groups were last scanned for
+     * their members (it talks to us, so it is a peer, and it may lead a group here that goes quiet).
+     * Maintenance activity only.
+     *
+     * @return whether it added any
+     */
+    boolean addRecentlyHeard(Set<NodeId> peers, NodeId self, long now) {
+        boolean added = false;
+        for (Map.Entry<NodeId, AtomicLong> e : lastHeard.entrySet()) {
+            NodeId host = e.getKey();
+            if (now - e.getValue().get() < suspectAfterNanos && !host.equals(self) && !peers.contains(host)) {
+                peers.add(host);
+                added = true;
+            }
+        }
+        return added;
+    }
+
     /** Whether {@code peer} is suspected now. Maintenance activity only. */
     boolean isSuspected(NodeId peer) {
         return suspected.contains(peer);

@@ -3,17 +3,23 @@ package dev.floe.raft.server;
 import dev.floe.raft.GroupId;
 import dev.floe.raft.NodeId;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
- * Plans leadership transfers (thesis §3.10) that move this host's excess leaderships to the hosts
- * that lead the fewest of the groups it sees. Each host plans only for the groups it leads; with
- * every host running the same plan on its own view, the leaders converge to within one of an even
- * spread over the hosts that vote in the groups.
+ * Plans leadership transfers (thesis §3.10) that spread the leaders of this host's groups over
+ * their voters. Each host sees only its own groups, so hosts see different parts of the placement,
+ * and a rule over "the leaders of the groups I see" let hosts that each saw themselves above their
+ * share hand leaderships around in circles forever (found by the host simulation with 4 hosts). So
+ * the groups are balanced by class: the groups with the same set of voters, which every host of
+ * that set sees alike. Within a class, this host hands a group it leads to the voter that leads the
+ * fewest of the class, while it leads at least two more than that voter: each transfer lowers the
+ * class's sum of squared leader counts, so the transfers stop, with the leaders of every class
+ * within one of an even spread over its voters (and a host's total within one per class it is in).
  */
 final class LeaderBalancer {
     private LeaderBalancer() {
@@ -26,29 +32,31 @@ final class LeaderBalancer {
      * @param groups the status of every local group
      */
     static Map<GroupId, NodeId> plan(NodeId self, SortedMap<GroupId, ServerStatus> groups) {
-        Map<NodeId, Integer> leaders = new TreeMap<>();
+        Map<Set<NodeId>, Map<NodeId, Integer>> leadersByClass = new HashMap<>();
         for (ServerStatus status : groups.values()) {
-            if (!status.running()) continue;
+            if (!balanced(status)) continue;
+            Map<NodeId, Integer> leaders = leadersByClass.computeIfAbsent(status.config().voters(), v -> new TreeMap<>());
             for (NodeId voter : status.config().voters()) leaders.putIfAbsent(voter, 0);
-            status.leader().ifPresent(l -> leaders.merge(l, 1, Integer::sum));
+            status.leader().filter(leaders::containsKey).ifPresent(l -> leaders.merge(l, 1, Integer::sum));
         }
         Map<GroupId, NodeId> plan = new LinkedHashMap<>();
-        if (leaders.isEmpty()) return plan;
-        int total = leaders.values().stream().mapToInt(Integer::intValue).sum();
-        int target = (total + leaders.size() - 1) / leaders.size(); // at most this many per host
-        int mine = leaders.getOrDefault(self, 0);
         for (Map.Entry<GroupId, ServerStatus> e : groups.entrySet()) {
-            if (mine <= target) break;
             ServerStatus status = e.getValue();
-            if (!status.running() || status.role() != ServerStatus.Role.LEADER || status.config().isJoint()) continue;
-            Optional<NodeId> to = status.config().voters().stream()
-                    .filter(v -> !v.equals(self))
-                    .min(Comparator.comparing((NodeId v) -> leaders.getOrDefault(v, 0)).thenComparing(v -> v));
-            if (to.isEmpty() || leaders.getOrDefault(to.get(), 0) + 1 > target) continue;
-            plan.put(e.getKey(), to.get());
-            leaders.merge(to.get(), 1, Integer::sum);
-            mine--;
+            if (!balanced(status) || status.role() != ServerStatus.Role.LEADER) continue;
+            Map<NodeId, Integer> leaders = leadersByClass.get(status.config().voters());
+            NodeId to = leaders.keySet().stream().filter(v -> !v.equals(self))
+                    .min(Comparator.comparing((NodeId v) -> leaders.get(v)).thenComparing(v -> v)).orElse(null);
+            int mine = leaders.getOrDefault(self, 0);
+            if (to == null || mine - leaders.get(to) < 2) continue;
+            plan.put(e.getKey(), to);
+            leaders.put(self, mine - 1);
+            leaders.merge(to, 1, Integer::sum);
         }
         return plan;
+    }
+
+    /** Running groups with a plain configuration take part (a joint one is changing its voters). */
+    private static boolean balanced(ServerStatus status) {
+        return status.running() && !status.config().isJoint();
     }
 }

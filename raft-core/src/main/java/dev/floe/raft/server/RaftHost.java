@@ -90,8 +90,8 @@ public final class RaftHost implements AutoCloseable {
     private volatile boolean stopping;
     /** Maintenance activity only. */
     private long nextBalance;
-    /** Maintenance activity only: the peer hosts of every local group, as of the last scan. */
-    private Set<NodeId> peers = Set.of();
+    /** Maintenance activity only: the peer hosts of every local group as of the last scan, and hosts heard from since. */
+    private Set<NodeId> peers = new TreeSet<>();
     /** When the maintenance activity scans the groups for peer hosts again; a new group makes it now. */
     private volatile long nextPeerScan;
 
@@ -330,8 +330,10 @@ public final class RaftHost implements AutoCloseable {
     }
 
     /**
-     * Moves leaderships away from this host while it leads more than its share of the groups it
-     * sees (the groups' leaders spread evenly over their voting hosts, within one), by leadership
+     * Moves leaderships away from this host while, among the groups with the same voters as one it
+     * leads (which every one of those voters sees alike), it leads at least two more than another
+     * of the voters (so each such class of groups ends with its leaders spread evenly, within one,
+     * and the transfers stop), by leadership
      * transfer (thesis §3.10) to the voters that lead the fewest. Each host balances its own
      * leaderships: run it on every host (or set {@link RaftHostOptions#balanceInterval()}). Never
      * blocks.
@@ -376,6 +378,10 @@ public final class RaftHost implements AutoCloseable {
             scanned.remove(self);
             peers = scanned;
         }
+        // A host that joined one of our groups since the scan (a replica moved there) talks to us: watch
+        // it now, not at the next scan. Else, were it to lead that group and die once the group went quiet,
+        // no host would suspect it and the group would sleep without a leader until the next scan.
+        liveness.addRecentlyHeard(peers, self, now);
         for (NodeId peer : peers) transport.ping(peer);
         for (NodeId suspect : liveness.newlySuspected(peers, now)) {
             int led = 0;

@@ -70,4 +70,26 @@ class HostLivenessTest {
         clock.now += SECOND / 10;
         assertThat(liveness.newlySuspected(Set.of(A, B), clock.now)).isEmpty();
     }
+
+    /**
+     * A host that joined one of our groups since the last scan of the groups' members talks to us:
+     * it is watched from then on, so that a quiet group it leads is woken when it dies. A host not
+     * heard from for the threshold is not added (a host that left every shared group stops talking).
+     */
+    @Test
+    void aHostHeardFromRecentlyJoinsThePeersWatched() {
+        NodeId self = NodeId.of("self");
+        NodeId stranger = NodeId.of("stranger");
+        java.util.Set<NodeId> peers = new java.util.TreeSet<>(Set.of(A));
+        liveness.heard(stranger);
+        liveness.heard(self);
+        assertThat(liveness.addRecentlyHeard(peers, self, clock.now)).isTrue();
+        assertThat(peers).containsExactlyInAnyOrder(A, stranger);
+        assertThat(liveness.addRecentlyHeard(peers, self, clock.now)).isFalse();
+
+        java.util.Set<NodeId> rescanned = new java.util.TreeSet<>(Set.of(A));
+        clock.now += 2 * SECOND; // the stranger went silent long ago: not added back after a rescan
+        assertThat(liveness.addRecentlyHeard(rescanned, self, clock.now)).isFalse();
+        assertThat(rescanned).containsExactly(A);
+    }
 }

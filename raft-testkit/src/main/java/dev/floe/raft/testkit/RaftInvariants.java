@@ -15,7 +15,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Raft's safety properties (Raft paper Figure 3), checked after every event of a {@link SimCluster}
+ * Raft's safety properties (Raft paper Figure 3), checked after every event for one {@link SimGroup}
  * from what the servers publish ({@link RaftServer#status()}) and what their disks hold:
  * <ul>
  *   <li><b>Election Safety</b>: at most one leader per term.</li>
@@ -32,7 +32,7 @@ import java.util.Set;
 final class RaftInvariants {
     private static final int FULL_CHECK_EVERY = 512;
 
-    private final SimCluster sim;
+    private final SimGroup sim;
     private final Map<Long, Integer> leaderOfTerm = new HashMap<>();
     /** The committed log as first reported by any server; entry i at position i - 1. */
     private final ArrayList<Entry> committed = new ArrayList<>();
@@ -45,9 +45,9 @@ final class RaftInvariants {
     private final ClusterConfig[] lastConfig;
     private long events;
 
-    RaftInvariants(SimCluster sim) {
+    RaftInvariants(SimGroup sim) {
         this.sim = sim;
-        int n = sim.servers.length;
+        int n = sim.size();
         lastCommit = new long[n];
         lastTerm = new long[n];
         wasLeader = new boolean[n];
@@ -62,8 +62,8 @@ final class RaftInvariants {
     }
 
     void afterEvent() {
-        for (int i = 0; i < sim.servers.length; i++) {
-            RaftServer s = sim.servers[i];
+        for (int i = 0; i < n(); i++) {
+            RaftServer s = sim.server(i);
             if (s != null) observe(i, s.status());
         }
         if (++events % FULL_CHECK_EVERY == 0) checkLogMatching();
@@ -73,14 +73,14 @@ final class RaftInvariants {
         afterEvent();
         checkLogMatching();
         int l = sim.leader();
-        if (l < 0) throw new SimulationViolation("Liveness", "no leader " + sim.shape.healNanos() / SimShape.MS
+        if (l < 0) throw new SimulationViolation("Liveness", "no leader " + sim.healMillis()
                 + " ms after every fault healed\n" + sim.describeNodes());
-        ServerStatus leader = sim.servers[l].status();
+        ServerStatus leader = sim.server(l).status();
         int followers = 0;
         for (NodeId v : leader.config().voters()) {
             int i = sim.indexOf(v);
-            if (i >= 0 && sim.servers[i] != null) {
-                ServerStatus s = sim.servers[i].status();
+            if (i >= 0 && sim.server(i) != null) {
+                ServerStatus s = sim.server(i).status();
                 if (s.term() == leader.term() && s.leader().equals(Optional.of(leader.id()))) followers++;
             }
         }
@@ -91,10 +91,10 @@ final class RaftInvariants {
     }
 
     private void observe(int i, ServerStatus s) {
-        if (!s.running()) throw new SimulationViolation("No fatal error", sim.ids[i] + " stopped by itself: " + s);
+        if (!s.running()) throw new SimulationViolation("No fatal error", sim.id(i) + " stopped by itself: " + s);
         long commit = s.commitIndex();
         if (commit < lastCommit[i]) {
-            throw violation("Monotonic commit", sim.ids[i] + " commit index went from " + lastCommit[i] + " to " + commit);
+            throw violation("Monotonic commit", sim.id(i) + " commit index went from " + lastCommit[i] + " to " + commit);
         }
         if (commit > lastCommit[i]) {
             // A leader's log is authoritative (it never overwrites its own entries): learn the
@@ -106,13 +106,11 @@ final class RaftInvariants {
         if (s.isLeader()) {
             Integer other = leaderOfTerm.putIfAbsent(s.term(), i);
             if (other != null && other != i) {
-                throw violation("Election Safety", "both " + sim.ids[other] + " and " + sim.ids[i] + " lead term " + s.term());
+                throw violation("Election Safety", "both " + sim.id(other) + " and " + sim.id(i) + " lead term " + s.term());
             }
             if (!wasLeader[i] || lastTerm[i] != s.term()) {
-                sim.stats.elections++;
-                sim.note(sim.ids[i] + " leads term " + s.term());
+                sim.leaderElected(i, s.term());
                 checkLeaderCompleteness(i, s);
-                sim.newLeader(i);
             }
         }
         wasLeader[i] = s.isLeader();
@@ -121,7 +119,7 @@ final class RaftInvariants {
     }
 
     private void recordCommitted(int i, long term, long commit) {
-        LogReader log = sim.disks[i].cachedLog();
+        LogReader log = sim.disk(i).cachedLog();
         // Entries the core holds but the persist activity has not yet handed to the storage are
         // compared later; what is below the log's start is in a snapshot.
         long start = Math.max(Math.min(lastCommit[i] + 1, committed.size() + 1), log.firstIndex());
@@ -133,7 +131,7 @@ final class RaftInvariants {
             if (e.index() <= committed.size()) {
                 Entry known = committed.get((int) e.index() - 1);
                 if (!known.equals(e)) {
-                    throw violation("State Machine Safety", sim.ids[i] + " committed " + e + " where " + known + " was committed");
+                    throw violation("State Machine Safety", sim.id(i) + " committed " + e + " where " + known + " was committed");
                 }
             } else {
                 committed.add(e);
@@ -169,31 +167,31 @@ final class RaftInvariants {
     }
 
     private boolean holdsDurably(int j, Entry e) {
-        LogReader durable = sim.disks[j].durableLog();
-        Optional<SnapshotStore.Snapshot> snap = sim.disks[j].snapshot();
+        LogReader durable = sim.disk(j).durableLog();
+        Optional<SnapshotStore.Snapshot> snap = sim.disk(j).snapshot();
         if (snap.isPresent() && snap.get().meta().lastIndex() >= e.index()) return true;
         return e.index() >= durable.firstIndex() && e.index() <= durable.lastIndex() && durable.term(e.index()) == e.term();
     }
 
     private void checkLeaderCompleteness(int i, ServerStatus s) {
-        LogReader log = sim.disks[i].cachedLog();
+        LogReader log = sim.disk(i).cachedLog();
         for (long index = log.firstIndex(); index <= committed.size(); index++) {
             Entry e = committed.get((int) index - 1);
             // Leader Completeness speaks of entries committed in earlier terms (a leader elected
             // late, after a pause, may lead an older term than the one that committed e).
             if (committedInTerm.get((int) index - 1) >= s.term()) continue;
             if (index > log.lastIndex() || log.term(index) != e.term()) {
-                throw violation("Leader Completeness", sim.ids[i] + " leads term " + s.term() + " without committed entry " + e);
+                throw violation("Leader Completeness", sim.id(i) + " leads term " + s.term() + " without committed entry " + e);
             }
         }
     }
 
     private void checkLogMatching() {
-        int n = sim.disks.length;
+        int n = n();
         for (int a = 0; a < n; a++) {
             for (int b = a + 1; b < n; b++) {
-                LogReader la = sim.disks[a].cachedLog();
-                LogReader lb = sim.disks[b].cachedLog();
+                LogReader la = sim.disk(a).cachedLog();
+                LogReader lb = sim.disk(b).cachedLog();
                 long floor = Math.max(la.firstIndex(), lb.firstIndex());
                 long i = Math.min(la.lastIndex(), lb.lastIndex());
                 while (i >= floor && la.term(i) != lb.term(i)) i--;
@@ -203,11 +201,15 @@ final class RaftInvariants {
                 if (!ea.equals(eb)) {
                     int j = 0;
                     while (ea.get(j).equals(eb.get(j))) j++;
-                    throw violation("Log Matching", sim.ids[a] + " and " + sim.ids[b] + " agree at index " + i
+                    throw violation("Log Matching", sim.id(a) + " and " + sim.id(b) + " agree at index " + i
                             + " but differ at " + (floor + j) + ": " + ea.get(j) + " vs " + eb.get(j));
                 }
             }
         }
+    }
+
+    private int n() {
+        return sim.size();
     }
 
     private SimulationViolation violation(String property, String detail) {

@@ -1,11 +1,8 @@
 package dev.floe.raft.testkit;
 
-import dev.floe.raft.Bytes;
 import dev.floe.raft.Endpoint;
 import dev.floe.raft.Member;
 import dev.floe.raft.NodeId;
-import dev.floe.raft.NotLeaderException;
-import dev.floe.raft.ReadConsistency;
 import dev.floe.raft.StateMachine;
 import dev.floe.raft.server.RaftServer;
 import dev.floe.raft.server.ServerStatus;
@@ -25,7 +22,7 @@ import java.util.function.Supplier;
  * phase; then everything heals and every operation must complete. {@link RaftInvariants} are
  * checked after every event, linearizability and exactly-once at the end.
  */
-final class SimCluster {
+final class SimCluster implements SimClient.Service {
     private static final int TRACE = 80;
 
     final SimShape shape;
@@ -43,9 +40,9 @@ final class SimCluster {
     private final OperationGenerator queries;
     private final List<Member> initialMembers = new ArrayList<>();
     private final RaftInvariants invariants;
-    private final Client[] clients;
+    private final SimClient[] clients;
     /** One-read clients aimed at a paused leader; they must finish like the others. */
-    private final List<Client> probes = new ArrayList<>();
+    private final List<SimClient> probes = new ArrayList<>();
     private final long faultEnd;
     private final long end;
     private boolean healed;
@@ -75,9 +72,8 @@ final class SimCluster {
         for (int i = 0; i < n; i++) {
             ids[i] = NodeId.of("n" + (i + 1));
             indexOf.put(ids[i], i);
-            Endpoint address = new Endpoint("n" + (i + 1) + ".sim", 7000);
-            if (i < shape.voters()) initialMembers.add(Member.voter(ids[i], address, address));
-            else if (i < shape.voters() + shape.learners()) initialMembers.add(Member.learner(ids[i], address, address));
+            if (i < shape.voters()) initialMembers.add(Member.voter(ids[i], raftAddress(i), clientAddress(i)));
+            else if (i < shape.voters() + shape.learners()) initialMembers.add(Member.learner(ids[i], raftAddress(i), clientAddress(i)));
         }
         this.disks = new SimDisk[n];
         for (int i = 0; i < n; i++) {
@@ -91,7 +87,7 @@ final class SimCluster {
         this.network = new SimNetwork(world, indexOf, shape.maxDelayNanos(), shape.dropRate(), shape.duplicateRate(),
                 shape.longDelayRate(), 400 * SimShape.MS);
         this.invariants = new RaftInvariants(this);
-        this.clients = new Client[shape.clients()];
+        this.clients = new SimClient[shape.clients()];
         this.faultEnd = shape.faultNanos();
         this.end = faultEnd + shape.healNanos();
         this.silentSince = new long[n][n];
@@ -132,8 +128,8 @@ final class SimCluster {
     void run() {
         for (int i = 0; i < processes.length; i++) spawn(i);
         for (int c = 0; c < clients.length; c++) {
-            clients[c] = new Client(c);
-            Client client = clients[c];
+            clients[c] = new SimClient(this, c);
+            SimClient client = clients[c];
             world.at(world.random.nextInt(50) * SimShape.MS, null, client::next);
         }
         scheduleFault();
@@ -147,9 +143,9 @@ final class SimCluster {
         while (world.step(end)) invariants.afterEvent();
         world.advanceTo(end);
         invariants.atEnd();
-        List<Client> all = new ArrayList<>(List.of(clients));
+        List<SimClient> all = new ArrayList<>(List.of(clients));
         all.addAll(probes);
-        for (Client c : all) {
+        for (SimClient c : all) {
             if (c.op != null) throw new SimulationViolation("Liveness", "client " + c.id + " still waits for " + c.op
                     + " " + shape.healNanos() / SimShape.MS + " ms after every fault healed");
         }
@@ -222,7 +218,105 @@ final class SimCluster {
         });
     }
 
-    int leader() {
+    @Override
+    public SimWorld world() {
+        return world;
+    }
+
+    @Override
+    public SimShape shape() {
+        return shape;
+    }
+
+    @Override
+    public History history() {
+        return history;
+    }
+
+    @Override
+    public ApplyLog applyLog() {
+        return applyLog;
+    }
+
+    @Override
+    public SimStats stats() {
+        return stats;
+    }
+
+    @Override
+    public OperationGenerator commands() {
+        return commands;
+    }
+
+    @Override
+    public OperationGenerator queries() {
+        return queries;
+    }
+
+    @Override
+    public SimProcess process(int i) {
+        return processes[i];
+    }
+
+    @Override
+    public long faultEnd() {
+        return faultEnd;
+    }
+
+    @Override
+    public long idleUntil() {
+        return idleUntil;
+    }
+
+    @Override
+    public long newOperation() {
+        return nextOperation++;
+    }
+
+    @Override
+    public boolean traceOperations() {
+        return traceOperations;
+    }
+
+    @Override
+    public void probing(SimClient probe) {
+        probes.add(probe);
+    }
+
+    @Override
+    public int size() {
+        return servers.length;
+    }
+
+    @Override
+    public RaftServer server(int i) {
+        return servers[i];
+    }
+
+    @Override
+    public SimDisk disk(int i) {
+        return disks[i];
+    }
+
+    @Override
+    public NodeId id(int i) {
+        return ids[i];
+    }
+
+    @Override
+    public long healMillis() {
+        return shape.healNanos() / SimShape.MS;
+    }
+
+    @Override
+    public void leaderElected(int i, long term) {
+        stats.elections++;
+        note(ids[i] + " leads term " + term);
+        newLeader(i);
+    }
+
+    @Override
+    public int leader() {
         int best = -1;
         long term = -1;
         for (int i = 0; i < servers.length; i++) {
@@ -434,7 +528,7 @@ final class SimCluster {
 
     /** A one-read client asks member {@code i} for a read (a lease read when leases are on) after {@code delay}. */
     private void probeLater(int i, long delay) {
-        Client probe = new Client(clients.length + probes.size() + 1000, i);
+        SimClient probe = new SimClient(this, clients.length + probes.size() + 1000, i);
         world.at(world.now() + delay, null, probe::next);
     }
 
@@ -442,7 +536,7 @@ final class SimCluster {
      * Cuts the next new leader off before its first appends arrive: leaders that cannot replicate
      * their first entries are what the commit rules of Raft paper Figure 8 are about.
      */
-    void newLeader(int i) {
+    private void newLeader(int i) {
         if (!isolateNextLeader || healed) return;
         isolateNextLeader = false;
         for (int j = 0; j < servers.length; j++) {
@@ -462,7 +556,19 @@ final class SimCluster {
         });
     }
 
-    /** Asks the leader, through the public API, to add, promote or remove a member. */
+    /** Member {@code i}'s raft address. */
+    private static Endpoint raftAddress(int i) {
+        return new Endpoint("n" + (i + 1) + ".sim", 7000);
+    }
+
+    /**
+     * Member {@code i}'s client address: not its raft address, which a membership change refuses
+     * (with equal ones, every addVoter and addLearner of the simulation was refused).
+     */
+    private static Endpoint clientAddress(int i) {
+        return new Endpoint("n" + (i + 1) + ".sim", 8000);
+    }
+
     /**
      * The storage fault "a member's hard state is lost at a crash" is injected within what the
      * repair promises (docs/operations.md): one member at a time, in a group of at least three
@@ -485,13 +591,14 @@ final class SimCluster {
         ServerStatus s = leader.status();
         int pick = world.random.nextInt(servers.length);
         NodeId id = ids[pick];
-        Endpoint address = new Endpoint("n" + (pick + 1) + ".sim", 7000);
+
         String what;
         CompletableFuture<?> f;
         if (!s.config().contains(id)) {
             boolean voter = world.random.nextBoolean();
             what = (voter ? "add voter " : "add learner ") + id;
-            f = voter ? leader.addVoter(Member.voter(id, address, address)) : leader.addLearner(Member.learner(id, address, address));
+            f = voter ? leader.addVoter(Member.voter(id, raftAddress(pick), clientAddress(pick)))
+                    : leader.addLearner(Member.learner(id, raftAddress(pick), clientAddress(pick)));
         } else if (s.config().learners().contains(id)) {
             what = "promote " + id;
             f = leader.promoteLearner(id);
@@ -503,6 +610,9 @@ final class SimCluster {
         }
         stats.configChanges++;
         note(ids[l] + " " + what);
+        f.whenComplete((config, error) -> {
+            if (error == null) note(ids[l] + " " + what + " done: " + config);
+        });
         ignore(f);
     }
 
@@ -532,119 +642,10 @@ final class SimCluster {
         }
     }
 
-    // ------------------------------------------------------------------ clients
-
-    /** A client with one operation outstanding at a time; writes use a session, so retries are safe. */
-    private final class Client {
-        final int id;
-        final String session;
-        long sequence;
-        History.Operation op;
-        int target = -1;
-        long attempt;
-
-        /** A probe asks one member for one read, then stops: -1 for a regular client. */
-        private final int probeTarget;
-        private boolean probed;
-
-        Client(int id) {
-            this(id, -1);
-        }
-
-        Client(int id, int probeTarget) {
-            this.id = id;
-            this.session = "client-" + id;
-            this.probeTarget = probeTarget;
-            this.target = probeTarget;
-        }
-
-        void next() {
-            op = null;
-            if (world.now() >= faultEnd) return; // the heal phase only finishes what is outstanding
-            if (world.now() < idleUntil && probeTarget < 0) {
-                world.at(idleUntil, null, this::next); // an idle period of the workload
-                return;
-            }
-            if (probeTarget >= 0) {
-                if (probed || queries == null) return;
-                probed = true;
-                op = history.invoke(nextOperation++, false, queries.next(world.random), world.now());
-                probes.add(this);
-                send();
-                return;
-            }
-            long operation = nextOperation++;
-            if (queries == null || world.random.nextDouble() < shape.writeShare()) {
-                sequence++;
-                op = history.invoke(operation, true, commands.next(world.random), world.now());
-            } else {
-                op = history.invoke(operation, false, queries.next(world.random), world.now());
-            }
-            send();
-        }
-
-        void send() {
-            if (op == null || op.completed()) return; // answered meanwhile: nothing to retry
-            long mine = ++attempt;
-            int to = target >= 0 ? target : world.random.nextInt(servers.length);
-            History.Operation current = op;
-            long seq = sequence;
-            ReadConsistency consistency = shape.options().leaseReads() && (probeTarget >= 0 || world.random.nextBoolean())
-                    ? ReadConsistency.LEASE : ReadConsistency.LINEARIZABLE;
-            SimProcess p = processes[to];
-            p.run(1 + world.random.nextInt((int) shape.maxDelayNanos()), () -> {
-                RaftServer server = servers[to];
-                if (server == null) return;
-                CompletableFuture<Bytes> f = current.write
-                        ? server.submit(session, seq, CheckedStateMachine.tag(current.id, current.input))
-                        : server.read(current.input, consistency);
-                f.whenComplete((value, error) -> {
-                    int bound = applyLog.size();
-                    if (traceOperations) {
-                        note(ids[to] + " answers " + (current.write ? "write " : consistency + " read ") + current.id + " "
-                                + current.input.toUtf8() + (error == null ? " -> " + value.toUtf8() : " failed: " + error)
-                                + " (" + bound + " commands applied anywhere)");
-                    }
-                    world.at(world.now() + 1 + world.random.nextInt((int) shape.maxDelayNanos()), null,
-                            () -> response(mine, value, error, bound));
-                });
-            });
-            // A client that hears nothing for 300 ms tries another member (the same session sequence).
-            world.at(world.now() + 300 * SimShape.MS, null, () -> {
-                if (attempt == mine && op == current) {
-                    target = -1;
-                    send();
-                }
-            });
-        }
-
-        void response(long which, Bytes value, Throwable error, int bound) {
-            if (which != attempt || op == null) return;
-            if (error == null) {
-                op.completedAt = world.now();
-                op.output = value;
-                op.appliedBound = bound;
-                if (op.write) stats.writes++;
-                else stats.reads++;
-                world.at(world.now() + world.random.nextInt(20) * SimShape.MS, null, this::next);
-                return;
-            }
-            Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null ? error.getCause() : error;
-            if (cause instanceof NotLeaderException nle && nle.leader().isPresent()) {
-                target = indexOf.getOrDefault(nle.leader().get(), -1);
-            } else {
-                target = -1;
-            }
-            stats.retries++;
-            world.at(world.now() + (target >= 0 ? 2 : 20) * SimShape.MS, null, () -> {
-                if (which == attempt) send();
-            });
-        }
-    }
-
     // ------------------------------------------------------------------ reporting
 
-    void note(String what) {
+    @Override
+    public void note(String what) {
         String line = String.format("%9.3f ms  %s", world.now() / 1e6, what);
         trace[(int) (traced++ % TRACE)] = line;
         if (traceSink != null) traceSink.accept(line);
@@ -656,7 +657,8 @@ final class SimCluster {
         return sb.toString();
     }
 
-    String describeNodes() {
+    @Override
+    public String describeNodes() {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < servers.length; i++) {
             sb.append("    ").append(ids[i]).append(": ");
@@ -674,7 +676,8 @@ final class SimCluster {
         return a + " | " + b;
     }
 
-    int indexOf(NodeId id) {
+    @Override
+    public int indexOf(NodeId id) {
         Integer i = indexOf.get(id);
         return i == null ? -1 : i;
     }

@@ -12,11 +12,15 @@ import java.util.function.Consumer;
  * The simulated network between members: each message is delayed (so messages reorder), may be
  * lost or delivered twice, now and then stalls for a long time, and is dropped while a partition
  * (symmetric or one-way) separates its ends. Delivery is an event of the receiver's current process.
+ * Between simulated hosts of many groups ({@link SimHostTransport}) the unit is a frame (a ping, or
+ * the messages of one or more groups), which meets these faults as one.
  */
 final class SimNetwork {
     private final SimWorld world;
     private final Map<NodeId, Integer> indexOf;
     private final Consumer<Message>[] inbound;
+    /** The host transport listening at each node, when the nodes are hosts of many groups. */
+    private final SimHostTransport[] hosts;
     private final SimProcess[] receivers;
     private final boolean[][] blocked;
     private final long maxDelayNanos;
@@ -35,6 +39,7 @@ final class SimNetwork {
         int n = indexOf.size();
         this.inbound = new Consumer[n];
         this.receivers = new SimProcess[n];
+        this.hosts = new SimHostTransport[n];
         this.blocked = new boolean[n][n];
         this.maxDelayNanos = maxDelayNanos;
         this.dropRate = dropRate;
@@ -84,17 +89,44 @@ final class SimNetwork {
             dropped++;
             return;
         }
-        deliverLater(m, to);
-        if (world.random.nextDouble() < duplicateRate) deliverLater(m, to);
+        Consumer<Message> handler = inbound[to];
+        Runnable delivery = () -> handler.accept(m);
+        deliverLater(delivery, to);
+        if (world.random.nextDouble() < duplicateRate) deliverLater(delivery, to);
     }
 
-    private void deliverLater(Message m, int to) {
+    /** Host {@code process} listens with {@code transport} (until {@link #detach}). */
+    void attach(SimProcess process, SimHostTransport transport) {
+        receivers[process.node] = process;
+        hosts[process.node] = transport;
+    }
+
+    void detach(SimProcess process, SimHostTransport transport) {
+        if (hosts[process.node] == transport) {
+            receivers[process.node] = null;
+            hosts[process.node] = null;
+        }
+    }
+
+    /** Carries {@code frame} from host {@code from} to host {@code to}, to the transport listening there now. */
+    void send(int from, int to, SimHostTransport.Frame frame) {
+        sent++;
+        if (blocked[from][to] || world.random.nextDouble() < dropRate) {
+            dropped++;
+            return;
+        }
+        SimHostTransport receiver = hosts[to];
+        Runnable delivery = () -> receiver.receive(from, frame);
+        deliverLater(delivery, to);
+        if (world.random.nextDouble() < duplicateRate) deliverLater(delivery, to);
+    }
+
+    private void deliverLater(Runnable delivery, int to) {
         SimProcess receiver = receivers[to];
         if (receiver == null) return; // nobody listens there: lost
         long delay = 1 + (long) (world.random.nextDouble() * maxDelayNanos);
         if (world.random.nextDouble() < longDelayRate) delay += (long) (world.random.nextDouble() * longDelayNanos);
-        Consumer<Message> handler = inbound[to];
-        receiver.run(delay, () -> handler.accept(m));
+        receiver.run(delay, delivery);
     }
 
     void faults(double drop, double duplicate, double longDelay) {

@@ -82,8 +82,9 @@ final class SimProcess implements Scheduler, Clock {
     public Activity start(String name, Task task) {
         // Log reads and compactions wait for the disk: they run late by up to its latency, so the
         // consensus thread goes on (ticks, elections, snapshot installs) while they are under way.
-        boolean disk = name.endsWith("-log-read") || name.endsWith("-compact");
-        SimActivity a = new SimActivity(name.endsWith("-consensus") ? countingQuiescence(task) : task,
+        // Activity names end in their kind, or carry it before a group suffix on a host of many groups.
+        boolean disk = name.contains("-log-read") || name.contains("-compact");
+        SimActivity a = new SimActivity(name.contains("-consensus") ? countingQuiescence(task) : task,
                 disk ? maxDiskNanos : MAX_RUN_DELAY_NANOS);
         a.wake();
         return a;

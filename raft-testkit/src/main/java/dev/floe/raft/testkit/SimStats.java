@@ -18,6 +18,22 @@ public final class SimStats {
     long quiescences;
     /** Liveness checks that reported a silent member with peerSuspected. */
     long suspicions;
+    /** Hosts of many groups: pings sent between hosts. */
+    long pings;
+    /** Hosts of many groups: heartbeats that travelled in a frame with other groups' heartbeats. */
+    long heartbeatsCoalesced;
+    /** Hosts of many groups: messages dropped on arrival for a group the host did not run. */
+    long unknownGroupDrops;
+    /** Hosts of many groups: groups stopped on one host and started again at run time. */
+    long groupRestarts;
+    /** Hosts of many groups: groups created at run time. */
+    long groupsCreated;
+    /** Hosts of many groups: leader balancing passes asked of a host. */
+    long balances;
+    /** Hosts of many groups: replicas that left a host after their removal from the group committed. */
+    long replicasRetired;
+    /** Hosts of many groups: idle groups that elected a new leader in time after their leader's host crashed. */
+    long orphansReelected;
 
     SimStats() {
     }
@@ -37,6 +53,14 @@ public final class SimStats {
         snapshotsInstalled += o.snapshotsInstalled;
         quiescences += o.quiescences;
         suspicions += o.suspicions;
+        pings += o.pings;
+        heartbeatsCoalesced += o.heartbeatsCoalesced;
+        unknownGroupDrops += o.unknownGroupDrops;
+        groupRestarts += o.groupRestarts;
+        groupsCreated += o.groupsCreated;
+        balances += o.balances;
+        orphansReelected += o.orphansReelected;
+        replicasRetired += o.replicasRetired;
     }
 
     /**
@@ -108,6 +132,10 @@ public final class SimStats {
                 + crashes + " crashes (" + hardStatesLost + " losing the hard state), " + pauses + " pauses, " + partitions + " partitions, " + configChanges
                 + " membership changes asked, " + transfers + " leadership transfers asked, " + elections + " leaders elected, "
                 + snapshotsInstalled + " snapshot restores"
-                + (quiescences + suspicions > 0 ? ", " + quiescences + " consensus loops quiesced, " + suspicions + " peers suspected" : "");
+                + (quiescences > 0 ? ", " + quiescences + " consensus loops quiesced" : "") + (suspicions > 0 ? ", " + suspicions + " peers suspected" : "")
+                + (pings > 0 ? ", " + pings + " host pings, " + heartbeatsCoalesced + " heartbeats coalesced, " + unknownGroupDrops
+                + " messages for groups not running dropped, " + groupRestarts + " groups restarted and " + groupsCreated
+                + " created at run time, " + replicasRetired + " replicas retired after their removal, " + balances + " leader balancings asked"
+                + (orphansReelected > 0 ? ", " + orphansReelected + " idle groups re-elected after their leader's host crashed" : "") : "");
     }
 }

@@ -42,6 +42,8 @@ public final class SimulationRunner {
     private Consumer<SimSummary> summaries;
     /** Floe's own rule tests narrow the seeds' shape (package-private: not for users). */
     private java.util.function.UnaryOperator<SimShape> shapes = java.util.function.UnaryOperator.identity();
+    private boolean multiRaft;
+    private java.util.function.UnaryOperator<SimHostShape> hostShapes = java.util.function.UnaryOperator.identity();
 
     private SimulationRunner(Supplier<StateMachine> factory) {
         this.factory = factory;
@@ -114,6 +116,29 @@ public final class SimulationRunner {
         return this;
     }
 
+    /**
+     * Runs each seed as a few hosts (3-5 {@code RaftHost}s, the multi-Raft runtime) running many
+     * groups of the state machine (4-24 groups of three replicas, more created during the run):
+     * faults strike whole hosts (crashes that lose every group's unsynced writes, pauses, partitions
+     * between hosts) and single groups (leadership transfers, leader balancing, a group stopped and
+     * started again on one host, replicas moved between hosts); idle groups quiesce. Every group is
+     * checked as a single-group run is, and must commit once more after the heal. The
+     * {@link #summariesTo summaries} describe single groups and are not given for these runs.
+     *
+     * @return this runner
+     */
+    public SimulationRunner multiRaft() {
+        multiRaft = true;
+        return this;
+    }
+
+    /** Floe's own rule tests narrow the shape of host runs (package-private: not for users). */
+    SimulationRunner hostShapes(java.util.function.UnaryOperator<SimHostShape> value) {
+        multiRaft = true;
+        hostShapes = value;
+        return this;
+    }
+
     SimulationRunner shapes(java.util.function.UnaryOperator<SimShape> value) {
         shapes = value;
         return this;
@@ -168,6 +193,10 @@ public final class SimulationRunner {
     }
 
     private SimStats runOne(long seed, String replay, List<SimulationFailure> failures) {
+        return multiRaft ? runHosts(seed, replay, failures) : runCluster(seed, replay, failures);
+    }
+
+    private SimStats runCluster(long seed, String replay, List<SimulationFailure> failures) {
         SimShape shape = shapes.apply(SimShape.of(seed, faultMillis));
         SimCluster cluster = new SimCluster(shape, factory, commands, queries);
         if (trace != null) {
@@ -177,26 +206,58 @@ public final class SimulationRunner {
         if (summaries != null) cluster.summariesTo(summaries);
         try {
             cluster.run();
-            if (model != null) {
-                String wrong = LinearizabilityCheck.check(cluster.history, cluster.applyLog, model);
-                if (wrong != null) throw new SimulationViolation("Linearizability", wrong);
-            } else {
-                String wrong = LinearizabilityCheck.writesApplied(cluster.history, cluster.applyLog);
-                if (wrong != null) throw new SimulationViolation("Exactly once", wrong);
-            }
-        } catch (SimulationViolation v) {
-            failures.add(new SimulationFailure(seed, v.property, v.getMessage() + "\n  run: " + shape, replay + seed,
-                    cluster.recentEvents()));
+            checkHistory(cluster.history, cluster.applyLog);
         } catch (RuntimeException | Error e) {
-            java.io.StringWriter w = new java.io.StringWriter();
-            e.printStackTrace(new java.io.PrintWriter(w));
-            failures.add(new SimulationFailure(seed, "No unexpected exception",
-                    w.toString().lines().limit(15).reduce((a, b) -> a + "\n" + b).orElse("") + "\n  run: " + shape,
-                    replay + seed, cluster.recentEvents()));
+            failures.add(failure(seed, e, shape.toString(), replay, cluster.recentEvents()));
         }
         cluster.stats.events = cluster.world.events();
         cluster.stats.snapshotsInstalled = cluster.applyLog.restores;
         return cluster.stats;
+    }
+
+    private SimStats runHosts(long seed, String replay, List<SimulationFailure> failures) {
+        SimHostShape shape = hostShapes.apply(SimHostShape.of(seed, faultMillis));
+        SimHostCluster cluster = new SimHostCluster(shape, factory, commands, queries);
+        if (trace != null) {
+            trace.accept("seed " + seed + ": " + shape);
+            cluster.traceTo(trace, traceOperations);
+        }
+        try {
+            cluster.run();
+            for (SimHostGroup g : cluster.groups) {
+                try {
+                    checkHistory(g.history, g.applyLog);
+                } catch (SimulationViolation v) {
+                    throw g.named(v);
+                }
+            }
+        } catch (RuntimeException | Error e) {
+            failures.add(failure(seed, e, shape.toString(), replay, cluster.recentEvents()));
+        }
+        cluster.stats.events = cluster.world.events();
+        for (SimHostGroup g : cluster.groups) cluster.stats.snapshotsInstalled += g.applyLog.restores;
+        return cluster.stats;
+    }
+
+    /** Linearizability against the model, or without one that every completed write was applied (once). */
+    private void checkHistory(History history, ApplyLog applyLog) {
+        if (model != null) {
+            String wrong = LinearizabilityCheck.check(history, applyLog, model);
+            if (wrong != null) throw new SimulationViolation("Linearizability", wrong);
+        } else {
+            String wrong = LinearizabilityCheck.writesApplied(history, applyLog);
+            if (wrong != null) throw new SimulationViolation("Exactly once", wrong);
+        }
+    }
+
+    private static SimulationFailure failure(long seed, Throwable e, String shape, String replay, String recentEvents) {
+        if (e instanceof SimulationViolation v) {
+            return new SimulationFailure(seed, v.property, v.getMessage() + "\n  run: " + shape, replay + seed, recentEvents);
+        }
+        java.io.StringWriter w = new java.io.StringWriter();
+        e.printStackTrace(new java.io.PrintWriter(w));
+        return new SimulationFailure(seed, "No unexpected exception",
+                w.toString().lines().limit(15).reduce((a, b) -> a + "\n" + b).orElse("") + "\n  run: " + shape, replay + seed, recentEvents);
     }
 
     /** {@code mvn ... -Dtest=<calling test class> -Dfloe.sim.seed=}, from the first caller outside the testkit. */
