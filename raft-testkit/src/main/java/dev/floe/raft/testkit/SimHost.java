@@ -19,21 +19,24 @@ final class SimHost {
     final NodeId id;
     private final SimWorld world;
     private final int maxDiskNanos;
+    /** How many of each group's newest entries this host's page cache holds (older ones are read from the disk). */
+    private final int cacheEntries;
     private final Map<GroupId, SimDisk> disks = new LinkedHashMap<>();
     /** The current incarnation's process (the crashed one while down, until the restart). */
     SimProcess process;
     /** The running host, or null while down. */
     RaftHost host;
 
-    SimHost(SimWorld world, int index, NodeId id, int maxDiskNanos) {
+    SimHost(SimWorld world, int index, NodeId id, int maxDiskNanos, int cacheEntries) {
         this.world = world;
         this.index = index;
         this.id = id;
         this.maxDiskNanos = maxDiskNanos;
+        this.cacheEntries = cacheEntries;
     }
 
     SimDisk disk(GroupId group) {
-        return disks.computeIfAbsent(group, g -> new SimDisk(world, maxDiskNanos));
+        return disks.computeIfAbsent(group, g -> new SimDisk(world, maxDiskNanos, cacheEntries));
     }
 
     /** The {@link GroupStorage} of the incarnation {@code owner}: each group's stores on its own simulated disk. */

@@ -72,7 +72,9 @@ final class SimHostCluster {
         for (int h = 0; h < n; h++) {
             hostIds[h] = NodeId.of("h" + (h + 1));
             hostIndex.put(hostIds[h], h);
-            hosts[h] = new SimHost(world, h, hostIds[h], shape.base().maxDiskNanos());
+            // As in SimCluster: each host's page cache holds 0, 8, 64 or all of a group's newest entries.
+            int cache = new int[] {0, 8, 64, Integer.MAX_VALUE}[(int) Math.floorMod(shape.base().seed() + h, 4L)];
+            hosts[h] = new SimHost(world, h, hostIds[h], shape.base().maxDiskNanos(), cache);
         }
         SimShape base = shape.base();
         this.network = new SimNetwork(world, hostIndex, base.maxDelayNanos(), base.dropRate(), base.duplicateRate(),
@@ -154,7 +156,7 @@ final class SimHostCluster {
     // ------------------------------------------------------------------ hosts and groups
 
     private void startHost(SimHost h) {
-        SimProcess p = new SimProcess(world, h.index, stats);
+        SimProcess p = new SimProcess(world, h.index, stats, shape.base().maxDiskNanos());
         h.process = p;
         SimHostTransport transport = new SimHostTransport(network, p, hostIds, hostIndex, shape.coalesceNanos(), stats);
         RaftHost host = RaftHost.builder(h.id, transport, h.storageFor(p)).options(shape.host()).runtime(p, p, p, p).build();
