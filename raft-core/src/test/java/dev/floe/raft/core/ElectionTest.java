@@ -213,4 +213,32 @@ class ElectionTest {
         assertThat(n3.leader()).contains(N2);
         assertThat(n3.term()).isEqualTo(term);
     }
+
+    @Test
+    void everyCampaignStartsFromAnEmptyTally_section5_2() {
+        // Five voters. n1's first campaign gets n2's vote only; its second gets n3's only. Two of
+        // five each time: n2's vote was for the earlier term and must not count again.
+        TestCluster c = new TestCluster(5, NO_PREVOTE);
+        RaftNode n1 = c.node("n1");
+        while (n1.role() == Role.FOLLOWER) n1.tick();
+        c.deliverAll(m -> !(m.from().equals(N1) && m.to().equals(N2) || m.from().equals(N2) && m.to().equals(N1)));
+        assertThat(n1.role()).isEqualTo(Role.CANDIDATE);
+        long first = n1.term();
+        while (n1.term() == first) n1.tick();
+        c.deliverAll(m -> !(m.from().equals(N1) && m.to().equals(N3) || m.from().equals(N3) && m.to().equals(N1)));
+        assertThat(n1.role()).as("two votes of five in term %d", n1.term()).isEqualTo(Role.CANDIDATE);
+
+        // The same with PreVote: the second pre-vote round counts only its own grants.
+        TestCluster d = new TestCluster(5, TestCluster.OPTIONS);
+        RaftNode p1 = d.node("n1");
+        while (p1.role() == Role.FOLLOWER) p1.tick();
+        d.deliverAll(m -> !(m.from().equals(N1) && m.to().equals(N2) || m.from().equals(N2) && m.to().equals(N1)));
+        assertThat(p1.role()).isEqualTo(Role.PRE_CANDIDATE);
+        for (int i = 0; i < 3 * TestCluster.OPTIONS.electionTicks() && p1.role() == Role.PRE_CANDIDATE; i++) {
+            p1.tick();
+            d.deliverAll(m -> !(m.from().equals(N1) && m.to().equals(N3) || m.from().equals(N3) && m.to().equals(N1)));
+        }
+        assertThat(p1.role()).isEqualTo(Role.PRE_CANDIDATE);
+        assertThat(p1.term()).as("no election started").isZero();
+    }
 }

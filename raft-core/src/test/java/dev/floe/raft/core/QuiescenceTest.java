@@ -475,4 +475,41 @@ class QuiescenceTest {
         assertThat(c.node("n3").commitIndex()).isGreaterThanOrEqualTo(last);
         tickUntilQuiet(c);
     }
+
+    @Test
+    void membershipChangeAndLeadershipTransferWakeAQuiescedLeader() {
+        TestCluster c = elected(QUIET);
+        tickUntilQuiet(c);
+        ProposeResult change = c.node("n1").proposeConfig(
+                new dev.floe.raft.ClusterConfig(new java.util.TreeSet<>(List.of(N1, N2)), new java.util.TreeSet<>(), new java.util.TreeSet<>()),
+                dev.floe.raft.Bytes.EMPTY);
+        assertThat(change).isInstanceOf(ProposeResult.Accepted.class);
+        assertThat(c.node("n1").isQuiesced()).as("a configuration entry to replicate").isFalse();
+        c.deliverAll();
+        assertThat(c.node("n1").status().followers().keySet()).containsExactly(N2);
+
+        TestCluster d = elected(QUIET);
+        tickUntilQuiet(d);
+        assertThat(d.node("n1").transferLeadership(N2)).isInstanceOf(ProposeResult.Accepted.class);
+        assertThat(d.node("n1").isQuiesced()).as("a transfer to drive").isFalse();
+        d.tickAll(3, m -> false);
+        assertThat(d.node("n2").role()).isEqualTo(Role.LEADER);
+    }
+
+    @Test
+    void leaderDoesNotQuiesceWithAReadWaitingForItsHeartbeatRound() {
+        TestCluster c = elected(QUIET);
+        c.deliverAll();
+        // Tick until the leader is one idle tick from quiescing, then take a read just before that tick.
+        RaftNode n1 = c.node("n1");
+        for (int t = 0; t < 5 * T && !n1.isQuiesced(); t++) {
+            n1.readIndex(100 + t);
+            n1.tick();
+            assertThat(n1.isQuiesced()).as("a read arrived before tick %d", t).isFalse();
+            for (TestCluster.Member m : c.members.values()) if (m.raft != n1) m.raft.tick();
+            c.deliverAll();
+        }
+        assertThat(readStates(c, "n1")).allMatch(r -> r instanceof ReadState.Ready);
+        tickUntilQuiet(c);
+    }
 }
