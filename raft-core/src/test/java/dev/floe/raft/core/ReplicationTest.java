@@ -284,4 +284,20 @@ class ReplicationTest {
         c.deliverAll();
         assertThat(c.node("n2").lastIndex()).as("the second goes once the first is answered").isEqualTo(n1.lastIndex());
     }
+
+    @Test
+    void followerAppendsEntriesThatStartRightAfterItsCommitIndex_Figure2rules2to4() {
+        TestCluster c = new TestCluster(3);
+        c.elect("n1");
+        c.deliverAll();
+        RaftNode n2 = c.node("n2");
+        long commit = n2.commitIndex();
+        assertThat(n2.lastIndex()).isEqualTo(commit);
+        Entry next = Entry.command(n2.term(), commit + 1, cmd("next"));
+        n2.step(new AppendRequest(N1, N2, n2.term(), commit, c.member("n2").log.term(commit), List.of(next), commit));
+        assertThat(n2.lastIndex()).as("appended in this one request").isEqualTo(commit + 1);
+        c.drain("n2");
+        assertThat(c.take(m -> m instanceof AppendResponse r && r.from().equals(N2)))
+                .containsExactly(AppendResponse.accepted(N2, N1, n2.term(), commit + 1));
+    }
 }
