@@ -498,17 +498,18 @@ class QuiescenceTest {
 
     @Test
     void leaderDoesNotQuiesceWithAReadWaitingForItsHeartbeatRound() {
-        TestCluster c = elected(QUIET);
-        c.deliverAll();
+        // Heartbeats every 9 ticks, quiescence after 2 idle ticks: a read that wakes the leader waits
+        // for a round that the next heartbeat (or the next Ready) sends; until then it must stay awake.
+        RaftOptions slowBeats = TestCluster.OPTIONS.withElectionTicks(10, 9).withQuiesceTicks(2);
+        TestCluster c = elected(slowBeats);
+        tickUntilQuiet(c);
         RaftNode n1 = c.node("n1");
         n1.readIndex(100);
-        // The caller has not yet taken the Ready that sends the read's round: idle ticks go by.
-        for (int t = 0; t < 3 * IDLE_TICKS; t++) {
+        for (int t = 0; t < 6; t++) {
             n1.tick();
             assertThat(n1.isQuiesced()).as("a read waits for its round (tick %d)", t).isFalse();
         }
         c.deliverAll();
         assertThat(readStates(c, "n1")).containsExactly(new ReadState.Ready(100, n1.commitIndex()));
-        tickUntilQuiet(c);
     }
 }
