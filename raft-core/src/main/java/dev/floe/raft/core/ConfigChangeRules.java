@@ -36,11 +36,9 @@ final class ConfigChangeRules {
             }
         }
         if (added.size() + removed.size() <= 1) return new Result.Direct(target);
-        try {
-            return new Result.Joint(new ClusterConfig(target.voters(), current.voters(), target.learners()));
-        } catch (IllegalArgumentException e) {
-            return new Result.Invalid(e.getMessage());
-        }
+        // A valid joint configuration: the loop above refused the only overlap it could have (a
+        // learner of the target that is a voter of the current configuration).
+        return new Result.Joint(new ClusterConfig(target.voters(), current.voters(), target.learners()));
     }
 
     /** The configuration that leaves {@code joint}: its incoming half. */

@@ -88,12 +88,13 @@ final class ReadIndexQueue {
         return lastContext;
     }
 
-    /** Everything still waiting, for rejection when leadership ends. */
+    /**
+     * Everything still waiting, for rejection when leadership ends. The queue is dropped with its
+     * {@link Replication} right after (a new term makes a new one), so nothing needs clearing.
+     */
     List<PendingRead> drainAll() {
         List<PendingRead> all = new ArrayList<>(waitingForTermCommit);
         all.addAll(pending);
-        waitingForTermCommit.clear();
-        pending.clear();
         return all;
     }
 }

@@ -213,4 +213,89 @@ class ElectionTest {
         assertThat(n3.leader()).contains(N2);
         assertThat(n3.term()).isEqualTo(term);
     }
+
+    @Test
+    void everyCampaignStartsFromAnEmptyTally_section5_2() {
+        // Five voters. n1's first campaign gets n2's vote only; its second gets n3's only. Two of
+        // five each time: n2's vote was for the earlier term and must not count again.
+        TestCluster c = new TestCluster(5, NO_PREVOTE);
+        RaftNode n1 = c.node("n1");
+        while (n1.role() == Role.FOLLOWER) n1.tick();
+        c.deliverAll(m -> !(m.from().equals(N1) && m.to().equals(N2) || m.from().equals(N2) && m.to().equals(N1)));
+        assertThat(n1.role()).isEqualTo(Role.CANDIDATE);
+        long first = n1.term();
+        while (n1.term() == first) n1.tick();
+        c.deliverAll(m -> !(m.from().equals(N1) && m.to().equals(N3) || m.from().equals(N3) && m.to().equals(N1)));
+        assertThat(n1.role()).as("two votes of five in term %d", n1.term()).isEqualTo(Role.CANDIDATE);
+
+        // The same with PreVote: the second pre-vote round counts only its own grants.
+        TestCluster d = new TestCluster(5, TestCluster.OPTIONS);
+        RaftNode p1 = d.node("n1");
+        while (p1.role() == Role.FOLLOWER) p1.tick();
+        d.deliverAll(m -> !(m.from().equals(N1) && m.to().equals(N2) || m.from().equals(N2) && m.to().equals(N1)));
+        assertThat(p1.role()).isEqualTo(Role.PRE_CANDIDATE);
+        for (int i = 0; i < 3 * TestCluster.OPTIONS.electionTicks() && p1.role() == Role.PRE_CANDIDATE; i++) {
+            p1.tick();
+            d.deliverAll(m -> !(m.from().equals(N1) && m.to().equals(N3) || m.from().equals(N3) && m.to().equals(N1)));
+        }
+        assertThat(p1.role()).isEqualTo(Role.PRE_CANDIDATE);
+        assertThat(p1.term()).as("no election started").isZero();
+    }
+
+    @Test
+    void leaderWithALiveQuorumDisregardsADisruptiveVoteRequest_thesis4_2_3() {
+        TestCluster c = new TestCluster(3);
+        c.elect("n1");
+        c.deliverAll();
+        RaftNode n1 = c.node("n1");
+        long term = n1.term();
+        n1.step(new VoteRequest(N3, N1, term + 1, n1.lastIndex(), term, false, false));
+        assertThat(n1.role()).isEqualTo(Role.LEADER);
+        assertThat(n1.term()).isEqualTo(term);
+    }
+
+    @Test
+    void aPreVoteRequestForTheCurrentTermIsAnsweredLikeAVote_section5_2() {
+        // Only a pre-vote for a later term binds nothing; one for our own term meets our vote in it.
+        TestCluster c = new TestCluster(3, NO_PREVOTE);
+        RaftNode n2 = c.node("n2");
+        n2.step(new VoteRequest(N1, N2, 1, 0, 0, false, false));
+        c.drain("n2");
+        assertThat(c.take(m -> m instanceof VoteResponse v && v.granted())).hasSize(1);
+        n2.step(new VoteRequest(N3, N2, 1, 0, 0, true, false));
+        c.drain("n2");
+        assertThat(c.take(m -> m instanceof VoteResponse)).containsExactly(new VoteResponse(N2, N3, 1, true, false));
+    }
+
+    @Test
+    void aStaleLeaderOrPreCandidateOrReaderIsToldTheCurrentTerm_Figure2() {
+        TestCluster c = new TestCluster(3, NO_PREVOTE);
+        RaftNode n2 = c.node("n2");
+        n2.step(new VoteRequest(N1, N2, 3, 0, 0, false, false));
+        c.drain("n2");
+        c.inFlight.clear();
+        n2.step(new AppendRequest(N3, N2, 2, 0, 0, List.of(), 0));
+        n2.step(new VoteRequest(N3, N2, 2, 0, 0, true, false));
+        n2.step(new dev.floe.raft.message.ReadIndexRequest(N3, N2, 2, 9));
+        n2.step(new VoteRequest(N3, N2, 2, 0, 0, false, false)); // a stale real vote request needs no answer
+        c.drain("n2");
+        assertThat(c.take(m -> true)).containsExactlyInAnyOrder(
+                new HeartbeatResponse(N2, N3, 3, 0),
+                new VoteResponse(N2, N3, 3, true, false),
+                new dev.floe.raft.message.ReadIndexResponse(N2, N3, 3, 9, 0, false));
+        assertThat(n2.term()).isEqualTo(3);
+    }
+
+    @Test
+    void withLeaseReadsARestartedMemberVotesAgainAfterExactlyOneElectionTimeout_thesis6_4_1() {
+        RaftOptions lease = TestCluster.OPTIONS.withPreVote(false).withLeaseReads(true);
+        TestCluster c = new TestCluster(3, lease);
+        RaftNode n2 = c.node("n2");
+        for (int i = 0; i < lease.electionTicks() - 1; i++) n2.tick();
+        n2.step(new VoteRequest(N1, N2, 5, 0, 0, false, false));
+        assertThat(n2.term()).as("still within its first election timeout").isZero();
+        n2.tick(); // it may campaign now (term 1): a request of term 5 is heard either way
+        n2.step(new VoteRequest(N1, N2, 5, 0, 0, false, false));
+        assertThat(n2.term()).isEqualTo(5);
+    }
 }

@@ -208,10 +208,35 @@ class MembershipTest {
         c.elect("n1");
         c.deliverAll();
         c.node("n1").transferLeadership(NodeId.of("n3"));
-        c.tickAll(OPTS.electionTicks() + 1, isolating("n3"));
+        c.tickAll(OPTS.electionTicks() - 1, isolating("n3"));
+        assertThat(c.node("n1").transferTarget()).as("still transferring, one tick short of an election timeout").isPresent();
+        c.tickAll(1, isolating("n3"));
         assertThat(c.node("n1").role()).isEqualTo(Role.LEADER);
         assertThat(c.node("n1").transferTarget()).isEmpty();
         assertThat(c.member("n1").readies).anyMatch(rd -> rd.transfer().equals(java.util.Optional.of(new TransferResult(NodeId.of("n3"), false))));
         assertThat(c.node("n1").propose(cmd("after"))).isInstanceOf(ProposeResult.Accepted.class);
+    }
+
+    @Test
+    void aConfigurationChangeKeepsWhatTheLeaderKnowsOfItsFollowers_Figure2() {
+        // matchIndex and nextIndex are reinitialized after an election, not when the membership
+        // changes: the followers stay in REPLICATE at their match, the new member starts probing.
+        TestCluster c = new TestCluster(4, 3, OPTS);
+        c.elect("n1");
+        c.node("n1").propose(cmd("w"));
+        c.deliverAll();
+        long last = c.node("n1").lastIndex();
+        c.node("n1").proposeConfig(config(Set.of("n1", "n2", "n3"), Set.of("n4")), Bytes.EMPTY);
+        c.drain("n1");
+        var followers = c.node("n1").status().followers();
+        assertThat(followers.keySet()).extracting(NodeId::value).containsExactlyInAnyOrder("n2", "n3", "n4");
+        assertThat(followers.get(NodeId.of("n2")).matchIndex()).isEqualTo(last);
+        assertThat(followers.get(NodeId.of("n2")).state()).isEqualTo("REPLICATE");
+        assertThat(followers.get(NodeId.of("n4")).state()).isEqualTo("PROBE");
+        c.deliverAll();
+        c.node("n1").proposeConfig(config(Set.of("n1", "n2"), Set.of("n4")), Bytes.EMPTY); // remove n3
+        c.drain("n1");
+        assertThat(c.node("n1").status().followers().keySet()).as("a removed member is no longer tracked")
+                .extracting(NodeId::value).doesNotContain("n3");
     }
 }

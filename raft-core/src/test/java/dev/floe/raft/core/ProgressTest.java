@@ -152,4 +152,18 @@ class ProgressTest {
         probe.sentEntries(3, 1, 10);
         assertThat(probe).hasToString("PROBE{match=0 next=3 paused learner}");
     }
+
+    @Test
+    void aRepeatedAcknowledgementIsNoNews_Figure2matchIndex() {
+        // matchIndex only grows; an acknowledgement of what is already matched (a duplicate, or a late
+        // answer) must not count as progress, or a probing leader would resume streaming on it.
+        Progress pr = new Progress(8, false, OPTIONS);
+        assertThat(pr.maybeUpdate(7)).isTrue();
+        pr.sentEntries(9, 2, 20);
+        assertThat(pr.isPaused()).isTrue();
+        assertThat(pr.maybeUpdate(7)).isFalse();
+        assertThat(pr.isPaused()).as("still waiting for the probe's answer").isTrue();
+        assertThat(pr.maybeUpdate(5)).isFalse();
+        assertThat(pr.match).isEqualTo(7);
+    }
 }

@@ -161,4 +161,38 @@ class ProposalAndDurabilityTest {
         assertThat(rd.toString()).contains("persist=2..2").contains("AppendReq n1->n2 t1 prev=1@1 [2@1:\"hello\"(5B)] commit=1");
         assertThat(AppendResponse.rejected(N2, N1, 3, 7, 4, 2).toString()).isEqualTo("AppendResp n2->n1 t3 reject@7 hint=4@2");
     }
+
+    @Test
+    void aReadyThatRaisesTheTermHoldsEveryMessageUntilItIsDurableAndSendsEachOnce_Figure2() {
+        TestCluster c = new TestCluster(3);
+        c.elect("n1");
+        c.deliverAll();
+        RaftNode n2 = c.node("n2");
+        n2.readIndex(5); // a ReadIndexRequest to n1, queued to send at once
+        long last = n2.lastIndex();
+        // Before that Ready is taken, a leader of a newer term appends: n2 must save that term first.
+        n2.step(new AppendRequest(NodeId.of("n3"), NodeId.of("n2"), n2.term() + 1, last, c.member("n2").log.term(last), List.of(), 0));
+        Ready rd = n2.ready();
+        assertThat(rd.hardState()).isPresent();
+        assertThat(rd.messages()).as("nothing leaves before the new term is durable").isEmpty();
+        assertThat(rd.messagesAfterPersist()).hasSize(2).doesNotHaveDuplicates()
+                .anyMatch(m -> m instanceof dev.floe.raft.message.ReadIndexRequest)
+                .anyMatch(m -> m instanceof AppendResponse r && r.success());
+    }
+
+    @Test
+    void backpressureAdmitsProposalsUpToTheByteLimitExactlyAndOneOfAnySizeWhenNothingIsPending() {
+        long entry = 1 + Entry.OVERHEAD_BYTES; // a one-byte command as the limit counts it
+        TestCluster c = new TestCluster(3, TestCluster.OPTIONS.withMaxUncommittedBytes(2 * entry));
+        c.elect("n1");
+        c.deliverAll();
+        RaftNode n1 = c.node("n1");
+        assertThat(n1.propose(cmd("a"))).isInstanceOf(ProposeResult.Accepted.class);
+        assertThat(n1.propose(cmd("b"))).as("exactly at the limit").isInstanceOf(ProposeResult.Accepted.class);
+        assertThat(n1.propose(cmd("c"))).isEqualTo(new ProposeResult.Rejected(ProposeResult.Reason.BACKPRESSURE, Optional.of(N1)));
+        c.deliverAll();
+        // Nothing pending: one proposal larger than the whole limit still goes, so progress is possible.
+        assertThat(n1.propose(Bytes.wrap(new byte[(int) (10 * entry)]))).isInstanceOf(ProposeResult.Accepted.class);
+        assertThat(n1.propose(cmd("d"))).isInstanceOf(ProposeResult.Rejected.class);
+    }
 }

@@ -498,4 +498,41 @@ class QuiescenceTest {
         assertThat(List.of(c.node("n2").role(), c.node("n3").role())).contains(Role.LEADER);
         assertThat(c.node("n1").commitIndex()).isGreaterThanOrEqualTo(last);
     }
+
+    @Test
+    void membershipChangeAndLeadershipTransferWakeAQuiescedLeader() {
+        TestCluster c = elected(QUIET);
+        tickUntilQuiet(c);
+        ProposeResult change = c.node("n1").proposeConfig(
+                new dev.floe.raft.ClusterConfig(new java.util.TreeSet<>(List.of(N1, N2)), new java.util.TreeSet<>(), new java.util.TreeSet<>()),
+                dev.floe.raft.Bytes.EMPTY);
+        assertThat(change).isInstanceOf(ProposeResult.Accepted.class);
+        assertThat(c.node("n1").isQuiesced()).as("a configuration entry to replicate").isFalse();
+        c.deliverAll();
+        assertThat(c.node("n1").status().followers().keySet()).containsExactly(N2);
+
+        TestCluster d = elected(QUIET);
+        tickUntilQuiet(d);
+        assertThat(d.node("n1").transferLeadership(N2)).isInstanceOf(ProposeResult.Accepted.class);
+        assertThat(d.node("n1").isQuiesced()).as("a transfer to drive").isFalse();
+        d.tickAll(3, m -> false);
+        assertThat(d.node("n2").role()).isEqualTo(Role.LEADER);
+    }
+
+    @Test
+    void leaderDoesNotQuiesceWithAReadWaitingForItsHeartbeatRound() {
+        // Heartbeats every 9 ticks, quiescence after 2 idle ticks: a read that wakes the leader waits
+        // for a round that the next heartbeat (or the next Ready) sends; until then it must stay awake.
+        RaftOptions slowBeats = TestCluster.OPTIONS.withElectionTicks(10, 9).withQuiesceTicks(2);
+        TestCluster c = elected(slowBeats);
+        tickUntilQuiet(c);
+        RaftNode n1 = c.node("n1");
+        n1.readIndex(100);
+        for (int t = 0; t < 6; t++) {
+            n1.tick();
+            assertThat(n1.isQuiesced()).as("a read waits for its round (tick %d)", t).isFalse();
+        }
+        c.deliverAll();
+        assertThat(readStates(c, "n1")).containsExactly(new ReadState.Ready(100, n1.commitIndex()));
+    }
 }

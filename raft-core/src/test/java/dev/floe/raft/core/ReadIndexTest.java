@@ -7,6 +7,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.floe.raft.NodeId;
 import dev.floe.raft.message.AppendRequest;
 import dev.floe.raft.message.HeartbeatRequest;
+import dev.floe.raft.message.ReadIndexRequest;
+import dev.floe.raft.message.ReadIndexResponse;
+import dev.floe.raft.message.VoteRequest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -150,5 +153,62 @@ class ReadIndexTest {
         RaftNode n2 = c.node("n2");
         n2.step(new dev.floe.raft.message.VoteRequest(N1, NodeId.of("n2"), 5, 0, 0, false, false));
         assertThat(n2.term()).as("it may have promised a lease before restarting").isZero();
+    }
+
+    @Test
+    void leaseIsRenewedByEveryAcknowledgedRoundNotOnlyTheFirst_thesis6_4_1() {
+        TestCluster c = new TestCluster(3, LEASE);
+        passStartupQuiet(c);
+        c.elect("n1");
+        c.tickAll(5 * LEASE.electionTicks(), m -> false);
+        assertThat(c.node("n1").leaseReadIndex()).as("five election timeouts into its term, still acknowledged").hasValue(c.node("n1").commitIndex());
+        // The leader counts itself as of now: n2's acknowledgements alone keep a quorum, n3 may be gone.
+        c.tickAll(5 * LEASE.electionTicks(), isolating("n3"));
+        assertThat(c.node("n1").leaseReadIndex()).hasValue(c.node("n1").commitIndex());
+    }
+
+    /** n2 forwards read 7 to its leader n1; the request is lost. */
+    private static TestCluster readForwardedAndLost(RaftOptions options) {
+        TestCluster c = new TestCluster(3, options);
+        c.elect("n1");
+        c.deliverAll();
+        c.node("n2").readIndex(7);
+        assertThat(c.take(m -> m instanceof ReadIndexRequest)).hasSize(1);
+        return c;
+    }
+
+    @Test
+    void aReadForwardedToALeaderIsRejectedOnceTheFollowerCampaigns_thesis6_4() {
+        // With PreVote: rejected when the pre-vote starts, not left waiting for an answer that cannot come.
+        TestCluster c = readForwardedAndLost(TestCluster.OPTIONS);
+        RaftNode n2 = c.node("n2");
+        while (n2.role() == Role.FOLLOWER) n2.tick();
+        assertThat(n2.role()).isEqualTo(Role.PRE_CANDIDATE);
+        c.drain("n2");
+        assertThat(readStates(c, "n2")).containsExactly(new ReadState.Rejected(7, Optional.empty()));
+        // The old leader's late answer does not answer it a second time.
+        n2.step(new ReadIndexResponse(N1, NodeId.of("n2"), n2.term(), 7, 3, true));
+        c.drain("n2");
+        assertThat(readStates(c, "n2")).hasSize(1);
+
+        // Without PreVote: rejected when the election starts.
+        TestCluster d = readForwardedAndLost(TestCluster.OPTIONS.withPreVote(false));
+        RaftNode d2 = d.node("n2");
+        while (d2.role() == Role.FOLLOWER) d2.tick();
+        assertThat(d2.role()).isEqualTo(Role.CANDIDATE);
+        d.drain("n2");
+        assertThat(readStates(d, "n2")).containsExactly(new ReadState.Rejected(7, Optional.empty()));
+    }
+
+    @Test
+    void aReadForwardedToALeaderIsRejectedWhenANewerTermBegins_thesis6_4() {
+        TestCluster c = readForwardedAndLost(TestCluster.OPTIONS.withPreVote(false));
+        RaftNode n2 = c.node("n2");
+        long term = n2.term();
+        for (int i = 0; i < 2 * TestCluster.OPTIONS.electionTicks(); i++) n2.tick(); // n2 no longer honours n1's lease
+        c.inFlight.clear();
+        n2.step(new VoteRequest(NodeId.of("n3"), NodeId.of("n2"), term + 5, 0, 0, false, false));
+        c.drain("n2");
+        assertThat(readStates(c, "n2")).contains(new ReadState.Rejected(7, Optional.empty()));
     }
 }

@@ -61,7 +61,7 @@ class ReadyTest {
                 Optional.of(new TransferResult(N2, true)), List.of(new LogRead(3, 5, 100, 0)));
         String s = rd.toString();
         assertThat(s).startsWith("Ready{").endsWith("}")
-                .contains("persist=1..2", "send=[", "sendAfterPersist=[", "install=", "config=", "@2", "transfer=", "read=",
+                .contains(new HardState(1, Optional.of(N1)).toString(), "persist=1..2", "send=[", "sendAfterPersist=[", "install=", "config=", "@2", "transfer=", "read=",
                         "sendSnapshotTo=[n2]", "reads=[", "apply=1..1");
         assertThat(ready(Optional.empty(), List.of(), List.of(), Optional.empty())).hasToString("Ready{}");
     }

@@ -117,4 +117,56 @@ class RepairTest {
         c.elect("n1");
         assertThat(c.node("n1").role()).isEqualTo(Role.LEADER);
     }
+
+    private static dev.floe.raft.ClusterConfig voters(String... ids) {
+        return dev.floe.raft.ClusterConfig.ofVoters(ids);
+    }
+
+    @Test
+    void aRepairingMemberLearnsItsTermOnlyFromEnoughOtherVotersToMeetEveryQuorum() {
+        // Five voters with n1 repairing: n - majority + 1 = 3 of the others must have answered this
+        // round (any majority that elected a newer leader then includes one of them, paper §5.1).
+        NodeId n1 = NodeId.of("n1");
+        Repair repair = new Repair(true, 42);
+        dev.floe.raft.ClusterConfig five = voters("n1", "n2", "n3", "n4", "n5");
+        assertThat(repair.learningTerm()).isTrue();
+        repair.heardTerm(NodeId.of("n2"), 42);
+        repair.heardTerm(NodeId.of("n3"), 41); // an answer to an earlier life's round
+        repair.heardTerm(n1, 42);              // ourselves: proves nothing
+        repair.heardTerm(NodeId.of("n9"), 42); // not a voter of this configuration
+        repair.heardTerm(NodeId.of("n4"), 42);
+        assertThat(repair.awaits(NodeId.of("n2"))).as("answered this round").isFalse();
+        assertThat(repair.awaits(NodeId.of("n3"))).isTrue();
+        assertThat(repair.finishLearningTerm(n1, five)).as("two voters of the others are not enough").isFalse();
+        assertThat(repair.learningTerm()).isTrue();
+        repair.heardTerm(NodeId.of("n5"), 42);
+        assertThat(repair.finishLearningTerm(n1, five)).isTrue();
+        assertThat(repair.learningTerm()).isFalse();
+        assertThat(repair.finishLearningTerm(n1, five)).as("it ended once").isFalse();
+        assertThat(repair.active()).as("the repair itself goes on until caught up").isTrue();
+    }
+
+    @Test
+    void aRepairEndsWhenItsCommitIndexReachesTheLeadersWithAnEntryOfTheLeadersTerm() {
+        Repair repair = new Repair(true, 1);
+        assertThat(repair.target()).as("no leader heard yet").isEqualTo(-1);
+        assertThat(repair.finishIfCaughtUp(50, 3, 3)).isFalse();
+        repair.heardLeaderCommit(10);
+        repair.heardLeaderCommit(8);
+        assertThat(repair.target()).isEqualTo(10);
+        assertThat(repair.finishIfCaughtUp(9, 3, 3)).isFalse();
+        assertThat(repair.finishIfCaughtUp(10, 2, 3)).as("the entry at its commit index is of an older term").isFalse();
+        assertThat(repair.finishIfCaughtUp(10, 3, 3)).isTrue();
+        assertThat(repair.active()).isFalse();
+    }
+
+    @Test
+    void termProbesGoOutAtOnceThenOncePerInterval() {
+        Repair repair = new Repair(true, 1);
+        assertThat(repair.probeDue(3)).as("at once").isTrue();
+        assertThat(repair.probeDue(3)).isFalse();
+        assertThat(repair.probeDue(3)).isFalse();
+        assertThat(repair.probeDue(3)).as("three ticks after the last").isTrue();
+        assertThat(new Repair(false, 1).probeDue(3)).as("not repairing: never").isFalse();
+    }
 }

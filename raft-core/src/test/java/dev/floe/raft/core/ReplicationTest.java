@@ -183,4 +183,121 @@ class ReplicationTest {
         c.tickAll(5, m -> false);
         assertThat(c.node("n3").lastIndex()).isEqualTo(n1.lastIndex());
     }
+
+    /** The prevLogIndex of each AppendRequest {@code from} sent {@code to}, in order. */
+    private static List<Long> appendsPrev(TestCluster c, String from, String to) {
+        List<Long> out = new ArrayList<>();
+        for (Ready rd : c.member(from).readies) {
+            for (Message m : rd.messages()) {
+                if (m instanceof AppendRequest a && a.to().equals(NodeId.of(to))) out.add(a.prevLogIndex());
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void conflictHintJumpsToTheLeadersLastEntryOfTheFollowersTerm_section5_3() {
+        // The leader holds term 2 up to 5; the follower's term-2 run starts at 3 and goes past 5. After
+        // one rejection the leader retries right after its own last term-2 entry (5), where the logs
+        // agree, not at the start of the follower's run (3) nor one entry at a time.
+        TestCluster c = new TestCluster(3, TestCluster.OPTIONS.withPreVote(false));
+        c.preload("n1", 4, entries(1, 1, 1, 2, 2, 2, 4));
+        c.preload("n2", 3, entries(1, 1, 1, 2, 2, 2, 2, 2, 3));
+        c.preload("n3", 4, entries(1, 1, 1, 2, 2, 2, 4));
+        c.elect("n1");
+        List<Long> prevs = appendsPrev(c, "n1", "n2");
+        assertThat(prevs.get(0)).as("the first probe, at the leader's log end before its no-op").isEqualTo(6);
+        assertThat(prevs.get(1)).isEqualTo(5);
+
+        // The leader's last entry of that term is the follower's first of it (3): retry right after it.
+        TestCluster d = new TestCluster(3, TestCluster.OPTIONS.withPreVote(false));
+        d.preload("n1", 4, entries(1, 1, 1, 2, 4, 4));
+        d.preload("n2", 3, entries(1, 1, 1, 2, 2, 2, 3));
+        d.preload("n3", 4, entries(1, 1, 1, 2, 4, 4));
+        d.elect("n1");
+        List<Long> shortRun = appendsPrev(d, "n1", "n2");
+        assertThat(shortRun.get(0)).isEqualTo(5);
+        assertThat(shortRun.get(1)).isEqualTo(3);
+        assertThat(d.member("n2").log.entries(1, d.member("n2").log.lastIndex() + 1, Long.MAX_VALUE))
+                .isEqualTo(d.member("n1").log.entries(1, d.member("n1").log.lastIndex() + 1, Long.MAX_VALUE));
+    }
+
+    @Test
+    void afterARejectionTheLeaderProbesOneRequestAtATime_section5_3() {
+        // One entry per request, a window of 8: while replicating, requests stream.
+        TestCluster c = new TestCluster(3, TestCluster.OPTIONS.withFlowControl(1, 8, 1 << 20));
+        c.elect("n1");
+        c.deliverAll();
+        RaftNode n1 = c.node("n1");
+        long match = n1.lastIndex();
+        for (int i = 0; i < 3; i++) n1.propose(cmd("w" + i));
+        List<Message> toN2 = c.take(m -> m instanceof AppendRequest && m.to().equals(N2));
+        assertThat(toN2).as("streamed").hasSize(3);
+        // The first is lost; n2 rejects the other two (it lacks their previous entry).
+        RaftNode n2 = c.node("n2");
+        n2.step(toN2.get(1));
+        n2.step(toN2.get(2));
+        List<Message> rejections = c.take(m -> m instanceof AppendResponse r && !r.success() && r.from().equals(N2));
+        assertThat(rejections).hasSize(2);
+        n1.step(rejections.get(0));
+        List<Message> retry = c.take(m -> m instanceof AppendRequest && m.to().equals(N2));
+        assertThat(retry).as("one probe from the last match, not a new stream").hasSize(1);
+        assertThat(((AppendRequest) retry.get(0)).prevLogIndex()).isEqualTo(match);
+        assertThat(n1.status().followers().get(N2).state()).isEqualTo("PROBE");
+        n1.step(rejections.get(1)); // the answer to an older request: stale, ignored
+        assertThat(c.take(m -> m instanceof AppendRequest && m.to().equals(N2))).isEmpty();
+        c.inFlight.addAll(retry);
+        c.deliverAll();
+        assertThat(c.node("n2").lastIndex()).isEqualTo(n1.lastIndex());
+    }
+
+    @Test
+    void aPipelineWhoseAppendsWereAllLostIsFreedByHeartbeatAnswers() {
+        // A window of two one-entry requests, both lost: heartbeat answers free it again.
+        TestCluster c = new TestCluster(3, TestCluster.OPTIONS.withFlowControl(1, 2, 1 << 20));
+        c.elect("n1");
+        c.deliverAll();
+        RaftNode n1 = c.node("n1");
+        for (int i = 0; i < 4; i++) n1.propose(cmd("w" + i));
+        c.deliverAll(m -> m instanceof AppendRequest && m.to().equals(N2));
+        assertThat(n1.status().followers().get(N2).state()).isEqualTo("REPLICATE");
+        assertThat(n1.commitIndex()).as("n3 acknowledged").isEqualTo(n1.lastIndex());
+        c.tickAll(10, m -> false);
+        assertThat(c.node("n2").lastIndex()).isEqualTo(n1.lastIndex());
+        assertThat(c.node("n2").commitIndex()).isEqualTo(n1.commitIndex());
+    }
+
+    @Test
+    void unacknowledgedBytesPerFollowerStayWithinTheWindow_flowControl() {
+        // A byte window of 1: one request with entries in flight, whatever its size, until answered.
+        TestCluster c = new TestCluster(3, TestCluster.OPTIONS.withFlowControl(1 << 20, 256, 1));
+        c.elect("n1");
+        c.deliverAll();
+        RaftNode n1 = c.node("n1");
+        n1.propose(cmd("a"));
+        c.drain("n1");
+        n1.propose(cmd("b"));
+        List<Message> toN2 = c.take(m -> m instanceof AppendRequest a && a.to().equals(N2) && !a.entries().isEmpty());
+        assertThat(toN2).hasSize(1);
+        assertThat(((AppendRequest) toN2.get(0)).entries()).hasSize(1);
+        c.inFlight.addAll(toN2);
+        c.deliverAll();
+        assertThat(c.node("n2").lastIndex()).as("the second goes once the first is answered").isEqualTo(n1.lastIndex());
+    }
+
+    @Test
+    void followerAppendsEntriesThatStartRightAfterItsCommitIndex_Figure2rules2to4() {
+        TestCluster c = new TestCluster(3);
+        c.elect("n1");
+        c.deliverAll();
+        RaftNode n2 = c.node("n2");
+        long commit = n2.commitIndex();
+        assertThat(n2.lastIndex()).isEqualTo(commit);
+        Entry next = Entry.command(n2.term(), commit + 1, cmd("next"));
+        n2.step(new AppendRequest(N1, N2, n2.term(), commit, c.member("n2").log.term(commit), List.of(next), commit));
+        assertThat(n2.lastIndex()).as("appended in this one request").isEqualTo(commit + 1);
+        c.drain("n2");
+        assertThat(c.take(m -> m instanceof AppendResponse r && r.from().equals(N2)))
+                .containsExactly(AppendResponse.accepted(N2, N1, n2.term(), commit + 1));
+    }
 }

@@ -10,7 +10,8 @@ import java.util.concurrent.CompletableFuture;
  * A simulated client of one Raft group with one operation outstanding at a time: the user's
  * commands (with a session, so that retries after a failure or a silence are safe) and queries,
  * each recorded in the group's {@link History}. It follows "not the leader" hints and tries
- * another member after 300 ms of silence. A probe asks one member for one read, then stops.
+ * another member after 300 ms of silence. A probe asks one member for one operation (a read, or a
+ * write followed by a step of the scenario), then stops.
  */
 final class SimClient {
 
@@ -65,20 +66,26 @@ final class SimClient {
     History.Operation op;
     private int target;
     private long attempt;
-    /** A probe asks one member for one read, then stops: -1 for a regular client. */
+    /** A probe asks one member for one operation, then stops: -1 for a regular client. */
     private final int probeTarget;
+    /** Whether the probe's one operation is a write (else a read). */
+    private final boolean probeWrites;
+    /** What runs once the probe's operation was answered; null for nothing. */
+    private final Runnable afterProbe;
     private boolean probed;
 
     SimClient(Service service, int id) {
-        this(service, id, -1);
+        this(service, id, -1, false, null);
     }
 
-    SimClient(Service service, int id, int probeTarget) {
+    SimClient(Service service, int id, int probeTarget, boolean probeWrites, Runnable afterProbe) {
         this.service = service;
         this.id = id;
         this.session = "client-" + id;
         this.probeTarget = probeTarget;
         this.target = probeTarget;
+        this.probeWrites = probeWrites;
+        this.afterProbe = afterProbe;
     }
 
     void next() {
@@ -92,9 +99,12 @@ final class SimClient {
         }
         OperationGenerator queries = service.queries();
         if (probeTarget >= 0) {
-            if (probed || queries == null) return;
+            if (probed) return;
+            if (!probeWrites && queries == null) return;
             probed = true;
-            op = service.history().invoke(service.newOperation(), false, queries.next(world.random), world.now());
+            if (probeWrites) sequence++;
+            op = service.history().invoke(service.newOperation(), probeWrites,
+                    probeWrites ? service.commands().next(world.random) : queries.next(world.random), world.now());
             service.probing(this);
             send();
             return;
@@ -167,11 +177,14 @@ final class SimClient {
             op.appliedBound = bound;
             if (op.write) stats.writes++;
             else stats.reads++;
+            if (afterProbe != null && world.now() < service.faultEnd()) afterProbe.run(); // at once: the next step races a deposition
             world.at(world.now() + world.random.nextInt(20) * SimShape.MS, null, this::next);
             return;
         }
         Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null ? error.getCause() : error;
-        if (cause instanceof NotLeaderException nle && nle.leader().isPresent()) {
+        if (probeTarget >= 0 && cause instanceof dev.floe.raft.BackpressureException) {
+            target = probeTarget; // busy, not wrong: a probe asks the member it is about again
+        } else if (cause instanceof NotLeaderException nle && nle.leader().isPresent()) {
             target = service.indexOf(nle.leader().get());
         } else {
             target = -1;

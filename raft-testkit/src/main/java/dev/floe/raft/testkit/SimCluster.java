@@ -43,10 +43,15 @@ final class SimCluster implements SimClient.Service {
     private final SimClient[] clients;
     /** One-read clients aimed at a paused leader; they must finish like the others. */
     private final List<SimClient> probes = new ArrayList<>();
+    private int probeIds;
     private final long faultEnd;
     private final long end;
     private boolean healed;
     private boolean isolateNextLeader;
+    /** New leaders still to fail (crash or be cut off) a moment after their election: an election churn. */
+    private int churnLeft;
+    /** A leader cut off while lease reads are on: the next other member to lead takes a write, then it gets lease reads; -1 when none. */
+    private int deposedLeader = -1;
     /** A member lost its hard state in this run: no membership change from then on. */
     private boolean hardStateLost;
     /** With quiescence: clients start no new operation before this time (an idle period of the workload). */
@@ -385,7 +390,9 @@ final class SimCluster implements SimClient.Service {
         if (healed) return;
         int n = servers.length;
         long electionNanos = shape.options().tickInterval().toNanos() * shape.options().electionTicks();
-        int kind = world.random.nextInt(11);
+        // With lease reads, one more kind: a leader deposed by a partition, asked for lease reads after a newer write.
+        int kind = world.random.nextInt(shape.options().leaseReads() ? 12 : 11);
+        if (kind == 11) kind = SimShape.DEPOSED_LEADER;
         if (shape.onlyFault() == SimShape.LOST_HARD_STATE) {
             kind = new int[] {0, 1, 4, 10, 12, 12, 13, 13}[world.random.nextInt(8)];
         } else if (shape.onlyFault() != SimShape.ALL_FAULTS) {
@@ -393,8 +400,13 @@ final class SimCluster implements SimClient.Service {
         }
         switch (kind) {
             case 10 -> {
-                isolateNextLeader = true;
-                note("arm isolation of the next new leader");
+                if (world.random.nextBoolean()) {
+                    isolateNextLeader = true;
+                    note("arm isolation of the next new leader");
+                } else {
+                    churnLeft = 2 + world.random.nextInt(2);
+                    note("arm an election churn: the next " + churnLeft + " new leaders fail a moment after their election");
+                }
             }
             case 0 -> {
                 int victim = world.random.nextInt(n);
@@ -404,7 +416,10 @@ final class SimCluster implements SimClient.Service {
                 } else if (servers[victim] != null) {
                     boolean hardState = world.random.nextBoolean();
                     note("arm crash of " + ids[victim] + " at its next " + (hardState ? "term or vote save" : "write"));
-                    disks[victim].crashAtNextWrite(() -> crash(victim), hardState);
+                    disks[victim].crashAtNextWrite(() -> {
+                        crash(victim);
+                        if (hardState) cutOffCandidatesSoon(victim);
+                    }, hardState);
                 }
             }
             case 1 -> {
@@ -464,6 +479,7 @@ final class SimCluster implements SimClient.Service {
                         () -> { if (hardStateLossAllowed()) crash(victim, true); }));
             }
             case SimShape.CUT_OFF_LEADER -> cutOffLeader(electionNanos);
+            case SimShape.DEPOSED_LEADER -> cutOffLeaderThenWriteElsewhere(electionNanos);
             case 6 -> reconfigure();
             case 7 -> transferLeadership();
             default -> {
@@ -473,6 +489,26 @@ final class SimCluster implements SimClient.Service {
                     ignore(servers[i].snapshotNow());
                 }
             }
+        }
+    }
+
+    /**
+     * A member just crashed while saving a new term or vote (the save is lost): whoever campaigns
+     * now, and may have counted that vote, is cut off from its peers within a few message delays. The
+     * others, the crashed member among them once restarted without the vote, elect a leader of their
+     * own, in the same term if their terms allow: only a vote made durable before it was sent keeps
+     * the term to one leader (Raft paper Figure 2, §5.2).
+     */
+    private void cutOffCandidatesSoon(int crashed) {
+        for (int j = 0; j < servers.length; j++) {
+            if (j == crashed || servers[j] == null || processes[j].paused()) continue;
+            if (servers[j].status().role() != ServerStatus.Role.CANDIDATE) continue;
+            int candidate = j;
+            world.at(world.now() + 1 + (long) (world.random.nextDouble() * 2 * shape.maxDelayNanos()), null, () -> {
+                if (healed || servers[candidate] == null) return;
+                cutOff(candidate);
+                healPartitionsLater();
+            });
         }
     }
 
@@ -526,17 +562,69 @@ final class SimCluster implements SimClient.Service {
         });
     }
 
+    /**
+     * A leader cut off from its peers (not paused) for 2-6 election timeouts while lease reads are on
+     * (thesis §6.4.1). As soon as another member leads, a client writes through it; once that write
+     * is answered, clients ask the old leader for lease reads. The old leader still believes it leads
+     * until CheckQuorum deposes it (one to two election timeouts after the cut), and the others may
+     * elect a new leader after one: only the expiry of its lease keeps it from answering these reads
+     * from a state without the newer write.
+     */
+    private void cutOffLeaderThenWriteElsewhere(long electionNanos) {
+        int l = leader();
+        if (l < 0 || deposedLeader >= 0) return;
+        long length = 2 * electionNanos + (long) (world.random.nextDouble() * 4 * electionNanos);
+        cutOff(l);
+        deposedLeader = l;
+        world.at(world.now() + length, null, () -> {
+            deposedLeader = -1;
+            network.healPartitions();
+            note("heal partitions");
+        });
+    }
+
     /** A one-read client asks member {@code i} for a read (a lease read when leases are on) after {@code delay}. */
     private void probeLater(int i, long delay) {
-        SimClient probe = new SimClient(this, clients.length + probes.size() + 1000, i);
+        SimClient probe = new SimClient(this, clients.length + 1000 + probeIds++, i, false, null);
         world.at(world.now() + delay, null, probe::next);
+    }
+
+    /** A one-write client writes through member {@code i}; once answered, three clients read from member {@code old}. */
+    private void writeThenReadFrom(int i, int old) {
+        note("write through " + ids[i] + ", then lease reads from deposed " + ids[old]);
+        SimClient writer = new SimClient(this, clients.length + 1000 + probeIds++, i, true, () -> {
+            for (int r = 0; r < 3; r++) probeLater(old, 0);
+        });
+        world.at(world.now(), null, writer::next);
     }
 
     /**
      * Cuts the next new leader off before its first appends arrive: leaders that cannot replicate
      * their first entries are what the commit rules of Raft paper Figure 8 are about.
      */
-    private void newLeader(int i) {
+    void newLeader(int i) {
+        if (churnLeft > 0 && !healed) {
+            // Within a few message delays: the new leader's first entries reach some followers only
+            // (the histories of Raft paper Figure 8, where only the current-term rule keeps an earlier
+            // term's entry from being committed by counting replicas).
+            churnLeft--;
+            long after = (long) (world.random.nextDouble() * 4 * shape.maxDelayNanos());
+            boolean crash = world.random.nextBoolean();
+            world.at(world.now() + after, null, () -> {
+                if (healed || servers[i] == null) return;
+                if (crash) {
+                    crash(i);
+                } else {
+                    cutOff(i);
+                    healPartitionsLater();
+                }
+            });
+        }
+        if (deposedLeader >= 0 && deposedLeader != i && !healed) {
+            int old = deposedLeader;
+            deposedLeader = -1;
+            writeThenReadFrom(i, old);
+        }
         if (!isolateNextLeader || healed) return;
         isolateNextLeader = false;
         for (int j = 0; j < servers.length; j++) {

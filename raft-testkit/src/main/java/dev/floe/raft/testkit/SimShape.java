@@ -24,6 +24,8 @@ record SimShape(long seed, int voters, int learners, int spares, RaftServerOptio
     static final int CUT_OFF_LEADER = 11;
     /** The fault mix "crashes that lose the hard state, with partitions and isolated new leaders". */
     static final int LOST_HARD_STATE = 14;
+    /** The fault kind "a leader cut off from its peers while leases are on, asked for lease reads after the next leader took a write" (drawn only with lease reads). */
+    static final int DEPOSED_LEADER = 15;
     static final long MS = 1_000_000L;
     static final Duration TICK = Duration.ofMillis(10);
 

@@ -20,7 +20,7 @@ record PlantedMistake(String name, String file, List<Edit> edits, String scenari
         CI,
         /** Not within the CI budget with a comfortable margin: measured with {@code -Dfloe.planted.full=true}. */
         SLOW_TO_CATCH,
-        /** The simulation's cluster shapes or faults never produce the situation. */
+        /** The simulation's cluster shapes or faults are not known to produce the situation (still counted with {@code -Dfloe.planted.full=true}). */
         UNREACHABLE
     }
 

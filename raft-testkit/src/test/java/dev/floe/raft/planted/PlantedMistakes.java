@@ -30,12 +30,14 @@ final class PlantedMistakes {
             "dev.floe.raft.core.ElectionTest#voteIsDurableBeforeItIsAnswered_Figure2",
             new Edit("            send(grant);", "            messages.add(grant);"),
             new Edit("if (changed.isPresent() && !messages.isEmpty()) {", "if (false) {"))
-            .reach(PlantedMistake.Reach.SLOW_TO_CATCH); // 2 of 200 seeds at best: a lucky seed, not a margin
+            .reach(PlantedMistake.Reach.SLOW_TO_CATCH); // 5 of seeds 1..1,000 (first: 18): a lucky seed, not a margin
 
     static final PlantedMistake SEND_BEFORE_TERM_IS_DURABLE = PlantedMistake.of(
             "a Ready's messages leave before its new term is durable (a single voter's appends to learners)", NODE,
             "dev.floe.raft.core.SingleVoterDurabilityTest#aCrashBeforeTheTermIsDurableCannotMakeTheLearnerDiverge",
             new Edit("if (changed.isPresent() && !messages.isEmpty()) {", "if (false) {"))
+            // Both incarnations of the single voter append the same no-op at the same index and term
+            // (SimDisk saves the hard state synchronously: no command lands before the crash).
             .reach(PlantedMistake.Reach.UNREACHABLE);
 
     static final PlantedMistake READ_WITHOUT_QUORUM_CHECK = PlantedMistake.of(
