@@ -125,11 +125,7 @@ class FileStorageTest {
             storage.hardStateStore().save(new HardState(1, Optional.empty()));
             for (int i = 0; i < 40; i += 4) storage.logStorage().append(TestEntries.range(1, 1 + i, 4, 40)).get(10, TimeUnit.SECONDS);
         }
-        Path closed;
-        try (var files = Files.list(dir.resolve("log"))) {
-            closed = files.filter(f -> f.getFileName().toString().matches("log-.*-.*") && !f.toString().endsWith(".open")).sorted()
-                    .findFirst().orElseThrow();
-        }
+        Path closed = firstClosedSegment();
         LogRecoveryTest.flipByte(closed, 100);
         assertThatThrownBy(() -> FileStorage.open(dir, small))
                 .isInstanceOfSatisfying(StorageCorruptionException.class, e -> assertThat(e.file()).isEqualTo(closed))
@@ -147,11 +143,7 @@ class FileStorageTest {
             storage.hardStateStore().save(new HardState(3, Optional.of(NodeId.of("n2"))));
             for (int i = 0; i < 40; i += 4) storage.logStorage().append(TestEntries.range(3, 1 + i, 4, 40)).get(10, TimeUnit.SECONDS);
         }
-        Path closed;
-        try (var files = Files.list(dir.resolve("log"))) {
-            closed = files.filter(f -> f.getFileName().toString().matches("log-.*-.*") && !f.toString().endsWith(".open")).sorted()
-                    .findFirst().orElseThrow();
-        }
+        Path closed = firstClosedSegment();
         LogRecoveryTest.flipByte(closed, 100);
 
         try (FileStorage storage = FileStorage.open(dir, repair)) {
@@ -167,6 +159,14 @@ class FileStorageTest {
         // The directory kept aside is Floe's: the next start opens, still repairing until a leader has caught it up.
         try (FileStorage again = FileStorage.open(dir, repair)) {
             assertThat(again.repairReason()).hasValueSatisfying(r -> assertThat(r).contains("not finished"));
+        }
+    }
+
+    /** The first closed segment of the log in {@link #dir}. */
+    private Path firstClosedSegment() throws IOException {
+        try (var files = Files.list(dir.resolve("log"))) {
+            return files.filter(f -> f.getFileName().toString().matches("log-.*-.*") && !f.toString().endsWith(".open")).sorted()
+                    .findFirst().orElseThrow();
         }
     }
 
