@@ -85,6 +85,12 @@ final class LogImage implements LogReader {
         snapshotTerm = term;
     }
 
+    /** Drops the entries after {@code index} (at least the snapshot index): a tail the disk lost. */
+    void truncateAfter(long index) {
+        long keep = Math.max(0, index - snapshotIndex);
+        if (keep < entries.size()) entries.subList((int) keep, entries.size()).clear();
+    }
+
     /** Restarts the log after a snapshot (LogStorage#reset). */
     void reset(long index, long term) {
         entries.clear();

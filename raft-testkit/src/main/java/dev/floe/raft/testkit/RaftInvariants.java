@@ -159,7 +159,8 @@ final class RaftInvariants {
             int holders = 0;
             for (NodeId id : half) {
                 int j = sim.indexOf(id);
-                if (j >= 0 && holdsDurably(j, e)) holders++;
+                // A member whose damaged disk lost it counts: its acknowledgement was true when sent.
+                if (j >= 0 && (holdsDurably(j, e) || sim.disk(j).lostToDamage(e))) holders++;
             }
             if (holders < half.size() / 2 + 1) return "only " + holders + " of " + half + " hold it durably";
         }

@@ -195,7 +195,15 @@ final class SimCluster implements SimClient.Service {
         servers[i] = null;
         disks[i].crash(world.random);
         stats.crashes++;
-        if (loseHardState && disks[i].loseHardState()) {
+        if (loseHardState && shape.onlyFault() == SimShape.DAMAGED_DISK) {
+            boolean forgetTerm = world.random.nextBoolean();
+            if (disks[i].loseSyncedTail(world.random, forgetTerm)) {
+                note(ids[i] + " lost the tail of its synced log" + (forgetTerm ? " and its term (an old copy)" : "")
+                        + ": it restarts repairing");
+                hardStateLost = true;
+                stats.syncedTailsLost++;
+            }
+        } else if (loseHardState && disks[i].loseHardState()) {
             note(ids[i] + " lost its hard state: it restarts repairing");
             hardStateLost = true;
             stats.hardStatesLost++;
@@ -393,7 +401,7 @@ final class SimCluster implements SimClient.Service {
         // With lease reads, one more kind: a leader deposed by a partition, asked for lease reads after a newer write.
         int kind = world.random.nextInt(shape.options().leaseReads() ? 12 : 11);
         if (kind == 11) kind = SimShape.DEPOSED_LEADER;
-        if (shape.onlyFault() == SimShape.LOST_HARD_STATE) {
+        if (shape.onlyFault() == SimShape.LOST_HARD_STATE || shape.onlyFault() == SimShape.DAMAGED_DISK) {
             kind = new int[] {0, 1, 4, 10, 12, 12, 13, 13}[world.random.nextInt(8)];
         } else if (shape.onlyFault() != SimShape.ALL_FAULTS) {
             kind = shape.onlyFault();
@@ -411,7 +419,7 @@ final class SimCluster implements SimClient.Service {
             case 0 -> {
                 int victim = world.random.nextInt(n);
                 if (world.random.nextBoolean()) {
-                    boolean always = shape.onlyFault() == SimShape.LOST_HARD_STATE;
+                    boolean always = shape.onlyFault() == SimShape.LOST_HARD_STATE || shape.onlyFault() == SimShape.DAMAGED_DISK;
                     crash(victim, hardStateLossAllowed() && (always || world.random.nextInt(3) == 0));
                 } else if (servers[victim] != null) {
                     boolean hardState = world.random.nextBoolean();

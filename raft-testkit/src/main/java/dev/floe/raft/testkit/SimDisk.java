@@ -34,6 +34,8 @@ final class SimDisk {
     private final int maxLatencyNanos;
     private final int cacheEntries;
     private final LogImage durable = new LogImage();
+    /** The durable log as it was before the last lost tail (null if none was lost). */
+    private LogImage lostTo;
     private LogImage cached = new LogImage();
     private HardState hardState = HardState.INITIAL;
     /** The newest committed snapshot; a commit is atomic and durable (SnapshotStore contract). */
@@ -222,6 +224,39 @@ final class SimDisk {
         if (durable.lastIndex() == 0 && snapshot.isEmpty()) return false;
         hardState = new HardState(Math.max(logTerm, snapshotTerm), Optional.empty(), true);
         return true;
+    }
+
+    /**
+     * The durable log lost its newest entries — a damaged tail, a disk that lied about fsync, or a
+     * copy of an older directory put back — and the member's storage noticed (a checksum, or the
+     * operator's repair mark, as {@code FileStorage} with {@code repairDamagedLog} or
+     * {@code markForRepair} do): it restarts repairing, with no vote. With {@code forgetTerm} the hard
+     * state is the older copy's too (an old directory): the member restarts at the highest term its
+     * log or snapshot shows, as after a lost hard state. False when the log holds nothing to lose.
+     *
+     * @return whether entries were lost
+     */
+    boolean loseSyncedTail(SplittableRandom random, boolean forgetTerm) {
+        long first = durable.firstIndex();
+        long last = durable.lastIndex();
+        if (last < first) return false;
+        lostTo = new LogImage(durable);
+        durable.truncateAfter(first - 1 + random.nextLong(last - first + 1));
+        cached = new LogImage(durable);
+        long logTerm = durable.lastIndex() > 0 ? durable.term(durable.lastIndex()) : 0;
+        long snapshotTerm = snapshot.map(s -> s.meta().lastTerm()).orElse(0L);
+        long term = forgetTerm ? Math.max(logTerm, snapshotTerm) : Math.max(hardState.term(), Math.max(logTerm, snapshotTerm));
+        hardState = new HardState(term, Optional.empty(), true);
+        return true;
+    }
+
+    /**
+     * Whether {@code e} was durable here until the last {@link #loseSyncedTail}: the member may have
+     * acknowledged it, and a leader may have counted that toward committing it. The damage, not
+     * the protocol, broke that promise (the fault the simulation injects, one member at a time).
+     */
+    boolean lostToDamage(Entry e) {
+        return lostTo != null && e.index() >= lostTo.firstIndex() && e.index() <= lostTo.lastIndex() && lostTo.term(e.index()) == e.term();
     }
 
     /** Whether the hard state on this disk says its member is repairing. */

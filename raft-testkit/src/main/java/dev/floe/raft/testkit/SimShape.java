@@ -24,6 +24,8 @@ record SimShape(long seed, int voters, int learners, int spares, RaftServerOptio
     static final int CUT_OFF_LEADER = 11;
     /** The fault mix "crashes that lose the hard state, with partitions and isolated new leaders". */
     static final int LOST_HARD_STATE = 14;
+    /** The fault mix of {@link #LOST_HARD_STATE}, whose crashes damage the disk instead: a lost synced tail, or an old copy. */
+    static final int DAMAGED_DISK = 16;
     /** The fault kind "a leader cut off from its peers while leases are on, asked for lease reads after the next leader took a write" (drawn only with lease reads). */
     static final int DEPOSED_LEADER = 15;
     static final long MS = 1_000_000L;
@@ -89,6 +91,16 @@ record SimShape(long seed, int voters, int learners, int spares, RaftServerOptio
     SimShape lostHardStates() {
         return new SimShape(seed, 3, 0, 0, options, snapshots, faultNanos, healNanos, clients, writeShare, 150 * MS,
                 dropRate, duplicateRate, longDelayRate, maxDelayNanos, maxDiskNanos, LOST_HARD_STATE);
+    }
+
+    /**
+     * Seeds for the repair of a damaged disk: as {@link #lostHardStates()}, but each such crash
+     * loses a random suffix of the member's synced log (keeping its term, as a detected damaged tail,
+     * or forgetting it too, as an old copy of the directory put back), one member at a time.
+     */
+    SimShape damagedDisks() {
+        return new SimShape(seed, 3, 0, 0, options, snapshots, faultNanos, healNanos, clients, writeShare, 150 * MS,
+                dropRate, duplicateRate, longDelayRate, maxDelayNanos, maxDiskNanos, DAMAGED_DISK);
     }
 
     /**

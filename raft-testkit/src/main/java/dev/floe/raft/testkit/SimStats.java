@@ -8,6 +8,7 @@ public final class SimStats {
     long retries;
     long crashes;
     long hardStatesLost;
+    long syncedTailsLost;
     long pauses;
     long partitions;
     long configChanges;
@@ -45,6 +46,7 @@ public final class SimStats {
         retries += o.retries;
         crashes += o.crashes;
         hardStatesLost += o.hardStatesLost;
+        syncedTailsLost += o.syncedTailsLost;
         pauses += o.pauses;
         partitions += o.partitions;
         configChanges += o.configChanges;
@@ -100,6 +102,15 @@ public final class SimStats {
     }
 
     /**
+     * Crashes whose member lost a suffix of its synced log (and restarted repairing).
+     *
+     * @return the count
+     */
+    public long syncedTailsLost() {
+        return syncedTailsLost;
+    }
+
+    /**
      * Simulated process pauses.
      *
      * @return the count
@@ -129,7 +140,7 @@ public final class SimStats {
     @Override
     public String toString() {
         return events + " events, " + writes + " writes and " + reads + " reads completed (" + retries + " retries), "
-                + crashes + " crashes (" + hardStatesLost + " losing the hard state), " + pauses + " pauses, " + partitions + " partitions, " + configChanges
+                + crashes + " crashes (" + hardStatesLost + " losing the hard state, " + syncedTailsLost + " a synced tail), " + pauses + " pauses, " + partitions + " partitions, " + configChanges
                 + " membership changes asked, " + transfers + " leadership transfers asked, " + elections + " leaders elected, "
                 + snapshotsInstalled + " snapshot restores"
                 + (quiescences > 0 ? ", " + quiescences + " consensus loops quiesced" : "") + (suspicions > 0 ? ", " + suspicions + " peers suspected" : "")
