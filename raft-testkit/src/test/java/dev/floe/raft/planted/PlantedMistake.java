@@ -11,8 +11,10 @@ import java.util.List;
  * @param edits        the snippets to replace, each found exactly once in the file
  * @param scenarioTest {@code Class#method} of the deterministic scenario test that must catch it
  * @param reach        how the simulation catches it today
+ * @param simulation   the {@code FullRuntimeSimulation} method that makes the simulation runner
+ *                     catching it ({@code registers}: the standard mix of {@code FullRuntimeSimulationTest})
  */
-record PlantedMistake(String name, String file, List<Edit> edits, String scenarioTest, Reach reach) {
+record PlantedMistake(String name, String file, List<Edit> edits, String scenarioTest, Reach reach, String simulation) {
 
     /** How the simulation (as of this writing) catches a mistake. */
     enum Reach {
@@ -29,11 +31,16 @@ record PlantedMistake(String name, String file, List<Edit> edits, String scenari
     }
 
     static PlantedMistake of(String name, String file, String scenarioTest, Edit... edits) {
-        return new PlantedMistake(name, file, List.of(edits), scenarioTest, Reach.CI);
+        return new PlantedMistake(name, file, List.of(edits), scenarioTest, Reach.CI, "registers");
     }
 
     PlantedMistake reach(Reach value) {
-        return new PlantedMistake(name, file, edits, scenarioTest, value);
+        return new PlantedMistake(name, file, edits, scenarioTest, value, simulation);
+    }
+
+    /** The same mistake, looked for by the simulation runner {@code FullRuntimeSimulation.<method>()}. */
+    PlantedMistake simulatedBy(String method) {
+        return new PlantedMistake(name, file, edits, scenarioTest, reach, method);
     }
 
     /** {@code source} with every edit applied; fails if a snippet is missing or ambiguous (the code moved on). */

@@ -57,7 +57,7 @@ class PlantedMistakeTest {
             java.util.TreeMap<Long, String> catches = new java.util.TreeMap<>();
             for (long from = 1; from <= SIM_SEEDS && (FULL || catches.isEmpty()); from += BATCH) {
                 java.util.stream.LongStream.range(from, Math.min(from + BATCH, SIM_SEEDS + 1)).parallel().forEach(seed -> {
-                    Optional<String> violated = simulateUnchecked(mutant, seed);
+                    Optional<String> violated = simulateUnchecked(mutant, mistake.simulation(), seed);
                     if (violated.isPresent()) {
                         synchronized (catches) {
                             catches.put(seed, violated.get());
@@ -94,22 +94,23 @@ class PlantedMistakeTest {
         }
     }
 
-    private static Optional<String> simulateUnchecked(ClassLoader mutant, long seed) {
+    private static Optional<String> simulateUnchecked(ClassLoader mutant, String simulation, long seed) {
         try {
-            return simulate(mutant, seed);
+            return simulate(mutant, simulation, seed);
         } catch (Exception e) {
             throw new IllegalStateException("seed " + seed + " could not run", e);
         }
     }
 
     /**
-     * The one place that drives the simulator: runs seed {@code seed} of the standard simulation on
-     * the mutated build and returns the violated property, if any: the full-runtime simulation of
-     * real RaftServers (raft-testkit's {@code FullRuntimeSimulation}, as {@code FullRuntimeSimulationTest} runs it).
+     * The one place that drives the simulator: runs seed {@code seed} of the simulation
+     * {@code FullRuntimeSimulation.<simulation>()} (raft-testkit's full-runtime simulation of real
+     * RaftServers; {@code registers} as {@code FullRuntimeSimulationTest} runs it) on the mutated
+     * build and returns the violated property, if any.
      */
-    static Optional<String> simulate(ClassLoader mutant, long seed) throws Exception {
-        Class<?> simulation = Class.forName("dev.floe.raft.testkit.FullRuntimeSimulation", true, mutant);
-        Object runner = simulation.getMethod("registers").invoke(null);
+    static Optional<String> simulate(ClassLoader mutant, String simulation, long seed) throws Exception {
+        Class<?> type = Class.forName("dev.floe.raft.testkit.FullRuntimeSimulation", true, mutant);
+        Object runner = type.getMethod(simulation).invoke(null);
         Object report = runner.getClass().getMethod("run", long.class, long.class).invoke(runner, seed, 1L);
         List<?> failures = (List<?>) report.getClass().getMethod("failures").invoke(report);
         if (failures.isEmpty()) return Optional.empty();

@@ -65,9 +65,17 @@ final class PlantedMistakes {
             new Edit("        return active && !termLearned;", "        return false;"))
             .reach(PlantedMistake.Reach.SLOW_TO_CATCH);
 
+    // DamagedDiskSimulationTest's mix (members whose disks lose synced entries) catches it: seed 15
+    // first, 27 of seeds 1..300.
+    static final PlantedMistake REPAIRING_MEMBER_VOTES = PlantedMistake.of(
+            "a repairing member (its disk lost entries it may have acknowledged) grants votes", "dev/floe/raft/core/RaftNode.java",
+            "dev.floe.raft.core.RepairTest#aRepairingMemberGrantsNoVoteSoACandidateWithoutTheOthersCannotWin",
+            new Edit("if (canVote && !repair.active() && log.isUpToDate(", "if (canVote && log.isUpToDate("))
+            .simulatedBy("damagedDisks");
+
     static List<PlantedMistake> all() {
         return List.of(COUNT_STALE_VOTES, COMMIT_EARLIER_TERM_BY_COUNTING, ANSWER_VOTE_BEFORE_PERSIST,
                 SEND_BEFORE_TERM_IS_DURABLE, READ_WITHOUT_QUORUM_CHECK, LEASE_NEVER_EXPIRES, IGNORE_LOST_ENTRIES,
-                REPAIR_WITH_A_FORGOTTEN_TERM);
+                REPAIR_WITH_A_FORGOTTEN_TERM, REPAIRING_MEMBER_VOTES);
     }
 }

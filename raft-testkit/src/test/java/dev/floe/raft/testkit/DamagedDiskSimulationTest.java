@@ -14,19 +14,15 @@ import org.junit.jupiter.api.Test;
  * links and isolated new leaders; Raft's invariants after every event and linearizability of the
  * clients' history (so: no acknowledged write lost) at the end. A longer soak:
  * {@code -Dfloe.sim.damagedDiskSeeds=1000} (1,000 of 1,000 pass, 1,395 damaged disks). With the rule
- * broken — a repairing member votes (the {@code !repair.active()} of {@code RaftNode}'s vote check
- * removed by hand) — 27 of seeds 1..300 fail, the first at seed 15 (Leader Completeness; seed 57:
- * two leaders in one term).
+ * broken — a repairing member votes (planted mistake {@code REPAIRING_MEMBER_VOTES}) — 27 of seeds
+ * 1..300 fail, the first at seed 15 (Leader Completeness; seed 57: two leaders in one term).
  */
 class DamagedDiskSimulationTest {
 
     @Test
     void aMemberThatLostPartOfItsSyncedLogNeverLosesAnAcknowledgedWrite() {
         int seeds = Integer.getInteger("floe.sim.damagedDiskSeeds", 100);
-        SimulationReport report = FullRuntimeSimulation.registers()
-                .shapes(SimShape::damagedDisks)
-                .faultMillis(3_000)
-                .run(1, seeds);
+        SimulationReport report = FullRuntimeSimulation.damagedDisks().run(1, seeds);
         System.out.println("damaged disks: " + report);
         report.assertPassed();
         assertThat(report.stats().syncedTailsLost()).isGreaterThanOrEqualTo(seeds);

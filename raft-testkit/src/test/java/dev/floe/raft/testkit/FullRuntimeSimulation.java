@@ -11,4 +11,9 @@ public final class FullRuntimeSimulation {
                 .queries(Registers.queries())
                 .model(new Registers.Model());
     }
+
+    /** {@link #registers()} under the damaged-disk fault mix ({@code DamagedDiskSimulationTest}). */
+    public static SimulationRunner damagedDisks() {
+        return registers().shapes(SimShape::damagedDisks).faultMillis(3_000);
+    }
 }
