@@ -93,19 +93,10 @@ class SlowLogReadTest {
         assertThat(leaderLog.entered.await(5, TimeUnit.SECONDS)).as("the leader reads the missing entries").isTrue();
         // Stalled for 2 s = 5-10 election timeouts (200-400 ms): a consensus thread blocked in the read
         // sends no heartbeats, so a follower would campaign; commands would wait.
-        long stallEnds = System.nanoTime() + Duration.ofSeconds(2).toNanos();
-        int committed = 0;
-        while (System.nanoTime() < stallEnds) {
-            leader.submit(Bytes.utf8("during-" + committed)).get(1, TimeUnit.SECONDS);
-            committed++;
-            Thread.sleep(50);
-        }
+        int committed = StalledDisk.commitThrough(leader, Duration.ofSeconds(2));
         assertThat(cluster.server(laggingId).status().commitIndex()).as("the lagging follower waits for the read")
                 .isLessThanOrEqualTo(leaderLog.coldUpTo);
-        for (RaftServer s : cluster.running()) {
-            assertThat(s.status().term()).as(s.id() + "'s term").isEqualTo(term);
-            assertThat(s.status().leader()).as(s.id() + "'s leader").contains(leader.id());
-        }
+        StalledDisk.assertNoElection(cluster.running(), term, leader.id());
         assertThat(committed).isGreaterThan(5);
 
         leaderLog.release.countDown();

@@ -3,6 +3,7 @@ package dev.floe.raft.transport.netty;
 import dev.floe.raft.Endpoint;
 import dev.floe.raft.transport.netty.internal.ClientCodec;
 import dev.floe.raft.transport.netty.internal.FrameIo;
+import dev.floe.raft.transport.netty.internal.Throwables;
 import dev.floe.raft.transport.netty.internal.WireException;
 import dev.floe.raft.transport.proto.Frame;
 import io.netty.buffer.ByteBuf;
@@ -67,14 +68,12 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        String reason = cause.getMessage() != null ? cause.getMessage() : cause.toString();
-        for (Throwable c = cause; c != null; c = c.getCause() == c ? null : c.getCause()) {
-            if (c instanceof SSLHandshakeException) {
-                dispatcher.onTlsRefused(this, "TLS handshake failed: " + c.getMessage());
-                return;
-            }
+        SSLHandshakeException refused = Throwables.find(cause, SSLHandshakeException.class);
+        if (refused != null) {
+            dispatcher.onTlsRefused(this, "TLS handshake failed: " + refused.getMessage());
+            return;
         }
-        dispatcher.onBroken(this, reason);
+        dispatcher.onBroken(this, cause.getMessage() != null ? cause.getMessage() : cause.toString());
     }
 
     @Override
