@@ -209,8 +209,8 @@ public final class FileLogStorage implements LogStorage {
     public List<Entry> cachedEntries(long fromIndex, long toIndex, long maxBytes) {
         synchronized (mutex) {
             checkRange(fromIndex, toIndex);
-            ArrayList<Entry> out = new ArrayList<>();
-            if (fromIndex < cache.firstIndex()) return List.of();
+            if (fromIndex < cache.firstIndex() || fromIndex == toIndex) return List.of(); // a miss allocates nothing
+            ArrayList<Entry> out = new ArrayList<>((int) Math.min(toIndex - fromIndex, 1024));
             collectCached(fromIndex, toIndex, new ReadBudget(maxBytes), true, out);
             return Collections.unmodifiableList(out);
         }
