@@ -4,6 +4,7 @@ import dev.floe.raft.GroupId;
 import dev.floe.raft.NodeId;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -33,17 +34,23 @@ final class LeaderBalancer {
      */
     static Map<GroupId, NodeId> plan(NodeId self, SortedMap<GroupId, ServerStatus> groups) {
         Map<Set<NodeId>, Map<NodeId, Integer>> leadersByClass = new HashMap<>();
+        Set<Set<NodeId>> unsettled = new HashSet<>();
         for (ServerStatus status : groups.values()) {
             if (!balanced(status)) continue;
             Map<NodeId, Integer> leaders = leadersByClass.computeIfAbsent(status.config().voters(), v -> new TreeMap<>());
             for (NodeId voter : status.config().voters()) leaders.putIfAbsent(voter, 0);
+            // A group whose leader this host does not know yet (an election, or a transfer it has not
+            // heard of) would count as led by nobody and make a voter look idle: wait for the class to settle.
+            if (status.leader().filter(leaders::containsKey).isEmpty()) unsettled.add(status.config().voters());
             status.leader().filter(leaders::containsKey).ifPresent(l -> leaders.merge(l, 1, Integer::sum));
         }
+        unsettled.forEach(leadersByClass::remove);
         Map<GroupId, NodeId> plan = new LinkedHashMap<>();
         for (Map.Entry<GroupId, ServerStatus> e : groups.entrySet()) {
             ServerStatus status = e.getValue();
             if (!balanced(status) || status.role() != ServerStatus.Role.LEADER) continue;
             Map<NodeId, Integer> leaders = leadersByClass.get(status.config().voters());
+            if (leaders == null) continue; // unsettled
             NodeId to = leaders.keySet().stream().filter(v -> !v.equals(self))
                     .min(Comparator.comparing((NodeId v) -> leaders.get(v)).thenComparing(v -> v)).orElse(null);
             int mine = leaders.getOrDefault(self, 0);

@@ -34,6 +34,21 @@ class LeaderBalancerTest {
         assertThat(plan.values().stream().filter(H3::equals).count()).isEqualTo(2);
     }
 
+    /** A group whose leader this host has not heard of yet would make its voters look idle: the class waits. */
+    @Test
+    void aClassWithAGroupOfUnknownLeaderMovesNothingUntilItSettles() {
+        SortedMap<GroupId, ServerStatus> groups = new TreeMap<>();
+        groups.put(GroupId.of("g1"), status(H1, H1));
+        groups.put(GroupId.of("g2"), status(H1, H1));
+        ServerStatus unknown = status(H1, H2);
+        groups.put(GroupId.of("g3"), new ServerStatus(H1, ServerStatus.Role.FOLLOWER, 3, Optional.empty(), 10, 10, 10, 0, Map.of(),
+                unknown.config(), Map.of(), true));
+        assertThat(LeaderBalancer.plan(H1, groups)).isEmpty();
+
+        groups.put(GroupId.of("g3"), status(H1, H1)); // settled: h1 leads three, the others none
+        assertThat(LeaderBalancer.plan(H1, groups)).hasSize(2);
+    }
+
     @Test
     void aHostWithinItsShareMovesNothing() {
         SortedMap<GroupId, ServerStatus> groups = new TreeMap<>();

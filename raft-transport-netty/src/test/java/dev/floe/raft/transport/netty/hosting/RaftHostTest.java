@@ -142,7 +142,11 @@ class RaftHostTest {
                 return counts.values().stream().mapToInt(Integer::intValue).sum() == 6
                         && counts.values().stream().allMatch(c -> c == 2) && counts.size() == 3;
             });
-            // Balanced already: nothing more to move, from any host.
+            // Once every host has heard of every new leader, it is balanced: nothing more to move, from any host.
+            Await.until(HostCluster.WAIT, "every host to know each group's leader", () -> groups.stream().allMatch(g -> {
+                NodeId leader = cluster.awaitLeader(g).id();
+                return cluster.hosts.values().stream().allMatch(h -> h.status().get(g).leader().filter(leader::equals).isPresent());
+            }));
             for (RaftHost host : cluster.hosts.values()) assertThat(host.balanceLeaders().get(10, TimeUnit.SECONDS)).isZero();
         }
     }
