@@ -3,7 +3,7 @@
 #   raft-benchmarks/measure.sh OUT_DIR [quick]
 # Needs raft-examples/target/raft-kv.jar and raft-benchmarks/target/benchmarks.jar
 # (mvn -B -q package -pl raft-examples,raft-benchmarks -am -DskipTests).
-# BIG=1 also runs the restart with 10,000,000 entries and a 1 GB catch-up (about 5 more minutes).
+# BIG=1 also runs the restart with 10,000,000 entries, a 1 GB snapshot and a 1 GB catch-up (about 6 more minutes, 14 GB of heap).
 # "quick" shortens every run (1 s warm-up/measure, one JMH fork, small scale sizes) to try the script.
 # The load average is logged before every step (load.log) and carried by every bench JSON line.
 set -euo pipefail
@@ -71,8 +71,9 @@ $JMH dev.floe.raft.benchmarks.plot.Plot "$OUT/images" "$OUT/value-size.jsonl" "$
   docs/benchmarks-data/peers-*.jsonl --note "Floe $(date -u +%F), $(nproc) vCPUs shared with other builds (1-min load $LOADS); peers: peerbench results of 2026-11-29 21:43/21:54 UTC"
 
 if [ "${BIG:-}" = 1 ]; then
-  step "scale, the issue's sizes: restart with 10,000,000 entries, catch-up of 1 GB"
-  java -Xmx6g -jar raft-examples/target/raft-kv.jar bench --scale restart,catchup \
+  step "scale, the issue's sizes: restart with 10,000,000 entries, a 1 GB snapshot, catch-up of 1 GB"
+  # Four members' maps in one JVM: the 1 GB snapshot needs about 10 GB of heap.
+  java -Xmx14g -jar raft-examples/target/raft-kv.jar bench --scale restart,snapshot,catchup \
     --scale-entries 10000000 --scale-mb 1024 > "$OUT/scale-big.jsonl" 2> "$OUT/scale-big.err"
 fi
 
