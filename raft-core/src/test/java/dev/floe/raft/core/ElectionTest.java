@@ -243,6 +243,64 @@ class ElectionTest {
     }
 
     @Test
+    void aRejectionOfAnEarlierCampaignIsNotCountedInTheNext_section5_2() {
+        // Three voters. n2 rejects n1's first campaign; in the second n3 rejects and n2 grants.
+        // Counting n2's old rejection would make two of three and lose a campaign n1 wins.
+        TestCluster c = new TestCluster(3, NO_PREVOTE);
+        RaftNode n1 = c.node("n1");
+        while (n1.role() == Role.FOLLOWER) n1.tick();
+        c.take(m -> true);
+        n1.step(new VoteResponse(N2, N1, n1.term(), false, false));
+        assertThat(n1.role()).isEqualTo(Role.CANDIDATE);
+        long first = n1.term();
+        while (n1.term() == first) n1.tick();
+        c.take(m -> true);
+        n1.step(new VoteResponse(N3, N1, n1.term(), false, false));
+        assertThat(n1.role()).as("one rejection of three in term %d", n1.term()).isEqualTo(Role.CANDIDATE);
+        n1.step(new VoteResponse(N2, N1, n1.term(), false, true));
+        assertThat(n1.role()).isEqualTo(Role.LEADER);
+
+        // The same for pre-vote rounds: a new round starts from no rejections either.
+        TestCluster d = new TestCluster(3, TestCluster.OPTIONS);
+        RaftNode p1 = d.node("n1");
+        while (p1.role() == Role.FOLLOWER) p1.tick();
+        d.take(m -> true);
+        p1.step(new VoteResponse(N2, N1, 0, true, false));
+        assertThat(p1.role()).isEqualTo(Role.PRE_CANDIDATE);
+        while (d.take(m -> m instanceof VoteRequest).isEmpty()) p1.tick(); // the next pre-vote round
+        p1.step(new VoteResponse(N3, N1, 0, true, false));
+        assertThat(p1.role()).as("one rejection of three in this round").isEqualTo(Role.PRE_CANDIDATE);
+        p1.step(new VoteResponse(N2, N1, 1, true, true));
+        assertThat(p1.role()).isEqualTo(Role.CANDIDATE);
+    }
+
+    @Test
+    void everyCampaignDrawsANewRandomElectionTimeout_section5_2() {
+        // Split votes resolve because each candidate waits a new random timeout before it tries
+        // again; one drawn once and reused would repeat a split for ever. n1 hears nobody, so each
+        // campaign (or pre-vote round) times out and starts the next.
+        for (RaftOptions options : List.of(NO_PREVOTE, TestCluster.OPTIONS)) {
+            TestCluster c = new TestCluster(3, options);
+            RaftNode n1 = c.node("n1");
+            java.util.Set<Integer> waits = new java.util.TreeSet<>();
+            int ticks = 0;
+            boolean started = false;
+            for (int total = 0; waits.size() < 3 && total < 50 * options.electionTicks(); total++) {
+                n1.tick();
+                ticks++;
+                if (c.take(m -> m instanceof VoteRequest && m.from().equals(N1)).isEmpty()) continue;
+                if (started) {
+                    assertThat(ticks).isBetween(options.electionTicks(), 2 * options.electionTicks() - 1);
+                    waits.add(ticks);
+                }
+                started = true;
+                ticks = 0;
+            }
+            assertThat(waits).as("distinct waits between campaigns (pre-vote %s)", options.preVote()).hasSizeGreaterThanOrEqualTo(3);
+        }
+    }
+
+    @Test
     void leaderWithALiveQuorumDisregardsADisruptiveVoteRequest_thesis4_2_3() {
         TestCluster c = new TestCluster(3);
         c.elect("n1");

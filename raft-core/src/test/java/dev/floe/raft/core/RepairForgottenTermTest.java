@@ -69,6 +69,29 @@ class RepairForgottenTermTest {
         assertThat(c.node("n1").commitIndex()).isEqualTo(committedBefore);
     }
 
+    /**
+     * The same hole for reads (thesis §6.4): a heartbeat answer confirms a leader's read round, so a
+     * member learning its term back answers no heartbeat either. Otherwise n1, possibly deposed in
+     * the term n2 forgot, would confirm a read with n2 alone and could answer it from a stale state.
+     */
+    @Test
+    void aMemberLearningItsTermAnswersNoHeartbeatSoItConfirmsNoReadRound() {
+        TestCluster c = n2LostItsHardStateUnderLeaderN1();
+        Predicate<Message> n3Unreachable = m -> m.from().equals(NodeId.of("n3")) || m.to().equals(NodeId.of("n3"));
+        c.node("n1").readIndex(7);
+        c.tickAll(3 * TestCluster.OPTIONS.heartbeatTicks(), n3Unreachable);
+        assertThat(c.node("n2").status().repairing()).isTrue();
+        java.util.List<ReadState> readStates = new java.util.ArrayList<>();
+        for (Ready rd : c.member("n1").readies) readStates.addAll(rd.readStates());
+        assertThat(readStates).as("n1 heard only n2, which is still learning its term").isEmpty();
+
+        // Once n3 answers n2's probe, n2 knows its term and answers n1's rounds again.
+        c.tickAll(3 * TestCluster.OPTIONS.heartbeatTicks(), m -> false);
+        readStates.clear();
+        for (Ready rd : c.member("n1").readies) readStates.addAll(rd.readStates());
+        assertThat(readStates).containsExactly(new ReadState.Ready(7, c.node("n1").commitIndex()));
+    }
+
     @Test
     void inAGroupOfThreeTheMemberNeedsBothOtherVotersTerms() {
         TestCluster c = n2LostItsHardStateUnderLeaderN1();
