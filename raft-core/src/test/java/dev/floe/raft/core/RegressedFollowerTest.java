@@ -132,6 +132,27 @@ class RegressedFollowerTest {
         assertThat(repair).singleElement().satisfies(m -> assertThat(((AppendRequest) m).prevLogIndex()).isEqualTo(1));
     }
 
+    @Test
+    void aRejectionCarryingTheFirstRoundSentAfterTheAcknowledgementIsFresh() {
+        // The boundary of the rule above: the first heartbeat round the leader sent after it recorded
+        // match 2 is already proof that the rejection was written after n2 had acknowledged 2.
+        TestCluster c = new TestCluster(3);
+        c.elect("n1");
+        RaftNode n1 = c.node("n1");
+        n1.propose(cmd("a"));
+        c.deliverAll();
+        assertThat(progressOf(n1, N2).matchIndex()).isEqualTo(2);
+        int before = c.member("n2").readies.size();
+        c.tickAll(2, m -> false);
+        long firstRoundAfter = c.member("n2").readies.subList(before, c.member("n2").readies.size()).stream()
+                .flatMap(rd -> rd.messages().stream())
+                .filter(m -> m instanceof dev.floe.raft.message.HeartbeatResponse).mapToLong(m ->
+                        ((dev.floe.raft.message.HeartbeatResponse) m).readContext()).min().orElseThrow();
+        n1.step(AppendResponse.rejected(N2, N1, n1.term(), 2, 2, 0, firstRoundAfter));
+        assertThat(progressOf(n1, N2).matchIndex()).isZero();
+        assertThat(progressOf(n1, N2).state()).isEqualTo("PROBE");
+    }
+
     /**
      * The simulation's false "lost entries" reports: a follower that campaigned and lost kept the
      * heartbeat round it had heard from the old leader, so its late rejections to the new leader of
