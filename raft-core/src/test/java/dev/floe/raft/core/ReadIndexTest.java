@@ -211,4 +211,16 @@ class ReadIndexTest {
         c.drain("n2");
         assertThat(readStates(c, "n2")).contains(new ReadState.Rejected(7, Optional.empty()));
     }
+
+    @Test
+    void aReadForwardedToALeaderIsRejectedWhenALeaderOfANewerTermSpeaks_thesis6_4() {
+        // No campaign of n2's own in between: the newer term's leader is what ends the wait.
+        TestCluster c = readForwardedAndLost(TestCluster.OPTIONS.withPreVote(false));
+        RaftNode n2 = c.node("n2");
+        long term = n2.term();
+        n2.step(new dev.floe.raft.message.HeartbeatRequest(NodeId.of("n3"), NodeId.of("n2"), term + 1, 0, 0));
+        c.drain("n2");
+        assertThat(n2.leader()).contains(NodeId.of("n3"));
+        assertThat(readStates(c, "n2")).containsExactly(new ReadState.Rejected(7, Optional.empty()));
+    }
 }
