@@ -79,6 +79,30 @@ class QuiescenceTest {
     }
 
     @Test
+    void answersAndStaleMessagesLeaveAQuiescedMemberAsleep() {
+        // Nothing in them asks for work: a late answer to a round it already counted, a stale
+        // term's message (answered with our term, which needs no ticking), an unsolicited probe answer.
+        TestCluster c = elected(QUIET);
+        tickUntilQuiet(c);
+        RaftNode n1 = c.node("n1");
+        RaftNode n2 = c.node("n2");
+        long term = n1.term();
+        n1.step(new dev.floe.raft.message.HeartbeatResponse(N2, N1, term, 1));
+        n1.step(new VoteResponse(N3, N1, term, false, false));
+        n1.step(dev.floe.raft.message.AppendResponse.accepted(N2, N1, term, n1.lastIndex()));
+        n2.step(new AppendRequest(N3, N2, term - 1, 0, 0, List.of(), 0));
+        n2.step(new HeartbeatRequest(N3, N2, term - 1, 0, 0));
+        n2.step(new dev.floe.raft.message.TermProbeResponse(N3, N2, term + 3, 1));
+        assertThat(n1.isQuiesced()).isTrue();
+        assertThat(n2.isQuiesced()).isTrue();
+        assertThat(n2.term()).isEqualTo(term);
+
+        // A refused append is news: the follower's log is not where the leader thought.
+        n1.step(dev.floe.raft.message.AppendResponse.rejected(N2, N1, term, n1.lastIndex(), n1.lastIndex(), 0));
+        assertThat(n1.isQuiesced()).isFalse();
+    }
+
+    @Test
     void quiescenceIsOffByDefault() {
         assertThat(RaftOptions.DEFAULTS.quiesceTicks()).isZero();
         TestCluster c = elected(TestCluster.OPTIONS);
