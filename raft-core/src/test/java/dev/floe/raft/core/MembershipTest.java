@@ -175,6 +175,18 @@ class MembershipTest {
     }
 
     @Test
+    void restartedNodeReadsAConfigurationThatIsTheOnlyEntryAfterItsSnapshot_thesis4_1() {
+        // The log's first and last index are the same entry: the scan must still read it.
+        TestCluster c = new TestCluster(4, 3, OPTS);
+        ClusterConfig four = config(Set.of("n1", "n2", "n3", "n4"), Set.of());
+        c.member("n2").log.reset(5, 1);
+        c.member("n2").log.append(java.util.List.of(
+                new dev.floe.raft.Entry(1, 6, dev.floe.raft.EntryType.CONFIG, ConfigEntry.encode(four, Bytes.EMPTY))));
+        c.restart("n2");
+        assertThat(c.node("n2").config()).isEqualTo(four);
+    }
+
+    @Test
     void leadershipTransferToAnUpToDateFollowerCompletes_thesis3_10() {
         TestCluster c = new TestCluster(3, OPTS);
         c.elect("n1");
