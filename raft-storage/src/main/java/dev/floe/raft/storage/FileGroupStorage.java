@@ -180,6 +180,18 @@ public final class FileGroupStorage implements GroupStorage, AutoCloseable {
         return new JournalStats(journal.bytesWritten(), journal.forces(), journal.checkpoints(), journal.checkpointForces());
     }
 
+    /**
+     * Runs a checkpoint now: forces every group segment file written since the last one and deletes
+     * the journal files before it, so that the groups' own files hold everything acknowledged (say,
+     * before the root is copied for a backup, or to bound the next start's replay). Checkpoints also
+     * run on their own, off the append path.
+     *
+     * @throws IOException if a force failed; the journal then refuses further writes and the host must stop
+     */
+    public void checkpoint() throws IOException {
+        writer.checkpoint();
+    }
+
     /** Stops the shared log writer's threads and checkpoints; close every group that uses this storage first. */
     @Override
     public void close() {

@@ -414,12 +414,6 @@ public final class FileLogStorage implements LogStorage {
         }
     }
 
-    /** Journal replay: removes the entries from {@code from} on, if there are any. */
-    void truncateSuffix(long from) throws IOException {
-        if (from > lastIndex()) return;
-        truncateFrom(Math.max(from, firstIndex()));
-    }
-
     /*
      * Suffix truncation. Every intermediate state reopens as a prefix of the old log that still holds
      * everything before `from` (entries at and after `from` were never committed, since a leader is

@@ -25,11 +25,13 @@ import org.slf4j.LoggerFactory;
  * <p>The surviving journal files hold every mutation made since the last completed checkpoint, in
  * order; a group's files are reliable as that checkpoint left them, and anything written to them
  * since may be torn, partly written, or missing. So for each group with records: let {@code p} be
- * the lowest index any of its APPEND, TRUNCATE or RESET records touches; open its log trusting only
- * the entries below {@code p} (the rest is cut: every write since the checkpoint was at or above
- * it); then apply its records in order (from its last RESET, which discards everything before),
- * through the log's own code with a writer thread of its own, which forces as a single-group log
- * does. Entries below the log's first index were compacted meanwhile and are skipped. Only once
+ * the lowest index any of its APPEND or TRUNCATE records touches (0 if it has a RESET, which
+ * discards everything before); every write to its files since the checkpoint was at or above
+ * {@code p}. The records are first applied in memory to "the files' entries below {@code p}", giving
+ * the journal's tail of the log (and the last reset and compaction); then the log is opened
+ * trusting only its entries below {@code p} (the rest is cut without being read) and the tail is
+ * appended through the log's own code with a writer thread of its own, which forces as a
+ * single-group log does. Entries below the log's first index were compacted meanwhile and are skipped. Only once
  * every group is replayed and forced are the journal files deleted, so a crash during recovery
  * leaves the same inputs and a second recovery gives the same logs. A group whose directory is gone
  * was removed: its records are dropped.
@@ -84,55 +86,92 @@ final class JournalRecovery {
             LOG.info("{}: not replaying {} journal records: the group was removed", groupDir, records.size());
             return;
         }
-        long trustBelow = Long.MAX_VALUE;
-        int from = 0;
-        for (int i = 0; i < records.size(); i++) {
-            JournalReader.Record r = records.get(i);
-            switch (r.op()) {
-                case JournalFormat.APPEND, JournalFormat.TRUNCATE -> trustBelow = Math.min(trustBelow, r.a());
-                case JournalFormat.RESET -> {
-                    trustBelow = Math.min(trustBelow, r.a() + 1);
-                    from = i;
+        Replay plan = Replay.of(records, groupDir, journal);
+        try (FileLogStorage log = FileLogStorage.open(groupDir.resolve("log"), options, null, plan.trustBelow)) {
+            if (plan.resetIndex >= 0) log.reset(plan.resetIndex, plan.resetTerm);
+            List<Entry> tail = plan.tail;
+            if (!tail.isEmpty()) {
+                long first = log.firstIndex();
+                // Entries compacted since (the compaction's record may be lost): a snapshot covers them.
+                int from = (int) Math.max(0, Math.min(tail.size(), first - tail.get(0).index()));
+                if (from < tail.size() && tail.get(from).index() > log.lastIndex() + 1) {
+                    throw new StorageCorruptionException(journal, 0, "group " + groupDir.getFileName() + ": the journal holds entries from index "
+                            + tail.get(from).index() + " but the group's log ends at " + log.lastIndex());
                 }
-                default -> { }
-            }
-        }
-        try (FileLogStorage log = FileLogStorage.open(groupDir.resolve("log"), options, null, trustBelow)) {
-            CompletableFuture<Void> lastAppend = null;
-            for (JournalReader.Record r : records.subList(from, records.size())) {
-                switch (r.op()) {
-                    case JournalFormat.APPEND -> {
-                        List<Entry> entries = r.entries();
-                        long first = log.firstIndex();
-                        if (!entries.isEmpty() && entries.get(0).index() < first) {
-                            // Compacted since (its COMPACT may not have been journaled): those entries are covered by a snapshot.
-                            int skip = (int) Math.min(entries.size(), first - entries.get(0).index());
-                            entries = entries.subList(skip, entries.size());
-                        }
-                        if (entries.isEmpty()) continue;
-                        if (entries.get(0).index() > log.lastIndex() + 1) {
-                            throw new StorageCorruptionException(journal, 0, "group " + groupDir.getFileName() + ": the journal appends index "
-                                    + entries.get(0).index() + " but the group's log ends at " + log.lastIndex());
-                        }
-                        lastAppend = log.append(entries);
-                    }
-                    case JournalFormat.TRUNCATE -> log.truncateSuffix(r.a());
-                    case JournalFormat.COMPACT -> {
-                        long upTo = Math.min(r.a(), log.lastIndex());
-                        if (upTo >= log.firstIndex()) log.compact(upTo);
-                    }
-                    case JournalFormat.RESET -> log.reset(r.a(), r.b());
-                    default -> throw new IllegalStateException("unknown journal op " + r.op());
+                CompletableFuture<Void> written = null;
+                for (int i = from; i < tail.size(); i += REPLAY_BATCH) {
+                    written = log.append(tail.subList(i, Math.min(tail.size(), i + REPLAY_BATCH)));
                 }
+                if (written != null) written.get();
             }
-            if (lastAppend != null) lastAppend.get();
-            LOG.info("{}: replayed {} journal records from index {}: log now [{}, {}]", groupDir, records.size() - from,
-                    trustBelow == Long.MAX_VALUE ? "-" : trustBelow, log.firstIndex(), log.lastIndex());
+            long upTo = Math.min(plan.compactUpTo, log.lastIndex());
+            if (upTo >= log.firstIndex()) log.compact(upTo);
+            LOG.info("{}: replayed {} journal records (the log's files trusted below index {}): log now [{}, {}]", groupDir,
+                    records.size(), plan.trustBelow, log.firstIndex(), log.lastIndex());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new java.io.InterruptedIOException("interrupted while replaying the journal");
         } catch (ExecutionException e) {
             throw new IOException(groupDir + ": journal replay failed", e.getCause());
+        }
+    }
+
+    /** Appends of at most this many entries rebuild a log's tail (a segment holds whole appends). */
+    private static final int REPLAY_BATCH = 256;
+
+    /**
+     * What a group's records make of its log, computed before its files are touched: the log is
+     * its files' entries below {@code trustBelow} (none after a reset to {@code resetIndex}), then
+     * {@code tail}, the journal's entries, contiguous; then a compaction up to {@code compactUpTo}.
+     * {@code trustBelow} is the lowest index any APPEND or TRUNCATE touched: every write to the
+     * group's files since the checkpoint was at or above it, so the entries below it are as the
+     * checkpoint forced them.
+     */
+    private static final class Replay {
+        long trustBelow = Long.MAX_VALUE;
+        long resetIndex = -1;
+        long resetTerm;
+        long compactUpTo = -1;
+        final List<Entry> tail = new ArrayList<>();
+
+        static Replay of(List<JournalReader.Record> records, Path groupDir, Path journal) throws StorageCorruptionException {
+            Replay plan = new Replay();
+            for (JournalReader.Record r : records) {
+                switch (r.op()) {
+                    case JournalFormat.APPEND -> {
+                        plan.cut(r.a(), groupDir, journal);
+                        plan.tail.addAll(r.entries());
+                    }
+                    case JournalFormat.TRUNCATE -> plan.cut(r.a(), groupDir, journal);
+                    case JournalFormat.COMPACT -> plan.compactUpTo = Math.max(plan.compactUpTo, r.a());
+                    case JournalFormat.RESET -> {
+                        plan.resetIndex = r.a();
+                        plan.resetTerm = r.b();
+                        plan.tail.clear();
+                        plan.compactUpTo = -1;
+                    }
+                    default -> throw new IllegalStateException("unknown journal op " + r.op());
+                }
+            }
+            // After a reset nothing of the old files matters, and they may be any mix of old and new: trust none.
+            if (plan.resetIndex >= 0) plan.trustBelow = 0;
+            return plan;
+        }
+
+        // The log loses its entries from `index` on (an append there replaces them).
+        private void cut(long index, Path groupDir, Path journal) throws StorageCorruptionException {
+            long tailStart = resetIndex >= 0 ? resetIndex + 1 : trustBelow;
+            if (resetIndex < 0 && index <= trustBelow) {
+                trustBelow = index;
+                tail.clear();
+                return;
+            }
+            long keep = index - tailStart;
+            if (keep < 0 || keep > tail.size()) {
+                throw new StorageCorruptionException(journal, 0, "group " + groupDir.getFileName() + ": a journal record at index " + index
+                        + " does not follow the entries from " + tailStart + " to " + (tailStart + tail.size() - 1) + " before it");
+            }
+            tail.subList((int) keep, tail.size()).clear();
         }
     }
 }

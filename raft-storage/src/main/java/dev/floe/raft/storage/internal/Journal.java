@@ -56,6 +56,7 @@ public final class Journal implements AutoCloseable {
     private final ReentrantLock writing = new ReentrantLock();
     /** Read-held by a round from its journal write to its last group write; write-held by a switch. */
     private final ReentrantReadWriteLock rounds = new ReentrantReadWriteLock();
+    private final ReentrantLock checkpointing = new ReentrantLock();
     private volatile Set<Segment> dirty = ConcurrentHashMap.newKeySet();
     private FileChannel channel;
     private long seq;
@@ -199,6 +200,16 @@ public final class Journal implements AutoCloseable {
      * @throws IOException if a force or a file operation failed (the journal then fails for good)
      */
     public void checkpoint(Executor forcers) throws IOException {
+        // One at a time: a later checkpoint deletes files whose segments an earlier one may still be forcing.
+        checkpointing.lock();
+        try {
+            runCheckpoint(forcers);
+        } finally {
+            checkpointing.unlock();
+        }
+    }
+
+    private void runCheckpoint(Executor forcers) throws IOException {
         Set<Segment> toForce;
         long current;
         rounds.writeLock().lock();

@@ -81,6 +81,11 @@ public final class SharedWriter implements AutoCloseable {
         return journal;
     }
 
+    /** Runs a checkpoint now (see {@link Journal#checkpoint}), with this writer's force threads. */
+    public void checkpoint() throws IOException {
+        journal.checkpoint(forcers);
+    }
+
     /** A writer has appends queued (and is not queued already). */
     void ready(AppendWriter writer) {
         ready.add(writer);
