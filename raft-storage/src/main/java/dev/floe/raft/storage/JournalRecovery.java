@@ -82,8 +82,10 @@ final class JournalRecovery {
     }
 
     private static void replay(Path groupDir, List<JournalReader.Record> records, StorageOptions options, Path journal) throws IOException {
-        if (!Files.isDirectory(groupDir)) {
-            LOG.info("{}: not replaying {} journal records: the group was removed", groupDir, records.size());
+        if (!Files.isDirectory(groupDir.resolve("log"))) {
+            // Removed (its directory deleted), or a crash came between journaling a new group's
+            // creation and creating its log: either way there is nothing to restore.
+            LOG.info("{}: not replaying {} journal records: the group has no log (removed, or never created)", groupDir, records.size());
             return;
         }
         Replay plan = Replay.of(records, groupDir, journal);
