@@ -187,4 +187,90 @@ class SharedWriterTest {
         }
         assertThat(shared.stats().entries()).isEqualTo((long) logs * appends);
     }
+
+    /**
+     * A failed journal write fails every log of the round, and the journal refuses every later
+     * write: nothing is acknowledged that is not journaled, and the logs stay failed.
+     */
+    @Test
+    void aFailedJournalWriteFailsEveryLogOfTheRoundAndEveryLaterAppend() throws Exception {
+        shared = start(1);
+        AppendWriter a = log();
+        AppendWriter b = log();
+        Segment sa = segment("a");
+        Segment sb = segment("b");
+        CountDownLatch inFirst = new CountDownLatch(1);
+        CountDownLatch releaseFirst = new CountDownLatch(1);
+        CompletableFuture<Void> first = new CompletableFuture<>();
+        a.submit(new AppendWriter.Request(sa, 0, entries(1, 1), first, () -> {
+            inFirst.countDown();
+            try {
+                releaseFirst.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }));
+        assertThat(inFirst.await(30, TimeUnit.SECONDS)).isTrue();
+        long aSize = RecordFormat.size(entries(1, 1).get(0));
+        CompletableFuture<Void> fromA = new CompletableFuture<>();
+        CompletableFuture<Void> fromB = new CompletableFuture<>();
+        a.submit(new AppendWriter.Request(sa, aSize, entries(2, 1), fromA));
+        b.submit(new AppendWriter.Request(sb, 0, entries(1, 2), fromB));
+        shared.journal().close(); // the journal's file fails under the next round
+        releaseFirst.countDown();
+
+        first.get(30, TimeUnit.SECONDS);
+        assertThat(fromA).failsWithin(30, TimeUnit.SECONDS);
+        assertThat(fromB).failsWithin(30, TimeUnit.SECONDS);
+        assertThat(sb.channel.size()).isZero();
+        assertThat(shared.journal().failed()).isTrue();
+        CompletableFuture<Void> later = new CompletableFuture<>();
+        AppendWriter c = log();
+        c.submit(new AppendWriter.Request(segment("c"), 0, entries(1, 1), later));
+        assertThat(later).failsWithin(30, TimeUnit.SECONDS);
+        assertThat(a.failed()).isTrue();
+    }
+
+    /**
+     * A checkpoint waits for the rounds in progress: a round whose journal record went to the old
+     * file has its segment write counted in that checkpoint's forces, or the old file could be
+     * deleted while the segment write it describes is not yet forced.
+     */
+    @Test
+    void aCheckpointWaitsForTheRoundInProgressAndForcesItsSegment() throws Exception {
+        shared = start(1);
+        AppendWriter a = log();
+        CountDownLatch inRound = new CountDownLatch(1);
+        CountDownLatch releaseRound = new CountDownLatch(1);
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        a.submit(new AppendWriter.Request(segment("a"), 0, entries(1, 3), done, () -> {
+            inRound.countDown(); // journal written and forced; the segment not yet
+            try {
+                releaseRound.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }));
+        assertThat(inRound.await(30, TimeUnit.SECONDS)).isTrue();
+        CompletableFuture<Void> checkpoint = new CompletableFuture<>();
+        Thread checkpointer = new Thread(() -> {
+            try {
+                shared.checkpoint();
+                checkpoint.complete(null);
+            } catch (Throwable e) {
+                checkpoint.completeExceptionally(e);
+            }
+        });
+        checkpointer.start();
+        // The checkpoint either waits for the round (parked on the round lock) or, if it does not wait, ends.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (checkpointer.getState() != Thread.State.WAITING && checkpointer.isAlive() && System.nanoTime() < deadline) Thread.onSpinWait();
+        releaseRound.countDown();
+        checkpoint.get(30, TimeUnit.SECONDS);
+        done.get(30, TimeUnit.SECONDS);
+
+        assertThat(shared.journal().checkpoints()).isEqualTo(1);
+        assertThat(shared.journal().checkpointForces()).isEqualTo(1);
+        assertThat(java.nio.file.Files.exists(dir.resolve("journal").resolve(JournalFormat.fileName(1)))).isFalse();
+    }
 }
