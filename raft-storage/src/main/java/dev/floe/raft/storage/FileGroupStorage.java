@@ -61,8 +61,10 @@ public final class FileGroupStorage implements GroupStorage, AutoCloseable {
     private final StorageOptions options;
     private final DirectoryLock lock;
     private final SharedWriter writer;
+    private final long replayedRecords;
 
-    private FileGroupStorage(Path root, StorageOptions options, DirectoryLock lock, SharedWriter writer) {
+    private FileGroupStorage(Path root, StorageOptions options, DirectoryLock lock, SharedWriter writer, long replayedRecords) {
+        this.replayedRecords = replayedRecords;
         this.root = root;
         this.options = options;
         this.lock = lock;
@@ -91,7 +93,7 @@ public final class FileGroupStorage implements GroupStorage, AutoCloseable {
             Journal journal = Journal.start(journalDir, replayed.nextSeq(), options.syncPolicy(), options.maxWriteBytes(),
                     CHECKPOINT_BYTES, TimeUnit.MILLISECONDS.toNanos(CHECKPOINT_INTERVAL_MILLIS));
             return new FileGroupStorage(root, options, lock,
-                    new SharedWriter("floe-group-log-writer", WRITER_THREADS, FORCE_THREADS, journal));
+                    new SharedWriter("floe-group-log-writer", WRITER_THREADS, FORCE_THREADS, journal), replayed.records());
         } catch (IOException | RuntimeException e) {
             lock.close();
             throw e;
@@ -177,7 +179,7 @@ public final class FileGroupStorage implements GroupStorage, AutoCloseable {
      */
     public JournalStats journalStats() {
         Journal journal = writer.journal();
-        return new JournalStats(journal.bytesWritten(), journal.forces(), journal.checkpoints(), journal.checkpointForces());
+        return new JournalStats(journal.bytesWritten(), journal.forces(), journal.checkpoints(), journal.checkpointForces(), replayedRecords);
     }
 
     /**

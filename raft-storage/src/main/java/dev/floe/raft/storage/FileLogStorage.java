@@ -48,6 +48,11 @@ import org.slf4j.LoggerFactory;
  *   <li>Appended terms must not decrease (a Raft invariant); recovery relies on it.</li>
  * </ul>
  *
+ * <p>Under a {@link FileGroupStorage} the appends are written by the host's shared writer through
+ * its journal instead: each mutation (append, truncation, compaction, reset) is a journal record,
+ * forced, before it touches the segments, which are then written without a force and forced by the
+ * journal's checkpoints (docs/multi-raft.md, storage).
+ *
  * <p>The directory is locked while open; {@link #close()} releases it.
  */
 public final class FileLogStorage implements LogStorage {

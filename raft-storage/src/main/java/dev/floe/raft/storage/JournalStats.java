@@ -7,6 +7,7 @@ package dev.floe.raft.storage;
  * @param forces           forces of the journal (one per round, more for a round over maxWriteBytes)
  * @param checkpoints      checkpoints completed (each forces the segments written since the last and deletes old journal files)
  * @param checkpointForces segment files forced by checkpoints
+ * @param replayedRecords  journal records that the open replayed into the groups' logs (what a crash left)
  */
-public record JournalStats(long bytes, long forces, long checkpoints, long checkpointForces) {
+public record JournalStats(long bytes, long forces, long checkpoints, long checkpointForces, long replayedRecords) {
 }

@@ -95,6 +95,10 @@ class JournalRecoveryTest {
         }
         for (Path segment : segments(logDir(crash(), "a"))) JournalCrashes.truncate(segment, forcedBytes(segment, atCheckpoint));
 
+        try (FileGroupStorage storage = FileGroupStorage.open(crash(), OPTIONS)) {
+            // The 40 entries since the checkpoint, 8 appends of 5: one record each.
+            assertThat(storage.journalStats().replayedRecords()).isEqualTo(8);
+        }
         assertEntries(reopened(crash(), "a", 1, 60), 1, 1, 60);
     }
 

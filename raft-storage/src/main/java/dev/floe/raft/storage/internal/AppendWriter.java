@@ -45,7 +45,8 @@ public final class AppendWriter {
     /**
      * Entries to write at {@code position} of {@code segment}; {@code future} completes once durable.
      * {@code before}, if not null, runs on the writer thread once every earlier request is written
-     * and forced, and before these entries are written (the log's deferred segment roll).
+     * (and forced, unless the host journal holds it), and before these entries are written (the
+     * log's deferred segment roll).
      */
     public record Request(Segment segment, long position, List<Entry> entries, CompletableFuture<Void> future, Step before) {
         public Request(Segment segment, long position, List<Entry> entries, CompletableFuture<Void> future) {
