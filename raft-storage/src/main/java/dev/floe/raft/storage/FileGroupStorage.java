@@ -129,6 +129,24 @@ public final class FileGroupStorage implements GroupStorage, AutoCloseable {
     }
 
     /**
+     * Marks group {@code group} of the stopped host whose root is {@code root} for repair, as
+     * {@link FileStorage#markForRepair} does for a single-group member: the journal is replayed first
+     * (and checkpointed away), since until then the group's own files may lack what the journal holds.
+     *
+     * @param root    the stopped host's storage root
+     * @param group   the group to repair
+     * @param options the storage settings
+     * @throws IOException if the storage cannot be opened or the mark saved
+     */
+    public static void markForRepair(Path root, GroupId group, StorageOptions options) throws IOException {
+        Path dir;
+        try (FileGroupStorage storage = open(root, options)) {
+            dir = storage.directory(group);
+        }
+        FileStorage.markForRepair(dir, options);
+    }
+
+    /**
      * The groups whose storage exists under this root, for a restart to open them again.
      *
      * @return the groups found, in order

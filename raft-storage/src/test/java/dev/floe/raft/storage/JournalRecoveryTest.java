@@ -323,4 +323,35 @@ class JournalRecoveryTest {
         assertThat(reopened(crash(), "a", 1, 0)).isEmpty();
         assertThat(FileGroupStorage.groupsUnder(crash())).containsExactly(group("a"));
     }
+
+    /**
+     * Marking a group of a crashed host for repair replays the journal first: the mark does not
+     * open the group's files as a single-group member's (which would find them torn in the middle
+     * and refuse, or take them as they are) and the group keeps every acknowledged entry.
+     */
+    @Test
+    void markingAGroupForRepairReplaysTheJournalFirst() throws Exception {
+        Map<Long, Long> atCheckpoint;
+        try (FileGroupStorage storage = FileGroupStorage.open(root(), OPTIONS)) {
+            GroupStorage.Stores a = storage.open(group("a"));
+            a.hardState().save(new dev.floe.raft.HardState(1, java.util.Optional.empty()));
+            appendInBatches(a, 1, 1, 20);
+            storage.checkpoint();
+            atCheckpoint = segmentSizes(logDir(root(), "a"));
+            appendInBatches(a, 1, 21, 60);
+            copyTree(root(), crash());
+            close(a);
+        }
+        for (Path segment : segments(logDir(crash(), "a"))) {
+            long forced = forcedBytes(segment, atCheckpoint);
+            if (Files.size(segment) > forced + 300) JournalCrashes.zero(segment, forced + 100, 100);
+        }
+
+        FileGroupStorage.markForRepair(crash(), group("a"), OPTIONS);
+
+        assertEntries(reopened(crash(), "a", 1, 60), 1, 1, 60);
+        try (FileStorage repaired = FileStorage.open(crash().resolve("groups").resolve("a"), OPTIONS)) {
+            assertThat(repaired.repairReason()).hasValueSatisfying(r -> assertThat(r).contains("repair started earlier"));
+        }
+    }
 }
