@@ -52,6 +52,11 @@ final class JournalRecovery {
             for (Path file : listing) {
                 String name = file.getFileName().toString();
                 if (name.equals(FileGroupStorage.JOURNAL_LOCK)) continue;
+                if (name.endsWith(JournalFormat.SUFFIX + JournalFormat.TEMP_SUFFIX)) {
+                    // A file a checkpoint was preparing when the process stopped: it never took a record.
+                    Files.delete(file);
+                    continue;
+                }
                 var seq = JournalFormat.parse(name);
                 if (seq.isEmpty()) throw new ForeignDirectoryException(journalDir, file);
                 files.put(seq.get(), file);

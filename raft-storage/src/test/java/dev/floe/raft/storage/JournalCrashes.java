@@ -62,6 +62,17 @@ final class JournalCrashes {
         }
     }
 
+    /** Where the records of a journal file end (zeros follow: files are zero-filled in advance). */
+    static long recordsEnd(Path journal) throws IOException {
+        long seq = dev.floe.raft.storage.internal.JournalFormat.parse(journal.getFileName().toString()).orElseThrow();
+        long end = dev.floe.raft.storage.internal.JournalFormat.HEADER_BYTES;
+        for (var r : dev.floe.raft.storage.internal.JournalReader.read(journal, seq, true, 1 << 20).records()) {
+            end += dev.floe.raft.storage.internal.JournalFormat.fixedSize(r.group().getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
+            for (var e : r.entries()) end += dev.floe.raft.storage.internal.RecordFormat.size(e);
+        }
+        return end;
+    }
+
     static void copyTree(Path from, Path to) throws IOException {
         Files.walkFileTree(from, new SimpleFileVisitor<>() {
             @Override

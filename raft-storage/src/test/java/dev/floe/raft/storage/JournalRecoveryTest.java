@@ -208,7 +208,8 @@ class JournalRecoveryTest {
         // The replacing append never reached the disk: its journal record (the last one) is a torn tail...
         Path journal = lastJournal(crash());
         long recordBytes = JournalFormat.fixedSize(1) + 5L * (dev.floe.raft.storage.internal.RecordFormat.OVERHEAD + 64);
-        JournalCrashes.truncate(journal, Files.size(journal) - recordBytes);
+        long end = JournalCrashes.recordsEnd(journal);
+        JournalCrashes.zero(journal, end - recordBytes, (int) recordBytes);
         // ...and the segment holding 45 ends where the truncation cut it.
         List<Path> files = segments(logDir(crash(), "a"));
         Path last = files.get(files.size() - 1);
@@ -263,9 +264,12 @@ class JournalRecoveryTest {
         }
         Path journal = lastJournal(crash());
         byte[] bytes = Files.readAllBytes(journal);
+        int end = (int) JournalCrashes.recordsEnd(journal);
+        assertThat(bytes.length).as("zero-filled ahead").isGreaterThan(end);
         // Half of a copy of the last record: a later round's record, torn.
-        byte[] torn = java.util.Arrays.copyOfRange(bytes, bytes.length - 200, bytes.length - 100);
-        Files.write(journal, torn, java.nio.file.StandardOpenOption.APPEND);
+        try (var channel = java.nio.channels.FileChannel.open(journal, java.nio.file.StandardOpenOption.WRITE)) {
+            channel.write(java.nio.ByteBuffer.wrap(java.util.Arrays.copyOfRange(bytes, end - 200, end - 100)), end);
+        }
 
         assertEntries(reopened(crash(), "a", 1, 30), 1, 1, 30);
     }
@@ -291,8 +295,7 @@ class JournalRecoveryTest {
 
         // The same damage at the very end of a file that is not the last one (a crash during a checkpoint left a newer file).
         Path older = lastJournal(second);
-        long size = Files.size(older);
-        JournalCrashes.truncate(older, size - 10);
+        JournalCrashes.zero(older, JournalCrashes.recordsEnd(older) - 10, 10);
         long seq = JournalFormat.parse(older.getFileName().toString()).orElseThrow();
         Files.write(second.resolve("journal").resolve(JournalFormat.fileName(seq + 1)), JournalFormat.encodeHeader(seq + 1).array());
         assertThatThrownBy(() -> FileGroupStorage.open(second, OPTIONS).close())

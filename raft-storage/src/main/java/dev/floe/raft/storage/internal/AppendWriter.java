@@ -282,7 +282,8 @@ public final class AppendWriter {
         lock.lock();
         try {
             scheduled = false;
-            if (queue.isEmpty()) {
+            if (queue.isEmpty() || busy) {
+                // busy: in another round still, whose end queues it again.
                 idle.signalAll();
                 return false;
             }
@@ -400,13 +401,16 @@ public final class AppendWriter {
     /** Ends the round: fails what a failure left, and queues the writer again if more arrived meanwhile. */
     void endRound() {
         List<Request> batch = roundBatch;
+        IOException error = roundError;
         while (completedInRound < writtenInRound) batch.get(completedInRound++).future().complete(null);
         roundBatch = null;
-        finish(batch, roundError);
         roundError = null;
+        // Once finish() marks the writer idle another round may take it: no round state is touched after.
+        finish(batch, error);
         lock.lock();
         try {
-            if (!queue.isEmpty() && !scheduled) {
+            // Not if a submit already queued it and a round took it meanwhile (busy): that round reschedules it.
+            if (!queue.isEmpty() && !scheduled && !busy) {
                 scheduled = true;
                 shared.ready(this);
             }

@@ -61,6 +61,8 @@ public final class Journal implements AutoCloseable {
     private FileChannel channel;
     private long seq;
     private long position;
+    /** Bytes of the current file that were zero-filled and forced before it took records. */
+    private long preallocated;
     private long switchedNanos;
     private volatile IOException failure;
     private final LongAdder bytes = new LongAdder();
@@ -92,21 +94,54 @@ public final class Journal implements AutoCloseable {
     }
 
     private void openFile(long newSeq) throws IOException {
-        Path path = dir.resolve(JournalFormat.fileName(newSeq));
-        FileChannel created = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-        try {
+        long size = PREALLOCATE_MIN;
+        install(prepare(newSeq, size), newSeq, size);
+    }
+
+    /*
+     * A journal file is zero-filled to its expected size and forced before it takes any record
+     * (PostgreSQL does the same with its WAL segments): a record then overwrites blocks that are
+     * allocated and written, so its fdatasync changes no file metadata and needs no file-system
+     * journal commit. On ext4 that made a force of an 8 KiB write 1.3-4 times faster and cost 40-60 %
+     * less CPU than a force of an appending write (probe on this machine, docs/multi-raft.md). It is
+     * prepared under a temp name, off the append path, and renamed into place at the switch, so a
+     * file appears only once complete and recovery deletes a leftover temp file. The zeros after the
+     * last record are the end of the journal (JournalReader).
+     */
+    private Path prepare(long newSeq, long size) throws IOException {
+        Path temp = dir.resolve(JournalFormat.fileName(newSeq) + JournalFormat.TEMP_SUFFIX);
+        try (FileChannel created = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                StandardOpenOption.WRITE)) {
             FileOps.writeFully(created, JournalFormat.encodeHeader(newSeq), 0);
+            ByteBuffer zeros = ByteBuffer.allocateDirect((int) Math.min(size, 1 << 20));
+            for (long at = JournalFormat.HEADER_BYTES; at < size; at += zeros.capacity()) {
+                zeros.clear().limit((int) Math.min(zeros.capacity(), size - at));
+                FileOps.writeFully(created, zeros, at);
+            }
             FileOps.force(created, syncPolicy);
-            FileOps.syncDirectory(dir, syncPolicy);
-        } catch (IOException | RuntimeException e) {
-            created.close();
-            throw e;
         }
-        channel = created;
+        return temp;
+    }
+
+    private void install(Path temp, long newSeq, long size) throws IOException {
+        Path path = dir.resolve(JournalFormat.fileName(newSeq));
+        Files.move(temp, path, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        FileOps.syncDirectory(dir, syncPolicy);
+        channel = FileChannel.open(path, StandardOpenOption.WRITE);
         seq = newSeq;
         position = JournalFormat.HEADER_BYTES;
+        preallocated = size;
         switchedNanos = System.nanoTime();
     }
+
+    /** The size of the next file: twice what the current one took, within bounds (one interval's writes, with room). */
+    private long nextSize() {
+        long wanted = 2 * (position - JournalFormat.HEADER_BYTES);
+        long bounded = Math.max(PREALLOCATE_MIN, Math.min(wanted, checkpointBytes + checkpointBytes / 4));
+        return (bounded + PREALLOCATE_MIN - 1) / PREALLOCATE_MIN * PREALLOCATE_MIN;
+    }
+
+    private static final long PREALLOCATE_MIN = 1 << 20;
 
     /** A round's journal write and group writes happen inside this, so a checkpoint never splits them. */
     public void lockRound() {
@@ -185,7 +220,9 @@ public final class Journal implements AutoCloseable {
         writing.lock();
         try {
             long written = position - JournalFormat.HEADER_BYTES;
-            return failure == null && (written >= checkpointBytes || (written > 0 && System.nanoTime() - switchedNanos >= checkpointNanos));
+            // Also once three quarters of the preallocated file are used, so the next one is ready before this one overflows.
+            return failure == null && (written >= checkpointBytes || position >= preallocated - preallocated / 4
+                    || (written > 0 && System.nanoTime() - switchedNanos >= checkpointNanos));
         } finally {
             writing.unlock();
         }
@@ -212,6 +249,22 @@ public final class Journal implements AutoCloseable {
     private void runCheckpoint(Executor forcers) throws IOException {
         Set<Segment> toForce;
         long current;
+        long next;
+        long size;
+        writing.lock();
+        try {
+            next = seq + 1; // only checkpoints change it, one at a time
+            size = nextSize();
+        } finally {
+            writing.unlock();
+        }
+        Path prepared;
+        try {
+            prepared = prepare(next, size); // the slow part, while rounds go on
+        } catch (IOException | RuntimeException e) {
+            fail(e);
+            throw e;
+        }
         rounds.writeLock().lock();
         try {
             writing.lock();
@@ -219,7 +272,7 @@ public final class Journal implements AutoCloseable {
                 if (failure != null) throw new IOException("the journal failed earlier", failure);
                 FileChannel old = channel;
                 try {
-                    openFile(seq + 1);
+                    install(prepared, next, size);
                     old.close();
                 } catch (IOException | RuntimeException e) {
                     fail(e);

@@ -14,7 +14,11 @@ import java.util.zip.CRC32C;
  * <p>File {@code <seq>.wal} (sequence number zero-padded to 20 digits), starting with a 20-byte header:
  * magic {@code "FJNL"} (4), format version (4), sequence number (8), CRC32C of the 16 bytes before (4).
  *
- * <p>Then records, each one mutation of one group's log:
+ * <p>Then records, each one mutation of one group's log, then zeros: a file is zero-filled before it
+ * takes records (see {@link Journal}), and the first record whose bytes are all zero to the end of
+ * the file is the end of the journal.
+ *
+ * <p>A record:
  * <pre>
  * offset size field
  *  0     4    length   bytes after the first 8
@@ -38,6 +42,10 @@ public final class JournalFormat {
     public static final byte TRUNCATE = 2;
     public static final byte COMPACT = 3;
     public static final byte RESET = 4;
+    /** Suffix of a journal file. */
+    public static final String SUFFIX = ".wal";
+    /** Suffix of a journal file being prepared (zero-filled) before it is renamed into place. */
+    public static final String TEMP_SUFFIX = ".tmp";
     /** Fixed bytes of a record besides its group id. */
     public static final int FIXED_BYTES = 8 + 1 + 2 + 8 + 8 + 4;
 

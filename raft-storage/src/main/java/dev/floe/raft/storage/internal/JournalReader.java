@@ -13,10 +13,11 @@ import java.util.zip.CRC32C;
 
 /**
  * Reads one journal file on recovery, verifying every record (its fixed part's checksum, then each
- * entry's own checksum and index). The first bad record ends the file: in the last file, when at
- * most one write's worth of bytes follows it (or it is one oversized record, alone at the end),
- * that is the torn tail of a write that never completed, never acknowledged, and is ignored;
- * anywhere else it is corruption.
+ * entry's own checksum and index). Files are zero-filled before they take records, so zeros from a
+ * record's start to the end of the file are the end of the journal. Any other bad record ends the
+ * file too: in the last file, when only zeros follow the one write it may belong to (at most
+ * {@code tornWindow} bytes, or one oversized record written alone), that is the torn tail of a write
+ * that never completed, never acknowledged, and is ignored; anywhere else it is corruption.
  */
 public final class JournalReader {
     /**
@@ -112,15 +113,31 @@ public final class JournalReader {
         return new Result(seq, out, 0, null);
     }
 
-    // The first bad record at pos: a torn tail if a crash can explain it, corruption otherwise.
+    // The first bad record at pos: the end of the records if only zeros follow; else a torn tail if
+    // a crash can explain it, corruption otherwise.
     private Result bad(long seq, List<Record> out, int pos, String reason, boolean headerValid, long claimedEnd)
             throws StorageCorruptionException {
+        if (zerosFrom(pos)) return new Result(seq, out, 0, null);
         long remaining = bytes.length - pos;
         if (!last) throw new StorageCorruptionException(file, pos, reason + " in a journal file that is not the last one");
-        // A record larger than a write is written alone, so a torn one is the very last thing in the file.
-        boolean tornOversized = headerValid && claimedEnd - pos > tornWindow && claimedEnd >= bytes.length;
-        if (remaining <= tornWindow || tornOversized) return new Result(seq, out, remaining, reason);
+        // A record larger than a write is written alone, so nothing was written after a torn one.
+        boolean tornOversized = headerValid && claimedEnd - pos > tornWindow && zerosFrom(claimedEnd);
+        if (remaining <= tornWindow || zerosFrom(pos + tornWindow) || tornOversized) return new Result(seq, out, extent(pos), reason);
         throw new StorageCorruptionException(file, pos, reason + ", followed by " + remaining
                 + " bytes: more than one unacknowledged write, so not a torn tail");
+    }
+
+    // Bytes from pos to the last one that is not zero: what the torn write left.
+    private long extent(int pos) {
+        int end = bytes.length;
+        while (end > pos && bytes[end - 1] == 0) end--;
+        return end - pos;
+    }
+
+    private boolean zerosFrom(long from) {
+        for (long i = Math.max(from, 0); i < bytes.length; i++) {
+            if (bytes[(int) i] != 0) return false;
+        }
+        return true;
     }
 }
