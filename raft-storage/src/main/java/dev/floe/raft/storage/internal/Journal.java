@@ -94,7 +94,8 @@ public final class Journal implements AutoCloseable {
     }
 
     private void openFile(long newSeq) throws IOException {
-        long size = PREALLOCATE_MIN;
+        // The first file is sized for a busy start; later ones follow what the previous one took.
+        long size = Math.max(PREALLOCATE_MIN, Math.min(PREALLOCATE_FIRST, checkpointBytes));
         install(prepare(newSeq, size), newSeq, size);
     }
 
@@ -142,6 +143,7 @@ public final class Journal implements AutoCloseable {
     }
 
     private static final long PREALLOCATE_MIN = 1 << 20;
+    private static final long PREALLOCATE_FIRST = 16 << 20;
 
     /** A round's journal write and group writes happen inside this, so a checkpoint never splits them. */
     public void lockRound() {
