@@ -239,16 +239,25 @@ public final class Journal implements AutoCloseable {
      * @throws IOException if a force or a file operation failed (the journal then fails for good)
      */
     public void checkpoint(Executor forcers) throws IOException {
+        checkpoint(forcers, false);
+    }
+
+    /** The last checkpoint before a close: the file it starts will take no record, so it is kept small. */
+    public void finalCheckpoint(Executor forcers) throws IOException {
+        checkpoint(forcers, true);
+    }
+
+    private void checkpoint(Executor forcers, boolean last) throws IOException {
         // One at a time: a later checkpoint deletes files whose segments an earlier one may still be forcing.
         checkpointing.lock();
         try {
-            runCheckpoint(forcers);
+            runCheckpoint(forcers, last);
         } finally {
             checkpointing.unlock();
         }
     }
 
-    private void runCheckpoint(Executor forcers) throws IOException {
+    private void runCheckpoint(Executor forcers, boolean last) throws IOException {
         Set<Segment> toForce;
         long current;
         long next;
@@ -256,7 +265,7 @@ public final class Journal implements AutoCloseable {
         writing.lock();
         try {
             next = seq + 1; // only checkpoints change it, one at a time
-            size = nextSize();
+            size = last ? PREALLOCATE_MIN : nextSize();
         } finally {
             writing.unlock();
         }

@@ -182,7 +182,7 @@ public final class SharedWriter implements AutoCloseable {
         for (Thread t : threads) join(t);
         join(checkpointer);
         try {
-            if (!journal.failed()) journal.checkpoint(forcers);
+            if (!journal.failed()) journal.finalCheckpoint(forcers);
         } catch (IOException | RuntimeException e) {
             LOG.error("the last checkpoint failed; the journal is kept and replayed on the next start", e);
         }
