@@ -274,6 +274,28 @@ class JournalRecoveryTest {
         assertEntries(reopened(crash(), "a", 1, 30), 1, 1, 30);
     }
 
+    /**
+     * A record larger than one write is written alone: torn anywhere, with nothing but zeros after
+     * it, it is the torn tail of the journal (its entries were never acknowledged), not corruption.
+     */
+    @Test
+    void aTornRecordLargerThanOneWriteIsATornTail() throws Exception {
+        try (FileGroupStorage storage = FileGroupStorage.open(root(), OPTIONS)) {
+            GroupStorage.Stores a = storage.open(group("a"));
+            appendInBatches(a, 1, 1, 10);
+            a.log().append(TestEntries.range(1, 11, 3, 6000)).get(10, TimeUnit.SECONDS); // 18 KB: more than maxWriteBytes (4 KB)
+            copyTree(root(), crash());
+            close(a);
+        }
+        Path journal = lastJournal(crash());
+        // Only its first 5 KB reached the disk.
+        long end = JournalCrashes.recordsEnd(journal);
+        long recordBytes = JournalFormat.fixedSize(1) + 3L * (dev.floe.raft.storage.internal.RecordFormat.OVERHEAD + 6000);
+        JournalCrashes.zero(journal, end - recordBytes + 5000, (int) recordBytes - 5000);
+
+        assertEntries(reopened(crash(), "a", 1, 10), 1, 1, 10);
+    }
+
     /** Damage that a torn write cannot explain (more than one write follows it, or it is in an older file) refuses the start, naming the file. */
     @Test
     void journalDamageBeforeTheTailIsRefused() throws Exception {
