@@ -6,12 +6,13 @@ import dev.floe.raft.storage.internal.AppendWriter;
 import dev.floe.raft.storage.internal.DirectoryLock;
 import dev.floe.raft.storage.internal.EntryCache;
 import dev.floe.raft.storage.internal.FileOps;
+import dev.floe.raft.storage.internal.GroupJournal;
+import dev.floe.raft.storage.internal.JournalFormat;
 import dev.floe.raft.storage.internal.IndexTable;
 import dev.floe.raft.storage.internal.RecordFormat;
 import dev.floe.raft.storage.internal.Segment;
 import dev.floe.raft.storage.internal.SegmentFormat;
 import dev.floe.raft.storage.internal.SegmentScanner;
-import dev.floe.raft.storage.internal.SharedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -47,6 +48,11 @@ import org.slf4j.LoggerFactory;
  *   <li>Appended terms must not decrease (a Raft invariant); recovery relies on it.</li>
  * </ul>
  *
+ * <p>Under a {@link FileGroupStorage} the appends are written by the host's shared writer through
+ * its journal instead: each mutation (append, truncation, compaction, reset) is a journal record,
+ * forced, before it touches the segments, which are then written without a force and forced by the
+ * journal's checkpoints (docs/multi-raft.md, storage).
+ *
  * <p>The directory is locked while open; {@link #close()} releases it.
  */
 public final class FileLogStorage implements LogStorage {
@@ -59,6 +65,8 @@ public final class FileLogStorage implements LogStorage {
     private final DirectoryLock lock;
     private final RecoveryReport recovery;
     private final AppendWriter writer;
+    /** The host journal's view of this log, or null for a log of its own (which forces its segments itself). */
+    private final GroupJournal journal;
 
     // Guards everything below. Held briefly: by readers while they plan a read (the disk is read
     // outside it), by appends while they plan, by the writer thread to publish progress, and by
@@ -82,8 +90,9 @@ public final class FileLogStorage implements LogStorage {
     private boolean closed;
 
     private FileLogStorage(Path dir, StorageOptions options, DirectoryLock lock, ArrayList<Segment> segments,
-                           IndexTable index, long prevTerm, RecoveryReport recovery, SharedWriter shared) {
+                           IndexTable index, long prevTerm, RecoveryReport recovery, GroupJournal journal) {
         this.dir = dir;
+        this.journal = journal;
         this.options = options;
         this.lock = lock;
         this.segments = segments;
@@ -92,9 +101,9 @@ public final class FileLogStorage implements LogStorage {
         this.recovery = recovery;
         this.writtenIndex = index.lastIndex();
         cache.clear(index.lastIndex() + 1);
-        this.writer = shared == null
+        this.writer = journal == null
                 ? new AppendWriter("floe-log-writer-" + dir.getFileName(), options.syncPolicy(), options.maxWriteBytes(), this::written)
-                : new AppendWriter(shared, options.syncPolicy(), options.maxWriteBytes(), this::written);
+                : journal.newWriter(this::written);
     }
 
     /**
@@ -110,15 +119,19 @@ public final class FileLogStorage implements LogStorage {
      * @throws IOException if the files cannot be read or written
      */
     public static FileLogStorage open(Path dir, StorageOptions options) throws IOException {
-        return open(dir, options, null);
+        return open(dir, options, null, Long.MAX_VALUE);
     }
 
-    /** {@link #open(Path, StorageOptions)} with appends written by {@code shared}'s threads (null: a thread of its own). */
-    static FileLogStorage open(Path dir, StorageOptions options, SharedWriter shared) throws IOException {
+    /**
+     * {@link #open(Path, StorageOptions)} with appends journaled and written by the host's shared
+     * writer ({@code journal}; null: a thread of its own), trusting the files only below index
+     * {@code trustBelow} (the rest is cut: a journal replay rewrites it; Long.MAX_VALUE: all of them).
+     */
+    static FileLogStorage open(Path dir, StorageOptions options, GroupJournal journal, long trustBelow) throws IOException {
         Files.createDirectories(dir);
         DirectoryLock lock = DirectoryLock.acquire(dir.resolve(LOCK_FILE));
         try {
-            return LogRecovery.recover(dir, options, lock, shared);
+            return LogRecovery.recover(dir, options, lock, journal, trustBelow);
         } catch (IOException | RuntimeException e) {
             lock.close();
             throw e;
@@ -127,8 +140,8 @@ public final class FileLogStorage implements LogStorage {
 
     /** Called by {@link LogRecovery} once the files are verified. */
     static FileLogStorage opened(Path dir, StorageOptions options, DirectoryLock lock, ArrayList<Segment> segments,
-                                 IndexTable index, long prevTerm, RecoveryReport recovery, SharedWriter shared) {
-        return new FileLogStorage(dir, options, lock, segments, index, prevTerm, recovery, shared);
+                                 IndexTable index, long prevTerm, RecoveryReport recovery, GroupJournal journal) {
+        return new FileLogStorage(dir, options, lock, segments, index, prevTerm, recovery, journal);
     }
 
     /** {@return what {@link #open} found and repaired} */
@@ -418,6 +431,7 @@ public final class FileLogStorage implements LogStorage {
      */
     private void truncateFrom(long from) throws IOException {
         writer.awaitIdle();
+        if (journal != null) journal.record(JournalFormat.TRUNCATE, from, 0);
         files.writeLock().lock(); // no read is using the files we cut
         try {
             truncateFilesFrom(from);
@@ -564,6 +578,13 @@ public final class FileLogStorage implements LogStorage {
                 if (closed) throw new IllegalStateException("the log is closed");
                 if (upTo < index.firstIndex()) return;
                 if (upTo > index.lastIndex()) throw new IllegalArgumentException("compact(" + upTo + ") beyond last index " + index.lastIndex());
+            }
+            // Journaled before any file is deleted: a replay must not append entries compaction deleted.
+            if (journal != null) journal.record(JournalFormat.COMPACT, upTo, 0);
+            synchronized (mutex) {
+                if (closed) throw new IllegalStateException("the log is closed");
+                if (upTo < index.firstIndex()) return;
+                if (upTo > index.lastIndex()) throw new IllegalArgumentException("compact(" + upTo + ") beyond last index " + index.lastIndex());
                 prevTerm = index.term(upTo);
                 index.dropBefore(upTo + 1);
                 cache.dropBefore(upTo + 1);
@@ -600,6 +621,8 @@ public final class FileLogStorage implements LogStorage {
             if (closed) throw new IllegalStateException("the log is closed");
         }
         writer.awaitIdle();
+        // Journaled and forced first: a replay must not append the old log's entries after the new start.
+        if (journal != null) journal.record(JournalFormat.RESET, snapshotIndex, snapshotTerm);
         // Not while a compaction deletes files (it might delete a namesake of a file this creates),
         // nor while a read uses a segment this deletes.
         synchronized (compacting) {
@@ -648,6 +671,13 @@ public final class FileLogStorage implements LogStorage {
         }
         try {
             writer.shutdown();
+            // Journaled logs leave their segments to checkpoints: a closing one forces its own, so
+            // a checkpoint may skip a closed segment. Rolls and truncations forced all but the last.
+            if (journal != null) {
+                synchronized (mutex) {
+                    FileOps.force(openSegment().channel, options.syncPolicy());
+                }
+            }
         } finally {
             synchronized (mutex) {
                 IOException first = null;

@@ -75,8 +75,8 @@ public final class FileStorage implements AutoCloseable {
         return open(dir, options, null);
     }
 
-    /** {@link #open(Path, StorageOptions)} with the log's appends written by {@code shared}'s threads (null: its own). */
-    static FileStorage open(Path dir, StorageOptions options, dev.floe.raft.storage.internal.SharedWriter shared) throws IOException {
+    /** {@link #open(Path, StorageOptions)} with the log journaled and written by the host's shared writer (null: its own thread). */
+    static FileStorage open(Path dir, StorageOptions options, dev.floe.raft.storage.internal.GroupJournal shared) throws IOException {
         Files.createDirectories(dir);
         // Check for foreign files before creating anything, so a wrong path is left untouched.
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
@@ -102,14 +102,14 @@ public final class FileStorage implements AutoCloseable {
             FileSnapshotStore snapshots = new FileSnapshotStore(dir.resolve("snapshots"), options.syncPolicy(), options.snapshotsRetained());
             Optional<SnapshotMeta> snapshot = snapshots.latest().map(SnapshotStore.Snapshot::meta);
             try {
-                log = FileLogStorage.open(dir.resolve("log"), options, shared);
+                log = FileLogStorage.open(dir.resolve("log"), options, shared, Long.MAX_VALUE);
             } catch (StorageCorruptionException e) {
                 if (!options.repairDamagedLog()) throw e.withAdvice(LOG_DAMAGE_ADVICE.formatted(dir, dir));
                 // Protocol-aware recovery (FAST '18): the entries are held by the other members; this one
                 // may have acknowledged some of them, so it must not vote or count toward a quorum until
                 // a leader has repaired it (the repairing hard state below), like a member restored from a copy.
                 Path aside = moveAside(dir.resolve("log"), "log.damaged-", options.syncPolicy());
-                log = FileLogStorage.open(dir.resolve("log"), options, shared);
+                log = FileLogStorage.open(dir.resolve("log"), options, shared, Long.MAX_VALUE);
                 logDamaged = true;
                 problem = Optional.of(problem.map(p -> p + "; ").orElse("") + "the log is damaged beyond what a crash explains (" + e.getMessage() + "); it was moved to "
                         + aside.getFileName() + " and the member starts with an empty log, to be repaired from the leader");

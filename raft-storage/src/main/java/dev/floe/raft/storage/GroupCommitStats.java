@@ -6,8 +6,9 @@ package dev.floe.raft.storage;
  *
  * @param rounds      rounds run (each takes every log with appends queued)
  * @param logsWritten logs written, summed over the rounds; {@code logsWritten / rounds} is the mean round width
- * @param writes      positional writes of appended records
- * @param forces      forces of appended records (one per log per round under {@link SyncPolicy#FSYNC}, none otherwise)
+ * @param writes      positional writes of appended records into the groups' segment files
+ * @param forces      forces under {@link SyncPolicy#FSYNC} (none otherwise): the host journal's (one per
+ *                    round) and its checkpoints' (one per segment written since the last checkpoint)
  * @param entries     entries written; {@code entries / forces} is the mean batch per fsync
  * @param forceNanos  time spent in forces, summed over the threads that issued them concurrently
  */

@@ -23,6 +23,13 @@ import org.slf4j.LoggerFactory;
  * Opens a log directory: checks that it holds only Floe files, that the segments form one
  * contiguous range with at most one open segment at the end, verifies every record, cuts a torn
  * tail of the open segment, and refuses anything else that is damaged.
+ *
+ * <p>Before a journal replay ({@code trustBelow} below Long.MAX_VALUE) the files are trusted only
+ * below index {@code trustBelow}: the group's writes since the last checkpoint, all at or above it,
+ * were not forced and may be torn, partly missing or missing whole, and the journal holds them. So
+ * segments starting at or above it are deleted (the first one is kept, cut to its header, for its
+ * prevTerm), the segment holding it is cut before it and becomes the open one, without reading
+ * anything from there on.
  */
 final class LogRecovery {
     private static final Logger LOG = LoggerFactory.getLogger(LogRecovery.class);
@@ -34,7 +41,7 @@ final class LogRecovery {
     }
 
     static FileLogStorage recover(Path dir, StorageOptions options, DirectoryLock lock,
-                                  dev.floe.raft.storage.internal.SharedWriter shared) throws IOException {
+                                  dev.floe.raft.storage.internal.GroupJournal journal, long trustBelow) throws IOException {
         List<Found> found = new ArrayList<>();
         int tempsRemoved = 0;
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
@@ -55,6 +62,7 @@ final class LogRecovery {
         }
         if (tempsRemoved > 0) FileOps.syncDirectory(dir, options.syncPolicy());
         found.sort(Comparator.comparingLong((Found f) -> f.name().baseIndex()).thenComparing(f -> f.name().open()));
+        dropUntrusted(dir, found, trustBelow, options);
         checkLayout(found);
 
         IndexTable index = new IndexTable();
@@ -83,8 +91,23 @@ final class LogRecovery {
                     if (expectedBase >= 0 && header.baseIndex() != expectedBase) {
                         throw new StorageCorruptionException(f.path(), 0, "segment starts at index " + header.baseIndex() + " but " + expectedBase + " was expected");
                     }
-                    SegmentScanner.Result scan = SegmentScanner.scan(f.path(), channel, header, f.name().open(), options.maxWriteBytes(), index);
-                    if (!f.name().open() && scan.lastIndex() != f.name().lastIndex()) {
+                    SegmentScanner.Result scan = SegmentScanner.scan(f.path(), channel, header, f.name().open(), options.maxWriteBytes(), index, trustBelow);
+                    Path path = f.path();
+                    boolean open = f.name().open();
+                    if (scan.lastIndex() >= trustBelow - 1 && (scan.endOffset() < scan.fileSize() || !open)) {
+                        // The journal replay rewrites the rest: cut it, and make this the open segment.
+                        channel.truncate(scan.endOffset());
+                        FileOps.force(channel, options.syncPolicy());
+                        if (!open) {
+                            Path reopened = dir.resolve(SegmentFormat.openName(header.baseIndex()));
+                            Files.move(path, reopened, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                            FileOps.syncDirectory(dir, options.syncPolicy());
+                            path = reopened;
+                            open = true;
+                        }
+                        LOG.info("{}: cut the log before index {} ({} bytes): the host journal replays it", dir, trustBelow,
+                                scan.fileSize() - scan.endOffset());
+                    } else if (!f.name().open() && scan.lastIndex() != f.name().lastIndex()) {
                         throw new StorageCorruptionException(f.path(), scan.endOffset(), "closed segment ends at index " + scan.lastIndex()
                                 + " but its name says " + f.name().lastIndex());
                     }
@@ -96,7 +119,7 @@ final class LogRecovery {
                         FileOps.force(channel, options.syncPolicy());
                         tornBytes += cut;
                     }
-                    segment = new Segment(header.baseIndex(), header.prevTerm(), f.path(), channel, f.name().open(), scan.lastIndex(), scan.endOffset());
+                    segment = new Segment(header.baseIndex(), header.prevTerm(), path, channel, open, scan.lastIndex(), scan.endOffset());
                     expectedBase = scan.lastIndex() + 1;
                     expectedPrevTerm = scan.lastTerm();
                 } catch (IOException | RuntimeException e) {
@@ -122,7 +145,22 @@ final class LogRecovery {
         } else {
             LOG.info("{}: opened log [{}, {}] in {} segments", dir, index.firstIndex(), index.lastIndex(), segments.size());
         }
-        return FileLogStorage.opened(dir, options, lock, segments, index, prevTerm, report, shared);
+        return FileLogStorage.opened(dir, options, lock, segments, index, prevTerm, report, journal);
+    }
+
+    /*
+     * Deletes the segments starting at or above trustBelow, newest first, except the first segment
+     * (cut to its header by the scan); returns how many were deleted.
+     */
+    private static long dropUntrusted(Path dir, List<Found> found, long trustBelow, StorageOptions options) throws IOException {
+        long deleted = 0;
+        for (int i = found.size() - 1; i >= 1; i--) {
+            if (found.get(i).name().baseIndex() < trustBelow) break;
+            Files.delete(found.remove(i).path());
+            deleted++;
+        }
+        if (deleted > 0) FileOps.syncDirectory(dir, options.syncPolicy());
+        return deleted;
     }
 
     // Names alone: one contiguous range, closed segments first, at most one open segment, last.

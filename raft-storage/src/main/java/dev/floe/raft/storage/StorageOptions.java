@@ -10,9 +10,9 @@ package dev.floe.raft.storage;
  * @param cacheBytes payload bytes of the cached entries, at most (entries not yet written are kept
  *     whatever the limits)
  * @param syncPolicy when data is forced to the disk
- * @param maxWriteBytes the largest write the writer issues before a force; it also bounds what open()
- *     accepts as a torn tail, so lowering it between runs can turn a torn tail into a refusal to start
- *     (never into silent loss)
+ * @param maxWriteBytes the largest write the writer (or a {@link FileGroupStorage}'s host journal) issues
+ *     before a force; it also bounds what open() accepts as a torn tail, so lowering it between runs can
+ *     turn a torn tail into a refusal to start (never into silent loss)
  * @param snapshotsRetained committed snapshots kept, newest first; at least 1
  * @param repairDamagedLog what open() does with a log damaged beyond what a crash explains (a
  *     record failing its checksum in a closed segment, segments that do not follow each other):

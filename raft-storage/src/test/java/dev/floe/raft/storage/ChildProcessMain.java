@@ -64,6 +64,19 @@ public final class ChildProcessMain {
         try (FileGroupStorage storage = FileGroupStorage.open(dir, options)) {
             List<dev.floe.raft.LogStorage> logs = new ArrayList<>();
             for (int g = 0; g < GROUPS; g++) logs.add(storage.open(dev.floe.raft.GroupId.of("g" + g)).log());
+            // Checkpoints while the rounds run, so the kill may come during one (FileGroupStorage's own come every 10 s or 64 MiB).
+            Thread checkpoints = new Thread(() -> {
+                try {
+                    while (true) {
+                        Thread.sleep(50);
+                        storage.checkpoint();
+                    }
+                } catch (Exception e) {
+                    System.err.println("checkpoint failed: " + e);
+                }
+            });
+            checkpoints.setDaemon(true);
+            checkpoints.start();
             Semaphore inFlight = new Semaphore(16);
             long[] next = new long[GROUPS];
             for (int g = 0; g < GROUPS; g++) next[g] = logs.get(g).lastIndex() + 1;

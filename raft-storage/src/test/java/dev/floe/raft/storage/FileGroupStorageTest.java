@@ -75,7 +75,8 @@ class FileGroupStorageTest {
                 for (GroupStorage.Stores s : open) appends.add(s.log().append(TestEntries.range(1, 1 + 4L * i, 4, 64)));
             }
             CompletableFuture.allOf(appends.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
-            // More logs than force threads: the forces share a bounded pool, not a thread per log.
+            // More logs than force threads: checkpoints' forces share a bounded pool, not a thread per log.
+            storage.checkpoint();
             assertThat(forceThreads()).isLessThanOrEqualTo(FileGroupStorage.FORCE_THREADS);
             for (GroupStorage.Stores s : open) close(s);
             for (int g = 0; g < groups; g++) {
@@ -117,6 +118,33 @@ class FileGroupStorageTest {
     void noGroupsBeforeTheFirstIsOpened() throws Exception {
         try (FileGroupStorage storage = FileGroupStorage.open(root.resolve("empty"), TestEntries.fast())) {
             assertThat(storage.groups()).isEmpty();
+        }
+    }
+
+    /**
+     * A clean close ends with a checkpoint: every group's files hold everything, the journal is
+     * deleted, and the next open replays nothing. A second open of a root in use is refused.
+     */
+    @Test
+    void aCleanCloseLeavesNothingToReplayAndTheRootIsLockedWhileOpen() throws Exception {
+        try (FileGroupStorage storage = FileGroupStorage.open(root, TestEntries.fast())) {
+            assertThatThrownBy(() -> FileGroupStorage.open(root, TestEntries.fast())).isInstanceOf(StorageLockedException.class);
+            GroupStorage.Stores g = storage.open(GroupId.of("g"));
+            g.log().append(TestEntries.range(1, 1, 10, 64)).get(10, TimeUnit.SECONDS);
+            close(g);
+            assertThat(storage.journalStats().bytes()).isPositive();
+        }
+        try (var journal = Files.list(root.resolve("journal"))) {
+            assertThat(journal.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".wal")).toList()).hasSize(1);
+        }
+        try (FileGroupStorage storage = FileGroupStorage.open(root, TestEntries.fast())) {
+            assertThat(storage.journalStats().replayedRecords()).isZero();
+            GroupStorage.Stores g = storage.open(GroupId.of("g"));
+            try {
+                assertThat(g.log().entries(1, 11, Long.MAX_VALUE)).isEqualTo(TestEntries.range(1, 1, 10, 64));
+            } finally {
+                close(g);
+            }
         }
     }
 }

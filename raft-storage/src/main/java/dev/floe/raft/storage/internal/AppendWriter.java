@@ -30,13 +30,14 @@ import org.slf4j.LoggerFactory;
  * happen on the consensus thread after {@link #awaitIdle()}, never concurrently with a write.
  *
  * <p>Shared mode (many groups' logs on one host, {@link SharedWriter}): the writer has no thread of
- * its own; a shared thread runs its rounds together with other writers' rounds. Each writer's round
- * writes its chunks as above, except that the force of its last chunk is deferred until every
- * writer of the shared round has written; then the shared round's forces (one per file: fsync is
- * per file) are issued together, from the shared writer's force threads, and {@link #syncRound()}
- * and {@link #endRound()} run on the thread that forces this writer's file. Per writer, everything
- * else is unchanged: submission order, the torn-tail bound (only the last, unforced chunk of a log
- * can tear), failures.
+ * its own; a shared thread runs its rounds together with other writers' rounds, through the host's
+ * {@link Journal}. A round {@linkplain #takeRound() takes} the queued requests,
+ * {@linkplain #encodeRound encodes} them as journal APPEND records (one per contiguous run of the
+ * same segment) into the shared round's buffer; once the shared thread has written and forced the
+ * journal, {@link #writeRound} copies the same record bytes into the segment (page cache only, no
+ * force: a checkpoint forces it) and {@link #endRound()} completes the futures. Per writer,
+ * submission order and failure handling are unchanged; the torn-tail bound does not apply to the
+ * segment files, which recovery cuts where the journal takes over.
  */
 public final class AppendWriter {
     private static final Logger LOG = LoggerFactory.getLogger(AppendWriter.class);
@@ -44,7 +45,8 @@ public final class AppendWriter {
     /**
      * Entries to write at {@code position} of {@code segment}; {@code future} completes once durable.
      * {@code before}, if not null, runs on the writer thread once every earlier request is written
-     * and forced, and before these entries are written (the log's deferred segment roll).
+     * (and forced, unless the host journal holds it), and before these entries are written (the
+     * log's deferred segment roll).
      */
     public record Request(Segment segment, long position, List<Entry> entries, CompletableFuture<Void> future, Step before) {
         public Request(Segment segment, long position, List<Entry> entries, CompletableFuture<Void> future) {
@@ -78,9 +80,21 @@ public final class AppendWriter {
     // Shared mode: the round in progress (its shared thread only).
     private List<Request> roundBatch;
     private IOException roundError;
-    // Shared mode: the last chunk of the round, written and not yet forced.
-    private Segment deferredSegment;
-    private long deferredLastIndex;
+    /** Shared mode: the group id the journal records name. */
+    private final byte[] group;
+    // Shared mode: the round's chunks, one journal record each (its shared thread only).
+    private int chunks;
+    private Segment[] chunkSegment = new Segment[2];
+    private long[] chunkFilePosition = new long[2];
+    private int[] chunkRecordStart = new int[2];
+    private int[] chunkStart = new int[2];
+    private int[] chunkEnd = new int[2];
+    private long[] chunkFirstIndex = new long[2];
+    private long[] chunkLast = new long[2];
+    private int[] chunkRequestsEnd = new int[2];
+    private Step[] chunkBefore = new Step[2];
+    // Requests of the round written to their segments, to complete once the round ends.
+    private int writtenInRound;
     private final CRC32C crc = new CRC32C();
     private final AtomicLong writes = new AtomicLong();
     private final AtomicLong syncs = new AtomicLong();
@@ -101,18 +115,20 @@ public final class AppendWriter {
         this.progress = progress;
         this.buffer = ByteBuffer.allocateDirect(Math.min(maxWriteBytes, 64 * 1024));
         this.shared = null;
+        this.group = null;
         this.thread = new Thread(this::run, name);
         thread.setDaemon(true);
         thread.start();
     }
 
-    /** A writer whose rounds run on {@code shared}'s threads. */
-    public AppendWriter(SharedWriter shared, SyncPolicy syncPolicy, int maxWriteBytes, Progress progress) {
-        this.syncPolicy = syncPolicy;
-        this.maxWriteBytes = maxWriteBytes;
+    /** A writer whose rounds run on {@code shared}'s threads, journaled as group {@code group} (UTF-8). */
+    public AppendWriter(SharedWriter shared, byte[] group, Progress progress) {
+        this.syncPolicy = SyncPolicy.NONE; // the journal forces; segments are forced by checkpoints
+        this.maxWriteBytes = Integer.MAX_VALUE;
         this.progress = progress;
-        this.buffer = ByteBuffer.allocateDirect(Math.min(maxWriteBytes, 64 * 1024));
+        this.buffer = null;
         this.shared = shared;
+        this.group = group.clone();
         this.thread = null;
     }
 
@@ -244,7 +260,7 @@ public final class AppendWriter {
             completedInRound = 0;
             if (error == null) {
                 try {
-                    writeBatch(batch, false);
+                    writeBatch(batch);
                 } catch (IOException | RuntimeException e) {
                     error = failed(e);
                 }
@@ -261,12 +277,13 @@ public final class AppendWriter {
 
     // ------------------------------------------------------------------ shared rounds (SharedWriter's threads)
 
-    /** Takes the queued requests and writes them, deferring the last force; false if nothing was queued. */
-    boolean beginRound() {
+    /** Takes the queued requests for a round; false if nothing was queued. */
+    boolean takeRound() {
         lock.lock();
         try {
             scheduled = false;
-            if (queue.isEmpty()) {
+            if (queue.isEmpty() || busy) {
+                // busy: in another round still, whose end queues it again.
                 idle.signalAll();
                 return false;
             }
@@ -279,39 +296,121 @@ public final class AppendWriter {
             lock.unlock();
         }
         completedInRound = 0;
-        if (roundError == null) {
-            try {
-                writeBatch(roundBatch, true);
-            } catch (IOException | RuntimeException e) {
-                roundError = failed(e);
-            }
-        }
+        writtenInRound = 0;
+        chunks = 0;
         return true;
     }
 
-    /** Forces the round's last chunk and completes its requests. */
-    void syncRound() {
-        if (roundError != null || deferredSegment == null) return;
+    /**
+     * Encodes the round's requests as journal APPEND records at the end of {@code round}: one record
+     * per run of requests that follow each other in one segment (a roll, or a truncation's new
+     * position, starts a new one).
+     */
+    void encodeRound(RoundBuffer round) {
+        if (roundError != null) return;
+        int fixed = JournalFormat.fixedSize(group.length);
+        Segment current = null;
+        long next = -1;
+        for (int r = 0; r < roundBatch.size(); r++) {
+            Request request = roundBatch.get(r);
+            if (chunks == 0 || request.before() != null || request.segment() != current || request.position() != next) {
+                if (chunks > 0) closeChunk(round);
+                growChunks();
+                int c = chunks++;
+                chunkSegment[c] = request.segment();
+                chunkFilePosition[c] = request.position();
+                chunkBefore[c] = request.before();
+                chunkFirstIndex[c] = request.entries().get(0).index();
+                chunkRecordStart[c] = round.reserve(fixed);
+                chunkStart[c] = round.buffer().position();
+                current = request.segment();
+                next = request.position();
+            }
+            for (Entry entry : request.entries()) {
+                int size = RecordFormat.size(entry);
+                round.ensure(size);
+                RecordFormat.encode(entry, round.buffer(), crc);
+                next += size;
+                chunkLast[chunks - 1] = entry.index();
+            }
+            chunkRequestsEnd[chunks - 1] = r + 1;
+        }
+        if (chunks > 0) closeChunk(round);
+    }
+
+    private void closeChunk(RoundBuffer round) {
+        int c = chunks - 1;
+        int end = round.buffer().position();
+        chunkEnd[c] = end;
+        JournalFormat.putFixed(round.buffer(), chunkRecordStart[c], end, JournalFormat.APPEND, group, chunkFirstIndex[c], 0,
+                (int) (chunkLast[c] - chunkFirstIndex[c] + 1), crc);
+        round.recordEnd(end);
+    }
+
+    private void growChunks() {
+        if (chunks < chunkSegment.length) return;
+        int n = chunks * 2;
+        chunkSegment = java.util.Arrays.copyOf(chunkSegment, n);
+        chunkFilePosition = java.util.Arrays.copyOf(chunkFilePosition, n);
+        chunkRecordStart = java.util.Arrays.copyOf(chunkRecordStart, n);
+        chunkStart = java.util.Arrays.copyOf(chunkStart, n);
+        chunkEnd = java.util.Arrays.copyOf(chunkEnd, n);
+        chunkFirstIndex = java.util.Arrays.copyOf(chunkFirstIndex, n);
+        chunkLast = java.util.Arrays.copyOf(chunkLast, n);
+        chunkRequestsEnd = java.util.Arrays.copyOf(chunkRequestsEnd, n);
+        chunkBefore = java.util.Arrays.copyOf(chunkBefore, n);
+    }
+
+    /** The journal write of the round failed: its requests fail. */
+    void failRound(IOException cause) {
+        if (roundError == null) roundError = cause;
+    }
+
+    /**
+     * After the journal holds the round's records, forced: runs each chunk's roll and copies its
+     * entries' bytes from {@code buffer} into its segment (page cache only; {@code journal}'s next
+     * checkpoint forces it).
+     */
+    void writeRound(ByteBuffer buffer, Journal journal) {
+        if (roundError != null) return;
         try {
-            force(deferredSegment);
-            progress.written(deferredLastIndex);
-            while (completedInRound < roundBatch.size()) roundBatch.get(completedInRound++).future().complete(null);
+            for (int c = 0; c < chunks; c++) {
+                if (chunkBefore[c] != null) chunkBefore[c].run();
+                Segment target = chunkSegment[c];
+                int length = chunkEnd[c] - chunkStart[c];
+                FileOps.writeFully(target.channel, buffer.slice(chunkStart[c], length), chunkFilePosition[c]);
+                journal.dirtied(target);
+                long count = chunkLast[c] - chunkFirstIndex[c] + 1;
+                writes.incrementAndGet();
+                bytes.addAndGet(length);
+                entries.addAndGet(count);
+                shared.wrote(count);
+                progress.written(chunkLast[c]);
+                writtenInRound = chunkRequestsEnd[c];
+            }
         } catch (IOException | RuntimeException e) {
             roundError = failed(e);
         } finally {
-            deferredSegment = null;
+            for (int c = 0; c < chunks; c++) {
+                chunkSegment[c] = null;
+                chunkBefore[c] = null;
+            }
         }
     }
 
     /** Ends the round: fails what a failure left, and queues the writer again if more arrived meanwhile. */
     void endRound() {
         List<Request> batch = roundBatch;
+        IOException error = roundError;
+        while (completedInRound < writtenInRound) batch.get(completedInRound++).future().complete(null);
         roundBatch = null;
-        finish(batch, roundError);
         roundError = null;
+        // Once finish() marks the writer idle another round may take it: no round state is touched after.
+        finish(batch, error);
         lock.lock();
         try {
-            if (!queue.isEmpty() && !scheduled) {
+            // Not if a submit already queued it and a round took it meanwhile (busy): that round reschedules it.
+            if (!queue.isEmpty() && !scheduled && !busy) {
                 scheduled = true;
                 shared.ready(this);
             }
@@ -370,12 +469,8 @@ public final class AppendWriter {
     private long chunkLastIndex;
     private long chunkEntries;
 
-    /**
-     * Writes the round; returns how many requests were completed (all of them, unless
-     * {@code deferLastForce}: then the last chunk is written but neither forced nor its requests
-     * completed, which {@link #syncRound()} does).
-     */
-    private int writeBatch(List<Request> batch, boolean deferLastForce) throws IOException {
+    /** Writes the round (own thread); returns how many requests were completed: all of them. */
+    private int writeBatch(List<Request> batch) throws IOException {
         completedInRound = 0;
         segment = null;
         buffer.clear();
@@ -396,12 +491,6 @@ public final class AppendWriter {
                 chunkLastIndex = entry.index();
                 chunkEntries++;
             }
-        }
-        if (deferLastForce && buffer.position() > 0) {
-            writeChunk();
-            deferredSegment = segment;
-            deferredLastIndex = chunkLastIndex;
-            return completedInRound;
         }
         flush(batch, batch.size());
         return completedInRound;
@@ -427,7 +516,6 @@ public final class AppendWriter {
         writes.incrementAndGet();
         bytes.addAndGet(length);
         entries.addAndGet(chunkEntries);
-        if (shared != null) shared.wrote(chunkEntries);
         chunkEntries = 0;
         chunkPosition += length;
         buffer.clear();
@@ -440,7 +528,6 @@ public final class AppendWriter {
         long took = System.nanoTime() - started;
         syncNanos.addAndGet(took);
         syncs.incrementAndGet();
-        if (shared != null) shared.forced(took);
     }
 
     private void growBuffer(int needed) {

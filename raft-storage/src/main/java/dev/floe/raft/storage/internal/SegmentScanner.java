@@ -65,15 +65,25 @@ public final class SegmentScanner {
      */
     public static Result scan(Path path, FileChannel channel, SegmentFormat.Header header, boolean open, long tornWindow,
                               IndexTable table) throws IOException {
-        return new SegmentScanner(path, channel, open, tornWindow).run(header, table);
+        return scan(path, channel, header, open, tornWindow, table, Long.MAX_VALUE);
     }
 
-    private Result run(SegmentFormat.Header header, IndexTable table) throws IOException {
+    /**
+     * {@link #scan(Path, FileChannel, SegmentFormat.Header, boolean, long, IndexTable)} that stops
+     * before the record of index {@code stopAt}, reading nothing from there on (a journal replay
+     * rewrites it); the result's {@code endOffset} is then where that record starts.
+     */
+    public static Result scan(Path path, FileChannel channel, SegmentFormat.Header header, boolean open, long tornWindow,
+                              IndexTable table, long stopAt) throws IOException {
+        return new SegmentScanner(path, channel, open, tornWindow).run(header, table, stopAt);
+    }
+
+    private Result run(SegmentFormat.Header header, IndexTable table, long stopAt) throws IOException {
         long pos = SegmentFormat.HEADER_BYTES;
         long expected = header.baseIndex();
         long lastTerm = header.prevTerm();
         bufStart = pos;
-        while (pos < size) {
+        while (pos < size && expected < stopAt) {
             if (size - pos < 8) return bad(pos, expected, lastTerm, "partial record header", -1);
             ensure(pos, 8);
             int at = (int) (pos - bufStart);

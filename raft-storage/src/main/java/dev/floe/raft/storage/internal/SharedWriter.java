@@ -1,6 +1,7 @@
 package dev.floe.raft.storage.internal;
 
 import dev.floe.raft.storage.GroupCommitStats;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -13,24 +14,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A host-wide group commit: a few threads that write the logs of many groups, instead of a writer
- * thread per log. A writer thread takes every log with queued appends (up to {@link #MAX_ROUND} of
- * them) and writes each log's appends into its segment file (page cache only); then the round's
- * forces are issued <em>concurrently</em> by a small pool of force threads, and each log's appends
- * complete as soon as its own file is forced.
+ * A host-wide group commit through one journal: a few threads that write the logs of many groups,
+ * instead of a writer thread per log, with one force per round for all of them. A writer thread
+ * takes every log with queued appends (up to {@link #MAX_ROUND} of them), encodes each log's appends
+ * as records of the host's {@link Journal} into one buffer, writes and forces the journal once, then
+ * copies each log's records into its segment file (page cache only) and completes the futures.
+ * A checkpoint thread forces the segment files in the background ({@link Journal#checkpoint}) so the
+ * journal can be deleted, issuing those forces concurrently from a pool of force threads (ext4's
+ * jbd2 joins fsyncs that arrive together into one journal commit: docs/multi-raft.md, storage).
  *
- * <p>Why concurrently: fsync is per file, so a round of N logs needs N forces, and Floe never skips
- * one. Issued one after the other, each force waits for its own journal commit (ext4: a few ms
- * each, so a few hundred files per second whatever the size of the writes). Issued at once, they
- * wait for the same commit: ext4's journal (jbd2) makes every fsync that arrives while a transaction
- * is open part of that transaction, so one journal commit (one cache flush) makes all of them
- * durable (docs/multi-raft.md, storage, has the measurements).
- *
- * <p>A round with one log (a host with one busy group) forces it on the writer thread, as a
- * single-group log's own writer does: no hand-off on that path. While a log is being forced its
- * writer is busy and is not taken by another round; when it ends, it is queued again if appends
- * arrived meanwhile. So per log nothing changes: submission order, the torn-tail bound (only a
- * log's last, unforced chunk can tear), failure handling (a failed log fails alone).
+ * <p>While a log's round is in progress its writer is busy and is not taken by another round; when
+ * it ends, it is queued again if appends arrived meanwhile. So per log nothing changes: submission
+ * order, failure handling. A failed journal write fails every log of the round, and the journal
+ * refuses every later one: the host must stop, as after any fatal storage error.
  */
 public final class SharedWriter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SharedWriter.class);
@@ -38,27 +34,30 @@ public final class SharedWriter implements AutoCloseable {
     static final int MAX_ROUND = 256;
 
     private final LinkedBlockingQueue<AppendWriter> ready = new LinkedBlockingQueue<>();
+    private final Journal journal;
     private final Thread[] threads;
+    private final Thread checkpointer;
     private final ExecutorService forcers;
     private final LongAdder rounds = new LongAdder();
     private final LongAdder logsWritten = new LongAdder();
     private final LongAdder writes = new LongAdder();
-    private final LongAdder forces = new LongAdder();
     private final LongAdder entries = new LongAdder();
-    private final LongAdder forceNanos = new LongAdder();
     private volatile boolean closed;
 
     /**
      * Starts {@code threads} writer threads named {@code name-0}, ... and a pool of up to
-     * {@code forceThreads} force threads named {@code name-force-0}, ... (started when first needed).
+     * {@code forceThreads} force threads named {@code name-force-0}, ..., and a checkpoint thread
+     * {@code name-checkpoint}, writing through {@code journal} (which {@link #close()} closes).
      *
      * @param name         the threads' name prefix
-     * @param threads      how many rounds may be written at once, at least 1
-     * @param forceThreads how many files may be forced at once, at least 1
+     * @param threads      how many rounds may be encoded at once (their journal writes take turns), at least 1
+     * @param forceThreads how many files a checkpoint may force at once, at least 1
+     * @param journal      the host's journal
      */
-    public SharedWriter(String name, int threads, int forceThreads) {
+    public SharedWriter(String name, int threads, int forceThreads, Journal journal) {
         if (threads < 1) throw new IllegalArgumentException("threads must be at least 1: " + threads);
         if (forceThreads < 1) throw new IllegalArgumentException("forceThreads must be at least 1: " + forceThreads);
+        this.journal = journal;
         AtomicInteger forceThreadNumber = new AtomicInteger();
         this.forcers = new ThreadPoolExecutor(forceThreads, forceThreads, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), r -> {
             Thread t = new Thread(r, name + "-force-" + forceThreadNumber.getAndIncrement());
@@ -72,6 +71,19 @@ public final class SharedWriter implements AutoCloseable {
             this.threads[i] = t;
             t.start();
         }
+        this.checkpointer = new Thread(this::checkpoints, name + "-checkpoint");
+        checkpointer.setDaemon(true);
+        checkpointer.start();
+    }
+
+    /** {@return the journal every round goes through} */
+    public Journal journal() {
+        return journal;
+    }
+
+    /** Runs a checkpoint now (see {@link Journal#checkpoint}), with this writer's force threads. */
+    public void checkpoint() throws IOException {
+        journal.checkpoint(forcers);
     }
 
     /** A writer has appends queued (and is not queued already). */
@@ -85,20 +97,16 @@ public final class SharedWriter implements AutoCloseable {
         entries.add(entryCount);
     }
 
-    /** Counts one force that took {@code nanos}. */
-    void forced(long nanos) {
-        forces.increment();
-        forceNanos.add(nanos);
-    }
-
-    /** {@return the counters since the writer started, summed over every log it wrote} */
+    /** {@return the counters since the writer started, summed over every log it wrote; forces: the journal's and the checkpoints'} */
     public GroupCommitStats stats() {
-        return new GroupCommitStats(rounds.sum(), logsWritten.sum(), writes.sum(), forces.sum(), entries.sum(), forceNanos.sum());
+        return new GroupCommitStats(rounds.sum(), logsWritten.sum(), writes.sum(), journal.forces() + journal.checkpointForces(),
+                entries.sum(), journal.forceNanos());
     }
 
     private void run() {
         List<AppendWriter> round = new ArrayList<>();
         List<AppendWriter> begun = new ArrayList<>();
+        RoundBuffer buffer = new RoundBuffer();
         while (!closed) {
             try {
                 AppendWriter first = ready.poll(100, TimeUnit.MILLISECONDS);
@@ -110,44 +118,90 @@ public final class SharedWriter implements AutoCloseable {
             ready.drainTo(round, MAX_ROUND - 1);
             for (AppendWriter w : round) {
                 try {
-                    if (w.beginRound()) begun.add(w);
+                    if (w.takeRound()) begun.add(w);
                 } catch (RuntimeException e) {
                     LOG.error("a log's round failed to start", e);
                 }
             }
             rounds.increment();
             logsWritten.add(begun.size());
-            if (begun.size() == 1) {
-                finishRound(begun.get(0));
-            } else {
-                // Every force of the round is issued at once, so the file system commits them together.
-                for (AppendWriter w : begun) forcers.execute(() -> finishRound(w));
-            }
+            runRound(begun, buffer);
             round.clear();
             begun.clear();
         }
     }
 
-    private static void finishRound(AppendWriter w) {
-        w.syncRound();
-        w.endRound();
+    // The journal first, forced; then the segments; the futures last, outside the round lock.
+    private void runRound(List<AppendWriter> begun, RoundBuffer buffer) {
+        buffer.clear();
+        try {
+            for (AppendWriter w : begun) w.encodeRound(buffer);
+            journal.lockRound();
+            try {
+                if (buffer.records() > 0) journal.write(buffer.buffer(), buffer.recordEnds(), buffer.records());
+                for (AppendWriter w : begun) w.writeRound(buffer.buffer(), journal);
+            } finally {
+                journal.unlockRound();
+            }
+        } catch (IOException | RuntimeException e) {
+            IOException cause = e instanceof IOException io ? io : new IOException("round failed", e);
+            for (AppendWriter w : begun) w.failRound(cause);
+        }
+        for (AppendWriter w : begun) {
+            try {
+                w.endRound();
+            } catch (RuntimeException e) {
+                LOG.error("a log's round failed to end", e);
+            }
+        }
     }
 
-    /** Stops the threads once their rounds end (forces in progress included); close the logs first. */
+    private void checkpoints() {
+        while (!closed) {
+            try {
+                Thread.sleep(CHECKPOINT_POLL_MILLIS);
+                if (journal.checkpointDue()) journal.checkpoint(forcers);
+            } catch (InterruptedException e) {
+                // closing: the loop condition decides
+            } catch (IOException | RuntimeException e) {
+                LOG.error("checkpoint failed; the journal refuses further writes", e);
+            }
+        }
+    }
+
+    private static final long CHECKPOINT_POLL_MILLIS = 50;
+
+    /**
+     * Stops the threads once their rounds end, runs a last checkpoint (so a clean restart replays
+     * nothing) and closes the journal; close the logs first.
+     */
     @Override
     public void close() {
         // No interrupt: a thread interrupted inside a FileChannel call would close that log's file.
         closed = true;
-        for (Thread t : threads) {
-            try {
-                t.join(TimeUnit.SECONDS.toMillis(5));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        for (Thread t : threads) join(t);
+        join(checkpointer);
+        try {
+            if (!journal.failed()) journal.finalCheckpoint(forcers);
+        } catch (IOException | RuntimeException e) {
+            LOG.error("the last checkpoint failed; the journal is kept and replayed on the next start", e);
         }
         forcers.shutdown();
         try {
             if (!forcers.awaitTermination(5, TimeUnit.SECONDS)) LOG.warn("the log force threads did not stop within 5 s");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            journal.close();
+        } catch (IOException e) {
+            LOG.warn("closing the journal failed", e);
+        }
+    }
+
+    private static void join(Thread t) {
+        try {
+            t.join(TimeUnit.SECONDS.toMillis(5));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
