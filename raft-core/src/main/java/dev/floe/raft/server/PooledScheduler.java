@@ -6,6 +6,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -23,11 +24,14 @@ import org.slf4j.LoggerFactory;
  * queue runs it, so runs never overlap; the state's compare-and-set and the queue hand-off order
  * each run after the previous one (happens-before).
  *
- * <p>The timer holds (deadline, generation) pairs: a deadline set by run {@code g} fires only if no
- * later run has started, so stale deadlines cost one comparison and no run. Deadlines are rounded up
- * to a multiple of the timer slot (on the {@link Clock#nanoTime()} scale), so activities due at about
- * the same time run together: many groups' ticks fall in the same slots, and the heartbeats they
- * send to one peer leave together (the transport can carry them in one frame).
+ * <p>Deadlines are rounded up to a multiple of the timer slot (on the {@link Clock#nanoTime()}
+ * scale), so activities due at about the same time run together: many groups' ticks fall in the
+ * same slots, and the heartbeats they send to one peer leave together (the transport can carry them
+ * in one frame). The timer holds (deadline, activity) entries; an entry wakes its activity only if
+ * that is still the deadline the activity's last run asked for ({@code wantedAt}, cleared when a
+ * run starts), so stale entries cost one comparison and no run. A run that parks with the deadline
+ * an entry already holds adds none ({@code armedAt}): a busy group asks for the same next tick after
+ * every one of its runs, and one timer entry per tick, not per run, keeps the timer's queue small.
  */
 final class PooledScheduler implements Scheduler.Pool {
     private static final Logger LOG = LoggerFactory.getLogger(PooledScheduler.class);
@@ -39,6 +43,8 @@ final class PooledScheduler implements Scheduler.Pool {
     private static final int RUNNING = 2;
     private static final int RUNNING_WOKEN = 3;
     private static final int FINISHED = 4;
+    /** {@code wantedAt} / {@code armedAt} when there is no such deadline (no clock reading is this). */
+    private static final long NO_DEADLINE = Long.MIN_VALUE;
     /** Set on the pools' worker threads: a worker that waits for an activity helps run it. */
     private static final ThreadLocal<Boolean> WORKER = new ThreadLocal<>();
 
@@ -109,6 +115,12 @@ final class PooledScheduler implements Scheduler.Pool {
         }
     }
 
+    /** {@code at} rounded up to a multiple of the timer slot. */
+    private long roundUp(long at) {
+        long late = Math.floorMod(at, slotNanos);
+        return late == 0 ? at : at + (slotNanos - late);
+    }
+
     private void work() {
         WORKER.set(Boolean.TRUE);
         while (!closed) {
@@ -129,8 +141,10 @@ final class PooledScheduler implements Scheduler.Pool {
         private final Task task;
         private final AtomicInteger state = new AtomicInteger(IDLE);
         private final CountDownLatch done = new CountDownLatch(1);
-        /** Incremented at the start of each run (by the running worker); the timer compares it. */
-        private volatile long generation;
+        /** The slot-rounded deadline the last run asked for, or {@link #NO_DEADLINE}; cleared when a run starts. */
+        private volatile long wantedAt = NO_DEADLINE;
+        /** The deadline of the newest timer entry not yet taken by the timer, or {@link #NO_DEADLINE}. */
+        private final AtomicLong armedAt = new AtomicLong(NO_DEADLINE);
         /** The worker running it now, or null. */
         private volatile Thread runner;
 
@@ -182,8 +196,7 @@ final class PooledScheduler implements Scheduler.Pool {
          */
         void runOnce() {
             if (!state.compareAndSet(QUEUED, RUNNING)) return;
-            long run = generation + 1;
-            generation = run;
+            wantedAt = NO_DEADLINE; // an entry for a deadline asked before this run no longer wakes it
             runner = Thread.currentThread();
             long next;
             try {
@@ -201,7 +214,7 @@ final class PooledScheduler implements Scheduler.Pool {
             }
             boolean due = next != IDLE && next - TIME.nanoTime() <= 0;
             if (!due && state.compareAndSet(RUNNING, IDLE)) {
-                if (next != IDLE) timer.schedule(this, next, run);
+                if (next != IDLE) armFor(roundUp(next));
                 return;
             }
             // Woken during the run, or already due: run again, after everything queued before.
@@ -209,8 +222,21 @@ final class PooledScheduler implements Scheduler.Pool {
             ready.add(this);
         }
 
-        void deadlineReached(long ofRun) {
-            if (generation == ofRun) wake();
+        /**
+         * Parked until {@code at}: wanted first, then an entry added unless one for {@code at} is
+         * still in the timer. Against the timer's {@link #deadlineReached} (which clears
+         * {@code armedAt} before it reads {@code wantedAt}): if this sees the entry still armed, the
+         * timer will see this deadline wanted when it takes the entry, so no wake-up is lost.
+         */
+        private void armFor(long at) {
+            wantedAt = at;
+            if (armedAt.get() != at) timer.schedule(this, at);
+        }
+
+        /** The timer took this activity's entry for {@code at}: wakes it if that is still its deadline. */
+        void deadlineReached(long at) {
+            armedAt.compareAndSet(at, NO_DEADLINE);
+            if (wantedAt == at) wake();
         }
 
         @Override
@@ -221,7 +247,7 @@ final class PooledScheduler implements Scheduler.Pool {
 
     /** One thread for every activity's deadline. */
     private final class DeadlineTimer {
-        private record Deadline(long at, long ofRun, PooledActivity activity) {
+        private record Deadline(long at, PooledActivity activity) {
         }
 
         private final ReentrantLock lock = new ReentrantLock();
@@ -233,12 +259,13 @@ final class PooledScheduler implements Scheduler.Pool {
             thread.setDaemon(true);
         }
 
-        void schedule(PooledActivity activity, long at, long ofRun) {
-            long late = Math.floorMod(at, slotNanos);
-            Deadline d = new Deadline(late == 0 ? at : at + (slotNanos - late), ofRun, activity);
+        /** Adds an entry waking {@code activity} at {@code at} (slot-rounded) if it still wants it then. */
+        void schedule(PooledActivity activity, long at) {
+            Deadline d = new Deadline(at, activity);
             lock.lock();
             try {
                 deadlines.add(d);
+                activity.armedAt.set(at);
                 if (deadlines.peek() == d) changed.signal();
             } finally {
                 lock.unlock();
@@ -263,7 +290,7 @@ final class PooledScheduler implements Scheduler.Pool {
                 } finally {
                     lock.unlock();
                 }
-                if (due != null) due.activity.deadlineReached(due.ofRun);
+                if (due != null) due.activity.deadlineReached(due.at);
             }
         }
     }
