@@ -1179,6 +1179,11 @@ public final class RaftNode {
         return log.lastIndex();
     }
 
+    /** The highest index reported durable (through {@link #persisted}) that is part of this node's log. */
+    public long durableIndex() {
+        return log.durableIndex();
+    }
+
     /** Whether {@code r} is still this node's current leadership (it may have stepped down meanwhile). */
     boolean isLeading(Replication r) {
         return role == Role.LEADER && replication == r;
