@@ -3,11 +3,13 @@ package dev.floe.raft.server;
 import java.util.PriorityQueue;
 import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,8 +51,12 @@ final class PooledScheduler implements Scheduler.Pool {
     private static final ThreadLocal<Boolean> WORKER = new ThreadLocal<>();
 
     private final String name;
-    private final LinkedBlockingQueue<PooledActivity> ready = new LinkedBlockingQueue<>();
+    private final ConcurrentLinkedQueue<PooledActivity> ready = new ConcurrentLinkedQueue<>();
     private final Thread[] workers;
+    /** Per worker: parked waiting for the ready queue, until whoever clears it unparks the worker. */
+    private final AtomicBoolean[] sleeping;
+    /** How many workers are parked (or about to park); read by every enqueue, so a busy pool wakes nobody. */
+    private final AtomicInteger sleepers = new AtomicInteger();
     private final DeadlineTimer timer;
     private final long slotNanos;
     private volatile boolean closed;
@@ -61,8 +67,11 @@ final class PooledScheduler implements Scheduler.Pool {
         this.name = name;
         this.slotNanos = slotNanos;
         this.workers = new Thread[threads];
+        this.sleeping = new AtomicBoolean[threads];
         for (int i = 0; i < threads; i++) {
-            Thread worker = new Thread(this::work, name + "-" + i);
+            int index = i;
+            sleeping[i] = new AtomicBoolean();
+            Thread worker = new Thread(() -> work(index), name + "-" + i);
             worker.setDaemon(true);
             workers[i] = worker;
         }
@@ -121,18 +130,50 @@ final class PooledScheduler implements Scheduler.Pool {
         return late == 0 ? at : at + (slotNanos - late);
     }
 
-    private void work() {
-        WORKER.set(Boolean.TRUE);
-        while (!closed) {
-            PooledActivity activity;
-            try {
-                activity = ready.take();
-            } catch (InterruptedException e) {
-                continue; // closing, or a stray interrupt: the loop condition decides
+    /**
+     * Queues {@code activity} and unparks a worker only if one is parked: while every worker is busy,
+     * queuing costs one lock-free append and no wake-up, and the next free worker takes it (runs of
+     * many groups back to back, one park when the queue is empty). Against {@link #work}'s parking
+     * (which announces itself in {@link #sleepers} before it looks at the queue once more) it is a
+     * Dekker pair: either this sees the sleeper and unparks a worker, or the worker finds the entry.
+     */
+    private void enqueue(PooledActivity activity) {
+        ready.add(activity);
+        if (sleepers.get() > 0) wakeOne();
+    }
+
+    private void wakeOne() {
+        for (int i = 0; i < sleeping.length; i++) {
+            if (sleeping[i].get() && sleeping[i].compareAndSet(true, false)) {
+                sleepers.decrementAndGet();
+                LockSupport.unpark(workers[i]);
+                return;
             }
-            activity.runOnce();
-            // A task may leave the interrupt flag set; it must not leak into the next activity's run.
-            if (!closed) Thread.interrupted();
+        }
+    }
+
+    private void work(int index) {
+        WORKER.set(Boolean.TRUE);
+        AtomicBoolean asleep = sleeping[index];
+        while (!closed) {
+            PooledActivity activity = ready.poll();
+            if (activity != null) {
+                activity.runOnce();
+                // A task may leave the interrupt flag set; it must not leak into the next activity's run.
+                if (!closed) Thread.interrupted();
+                continue;
+            }
+            asleep.set(true);
+            sleepers.incrementAndGet();
+            if (!ready.isEmpty() || closed) {
+                // Queued meanwhile: take it instead of sleeping, unless an enqueue already woke us.
+                if (asleep.compareAndSet(true, false)) sleepers.decrementAndGet();
+                continue;
+            }
+            while (asleep.get() && !closed) {
+                LockSupport.park(this);
+                Thread.interrupted(); // closing (the loop condition decides), or a stray interrupt
+            }
         }
     }
 
@@ -159,7 +200,7 @@ final class PooledScheduler implements Scheduler.Pool {
                 int s = state.get();
                 if (s == IDLE) {
                     if (state.compareAndSet(IDLE, QUEUED)) {
-                        ready.add(this);
+                        enqueue(this);
                         return;
                     }
                 } else if (s == RUNNING) {
@@ -217,9 +258,12 @@ final class PooledScheduler implements Scheduler.Pool {
                 if (next != IDLE) armFor(roundUp(next));
                 return;
             }
-            // Woken during the run, or already due: run again, after everything queued before.
+            // Woken during the run, or already due: run again, after everything queued before. The
+            // worker finishing this run takes the queue's head next, so when that is this activity
+            // alone no other worker is woken for it.
             state.set(QUEUED);
-            ready.add(this);
+            if (ready.isEmpty()) ready.add(this);
+            else enqueue(this);
         }
 
         /**
