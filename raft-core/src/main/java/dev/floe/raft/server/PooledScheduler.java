@@ -57,6 +57,8 @@ final class PooledScheduler implements Scheduler.Pool {
     private final AtomicBoolean[] sleeping;
     /** How many workers are parked (or about to park); read by every enqueue, so a busy pool wakes nobody. */
     private final AtomicInteger sleepers = new AtomicInteger();
+    /** Workers unparked that have not looked at the queue yet: one such worker takes what is queued meanwhile. */
+    private final AtomicInteger waking = new AtomicInteger();
     private final DeadlineTimer timer;
     private final long slotNanos;
     private volatile boolean closed;
@@ -131,21 +133,24 @@ final class PooledScheduler implements Scheduler.Pool {
     }
 
     /**
-     * Queues {@code activity} and unparks a worker only if one is parked: while every worker is busy,
-     * queuing costs one lock-free append and no wake-up, and the next free worker takes it (runs of
-     * many groups back to back, one park when the queue is empty). Against {@link #work}'s parking
-     * (which announces itself in {@link #sleepers} before it looks at the queue once more) it is a
-     * Dekker pair: either this sees the sleeper and unparks a worker, or the worker finds the entry.
+     * Queues {@code activity} and unparks a worker only if one is parked and none is already on its
+     * way: while every worker is busy, or one was just woken, queuing costs one lock-free append and
+     * no wake-up, and that worker takes the entries queued meanwhile back to back (many groups' runs
+     * for one wake-up and one park); a worker that takes an entry and sees more queued wakes the
+     * next one, so a backlog still spreads over the pool. Against {@link #work}'s parking (which
+     * announces itself in {@link #sleepers} before it looks at the queue once more) it is a Dekker
+     * pair: either this sees the sleeper, or the worker finds the entry.
      */
     private void enqueue(PooledActivity activity) {
         ready.add(activity);
-        if (sleepers.get() > 0) wakeOne();
+        if (sleepers.get() > 0 && waking.get() == 0) wakeOne();
     }
 
     private void wakeOne() {
         for (int i = 0; i < sleeping.length; i++) {
             if (sleeping[i].get() && sleeping[i].compareAndSet(true, false)) {
                 sleepers.decrementAndGet();
+                waking.incrementAndGet();
                 LockSupport.unpark(workers[i]);
                 return;
             }
@@ -158,6 +163,7 @@ final class PooledScheduler implements Scheduler.Pool {
         while (!closed) {
             PooledActivity activity = ready.poll();
             if (activity != null) {
+                if (sleepers.get() > 0 && waking.get() == 0 && !ready.isEmpty()) wakeOne(); // more queued: a helper
                 activity.runOnce();
                 // A task may leave the interrupt flag set; it must not leak into the next activity's run.
                 if (!closed) Thread.interrupted();
@@ -168,12 +174,14 @@ final class PooledScheduler implements Scheduler.Pool {
             if (!ready.isEmpty() || closed) {
                 // Queued meanwhile: take it instead of sleeping, unless an enqueue already woke us.
                 if (asleep.compareAndSet(true, false)) sleepers.decrementAndGet();
+                else waking.decrementAndGet(); // an enqueue woke us meanwhile: we are that worker
                 continue;
             }
             while (asleep.get() && !closed) {
                 LockSupport.park(this);
                 Thread.interrupted(); // closing (the loop condition decides), or a stray interrupt
             }
+            if (!asleep.get()) waking.decrementAndGet(); // unparked by wakeOne (closing leaves the flag set)
         }
     }
 
