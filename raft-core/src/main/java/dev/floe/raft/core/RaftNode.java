@@ -1179,9 +1179,24 @@ public final class RaftNode {
         return log.lastIndex();
     }
 
-    /** The highest index reported durable (through {@link #persisted}) that is part of this node's log. */
-    public long durableIndex() {
-        return log.durableIndex();
+    /**
+     * Whether a report that more of the log is durable ({@link #persisted}) could change what this
+     * node does now, so that a runtime may leave such a report queued until its next pass otherwise.
+     * Committed entries waiting to become durable here are applied only once they are (every role);
+     * a leader's own durable write may complete a majority (thesis §10.2.1) once another voter
+     * holds entries beyond the commit index, or at once when it is the only voter or the
+     * configuration is joint (checked conservatively); candidates are always told at once.
+     */
+    public boolean awaitsDurability() {
+        long committed = log.committed();
+        if (committed > log.durableIndex()) return true;
+        if (role == Role.FOLLOWER) return false;
+        if (role != Role.LEADER || replication == null) return true;
+        if (config.isJoint() || config.voters().size() == 1) return true;
+        for (Map.Entry<NodeId, Progress> e : replication.progress().entrySet()) {
+            if (e.getValue().match > committed && !e.getKey().equals(id) && config.isVoter(e.getKey())) return true;
+        }
+        return false;
     }
 
     /** Whether {@code r} is still this node's current leadership (it may have stepped down meanwhile). */
