@@ -89,11 +89,11 @@ public final class GroupsBench {
                     "{\"system\":\"%s\",\"version\":\"%s\",\"groups\":%d,\"fsync\":%b,\"in_flight\":%d,\"value_size\":%d,\"path\":\"leader-in-process\","
                             + "\"ops_per_sec\":%.1f,\"p50_us\":%.1f,\"p99_us\":%.1f,\"p999_us\":%.1f,\"errors\":%d,\"measure_s\":%.3f,"
                             + "\"members\":%d,\"cpus_used\":%.2f,\"cpu_us_per_op\":%.1f,\"fsyncs_per_sec\":%.0f,\"entries_per_fsync\":%.2f,"
-                            + "\"logs_per_round\":%.2f,\"fsync_mean_us\":%.0f,\"load_avg\":\"%s\",\"time\":\"%s\"}",
+                            + "\"logs_per_round\":%.2f,\"fsync_mean_us\":%.0f,\"cpu_us_per_op_by_thread\":%s,\"load_avg\":\"%s\",\"time\":\"%s\"}",
                     KvBench.SYSTEM, KvBench.VERSION, groups, fsync, inFlight, valueSize, w.opsPerSec(), w.p50Us(), w.p99Us(), w.p999Us(),
                     w.errors(), w.measureS(), HOSTS, w.cpusUsed(), w.cpuUsPerOp(), commit.forces() / loopS,
                     ratio(commit.entries(), commit.forces()), ratio(commit.logsWritten(), commit.rounds()),
-                    ratio(commit.forceNanos(), commit.forces()) / 1000, Machine.loadAverage(),
+                    ratio(commit.forceNanos(), commit.forces()) / 1000, byThread(w.cpuUsPerOpByThread()), Machine.loadAverage(),
                     Instant.now().truncatedTo(ChronoUnit.SECONDS));
             out.println(json);
             out.flush();
@@ -101,6 +101,14 @@ public final class GroupsBench {
         } finally {
             KvBench.deleteRecursively(root);
         }
+    }
+
+    /** {@code {"consensus":12.3,...}}: CPU µs per operation by kind of thread (empty where /proc is missing). */
+    private static String byThread(java.util.Map<String, Double> perOp) {
+        StringBuilder json = new StringBuilder("{");
+        perOp.forEach((kind, us) -> json.append(json.length() > 1 ? "," : "").append('"').append(kind).append("\":")
+                .append(String.format(Locale.ROOT, "%.1f", us)));
+        return json.append('}').toString();
     }
 
     private static double ratio(long a, long b) {
