@@ -1042,7 +1042,7 @@ public final class RaftNode {
 
     /** Whether {@link #ready()} has anything to hand out. */
     public boolean hasReady() {
-        return !currentHardState().equals(lastReadyHardState)
+        return hardStateChanged()
                 || log.hasEntriesToPersist()
                 || !messages.isEmpty()
                 || !messagesAfterPersist.isEmpty()
@@ -1069,9 +1069,11 @@ public final class RaftNode {
     /** Hands out the next batch of work; see {@link Ready} for what the caller must do, in which order. */
     public Ready ready() {
         if (replication != null) replication.flush();
-        HardState hs = currentHardState();
-        Optional<HardState> changed = hs.equals(lastReadyHardState) ? Optional.empty() : Optional.of(hs);
-        lastReadyHardState = hs;
+        Optional<HardState> changed = Optional.empty();
+        if (hardStateChanged()) {
+            lastReadyHardState = currentHardState();
+            changed = Optional.of(lastReadyHardState);
+        }
         if (changed.isPresent() && !messages.isEmpty()) {
             // No message may carry a term (or follow a vote) that is not durable yet (Figure 2:
             // persist before responding; etcd/raft README: "no messages be sent until the latest
@@ -1177,9 +1179,40 @@ public final class RaftNode {
         return log.lastIndex();
     }
 
+    /**
+     * Whether a report that more of the log is durable ({@link #persisted}) could change what this
+     * node does now, so that a runtime may leave such a report queued until its next pass otherwise.
+     * Committed entries waiting to become durable here are applied only once they are (every role);
+     * a leader's own durable write may complete a majority (thesis §10.2.1) once another voter
+     * holds entries beyond the commit index, or at once when it is the only voter or the
+     * configuration is joint (checked conservatively); candidates are always told at once.
+     */
+    public boolean awaitsDurability() {
+        long committed = log.committed();
+        if (committed > log.durableIndex()) return true;
+        if (role == Role.FOLLOWER) return false;
+        if (role != Role.LEADER || replication == null) return true;
+        if (config.isJoint() || config.voters().size() == 1) return true;
+        for (Map.Entry<NodeId, Progress> e : replication.progress().entrySet()) {
+            if (e.getValue().match > committed && !e.getKey().equals(id) && config.isVoter(e.getKey())) return true;
+        }
+        return false;
+    }
+
     /** Whether {@code r} is still this node's current leadership (it may have stepped down meanwhile). */
     boolean isLeading(Replication r) {
         return role == Role.LEADER && replication == r;
+    }
+
+    /**
+     * Whether the term, vote or repair mark differ from the last Ready's hard state; asked on every
+     * pass of the runtime, so it compares fields instead of building a {@link HardState}. The vote
+     * is the same {@code Optional} instance until it changes, hence the identity check first.
+     */
+    private boolean hardStateChanged() {
+        HardState last = lastReadyHardState;
+        return term != last.term() || repair.active() != last.repairing()
+                || (votedFor != last.votedFor() && !votedFor.equals(last.votedFor()));
     }
 
     private HardState currentHardState() {
@@ -1188,15 +1221,18 @@ public final class RaftNode {
 
     /** A snapshot of this node's state, for monitoring and tests. */
     public Status status() {
-        Map<NodeId, Status.FollowerStatus> followers = new LinkedHashMap<>();
+        // Built after every pass of the runtime: a member that does not lead allocates no map.
+        Map<NodeId, Status.FollowerStatus> followers = Map.of();
         if (replication != null) {
+            Map<NodeId, Status.FollowerStatus> all = new LinkedHashMap<>();
             for (Map.Entry<NodeId, Progress> e : replication.progress().entrySet()) {
                 Progress pr = e.getValue();
-                followers.put(e.getKey(), new Status.FollowerStatus(pr.match, pr.next, pr.state.name(), pr.learner));
+                all.put(e.getKey(), new Status.FollowerStatus(pr.match, pr.next, pr.state.name(), pr.learner));
             }
+            followers = Collections.unmodifiableMap(all);
         }
         return new Status(id, role, term, leader, log.committed(), log.applying(), log.lastIndex(), log.durableIndex(),
-                log.snapshotIndex(), Collections.unmodifiableMap(followers), repair.active());
+                log.snapshotIndex(), followers, repair.active());
     }
 
     @Override

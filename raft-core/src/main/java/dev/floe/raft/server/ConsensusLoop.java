@@ -181,6 +181,7 @@ final class ConsensusLoop implements Scheduler.Task {
             if (node.hasReady()) dispatch(node.ready());
             boolean moreReady = node.hasReady();
             publishStatus();
+            inputs.wakeOnPersisted(persistedMatters());
             if (moreReady || !inputs.isEmpty()) return now;
             return node.isQuiesced() && !requestsWaiting() ? Scheduler.IDLE : nextTick;
         } catch (RuntimeException | Error e) {
@@ -189,6 +190,20 @@ final class ConsensusLoop implements Scheduler.Task {
             failUnhandled();
             return Scheduler.DONE;
         }
+    }
+
+    /**
+     * Whether a report that the log became durable further must run this loop at once
+     * ({@link RaftNode#awaitsDurability}). A follower's acknowledgements leave from the persist
+     * pipeline itself (thesis §10.2.1: it acknowledges once durable), so its durable index only
+     * bounds what it may apply; a leader's counts toward a majority only once another voter holds
+     * entries beyond the commit index, which with many groups and few entries per append is usually
+     * not yet the case when its own write completes. Otherwise the report waits in the queue for the
+     * next run (the next message or tick) instead of costing a run of its own: with 256 groups and
+     * 256 writes in flight such reports were about two runs in five of every host.
+     */
+    private boolean persistedMatters() {
+        return node.awaitsDurability();
     }
 
     /**

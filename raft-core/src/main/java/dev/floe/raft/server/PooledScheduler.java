@@ -3,10 +3,13 @@ package dev.floe.raft.server;
 import java.util.PriorityQueue;
 import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,11 +26,14 @@ import org.slf4j.LoggerFactory;
  * queue runs it, so runs never overlap; the state's compare-and-set and the queue hand-off order
  * each run after the previous one (happens-before).
  *
- * <p>The timer holds (deadline, generation) pairs: a deadline set by run {@code g} fires only if no
- * later run has started, so stale deadlines cost one comparison and no run. Deadlines are rounded up
- * to a multiple of the timer slot (on the {@link Clock#nanoTime()} scale), so activities due at about
- * the same time run together: many groups' ticks fall in the same slots, and the heartbeats they
- * send to one peer leave together (the transport can carry them in one frame).
+ * <p>Deadlines are rounded up to a multiple of the timer slot (on the {@link Clock#nanoTime()}
+ * scale), so activities due at about the same time run together: many groups' ticks fall in the
+ * same slots, and the heartbeats they send to one peer leave together (the transport can carry them
+ * in one frame). The timer holds (deadline, activity) entries; an entry wakes its activity only if
+ * that is still the deadline the activity's last run asked for ({@code wantedAt}, cleared when a
+ * run starts), so stale entries cost one comparison and no run. A run that parks with the deadline
+ * an entry already holds adds none ({@code armedAt}): a busy group asks for the same next tick after
+ * every one of its runs, and one timer entry per tick, not per run, keeps the timer's queue small.
  */
 final class PooledScheduler implements Scheduler.Pool {
     private static final Logger LOG = LoggerFactory.getLogger(PooledScheduler.class);
@@ -39,12 +45,20 @@ final class PooledScheduler implements Scheduler.Pool {
     private static final int RUNNING = 2;
     private static final int RUNNING_WOKEN = 3;
     private static final int FINISHED = 4;
+    /** {@code wantedAt} / {@code armedAt} when there is no such deadline (no clock reading is this). */
+    private static final long NO_DEADLINE = Long.MIN_VALUE;
     /** Set on the pools' worker threads: a worker that waits for an activity helps run it. */
     private static final ThreadLocal<Boolean> WORKER = new ThreadLocal<>();
 
     private final String name;
-    private final LinkedBlockingQueue<PooledActivity> ready = new LinkedBlockingQueue<>();
+    private final ConcurrentLinkedQueue<PooledActivity> ready = new ConcurrentLinkedQueue<>();
     private final Thread[] workers;
+    /** Per worker: parked waiting for the ready queue, until whoever clears it unparks the worker. */
+    private final AtomicBoolean[] sleeping;
+    /** How many workers are parked (or about to park); read by every enqueue, so a busy pool wakes nobody. */
+    private final AtomicInteger sleepers = new AtomicInteger();
+    /** Workers unparked that have not looked at the queue yet: one such worker takes what is queued meanwhile. */
+    private final AtomicInteger waking = new AtomicInteger();
     private final DeadlineTimer timer;
     private final long slotNanos;
     private volatile boolean closed;
@@ -55,8 +69,11 @@ final class PooledScheduler implements Scheduler.Pool {
         this.name = name;
         this.slotNanos = slotNanos;
         this.workers = new Thread[threads];
+        this.sleeping = new AtomicBoolean[threads];
         for (int i = 0; i < threads; i++) {
-            Thread worker = new Thread(this::work, name + "-" + i);
+            int index = i;
+            sleeping[i] = new AtomicBoolean();
+            Thread worker = new Thread(() -> work(index), name + "-" + i);
             worker.setDaemon(true);
             workers[i] = worker;
         }
@@ -109,18 +126,62 @@ final class PooledScheduler implements Scheduler.Pool {
         }
     }
 
-    private void work() {
-        WORKER.set(Boolean.TRUE);
-        while (!closed) {
-            PooledActivity activity;
-            try {
-                activity = ready.take();
-            } catch (InterruptedException e) {
-                continue; // closing, or a stray interrupt: the loop condition decides
+    /** {@code at} rounded up to a multiple of the timer slot. */
+    private long roundUp(long at) {
+        long late = Math.floorMod(at, slotNanos);
+        return late == 0 ? at : at + (slotNanos - late);
+    }
+
+    /**
+     * Queues {@code activity} and unparks a worker only if one is parked and none is already on its
+     * way: while every worker is busy, or one was just woken, queuing costs one lock-free append and
+     * no wake-up, and that worker takes the entries queued meanwhile back to back (many groups' runs
+     * for one wake-up and one park); a worker that takes an entry and sees more queued wakes the
+     * next one, so a backlog still spreads over the pool. Against {@link #work}'s parking (which
+     * announces itself in {@link #sleepers} before it looks at the queue once more) it is a Dekker
+     * pair: either this sees the sleeper, or the worker finds the entry.
+     */
+    private void enqueue(PooledActivity activity) {
+        ready.add(activity);
+        if (sleepers.get() > 0 && waking.get() == 0) wakeOne();
+    }
+
+    private void wakeOne() {
+        for (int i = 0; i < sleeping.length; i++) {
+            if (sleeping[i].get() && sleeping[i].compareAndSet(true, false)) {
+                sleepers.decrementAndGet();
+                waking.incrementAndGet();
+                LockSupport.unpark(workers[i]);
+                return;
             }
-            activity.runOnce();
-            // A task may leave the interrupt flag set; it must not leak into the next activity's run.
-            if (!closed) Thread.interrupted();
+        }
+    }
+
+    private void work(int index) {
+        WORKER.set(Boolean.TRUE);
+        AtomicBoolean asleep = sleeping[index];
+        while (!closed) {
+            PooledActivity activity = ready.poll();
+            if (activity != null) {
+                if (sleepers.get() > 0 && waking.get() == 0 && !ready.isEmpty()) wakeOne(); // more queued: a helper
+                activity.runOnce();
+                // A task may leave the interrupt flag set; it must not leak into the next activity's run.
+                if (!closed) Thread.interrupted();
+                continue;
+            }
+            asleep.set(true);
+            sleepers.incrementAndGet();
+            if (!ready.isEmpty() || closed) {
+                // Queued meanwhile: take it instead of sleeping, unless an enqueue already woke us.
+                if (asleep.compareAndSet(true, false)) sleepers.decrementAndGet();
+                else waking.decrementAndGet(); // an enqueue woke us meanwhile: we are that worker
+                continue;
+            }
+            while (asleep.get() && !closed) {
+                LockSupport.park(this);
+                Thread.interrupted(); // closing (the loop condition decides), or a stray interrupt
+            }
+            if (!asleep.get()) waking.decrementAndGet(); // unparked by wakeOne (closing leaves the flag set)
         }
     }
 
@@ -129,8 +190,10 @@ final class PooledScheduler implements Scheduler.Pool {
         private final Task task;
         private final AtomicInteger state = new AtomicInteger(IDLE);
         private final CountDownLatch done = new CountDownLatch(1);
-        /** Incremented at the start of each run (by the running worker); the timer compares it. */
-        private volatile long generation;
+        /** The slot-rounded deadline the last run asked for, or {@link #NO_DEADLINE}; cleared when a run starts. */
+        private volatile long wantedAt = NO_DEADLINE;
+        /** The deadline of the newest timer entry not yet taken by the timer, or {@link #NO_DEADLINE}. */
+        private final AtomicLong armedAt = new AtomicLong(NO_DEADLINE);
         /** The worker running it now, or null. */
         private volatile Thread runner;
 
@@ -145,7 +208,7 @@ final class PooledScheduler implements Scheduler.Pool {
                 int s = state.get();
                 if (s == IDLE) {
                     if (state.compareAndSet(IDLE, QUEUED)) {
-                        ready.add(this);
+                        enqueue(this);
                         return;
                     }
                 } else if (s == RUNNING) {
@@ -182,8 +245,7 @@ final class PooledScheduler implements Scheduler.Pool {
          */
         void runOnce() {
             if (!state.compareAndSet(QUEUED, RUNNING)) return;
-            long run = generation + 1;
-            generation = run;
+            wantedAt = NO_DEADLINE; // an entry for a deadline asked before this run no longer wakes it
             runner = Thread.currentThread();
             long next;
             try {
@@ -201,16 +263,32 @@ final class PooledScheduler implements Scheduler.Pool {
             }
             boolean due = next != IDLE && next - TIME.nanoTime() <= 0;
             if (!due && state.compareAndSet(RUNNING, IDLE)) {
-                if (next != IDLE) timer.schedule(this, next, run);
+                if (next != IDLE) armFor(roundUp(next));
                 return;
             }
-            // Woken during the run, or already due: run again, after everything queued before.
+            // Woken during the run, or already due: run again, after everything queued before. The
+            // worker finishing this run takes the queue's head next, so when that is this activity
+            // alone no other worker is woken for it.
             state.set(QUEUED);
-            ready.add(this);
+            if (ready.isEmpty()) ready.add(this);
+            else enqueue(this);
         }
 
-        void deadlineReached(long ofRun) {
-            if (generation == ofRun) wake();
+        /**
+         * Parked until {@code at}: wanted first, then an entry added unless one for {@code at} is
+         * still in the timer. Against the timer's {@link #deadlineReached} (which clears
+         * {@code armedAt} before it reads {@code wantedAt}): if this sees the entry still armed, the
+         * timer will see this deadline wanted when it takes the entry, so no wake-up is lost.
+         */
+        private void armFor(long at) {
+            wantedAt = at;
+            if (armedAt.get() != at) timer.schedule(this, at);
+        }
+
+        /** The timer took this activity's entry for {@code at}: wakes it if that is still its deadline. */
+        void deadlineReached(long at) {
+            armedAt.compareAndSet(at, NO_DEADLINE);
+            if (wantedAt == at) wake();
         }
 
         @Override
@@ -221,7 +299,7 @@ final class PooledScheduler implements Scheduler.Pool {
 
     /** One thread for every activity's deadline. */
     private final class DeadlineTimer {
-        private record Deadline(long at, long ofRun, PooledActivity activity) {
+        private record Deadline(long at, PooledActivity activity) {
         }
 
         private final ReentrantLock lock = new ReentrantLock();
@@ -233,12 +311,13 @@ final class PooledScheduler implements Scheduler.Pool {
             thread.setDaemon(true);
         }
 
-        void schedule(PooledActivity activity, long at, long ofRun) {
-            long late = Math.floorMod(at, slotNanos);
-            Deadline d = new Deadline(late == 0 ? at : at + (slotNanos - late), ofRun, activity);
+        /** Adds an entry waking {@code activity} at {@code at} (slot-rounded) if it still wants it then. */
+        void schedule(PooledActivity activity, long at) {
+            Deadline d = new Deadline(at, activity);
             lock.lock();
             try {
                 deadlines.add(d);
+                activity.armedAt.set(at);
                 if (deadlines.peek() == d) changed.signal();
             } finally {
                 lock.unlock();
@@ -263,7 +342,7 @@ final class PooledScheduler implements Scheduler.Pool {
                 } finally {
                     lock.unlock();
                 }
-                if (due != null) due.activity.deadlineReached(due.ofRun);
+                if (due != null) due.activity.deadlineReached(due.at);
             }
         }
     }

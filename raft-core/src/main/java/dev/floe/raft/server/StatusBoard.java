@@ -4,7 +4,6 @@ import dev.floe.raft.ClusterConfig;
 import dev.floe.raft.Endpoint;
 import dev.floe.raft.NodeId;
 import dev.floe.raft.core.Status;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -47,14 +46,52 @@ final class StatusBoard {
     /** Consensus thread: publishes the core's status and the applier's applied index. */
     void publish(Status core, long appliedIndex) {
         repairing = core.repairing();
-        Map<NodeId, ServerStatus.Follower> followers = new LinkedHashMap<>();
-        core.followers().forEach((peer, f) -> {
-            if (!peer.equals(core.id())) {
-                followers.put(peer, new ServerStatus.Follower(f.matchIndex(), Math.max(0, core.lastIndex() - f.matchIndex())));
-            }
-        });
-        current = new ServerStatus(core.id(), ServerStatus.Role.valueOf(core.role().name()), core.term(), core.leader(),
-                core.commitIndex(), appliedIndex, core.lastIndex(), core.snapshotIndex(), members, config, followers, true);
+        ServerStatus last = current;
+        if (last.running() && same(last, core, appliedIndex)) return; // nothing a reader could tell apart
+        current = new ServerStatus(core.id(), role(core.role()), core.term(), core.leader(),
+                core.commitIndex(), appliedIndex, core.lastIndex(), core.snapshotIndex(), members, config, followers(core), true);
+    }
+
+    /** Whether publishing {@code core} would give a status equal to {@code last} (members and config are set apart). */
+    private boolean same(ServerStatus last, Status core, long appliedIndex) {
+        if (last.term() != core.term() || last.commitIndex() != core.commitIndex() || last.appliedIndex() != appliedIndex
+                || last.lastLogIndex() != core.lastIndex() || last.snapshotIndex() != core.snapshotIndex()
+                || last.role() != role(core.role()) || !last.leader().equals(core.leader())
+                || last.members() != members || last.config() != config) {
+            return false;
+        }
+        Map<NodeId, ServerStatus.Follower> followers = last.followers();
+        int others = 0;
+        for (Map.Entry<NodeId, Status.FollowerStatus> e : core.followers().entrySet()) {
+            if (e.getKey().equals(core.id())) continue;
+            others++;
+            ServerStatus.Follower f = followers.get(e.getKey());
+            if (f == null || f.matchIndex() != e.getValue().matchIndex()) return false;
+        }
+        return others == followers.size();
+    }
+
+    /** On the leader, the other members' replication state, as an immutable map built once (no copy in ServerStatus). */
+    private static Map<NodeId, ServerStatus.Follower> followers(Status core) {
+        if (core.followers().isEmpty()) return Map.of();
+        @SuppressWarnings("unchecked")
+        Map.Entry<NodeId, ServerStatus.Follower>[] entries = new Map.Entry[core.followers().size()];
+        int n = 0;
+        for (Map.Entry<NodeId, Status.FollowerStatus> e : core.followers().entrySet()) {
+            if (e.getKey().equals(core.id())) continue;
+            long match = e.getValue().matchIndex();
+            entries[n++] = Map.entry(e.getKey(), new ServerStatus.Follower(match, Math.max(0, core.lastIndex() - match)));
+        }
+        return Map.ofEntries(n == entries.length ? entries : java.util.Arrays.copyOf(entries, n));
+    }
+
+    private static ServerStatus.Role role(dev.floe.raft.core.Role role) {
+        return switch (role) {
+            case FOLLOWER -> ServerStatus.Role.FOLLOWER;
+            case PRE_CANDIDATE -> ServerStatus.Role.PRE_CANDIDATE;
+            case CANDIDATE -> ServerStatus.Role.CANDIDATE;
+            case LEADER -> ServerStatus.Role.LEADER;
+        };
     }
 
     /** The server stopped: the last status, marked not running and no longer leading. */

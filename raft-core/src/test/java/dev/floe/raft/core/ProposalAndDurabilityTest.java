@@ -8,6 +8,7 @@ import dev.floe.raft.Entry;
 import dev.floe.raft.NodeId;
 import dev.floe.raft.message.AppendRequest;
 import dev.floe.raft.message.AppendResponse;
+import dev.floe.raft.message.HeartbeatRequest;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -90,6 +91,63 @@ class ProposalAndDurabilityTest {
         c.member("n1").log.append(rd.entries());
         n1.persisted(2, n1.term());
         assertThat(n1.ready().committedEntries()).extracting(Entry::index).containsExactly(2L);
+    }
+
+    /**
+     * When a durability report must reach the node at once (a runtime may otherwise leave it queued
+     * for the next pass): a leader's own write matters once another voter holds entries beyond the
+     * commit index (it then completes the majority), and on every member once committed entries
+     * wait for it to be applied; a follower whose committed entries are all durable does not need it.
+     */
+    @Test
+    void aDurabilityReportIsAwaitedOnlyWhenItCanCommitOrApply_thesis10_2_1() {
+        TestCluster c = new TestCluster(3);
+        c.elect("n1");
+        RaftNode n1 = c.node("n1");
+        n1.propose(cmd("z"));
+        Ready rd = n1.ready();
+        assertThat(n1.awaitsDurability()).as("no follower has entry 2 yet: the leader's write alone commits nothing").isFalse();
+        n1.step(AppendResponse.accepted(N2, N1, n1.term(), 2));
+        assertThat(n1.commitIndex()).isEqualTo(1);
+        assertThat(n1.awaitsDurability()).as("n2 holds entry 2: the leader's write completes the majority").isTrue();
+        c.member("n1").log.append(rd.entries());
+        n1.persisted(2, n1.term());
+        assertThat(n1.commitIndex()).isEqualTo(2);
+        n1.ready();
+        assertThat(n1.awaitsDurability()).isFalse();
+
+    }
+
+    /** The follower's side of the rule above: its report is awaited only while committed entries wait for it. */
+    @Test
+    void aFollowersDurabilityReportIsAwaitedOnlyWhileCommittedEntriesWaitForIt() {
+        TestCluster c = new TestCluster(3);
+        c.elect("n1");
+        RaftNode n1 = c.node("n1");
+        RaftNode n2 = c.node("n2");
+        n1.propose(cmd("w"));
+        List<dev.floe.raft.message.Message> toN2 = c.take(m -> m instanceof AppendRequest && m.to().equals(N2));
+        assertThat(toN2).hasSize(1);
+        n2.step(toN2.get(0));
+        Ready onFollower = n2.ready();
+        assertThat(onFollower.entries()).extracting(Entry::index).containsExactly(2L);
+        assertThat(n2.awaitsDurability()).as("entry 2 is not committed: n2's report can wait").isFalse();
+        n2.step(new HeartbeatRequest(N1, N2, n1.term(), 2, 0)); // the leader committed 2 with n3
+        assertThat(n2.awaitsDurability()).as("entry 2 committed, not durable on n2: it waits to be applied").isTrue();
+        c.member("n2").log.append(onFollower.entries());
+        n2.persisted(2, n1.term());
+        assertThat(n2.awaitsDurability()).isFalse();
+    }
+
+    /** A single voter's own write is its majority: its report is always awaited (thesis §10.2.1). */
+    @Test
+    void aSingleVotersDurabilityReportIsAlwaysAwaited() {
+        TestCluster c = new TestCluster(1);
+        c.elect("n1");
+        RaftNode n1 = c.node("n1");
+        n1.propose(cmd("solo"));
+        n1.ready();
+        assertThat(n1.awaitsDurability()).isTrue();
     }
 
     @Test

@@ -106,6 +106,114 @@ class PooledSchedulerTest {
         assertThat(secondRunAt.get() - deadline.get()).isGreaterThanOrEqualTo(0);
     }
 
+    /**
+     * A busy activity asks for the same deadline after each of its many runs (a group's next tick):
+     * the timer keeps one entry for it, and that entry still brings the run due at the deadline once
+     * the wakes stop. Wakes race the runs from another thread, so some runs park with the entry
+     * already armed, some while the timer is taking it.
+     */
+    @Test
+    void theSameDeadlineAskedByManyRunsStillBringsARunAtIt() throws Exception {
+        pool = Scheduler.pool("same-deadline", 2, SLOT);
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(200);
+        AtomicLong lastRunAt = new AtomicLong();
+        AtomicInteger runs = new AtomicInteger();
+        CountDownLatch atDeadline = new CountDownLatch(1);
+        Scheduler.Activity activity = pool.start("busy", () -> {
+            long now = System.nanoTime();
+            runs.incrementAndGet();
+            lastRunAt.set(now);
+            if (now - deadline >= 0) {
+                atDeadline.countDown();
+                return Scheduler.IDLE;
+            }
+            return deadline;
+        });
+        for (int i = 0; i < 10_000 && System.nanoTime() - deadline < -TimeUnit.MILLISECONDS.toNanos(50); i++) {
+            activity.wake();
+            if (i % 16 == 0) Thread.onSpinWait();
+        }
+        assertThat(atDeadline.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).as("a run at the deadline").isTrue();
+        assertThat(runs.get()).isGreaterThan(1);
+        assertThat(lastRunAt.get() - deadline).isGreaterThanOrEqualTo(0);
+    }
+
+    /**
+     * A deadline a later run no longer asks for wakes nobody: on one worker, activity A's first run
+     * asks for a deadline, its second (woken) run asks for none, and B's deadline comes after A's
+     * old one. The timer takes entries in deadline order and the worker runs in FIFO order, so had
+     * A's stale entry woken it, A's third run would come before B's second.
+     */
+    @Test
+    void aDeadlineNoLongerAskedForWakesNobody() throws Exception {
+        pool = Scheduler.pool("stale", 1, SLOT);
+        long slot = TimeUnit.MILLISECONDS.toNanos(1);
+        AtomicInteger aRuns = new AtomicInteger();
+        CountDownLatch aFirst = new CountDownLatch(1);
+        CountDownLatch aSecond = new CountDownLatch(1);
+        long aDeadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100);
+        Scheduler.Activity a = pool.start("a", () -> {
+            int run = aRuns.incrementAndGet();
+            if (run == 1) {
+                aFirst.countDown();
+                return aDeadline;
+            }
+            aSecond.countDown();
+            return Scheduler.IDLE;
+        });
+        assertThat(aFirst.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+        a.wake();
+        assertThat(aSecond.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+        AtomicInteger aRunsSeenByB = new AtomicInteger(-1);
+        CountDownLatch bSecond = new CountDownLatch(1);
+        AtomicInteger bRuns = new AtomicInteger();
+        pool.start("b", () -> {
+            if (bRuns.incrementAndGet() == 1) return aDeadline + 20 * slot;
+            aRunsSeenByB.set(aRuns.get());
+            bSecond.countDown();
+            return Scheduler.IDLE;
+        });
+        assertThat(bSecond.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+        assertThat(aRunsSeenByB.get()).as("A's runs when B's later deadline came").isEqualTo(2);
+    }
+
+    /**
+     * Hand-offs between activities and from outside never get lost: workers park when the queue is
+     * empty and are unparked only when parked, so a wake that races a worker going to sleep must
+     * still run its activity. Activities pass a token around a ring 20,000 times, each pass one wake
+     * from a worker; a lost wake-up would stop the ring.
+     */
+    @Test
+    void noWakeIsLostWhenWorkersParkAndUnpark() throws Exception {
+        pool = Scheduler.pool("handoff", 2, SLOT);
+        int ringSize = 5;
+        int passes = 20_000;
+        Scheduler.Activity[] ring = new Scheduler.Activity[ringSize];
+        AtomicInteger[] tokens = new AtomicInteger[ringSize];
+        AtomicInteger passed = new AtomicInteger();
+        CountDownLatch done = new CountDownLatch(1);
+        for (int i = 0; i < ringSize; i++) tokens[i] = new AtomicInteger();
+        for (int i = 0; i < ringSize; i++) {
+            int me = i;
+            ring[i] = pool.start("ring-" + i, () -> {
+                int held = tokens[me].getAndSet(0);
+                for (int t = 0; t < held; t++) {
+                    if (passed.incrementAndGet() >= passes) {
+                        done.countDown();
+                        return Scheduler.IDLE;
+                    }
+                    tokens[(me + 1) % ringSize].incrementAndGet();
+                    ring[(me + 1) % ringSize].wake();
+                }
+                return Scheduler.IDLE;
+            });
+        }
+        tokens[0].incrementAndGet();
+        ring[0].wake();
+        boolean finished = done.await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        assertThat(finished).as("the token went round " + passes + " times (passed " + passed.get() + ")").isTrue();
+    }
+
     /** Deadlines are rounded up to the timer slot: activities due within one slot run together at its end. */
     @Test
     void deadlinesAreRoundedUpToTheTimerSlot() throws Exception {

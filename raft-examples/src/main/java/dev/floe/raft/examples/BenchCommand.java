@@ -43,6 +43,9 @@ final class BenchCommand implements Callable<Integer> {
             description = "spread the writes over G Raft groups on three RaftHosts, one run each (e.g. 1,8,64,256); in-process at each group's leader")
     String groups;
 
+    @Option(names = "--no-fsync", description = "with --groups: the hosts' storage never forces (SyncPolicy.NONE), to measure the CPU per write without the disk")
+    boolean noFsync;
+
     @Option(names = "--scale", paramLabel = "restart,snapshot,catchup", description = "measure how the cost grows instead")
     String scale;
 
@@ -59,9 +62,10 @@ final class BenchCommand implements Callable<Integer> {
                 "--reads", nullable(reads), "--warmup", nullable(warmup), "--measure", nullable(measure),
                 "--scale", nullable(scale), "--scale-entries", nullable(scaleEntries), "--scale-mb", nullable(scaleMb))
                 .forEach((k, v) -> { if (!v.isEmpty()) given.put(k, v); });
+        if (noFsync && groups == null) throw new IllegalArgumentException("--no-fsync goes with --groups");
         if (groups != null) {
             List<Integer> counts = KvBenchSettings.list("--groups", groups, null);
-            new dev.floe.raft.examples.bench.GroupsBench(System.out).run(KvBenchSettings.parse(given::get), counts);
+            new dev.floe.raft.examples.bench.GroupsBench(System.out, !noFsync).run(KvBenchSettings.parse(given::get), counts);
         } else if (scale != null) {
             new KvScale(System.out).run(ScaleSettings.parse(given::get));
         } else {

@@ -31,7 +31,7 @@ final class ClosedLoop {
 
     /** What one measured window gave. */
     record Measurement(double opsPerSec, double p50Us, double p99Us, double p999Us, long errors, double measureS,
-                       double cpusUsed, double cpuUsPerOp) {
+                       double cpusUsed, double cpuUsPerOp, java.util.Map<String, Double> cpuUsPerOpByThread) {
     }
 
     static Measurement run(int inFlight, int warmupSec, int measureSec, Function<SplittableRandom, CompletableFuture<Bytes>> request,
@@ -88,11 +88,13 @@ final class ClosedLoop {
         recorder.getIntervalHistogram(); // discard warmup
         long errorsAtStart = errors.get();
         long cpuStart = processCpuNanos();
+        java.util.Map<String, Long> threadsStart = ThreadCpu.snapshot();
         long measureStart = System.nanoTime();
         sleepSeconds(measureSec);
         Histogram h = recorder.getIntervalHistogram();
         long measureEnd = System.nanoTime();
         long cpuEnd = processCpuNanos();
+        java.util.Map<String, Long> threadsEnd = ThreadCpu.snapshot();
         long measureErrors = errors.get() - errorsAtStart;
 
         synchronized (stopLock) {
@@ -115,7 +117,8 @@ final class ClosedLoop {
                 n == 0 ? 0 : h.getValueAtPercentile(99.9) / 1000.0,
                 measureErrors, measureS,
                 cpuKnown ? (cpuEnd - cpuStart) / (double) (measureEnd - measureStart) : -1,
-                cpuKnown && n > 0 ? (cpuEnd - cpuStart) / 1000.0 / n : -1);
+                cpuKnown && n > 0 ? (cpuEnd - cpuStart) / 1000.0 / n : -1,
+                ThreadCpu.perOp(threadsStart, threadsEnd, n));
     }
 
     private static long processCpuNanos() {

@@ -13,6 +13,7 @@ import dev.floe.raft.server.RaftServerOptions;
 import dev.floe.raft.storage.FileGroupStorage;
 import dev.floe.raft.storage.GroupCommitStats;
 import dev.floe.raft.storage.StorageOptions;
+import dev.floe.raft.storage.SyncPolicy;
 import dev.floe.raft.transport.netty.NettyHostTransport;
 import dev.floe.raft.transport.netty.NettyTransportOptions;
 import java.io.IOException;
@@ -31,7 +32,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@code bench --groups 1,8,64,256}: the peerbench workload spread over many Raft groups. Three
- * {@link RaftHost}s in this JVM (one {@link NettyHostTransport} each on loopback, fsync on, groups
+ * {@link RaftHost}s in this JVM (one {@link NettyHostTransport} each on loopback, fsync on unless
+ * {@code --no-fsync} asks for {@link SyncPolicy#NONE} to measure the CPU per write alone, groups
  * under one {@link FileGroupStorage} root each) run {@code G} groups of three members; leaders are
  * balanced over the hosts; each PUT goes to the group its key hashes to, submitted in-process at
  * that group's leader (there is no client protocol for many groups: the figures leave out the
@@ -43,9 +45,12 @@ public final class GroupsBench {
 
     private final PrintStream out;
     private final PrintStream log = System.err;
+    private final boolean fsync;
 
-    public GroupsBench(PrintStream out) {
+    /** Prints to {@code out}; {@code fsync} false runs the hosts' storage with {@link SyncPolicy#NONE}. */
+    public GroupsBench(PrintStream out, boolean fsync) {
         this.out = out;
+        this.fsync = fsync;
     }
 
     /** One run per group count and in-flight value, with the first value size of {@code s}. */
@@ -60,8 +65,9 @@ public final class GroupsBench {
 
     private void runOne(KvBenchSettings s, int groups, int inFlight, int valueSize) throws Exception {
         Path root = Files.createTempDirectory("peerbench-floe-groups-");
-        log.printf("[peerbench] floe groups=%d in_flight=%d value_size=%d: starting under %s%n", groups, inFlight, valueSize, root);
-        try (Hosts hosts = new Hosts(root, groups)) {
+        log.printf("[peerbench] floe groups=%d in_flight=%d value_size=%d fsync=%b: starting under %s%n", groups, inFlight, valueSize, fsync, root);
+        StorageOptions storage = StorageOptions.builder().syncPolicy(fsync ? SyncPolicy.FSYNC : SyncPolicy.NONE).build();
+        try (Hosts hosts = new Hosts(root, groups, storage)) {
             long t0 = System.nanoTime();
             hosts.awaitLeaders(TimeUnit.MINUTES.toNanos(5));
             int moved = hosts.hosts.get(0).balanceLeaders().get(2, TimeUnit.MINUTES);
@@ -80,14 +86,14 @@ public final class GroupsBench {
             GroupCommitStats commit = hosts.commitStats().since(commitBefore);
             double loopS = (System.nanoTime() - loopStart) / 1e9;
             String json = String.format(Locale.ROOT,
-                    "{\"system\":\"%s\",\"version\":\"%s\",\"groups\":%d,\"in_flight\":%d,\"value_size\":%d,\"path\":\"leader-in-process\","
+                    "{\"system\":\"%s\",\"version\":\"%s\",\"groups\":%d,\"fsync\":%b,\"in_flight\":%d,\"value_size\":%d,\"path\":\"leader-in-process\","
                             + "\"ops_per_sec\":%.1f,\"p50_us\":%.1f,\"p99_us\":%.1f,\"p999_us\":%.1f,\"errors\":%d,\"measure_s\":%.3f,"
                             + "\"members\":%d,\"cpus_used\":%.2f,\"cpu_us_per_op\":%.1f,\"fsyncs_per_sec\":%.0f,\"entries_per_fsync\":%.2f,"
-                            + "\"logs_per_round\":%.2f,\"fsync_mean_us\":%.0f,\"load_avg\":\"%s\",\"time\":\"%s\"}",
-                    KvBench.SYSTEM, KvBench.VERSION, groups, inFlight, valueSize, w.opsPerSec(), w.p50Us(), w.p99Us(), w.p999Us(),
+                            + "\"logs_per_round\":%.2f,\"fsync_mean_us\":%.0f,\"cpu_us_per_op_by_thread\":%s,\"load_avg\":\"%s\",\"time\":\"%s\"}",
+                    KvBench.SYSTEM, KvBench.VERSION, groups, fsync, inFlight, valueSize, w.opsPerSec(), w.p50Us(), w.p99Us(), w.p999Us(),
                     w.errors(), w.measureS(), HOSTS, w.cpusUsed(), w.cpuUsPerOp(), commit.forces() / loopS,
                     ratio(commit.entries(), commit.forces()), ratio(commit.logsWritten(), commit.rounds()),
-                    ratio(commit.forceNanos(), commit.forces()) / 1000, Machine.loadAverage(),
+                    ratio(commit.forceNanos(), commit.forces()) / 1000, byThread(w.cpuUsPerOpByThread()), Machine.loadAverage(),
                     Instant.now().truncatedTo(ChronoUnit.SECONDS));
             out.println(json);
             out.flush();
@@ -95,6 +101,14 @@ public final class GroupsBench {
         } finally {
             KvBench.deleteRecursively(root);
         }
+    }
+
+    /** {@code {"consensus":12.3,...}}: CPU µs per operation by kind of thread (empty where /proc is missing). */
+    private static String byThread(java.util.Map<String, Double> perOp) {
+        StringBuilder json = new StringBuilder("{");
+        perOp.forEach((kind, us) -> json.append(json.length() > 1 ? "," : "").append('"').append(kind).append("\":")
+                .append(String.format(Locale.ROOT, "%.1f", us)));
+        return json.append('}').toString();
     }
 
     private static double ratio(long a, long b) {
@@ -108,7 +122,7 @@ public final class GroupsBench {
         private final List<GroupId> groupIds = new ArrayList<>();
         private final RaftServer[] leaders;
 
-        Hosts(Path root, int groups) throws IOException {
+        Hosts(Path root, int groups, StorageOptions storageOptions) throws IOException {
             leaders = new RaftServer[groups];
             List<NettyHostTransport> transports = new ArrayList<>();
             List<Member> members = new ArrayList<>();
@@ -116,7 +130,7 @@ public final class GroupsBench {
                 NodeId id = NodeId.of("h" + i);
                 NettyHostTransport transport = new NettyHostTransport(
                         NettyTransportOptions.builder(BenchCluster.CLUSTER_ID, id, new Endpoint("127.0.0.1", 0)).build());
-                FileGroupStorage storage = FileGroupStorage.open(root.resolve(id.value()), StorageOptions.defaults());
+                FileGroupStorage storage = FileGroupStorage.open(root.resolve(id.value()), storageOptions);
                 storages.add(storage);
                 RaftHost host = RaftHost.builder(id, transport, storage).options(RaftHostOptions.defaults()).build();
                 host.start();
