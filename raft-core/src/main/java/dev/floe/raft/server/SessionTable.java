@@ -54,7 +54,7 @@ final class SessionTable {
     private static final int FORMAT = 1;
 
     private static final class Session {
-        final TreeMap<Long, Bytes> responses = new TreeMap<>();
+        final ResponseWindow responses = new ResponseWindow();
         long lowestKept = 1;
         long lastActiveMillis;
     }
@@ -110,7 +110,7 @@ final class SessionTable {
         s.lastActiveMillis = clockMillis;
         if (lowestOutstanding > s.lowestKept) {
             s.lowestKept = lowestOutstanding;
-            s.responses.headMap(lowestOutstanding).clear(); // the client has these responses
+            s.responses.removeBelow(lowestOutstanding); // the client has these responses
         }
         Bytes kept = s.responses.get(sequence);
         if (kept != null) return new Outcome.Duplicate(kept);
@@ -121,8 +121,8 @@ final class SessionTable {
         Bytes response = apply.get();
         s.responses.put(sequence, response);
         if (s.responses.size() > MAX_KEPT) {
-            s.lowestKept = s.responses.firstKey() + 1;
-            s.responses.pollFirstEntry();
+            s.lowestKept = s.responses.firstSequence() + 1;
+            s.responses.removeFirst();
         }
         return new Outcome.Applied(response);
     }
@@ -164,10 +164,11 @@ final class SessionTable {
                 out.writeLong(s.lowestKept);
                 out.writeLong(s.lastActiveMillis);
                 out.writeInt(s.responses.size());
-                for (Map.Entry<Long, Bytes> r : s.responses.entrySet()) {
-                    out.writeLong(r.getKey());
-                    out.writeInt(r.getValue().size());
-                    r.getValue().writeTo(out);
+                for (int i = 0; i < s.responses.size(); i++) {
+                    Bytes response = s.responses.responseAt(i);
+                    out.writeLong(s.responses.sequenceAt(i));
+                    out.writeInt(response.size());
+                    response.writeTo(out);
                 }
             }
             out.writeInt(expired.size());
