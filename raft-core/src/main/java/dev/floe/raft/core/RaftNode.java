@@ -365,6 +365,12 @@ public final class RaftNode {
             }
         }
         if (m instanceof AppendRequest ar) return !ar.quiesce();
+        // A (pre-)vote request of a member outside our configuration, typically one removed that
+        // still campaigns with its old configuration, is ignored below while we follow a live
+        // leader (thesis §4.2.3), and it never reaches our sleeping leader: woken by it, we would tick
+        // alone and time out against that leader, again and again (full-runtime simulation, seed
+        // 27009). A quiesced member is caught up with its leader, so its configuration is current.
+        if (m instanceof VoteRequest && !config.isVoter(m.from())) return false;
         return true;
     }
 

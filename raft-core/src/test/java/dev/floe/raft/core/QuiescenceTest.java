@@ -103,6 +103,22 @@ class QuiescenceTest {
     }
 
     @Test
+    void aVoteRequestOfAMemberOutsideTheConfigurationLeavesAQuiescedFollowerAsleep_thesis4_2_3() {
+        // A removed member still campaigning with its old configuration: its requests reach the
+        // followers but never the sleeping leader, so a follower woken by them would time out alone.
+        TestCluster c = elected(QUIET);
+        tickUntilQuiet(c);
+        RaftNode n2 = c.node("n2");
+        long term = n2.term();
+        n2.step(new VoteRequest(NodeId.of("n9"), N2, term + 1, n2.lastIndex(), term, true, false));
+        assertThat(n2.isQuiesced()).isTrue();
+        assertThat(n2.term()).isEqualTo(term);
+        // A voter's request still wakes it (the voter may not hear the leader any more).
+        n2.step(new VoteRequest(N3, N2, term + 1, n2.lastIndex(), term, true, false));
+        assertThat(n2.isQuiesced()).isFalse();
+    }
+
+    @Test
     void quiescenceIsOffByDefault() {
         assertThat(RaftOptions.DEFAULTS.quiesceTicks()).isZero();
         TestCluster c = elected(TestCluster.OPTIONS);
