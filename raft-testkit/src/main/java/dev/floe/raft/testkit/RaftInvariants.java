@@ -103,11 +103,18 @@ final class RaftInvariants {
             if (s.isLeader() && wasLeader[i] && s.term() == lastTerm[i]) checkCommitQuorum(s, lastConfig[i], commit);
             lastCommit[i] = commit;
         }
-        if (s.isLeader()) {
+        // Counted once its term is durable: before that a leader can do nothing (the Ready ordering
+        // contract holds its messages, and commits and reads wait for an entry of its term to be
+        // durable after the term), and one that crashes first never led. A single voter elects
+        // itself in memory; crashing while it saves that term, it may vote for another in the same
+        // term after its restart (full-runtime seed 59860).
+        if (s.isLeader() && sim.disk(i).durableTerm() >= s.term()) {
             Integer other = leaderOfTerm.putIfAbsent(s.term(), i);
             if (other != null && other != i) {
                 throw violation("Election Safety", "both " + sim.id(other) + " and " + sim.id(i) + " lead term " + s.term());
             }
+        }
+        if (s.isLeader()) {
             if (!wasLeader[i] || lastTerm[i] != s.term()) {
                 sim.leaderElected(i, s.term());
                 checkLeaderCompleteness(i, s);

@@ -79,6 +79,11 @@ final class SimDisk {
         return new LogView(owner);
     }
 
+    /** {@return the term of the hard state on this disk (saves are durable at once here)} */
+    long durableTerm() {
+        return hardState.term();
+    }
+
     HardStateStore hardStateStoreFor(SimProcess owner) {
         return new HardStateStore() {
             @Override
