@@ -154,6 +154,30 @@ class RepairForgottenTermTest {
         assertThat(c.take(m -> m instanceof TermProbeResponse)).isEmpty();
     }
 
+    /**
+     * A repair ends as soon as the member's commit index reaches the leader's (with an entry of the
+     * current term), whichever message brings it there: here a heartbeat, after an append told it
+     * the target and another brought the entry without committing it.
+     */
+    @Test
+    void aRepairEndsOnTheHeartbeatThatCommitsItsTarget() {
+        TestCluster c = n2LostItsHardStateUnderLeaderN1();
+        RaftNode n2 = c.node("n2");
+        NodeId n1 = NodeId.of("n1");
+        n2.tick();
+        long probeId = probeIdOf(c, n2);
+        n2.step(new TermProbeResponse(n1, n2.id(), 1, probeId));
+        n2.step(new TermProbeResponse(NodeId.of("n3"), n2.id(), 1, probeId));
+        long last = n2.lastIndex();
+        n2.step(new AppendRequest(n1, n2.id(), 1, last, 1, java.util.List.of(), last + 1));
+        n2.step(new AppendRequest(n1, n2.id(), 1, last, 1, java.util.List.of(dev.floe.raft.Entry.command(1, last + 1, cmd("x"))), last));
+        assertThat(n2.commitIndex()).isEqualTo(last);
+        assertThat(n2.status().repairing()).isTrue();
+        n2.step(new dev.floe.raft.message.HeartbeatRequest(n1, n2.id(), 1, last + 1, 0));
+        assertThat(n2.commitIndex()).isEqualTo(last + 1);
+        assertThat(n2.status().repairing()).as("caught up with the leader's commit index").isFalse();
+    }
+
     /** n1 leads term 1; n2 restarts repairing, its hard state lost (term 1 read off its log, no vote). */
     private static TestCluster n2LostItsHardStateUnderLeaderN1() {
         TestCluster c = new TestCluster(3, NO_PREVOTE);
