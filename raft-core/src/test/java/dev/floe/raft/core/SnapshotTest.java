@@ -30,6 +30,18 @@ class SnapshotTest {
     }
 
     @Test
+    void aSnapshotFromTheLeaderOfOurTermMakesItOurKnownLeader_section5_2() {
+        // n2 voted in term 1 and knows no leader yet; the snapshot of term 1 can only come from its leader.
+        TestCluster c = new TestCluster(3);
+        RaftNode n2 = c.node("n2");
+        n2.step(new dev.floe.raft.message.VoteRequest(NodeId.of("n3"), N2, 1, 0, 0, false, false));
+        assertThat(n2.term()).isEqualTo(1);
+        assertThat(n2.leader()).isEmpty();
+        n2.step(finalChunk(1, 10, 1, c));
+        assertThat(n2.leader()).contains(N1);
+    }
+
+    @Test
     void followerWithConflictingLogDiscardsItAndRestoresTheSnapshot_Figure13rule7() {
         TestCluster c = new TestCluster(3);
         c.preload("n2", 2, entries(1, 1, 2, 2));
