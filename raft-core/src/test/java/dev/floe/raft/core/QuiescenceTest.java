@@ -292,6 +292,21 @@ class QuiescenceTest {
     }
 
     @Test
+    void withLeaseReadsASuspectedLeadersQuiescedFollowerWakesAndCampaignsOnceThePromiseLapses_thesis6_4_1() {
+        // It promised not to elect anyone for an election timeout after it last heard the leader; it
+        // must be awake (ticking) to see that promise lapse, then it campaigns.
+        RaftOptions lease = QUIET.withLeaseReads(true);
+        TestCluster c = elected(lease);
+        tickUntilQuiet(c);
+        RaftNode n2 = c.node("n2");
+        n2.peerSuspected(N1);
+        assertThat(n2.isQuiesced()).isFalse();
+        assertThat(n2.role()).as("its lease promise still holds").isEqualTo(Role.FOLLOWER);
+        for (int i = 0; i <= lease.electionTicks() && n2.role() == Role.FOLLOWER; i++) n2.tick();
+        assertThat(n2.role()).isEqualTo(Role.PRE_CANDIDATE);
+    }
+
+    @Test
     void suspicionOfAnotherMemberLeavesAQuiescedFollowerAsleep() {
         TestCluster c = elected(QUIET);
         tickUntilQuiet(c);
