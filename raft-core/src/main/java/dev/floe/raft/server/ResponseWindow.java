@@ -23,10 +23,6 @@ final class ResponseWindow {
         return size;
     }
 
-    boolean isEmpty() {
-        return size == 0;
-    }
-
     /** {@return the lowest sequence kept} Requires a non-empty window. */
     long firstSequence() {
         if (size == 0) throw new IllegalStateException("no response kept");
