@@ -23,7 +23,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -67,7 +66,7 @@ public final class MultiRaftBench {
         Path root = Files.createTempDirectory("floe-multiraft");
         System.out.printf(Locale.ROOT, "multi-raft bench: %d groups x %d members, %d hosts in one JVM, %d cores, sync %s, quiescence %s, %s%n",
                 groups, HOSTS, HOSTS, Runtime.getRuntime().availableProcessors(), sync, groupOptions.quiesce() ? "on" : "off", root);
-        System.out.println("load average at start: " + loadAverage());
+        System.out.println("load average at start: " + Machine.loadAverage());
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         long heapBefore = usedHeapAfterGc(memory);
         int threadsBefore = Thread.activeCount();
@@ -124,7 +123,7 @@ public final class MultiRaftBench {
         System.out.printf(Locale.ROOT, "heap: %.1f MB for %d groups = %.1f KB per group (3 members), %.1f KB per member%n",
                 (heapAfter - heapBefore) / 1e6, groups, (heapAfter - heapBefore) / 1e3 / groups,
                 (heapAfter - heapBefore) / 1e3 / groups / HOSTS);
-        System.out.println("load average after idle: " + loadAverage());
+        System.out.println("load average after idle: " + Machine.loadAverage());
 
         // The election storm: the host leading the most groups dies.
         Map<NodeId, Integer> leading = new HashMap<>();
@@ -157,7 +156,7 @@ public final class MultiRaftBench {
                         + " time to new leader p50 %.0f ms, p99 %.0f ms, max %.0f ms%n",
                 victim, orphaned.size(), groups, times.length, percentile(times, 0.50), percentile(times, 0.99),
                 percentile(times, 1.0));
-        System.out.println("load average at end: " + loadAverage());
+        System.out.println("load average at end: " + Machine.loadAverage());
         closer.join();
         for (RaftHost host : survivors.values()) host.close();
         storages.forEach(FileGroupStorage::close);
@@ -205,14 +204,6 @@ public final class MultiRaftBench {
 
     private static double seconds(long nanos) {
         return nanos / 1e9;
-    }
-
-    private static String loadAverage() {
-        try {
-            return String.join(" ", Arrays.copyOf(Files.readString(Path.of("/proc/loadavg")).trim().split(" "), 3));
-        } catch (IOException e) {
-            return "unknown";
-        }
     }
 
     private interface Condition {
