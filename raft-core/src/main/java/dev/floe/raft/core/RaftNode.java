@@ -301,6 +301,15 @@ public final class RaftNode {
         }
     }
 
+    /**
+     * {@return whether the entry at the commit index is of the current term} On a leader: whether it
+     * has committed an entry of its own term yet, before which it takes no configuration change
+     * (thesis §4.1, the single-server fix) and confirms no read (thesis §6.4).
+     */
+    public boolean committedInCurrentTerm() {
+        return log.term(log.committed()) == term;
+    }
+
     /** {@return whether this node is quiesced: it ignores ticks and sends no heartbeats until woken} */
     public boolean isQuiesced() {
         return quiesced;
@@ -432,7 +441,7 @@ public final class RaftNode {
         if (role != Role.LEADER) return new ProposeResult.Rejected(ProposeResult.Reason.NOT_LEADER, leader);
         wake();
         if (transferTarget.isPresent()) return new ProposeResult.Rejected(ProposeResult.Reason.LEADERSHIP_TRANSFER, leader);
-        if (log.term(log.committed()) != term) {
+        if (!committedInCurrentTerm()) {
             return new ProposeResult.Rejected(ProposeResult.Reason.CONFIG_CHANGE_IN_PROGRESS, leader,
                     "the new leader has not yet committed an entry of its term");
         }

@@ -110,7 +110,9 @@ final class Membership {
             }
         }
         if (active == null) return;
-        if (active.phase == MembershipChange.Phase.CATCHING_UP) {
+        if (active.phase == MembershipChange.Phase.AWAITING_FIRST_COMMIT) {
+            awaitFirstCommit(node, now);
+        } else if (active.phase == MembershipChange.Phase.CATCHING_UP) {
             catchUp(node, now);
         } else if (now - active.deadline >= 0) {
             MembershipChange c = active;
@@ -136,7 +138,8 @@ final class Membership {
     void close(RuntimeException notTaken, RuntimeException unknown) {
         state.failQueued(notTaken);
         if (active != null) {
-            callbacks.fail(active.request, active.phase == MembershipChange.Phase.CATCHING_UP ? notTaken : unknown);
+            boolean proposed = active.phase == MembershipChange.Phase.PROPOSED || active.phase == MembershipChange.Phase.LEAVING_JOINT;
+            callbacks.fail(active.request, proposed ? unknown : notTaken);
             active = null;
         }
         transfers.failAll(notTaken);
@@ -156,6 +159,13 @@ final class Membership {
         if (cfg.isJoint()) {
             callbacks.fail(request, new MembershipChangeException(MembershipChangeException.Reason.CHANGE_IN_PROGRESS,
                     "the joint configuration " + cfg + " is being left"));
+            return;
+        }
+        if (!node.committedInCurrentTerm()) {
+            // Thesis §4.1: a new leader proposes no change before its first commit; that takes about
+            // one round trip, so the request waits for it rather than failing a caller who just
+            // found the leader.
+            active = MembershipChange.awaitingFirstCommit(request, now + options.requestTimeout().toNanos());
             return;
         }
         try {
@@ -193,6 +203,23 @@ final class Membership {
             case INVALID_CONFIG_CHANGE -> new MembershipChangeException(MembershipChangeException.Reason.INVALID, r.detail());
             case BACKPRESSURE -> new BackpressureException(self + " has too many uncommitted bytes; retry later");
         });
+    }
+
+    /** A request that arrived before this leader's first commit: handled once it is, refused if it never comes. */
+    private void awaitFirstCommit(RaftNode node, long now) {
+        MembershipChange c = active;
+        if (node.role() != Role.LEADER) {
+            active = null;
+            callbacks.fail(c.request, callbacks.notLeader(node.leader(), "membership change refused: leadership moved"));
+        } else if (node.committedInCurrentTerm()) {
+            active = null;
+            handle(node, c.request, now);
+        } else if (now - c.deadline >= 0) {
+            active = null;
+            callbacks.fail(c.request, new MembershipChangeException(MembershipChangeException.Reason.CHANGE_IN_PROGRESS,
+                    "the new leader did not commit an entry of its term within " + options.requestTimeout().toMillis()
+                            + " ms; the change was not proposed"));
+        }
     }
 
     /** Thesis §4.2.1: promote a learner only once a catch-up round took less than an election timeout. */

@@ -8,6 +8,9 @@ import java.util.Optional;
  * Consensus thread only.
  *
  * <ul>
+ *   <li>{@link Phase#AWAITING_FIRST_COMMIT}: this server was just elected and has not yet committed
+ *       an entry of its term, before which it may propose no change (thesis §4.1); the request waits
+ *       for that commit (about one round trip) until {@link #deadline}, then is handled as new.</li>
  *   <li>{@link Phase#CATCHING_UP}: before promoting {@link #learner}, wait until it is up to date
  *       (thesis §4.2.1), in rounds: a round ends when it has replicated what the leader's log held
  *       when the round began; the learner is promoted after a round shorter than an election timeout.</li>
@@ -18,7 +21,7 @@ import java.util.Optional;
  * </ul>
  */
 final class MembershipChange {
-    enum Phase { CATCHING_UP, PROPOSED, LEAVING_JOINT }
+    enum Phase { AWAITING_FIRST_COMMIT, CATCHING_UP, PROPOSED, LEAVING_JOINT }
 
     final MembershipRequest.Change request;
     Phase phase;
@@ -28,7 +31,7 @@ final class MembershipChange {
     NodeId learner;
     long index;
     long term;
-    /** Clock time after which a proposed change fails as outcome unknown. */
+    /** Clock time after which a proposed change fails as outcome unknown (a waiting one: as refused). */
     long deadline;
     long roundTarget;
     long roundStart;
@@ -49,6 +52,12 @@ final class MembershipChange {
         return c;
     }
 
+    static MembershipChange awaitingFirstCommit(MembershipRequest.Change request, long deadline) {
+        MembershipChange c = new MembershipChange(request, Phase.AWAITING_FIRST_COMMIT);
+        c.deadline = deadline;
+        return c;
+    }
+
     static MembershipChange catchingUp(MembershipRequest.Change request, NodeId learner) {
         MembershipChange c = new MembershipChange(request, Phase.CATCHING_UP);
         c.learner = learner;
@@ -64,6 +73,7 @@ final class MembershipChange {
     @Override
     public String toString() {
         return switch (phase) {
+            case AWAITING_FIRST_COMMIT -> "change waiting for the new leader's first commit";
             case CATCHING_UP -> "promotion of learner " + learner + " (catching up, round " + rounds + ")";
             case PROPOSED -> "change at index " + index + " of term " + term;
             case LEAVING_JOINT -> "joint change at index " + index + " (leaving the joint configuration)";

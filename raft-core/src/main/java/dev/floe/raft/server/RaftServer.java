@@ -493,7 +493,8 @@ public final class RaftServer implements AutoCloseable {
      * voter left, or nothing to change; {@code NOT_CAUGHT_UP}), {@link OutcomeUnknownException}
      * (proposed but not known committed within {@link RaftServerOptions#requestTimeout()}: check
      * {@link #status()}), or {@link ServerClosedException}. Requests are taken on the consensus
-     * thread's next pass; never blocks.
+     * thread's next pass; a leader elected moments ago first waits (up to the request timeout) for
+     * its first commit, before which Raft allows no change (thesis §4.1). Never blocks.
      *
      * @param voters   every voter of the new configuration
      * @param learners every learner of the new configuration

@@ -20,6 +20,7 @@ import dev.floe.raft.NodeId;
 import dev.floe.raft.NotLeaderException;
 import dev.floe.raft.OutcomeUnknownException;
 import dev.floe.raft.ServerClosedException;
+import dev.floe.raft.message.AppendRequest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -99,6 +100,24 @@ class MembershipFailureServerTest {
         assertThat(leader.status().isLearner(id(4))).isTrue();
         // Removing the learner that never showed up works, and frees the slot.
         assertThat(leader.removeMember(id(4)).get(5, TimeUnit.SECONDS)).isEqualTo(ClusterConfig.ofVoters(THREE));
+    }
+
+    @Test
+    void aChangeSentToALeaderBeforeItsFirstCommitWaitsForIt_thesis4_1() throws Exception {
+        RaftServer first = cluster.bootstrap(3).awaitLeader(THREE);
+        // No AppendEntries gets through (heartbeats do): the next leader cannot commit its first entry.
+        cluster.network.block(m -> m instanceof AppendRequest);
+        cluster.network.isolate(first.id());
+        List<NodeId> rest = THREE.stream().filter(n -> !n.equals(first.id())).toList();
+        RaftServer leader = cluster.awaitLeader(rest);
+        assertThat(leader.status().commitIndex()).isLessThan(leader.status().lastLogIndex());
+
+        CompletableFuture<ClusterConfig> change = leader.addLearner(cluster.member(4));
+        // Let the consensus thread take the request while the first commit cannot happen (a few ticks).
+        Thread.sleep(5 * LocalCluster.FAST.tickInterval().toMillis());
+        assertThat(change).isNotDone();
+        cluster.network.heal();
+        assertThat(change.get(5, TimeUnit.SECONDS).learners()).containsExactly(id(4));
     }
 
     @Test

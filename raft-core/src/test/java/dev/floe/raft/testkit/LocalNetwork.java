@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 
 /**
  * An in-memory network for running real servers (real threads, real clock) in one JVM without
@@ -16,7 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * receives on its own delivery thread ({@code floe-<id>-localnet}), as over a real network.
  *
  * <p>Faults, for tests: {@link #isolate} cuts a member off, {@link #partition} splits the members
- * in two, {@link #dropProbability} loses a fraction of messages at random, {@link #heal} undoes all
+ * in two, {@link #block} loses every message of a kind, {@link #dropProbability} loses a fraction of messages at random, {@link #heal} undoes all
  * of it. Messages are addressed by node id; a message to a member that is not started (or closed,
  * or whose inbound queue is full) is dropped and counted. Thread-safe. Unlike the rest of the
  * testkit it runs threads: it is for tests of the threaded runtime, not for the simulator.
@@ -30,6 +31,7 @@ public final class LocalNetwork {
     /** When non-empty, members inside and outside this set cannot reach each other. */
     private volatile Set<NodeId> partitionSide = Set.of();
     private volatile double dropProbability;
+    private volatile Predicate<Message> blocked = m -> false;
     private final AtomicLong delivered = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
 
@@ -48,6 +50,11 @@ public final class LocalNetwork {
         partitionSide = Set.copyOf(side);
     }
 
+    /** Loses every message matching {@code which} (for instance every AppendEntries) until {@link #heal()}. */
+    public void block(Predicate<Message> which) {
+        blocked = which;
+    }
+
     /** Loses each message with probability {@code p} (0 to 1). */
     public void dropProbability(double p) {
         if (p < 0 || p > 1) throw new IllegalArgumentException("probability must be in [0, 1]: " + p);
@@ -59,6 +66,7 @@ public final class LocalNetwork {
         isolated.clear();
         partitionSide = Set.of();
         dropProbability = 0;
+        blocked = m -> false;
     }
 
     /** Messages handed to a member's inbound queue so far. */
@@ -83,7 +91,7 @@ public final class LocalNetwork {
     /** Sender's thread: routes {@code m} to its receiver's queue, or drops it. Never blocks. */
     void route(Message m) {
         LocalTransport to = started.get(m.to());
-        if (to == null || !connected(m.from(), m.to())
+        if (to == null || !connected(m.from(), m.to()) || blocked.test(m)
                 || (dropProbability > 0 && ThreadLocalRandom.current().nextDouble() < dropProbability)
                 || !to.enqueue(m)) {
             dropped.incrementAndGet();
