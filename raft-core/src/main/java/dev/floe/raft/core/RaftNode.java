@@ -521,7 +521,7 @@ public final class RaftNode {
     /** The leader's side of a read, its own or forwarded by {@code origin}. */
     void leaderRead(long requestId, Optional<NodeId> origin) {
         replication.active();
-        if (log.term(log.committed()) != term) {
+        if (!committedInCurrentTerm()) {
             // Until an entry of its term commits, a new leader does not know the full commit index (§6.4 step 1).
             replication.reads().defer(requestId, origin);
             return;
@@ -695,7 +695,7 @@ public final class RaftNode {
         // A quiesced leader's ticks stopped, so the lease's age in ticks says nothing: fall back to
         // ReadIndex, whose round wakes the group (thesis §6.4.1 needs the time since the round).
         if (quiesced) return java.util.OptionalLong.empty();
-        if (log.term(log.committed()) != term) return java.util.OptionalLong.empty();
+        if (!committedInCurrentTerm()) return java.util.OptionalLong.empty();
         long age = replication.ticks() - replication.leaseStart();
         if (age >= options.electionTicks() - options.leaseMarginTicks()) {
             return java.util.OptionalLong.empty();
