@@ -79,7 +79,9 @@ public final class FileGroupStorage implements GroupStorage, AutoCloseable {
      * @param options the settings of every group's storage
      * @return the group storage, which the caller closes after its groups
      * @throws StorageLockedException if another process or storage has the root open
-     * @throws StorageCorruptionException if the journal, or a group's log it replays into, is damaged beyond what a crash explains
+     * @throws StorageCorruptionException if the journal, or a group's log it replays into, is damaged beyond what a crash
+     *                                    explains (with {@link StorageOptions#repairDamagedLog()} such a group's log is
+     *                                    moved aside instead and the group marked for repair, and the others start)
      * @throws IOException if the files cannot be read or written
      */
     public static FileGroupStorage open(Path root, StorageOptions options) throws IOException {

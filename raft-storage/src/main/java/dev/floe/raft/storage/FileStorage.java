@@ -39,7 +39,7 @@ public final class FileStorage implements AutoCloseable {
     private static final Set<String> OURS = Set.of("floe.lock", "hardstate", "hardstate.tmp", "hardstate.damaged", "log", "snapshots");
     private static final Logger LOG = LoggerFactory.getLogger(FileStorage.class);
     /** What to do about a log damaged beyond what a crash explains (two %s: the directory). */
-    private static final String LOG_DAMAGE_ADVICE = "Floe does not guess which entries were there. If the other members are"
+    static final String LOG_DAMAGE_ADVICE = "Floe does not guess which entries were there. If the other members are"
             + " healthy, repair this member from them: stop it, move %s aside (keep it for analysis), create it again empty,"
             + " mark it for repair (FileStorage.markForRepair; raft-kv: `java -jar raft-kv.jar repair --data-dir %s`) and"
             + " start it: it receives the log or a snapshot from the leader and does not vote until it has caught up."
@@ -138,7 +138,7 @@ public final class FileStorage implements AutoCloseable {
     }
 
     /** Renames {@code path} to the first free {@code <prefix><n>} beside it, syncing the directory. */
-    private static Path moveAside(Path path, String prefix, SyncPolicy sync) throws IOException {
+    static Path moveAside(Path path, String prefix, SyncPolicy sync) throws IOException {
         for (int n = 1; ; n++) {
             Path target = path.resolveSibling(prefix + n);
             if (Files.exists(target)) continue;

@@ -94,6 +94,23 @@ final class JournalRecovery {
             return;
         }
         Replay plan = Replay.of(records, groupDir, journal);
+        try {
+            apply(groupDir, plan, records.size(), options, journal);
+        } catch (StorageCorruptionException e) {
+            // The group's own files are damaged beyond what a crash explains (the journal itself is
+            // sound: Replay.of checked it). As for a single group (FileStorage.open), either refuse
+            // to start, or move this group's log aside and let it repair from its leader, so that one
+            // damaged group does not keep every other group of the host from starting.
+            if (!options.repairDamagedLog()) throw e.withAdvice(FileStorage.LOG_DAMAGE_ADVICE.formatted(groupDir, groupDir));
+            Path aside = FileStorage.moveAside(groupDir.resolve("log"), "log.damaged-", options.syncPolicy());
+            FileStorage.markForRepair(groupDir, options);
+            LOG.warn("{}: the log is damaged beyond what a crash explains ({}); it was moved to {} and its {} journal records"
+                    + " dropped: the group starts with an empty log and repairs from its leader", groupDir, e.getMessage(),
+                    aside.getFileName(), records.size());
+        }
+    }
+
+    private static void apply(Path groupDir, Replay plan, int records, StorageOptions options, Path journal) throws IOException {
         try (FileLogStorage log = FileLogStorage.open(groupDir.resolve("log"), options, null, plan.trustBelow)) {
             if (plan.resetIndex >= 0) log.reset(plan.resetIndex, plan.resetTerm);
             List<Entry> tail = plan.tail;
@@ -114,7 +131,7 @@ final class JournalRecovery {
             long upTo = Math.min(plan.compactUpTo, log.lastIndex());
             if (upTo >= log.firstIndex()) log.compact(upTo);
             LOG.info("{}: replayed {} journal records (the log's files trusted below index {}): log now [{}, {}]", groupDir,
-                    records.size(), plan.trustBelow, log.firstIndex(), log.lastIndex());
+                    records, plan.trustBelow, log.firstIndex(), log.lastIndex());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new java.io.InterruptedIOException("interrupted while replaying the journal");

@@ -379,4 +379,51 @@ class JournalRecoveryTest {
             assertThat(repaired.repairReason()).hasValueSatisfying(r -> assertThat(r).contains("repair started earlier"));
         }
     }
+
+    /**
+     * A group whose own files are damaged beyond what a crash explains (a record below the journal's
+     * reach fails its checksum) does not keep the host's other groups from starting: with
+     * repairDamagedLog its log is moved aside and it is marked for repair; without it the start is
+     * refused, naming the procedure.
+     */
+    @Test
+    void aGroupDamagedBeyondACrashIsMovedAsideAndRepairedWhileTheOthersReplay() throws Exception {
+        Map<Long, Long> atCheckpoint;
+        try (FileGroupStorage storage = FileGroupStorage.open(root(), OPTIONS)) {
+            GroupStorage.Stores a = storage.open(group("a"));
+            GroupStorage.Stores b = storage.open(group("b"));
+            a.hardState().save(new dev.floe.raft.HardState(1, java.util.Optional.empty()));
+            appendInBatches(a, 1, 1, 20);
+            appendInBatches(b, 1, 1, 20);
+            storage.checkpoint();
+            atCheckpoint = segmentSizes(logDir(root(), "a"));
+            appendInBatches(a, 1, 21, 60);
+            appendInBatches(b, 1, 21, 60);
+            copyTree(root(), crash());
+            close(a);
+            close(b);
+        }
+        // Bits flipped in a's first segment, which the checkpoint forced: no crash explains that.
+        Path first = segments(logDir(crash(), "a")).get(0);
+        assertThat(atCheckpoint).containsKey(JournalCrashes.base(first));
+        JournalCrashes.zero(first, 100, 40);
+        Path refused = tmp.resolve("refused");
+        copyTree(crash(), refused);
+
+        assertThatThrownBy(() -> FileGroupStorage.open(refused, OPTIONS).close())
+                .isInstanceOf(StorageCorruptionException.class)
+                .hasMessageContaining("repair this member");
+
+        StorageOptions repairing = OPTIONS.toBuilder().repairDamagedLog(true).build();
+        try (FileGroupStorage storage = FileGroupStorage.open(crash(), repairing)) {
+            assertThat(storage.journalStats().replayedRecords()).isGreaterThanOrEqualTo(16);
+        }
+        assertEntries(reopened(crash(), "b", 1, 60), 1, 1, 60);
+        Path aDir = crash().resolve("groups").resolve("a");
+        assertThat(aDir.resolve("log.damaged-1")).isDirectory();
+        try (FileStorage a = FileStorage.open(aDir, OPTIONS)) {
+            assertThat(a.logStorage().lastIndex()).isZero();
+            assertThat(a.repairReason()).hasValueSatisfying(r -> assertThat(r).contains("repair started earlier"));
+        }
+    }
 }
