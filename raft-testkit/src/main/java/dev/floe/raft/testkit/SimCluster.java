@@ -50,6 +50,8 @@ final class SimCluster implements SimClient.Service {
     private boolean isolateNextLeader;
     /** New leaders still to fail (crash or be cut off) a moment after their election: an election churn. */
     private int churnLeft;
+    /** The Figure 8 play of the {@link SimShape#FIGURE_8} mix. */
+    private final SimFigure8Play figure8 = new SimFigure8Play(this);
     /** A leader cut off while lease reads are on: the next other member to lead takes a write, then it gets lease reads; -1 when none. */
     private int deposedLeader = -1;
     /** A member lost its hard state in this run: no membership change from then on. */
@@ -403,6 +405,8 @@ final class SimCluster implements SimClient.Service {
         if (kind == 11) kind = SimShape.DEPOSED_LEADER;
         if (shape.onlyFault() == SimShape.LOST_HARD_STATE || shape.onlyFault() == SimShape.DAMAGED_DISK) {
             kind = new int[] {0, 1, 4, 10, 12, 12, 13, 13}[world.random.nextInt(8)];
+        } else if (shape.onlyFault() == SimShape.FIGURE_8) {
+            kind = SimShape.FIGURE_8;
         } else if (shape.onlyFault() != SimShape.ALL_FAULTS) {
             kind = shape.onlyFault();
         }
@@ -487,6 +491,7 @@ final class SimCluster implements SimClient.Service {
                         () -> { if (hardStateLossAllowed()) crash(victim, true); }));
             }
             case SimShape.CUT_OFF_LEADER -> cutOffLeader(electionNanos);
+            case SimShape.FIGURE_8 -> figure8.start(electionNanos);
             case SimShape.DEPOSED_LEADER -> cutOffLeaderThenWriteElsewhere(electionNanos);
             case 6 -> reconfigure();
             case 7 -> transferLeadership();
@@ -518,6 +523,42 @@ final class SimCluster implements SimClient.Service {
                 healPartitionsLater();
             });
         }
+    }
+
+    /** Splits the members in two: those whose bit is set in {@code side} and the others. */
+    void partition(int side) {
+        int n = servers.length;
+        for (int a = 0; a < n; a++) {
+            for (int b = 0; b < n; b++) if (((side >> a) & 1) != ((side >> b) & 1)) network.block(a, b);
+        }
+        stats.partitions++;
+    }
+
+    /** Cuts member {@code i} off from every other member, both ways; what it has on the wire is lost too. */
+    void cutOffWithInFlight(int i) {
+        cutOff(i);
+        network.dropInFlight(i);
+    }
+
+    /** Heals every partition and cut link. */
+    void healPartitions() {
+        network.healPartitions();
+    }
+
+    /** {@return whether the faults are over (the run heals and checks liveness)} */
+    boolean healed() {
+        return healed;
+    }
+
+    /** A one-write client writes through member {@code i} now. */
+    void writeThrough(int i) {
+        SimClient writer = new SimClient(this, clients.length + 1000 + probeIds++, i, true, null);
+        world.at(world.now(), null, writer::next);
+    }
+
+    /** Crashes member {@code i} (its hard state kept). */
+    void crashMember(int i) {
+        crash(i);
     }
 
     /** Cuts member {@code i} off from every other member, both ways. */
@@ -611,6 +652,7 @@ final class SimCluster implements SimClient.Service {
      * their first entries are what the commit rules of Raft paper Figure 8 are about.
      */
     void newLeader(int i) {
+        if (figure8.newLeader(i)) return;
         if (churnLeft > 0 && !healed) {
             // Within a few message delays: the new leader's first entries reach some followers only
             // (the histories of Raft paper Figure 8, where only the current-term rule keeps an earlier
@@ -765,7 +807,7 @@ final class SimCluster implements SimClient.Service {
         return sb.toString();
     }
 
-    private String describe(int mask) {
+    String describe(int mask) {
         List<String> a = new ArrayList<>();
         List<String> b = new ArrayList<>();
         for (int i = 0; i < servers.length; i++) ((mask >> i & 1) == 1 ? a : b).add(ids[i].value());

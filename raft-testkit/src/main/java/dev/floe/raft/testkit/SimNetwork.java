@@ -23,6 +23,8 @@ final class SimNetwork {
     private final SimHostTransport[] hosts;
     private final SimProcess[] receivers;
     private final boolean[][] blocked;
+    /** Bumped by {@link #dropInFlight}: a message sent in an earlier epoch of its link is lost on arrival. */
+    private final int[][] epoch;
     private final long maxDelayNanos;
     private double dropRate;
     private double duplicateRate;
@@ -41,6 +43,7 @@ final class SimNetwork {
         this.receivers = new SimProcess[n];
         this.hosts = new SimHostTransport[n];
         this.blocked = new boolean[n][n];
+        this.epoch = new int[n][n];
         this.maxDelayNanos = maxDelayNanos;
         this.dropRate = dropRate;
         this.duplicateRate = duplicateRate;
@@ -90,7 +93,14 @@ final class SimNetwork {
             return;
         }
         Consumer<Message> handler = inbound[to];
-        Runnable delivery = () -> handler.accept(m);
+        int sentIn = epoch[from][to];
+        Runnable delivery = () -> {
+            if (epoch[from][to] != sentIn) {
+                dropped++;
+                return;
+            }
+            handler.accept(m);
+        };
         deliverLater(delivery, to);
         if (world.random.nextDouble() < duplicateRate) deliverLater(delivery, to);
     }
@@ -137,6 +147,11 @@ final class SimNetwork {
 
     void block(int from, int to) {
         blocked[from][to] = true;
+    }
+
+    /** Loses, on arrival, every message {@code from} has in flight now (a cut that also takes the packets on the wire). */
+    void dropInFlight(int from) {
+        for (int to = 0; to < epoch.length; to++) epoch[from][to]++;
     }
 
     /** Whether messages from {@code from} to {@code to} are cut off by a partition. */

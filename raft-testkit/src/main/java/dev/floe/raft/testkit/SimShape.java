@@ -28,6 +28,8 @@ record SimShape(long seed, int voters, int learners, int spares, RaftServerOptio
     static final int DAMAGED_DISK = 16;
     /** The fault kind "a leader cut off from its peers while leases are on, asked for lease reads after the next leader took a write" (drawn only with lease reads). */
     static final int DEPOSED_LEADER = 15;
+    /** The fault mix "leaders that reach only a minority, then crash; new leaders that fail right after their election" (Figure 8). */
+    static final int FIGURE_8 = 17;
     static final long MS = 1_000_000L;
     static final Duration TICK = Duration.ofMillis(10);
 
@@ -101,6 +103,20 @@ record SimShape(long seed, int voters, int learners, int spares, RaftServerOptio
     SimShape damagedDisks() {
         return new SimShape(seed, 3, 0, 0, options, snapshots, faultNanos, healNanos, clients, writeShare, 150 * MS,
                 dropRate, duplicateRate, longDelayRate, maxDelayNanos, maxDiskNanos, DAMAGED_DISK);
+    }
+
+    /**
+     * Seeds for the commitment rule (Raft paper §5.4.2, Figure 8): five voters, one entry per
+     * AppendEntries (so an earlier term's entries and the new leader's first entry travel apart),
+     * and a fault about every 120 ms, each a leader left with one follower and crashed a moment
+     * later (its entries reach a minority), a new leader isolated or crashed right after its
+     * election, or a crash: the play of Figure 8, where an entry of an earlier term that a leader
+     * replicated to a majority is overwritten by a leader with a later last term.
+     */
+    SimShape figure8() {
+        RaftServerOptions o = options.toBuilder().flowControl(1, 8, 1 << 20).build();
+        return new SimShape(seed, 5, 0, 0, o, snapshots, faultNanos, healNanos, clients, writeShare, 300 * MS,
+                dropRate, duplicateRate, longDelayRate, 30 * MS, maxDiskNanos, FIGURE_8);
     }
 
     /**

@@ -16,4 +16,9 @@ public final class FullRuntimeSimulation {
     public static SimulationRunner damagedDisks() {
         return registers().shapes(SimShape::damagedDisks).faultMillis(3_000);
     }
+
+    /** {@link #registers()} under the Figure 8 fault mix ({@code Figure8SimulationTest}). */
+    public static SimulationRunner figure8() {
+        return registers().shapes(SimShape::figure8).faultMillis(3_000);
+    }
 }
