@@ -52,6 +52,8 @@ final class SimCluster implements SimClient.Service {
     private int churnLeft;
     /** The Figure 8 play of the {@link SimShape#FIGURE_8} mix. */
     private final SimFigure8Play figure8 = new SimFigure8Play(this);
+    /** The play of the {@link SimShape#SPLIT_VOTE} mix. */
+    private final SimSplitVotePlay splitVote = new SimSplitVotePlay(this);
     /** A leader cut off while lease reads are on: the next other member to lead takes a write, then it gets lease reads; -1 when none. */
     private int deposedLeader = -1;
     /** A member lost its hard state in this run: no membership change from then on. */
@@ -405,8 +407,8 @@ final class SimCluster implements SimClient.Service {
         if (kind == 11) kind = SimShape.DEPOSED_LEADER;
         if (shape.onlyFault() == SimShape.LOST_HARD_STATE || shape.onlyFault() == SimShape.DAMAGED_DISK) {
             kind = new int[] {0, 1, 4, 10, 12, 12, 13, 13}[world.random.nextInt(8)];
-        } else if (shape.onlyFault() == SimShape.FIGURE_8) {
-            kind = SimShape.FIGURE_8;
+        } else if (shape.onlyFault() == SimShape.FIGURE_8 || shape.onlyFault() == SimShape.SPLIT_VOTE) {
+            kind = shape.onlyFault();
         } else if (shape.onlyFault() != SimShape.ALL_FAULTS) {
             kind = shape.onlyFault();
         }
@@ -492,6 +494,7 @@ final class SimCluster implements SimClient.Service {
             }
             case SimShape.CUT_OFF_LEADER -> cutOffLeader(electionNanos);
             case SimShape.FIGURE_8 -> figure8.start(electionNanos);
+            case SimShape.SPLIT_VOTE -> splitVote.start(electionNanos);
             case SimShape.DEPOSED_LEADER -> cutOffLeaderThenWriteElsewhere(electionNanos);
             case 6 -> reconfigure();
             case 7 -> transferLeadership();
@@ -559,6 +562,21 @@ final class SimCluster implements SimClient.Service {
     /** Crashes member {@code i} (its hard state kept). */
     void crashMember(int i) {
         crash(i);
+    }
+
+    /** Member {@code i} crashes at its next term or vote save, which is lost; then {@code after} runs. */
+    void crashAtNextHardStateSave(int i, Runnable after) {
+        if (servers[i] == null) return;
+        disks[i].crashAtNextWrite(() -> {
+            crash(i);
+            after.run();
+        }, true);
+    }
+
+    /** Cuts the link between members {@code a} and {@code b}, both ways. */
+    void cut(int a, int b) {
+        network.block(a, b);
+        network.block(b, a);
     }
 
     /** Cuts member {@code i} off from every other member, both ways. */

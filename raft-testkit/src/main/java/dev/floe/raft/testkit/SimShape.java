@@ -30,6 +30,8 @@ record SimShape(long seed, int voters, int learners, int spares, RaftServerOptio
     static final int DEPOSED_LEADER = 15;
     /** The fault mix "leaders that reach only a minority, then crash; new leaders that fail right after their election" (Figure 8). */
     static final int FIGURE_8 = 17;
+    /** The fault mix "a voter that two halves can reach crashes while saving a vote; the leader crashes" (Figure 2, a vote durable before it is answered). */
+    static final int SPLIT_VOTE = 18;
     static final long MS = 1_000_000L;
     static final Duration TICK = Duration.ofMillis(10);
 
@@ -117,6 +119,17 @@ record SimShape(long seed, int voters, int learners, int spares, RaftServerOptio
         RaftServerOptions o = options.toBuilder().flowControl(1, 8, 1 << 20).build();
         return new SimShape(seed, 5, 0, 0, o, snapshots, faultNanos, healNanos, clients, writeShare, 300 * MS,
                 dropRate, duplicateRate, longDelayRate, 30 * MS, maxDiskNanos, FIGURE_8);
+    }
+
+    /**
+     * Seeds for the durability of votes (Raft paper Figure 2, §5.2: a vote is on stable storage
+     * before it is answered): five voters and, about every 400 ms, {@link SimSplitVotePlay}'s play —
+     * two pairs that cannot hear each other, one voter that hears both and crashes while saving its
+     * next vote, and the leader crashed so that both pairs campaign.
+     */
+    SimShape splitVotes() {
+        return new SimShape(seed, 5, 0, 0, options, snapshots, faultNanos, healNanos, clients, writeShare, 400 * MS,
+                dropRate, duplicateRate, longDelayRate, maxDelayNanos, maxDiskNanos, SPLIT_VOTE);
     }
 
     /**

@@ -17,6 +17,11 @@ public final class FullRuntimeSimulation {
         return registers().shapes(SimShape::damagedDisks).faultMillis(3_000);
     }
 
+    /** {@link #registers()} under the split-vote fault mix ({@code SplitVoteSimulationTest}). */
+    public static SimulationRunner splitVotes() {
+        return registers().shapes(SimShape::splitVotes).faultMillis(3_000);
+    }
+
     /** {@link #registers()} under the Figure 8 fault mix ({@code Figure8SimulationTest}). */
     public static SimulationRunner figure8() {
         return registers().shapes(SimShape::figure8).faultMillis(3_000);
