@@ -190,15 +190,17 @@ final class Replication {
         commitPending = true;
     }
 
-    /** Sends TimeoutNow to {@code peer} if its log is as long as ours; returns whether it was sent. */
-    boolean sendTimeoutNowIfCaughtUp(NodeId peer) {
+    /**
+     * Sends TimeoutNow to {@code peer} if its log is as long as ours (thesis §3.10); otherwise nudges
+     * its replication, and {@link RaftNode#onFollowerCaughtUp} calls again once it has caught up.
+     */
+    void sendTimeoutNowIfCaughtUp(NodeId peer) {
         Progress pr = progress.get(peer);
         if (pr == null || pr.match != log.lastIndex()) {
             if (pr != null) sendAppends(peer);
-            return false;
+            return;
         }
         node.send(new dev.floe.raft.message.TimeoutNow(node.id(), peer, node.term()));
-        return true;
     }
 
     /**

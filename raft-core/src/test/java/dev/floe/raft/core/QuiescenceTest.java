@@ -141,6 +141,65 @@ class QuiescenceTest {
         assertThat(c.node("n3").lastIndex()).isEqualTo(c.node("n1").lastIndex());
     }
 
+    /** Ticks only the leader, delivering everything after each tick but {@code drop}; returns, per tick, whether it sent a heartbeat. */
+    private static List<Boolean> tickLeader(TestCluster c, int ticks, Predicate<Message> drop) {
+        List<Boolean> heartbeats = new ArrayList<>();
+        for (int t = 0; t < ticks; t++) {
+            int before = c.member("n1").readies.size();
+            c.node("n1").tick();
+            c.deliverAll(drop);
+            List<Ready> readies = c.member("n1").readies;
+            boolean sent = readies.subList(before, readies.size()).stream()
+                    .anyMatch(rd -> rd.messages().stream().anyMatch(m -> m instanceof HeartbeatRequest));
+            heartbeats.add(sent);
+        }
+        return heartbeats;
+    }
+
+    @Test
+    void theLeaderQuiescesOnTheTickAfterItsQuiesceTicksOfIdleness() {
+        TestCluster c = elected(QUIET);
+        c.deliverAll(); // every member caught up and answering from here on
+        int ticks = 0;
+        while (!c.node("n1").isQuiesced() && ticks < 10 * T) {
+            tickLeader(c, 1, m -> false);
+            ticks++;
+        }
+        assertThat(ticks).as("idle ticks counted before the quiesce request").isEqualTo(IDLE_TICKS + 1);
+    }
+
+    /**
+     * After its idle ticks the leader holds its heartbeats until every member answered its last
+     * round, so that none arrives after the quiesce request; a member that never answers ends the
+     * hold after half the election timeout left after a heartbeat period, well before a follower's
+     * election timer could run out, and the count starts over: heartbeats resume, no quiescence.
+     */
+    @Test
+    void aLeaderHoldsItsHeartbeatsForAMemberThatDoesNotAnswerOnlyBrieflyThenResumesThem() {
+        TestCluster c = elected(QUIET);
+        c.deliverAll();
+        Predicate<Message> n3Silent = m -> m.from().equals(N3) && m instanceof dev.floe.raft.message.HeartbeatResponse;
+        List<Boolean> sent = tickLeader(c, 6 * T, n3Silent);
+        int hold = Math.max(1, (T - QUIET.heartbeatTicks()) / 2);
+        int longestGap = 0;
+        int gap = 0;
+        for (boolean s : sent) {
+            gap = s ? 0 : gap + 1;
+            longestGap = Math.max(longestGap, gap);
+        }
+        assertThat(c.node("n1").isQuiesced()).isFalse();
+        assertThat(longestGap).as("heartbeats held, then resumed: %s", sent).isEqualTo(hold);
+        assertThat(sent.subList(0, IDLE_TICKS)).as("heartbeats go out as usual before the idle ticks are counted").doesNotContain(false);
+        assertThat(sent.subList(IDLE_TICKS, IDLE_TICKS + hold)).as("then they are held").containsOnly(false);
+        assertThat(sent.get(IDLE_TICKS + hold)).as("and resume when the hold ends").isTrue();
+        // The count starts over: the same cycle (idle ticks, hold, one heartbeat) again and again.
+        int period = IDLE_TICKS + hold + 1;
+        for (int t = 0; t < sent.size(); t++) {
+            int phase = t % period;
+            assertThat(sent.get(t)).as("tick %d of %s", t, sent).isEqualTo(phase < IDLE_TICKS || phase == IDLE_TICKS + hold);
+        }
+    }
+
     @Test
     void leaderDoesNotQuiesceWhileAMemberIsSilent() {
         TestCluster c = elected(QUIET);
