@@ -54,6 +54,8 @@ final class SimCluster implements SimClient.Service {
     private final SimFigure8Play figure8 = new SimFigure8Play(this);
     /** The play of the {@link SimShape#SPLIT_VOTE} mix. */
     private final SimSplitVotePlay splitVote = new SimSplitVotePlay(this);
+    /** The play of the {@link SimShape#FORGOTTEN_TERM} mix. */
+    private final SimForgottenTermPlay forgottenTerm = new SimForgottenTermPlay(this);
     /** A leader cut off while lease reads are on: the next other member to lead takes a write, then it gets lease reads; -1 when none. */
     private int deposedLeader = -1;
     /** A member lost its hard state in this run: no membership change from then on. */
@@ -407,7 +409,8 @@ final class SimCluster implements SimClient.Service {
         if (kind == 11) kind = SimShape.DEPOSED_LEADER;
         if (shape.onlyFault() == SimShape.LOST_HARD_STATE || shape.onlyFault() == SimShape.DAMAGED_DISK) {
             kind = new int[] {0, 1, 4, 10, 12, 12, 13, 13}[world.random.nextInt(8)];
-        } else if (shape.onlyFault() == SimShape.FIGURE_8 || shape.onlyFault() == SimShape.SPLIT_VOTE) {
+        } else if (shape.onlyFault() == SimShape.FIGURE_8 || shape.onlyFault() == SimShape.SPLIT_VOTE
+                || shape.onlyFault() == SimShape.FORGOTTEN_TERM) {
             kind = shape.onlyFault();
         } else if (shape.onlyFault() != SimShape.ALL_FAULTS) {
             kind = shape.onlyFault();
@@ -495,6 +498,7 @@ final class SimCluster implements SimClient.Service {
             case SimShape.CUT_OFF_LEADER -> cutOffLeader(electionNanos);
             case SimShape.FIGURE_8 -> figure8.start(electionNanos);
             case SimShape.SPLIT_VOTE -> splitVote.start(electionNanos);
+            case SimShape.FORGOTTEN_TERM -> forgottenTerm.start(electionNanos);
             case SimShape.DEPOSED_LEADER -> cutOffLeaderThenWriteElsewhere(electionNanos);
             case 6 -> reconfigure();
             case 7 -> transferLeadership();
@@ -571,6 +575,16 @@ final class SimCluster implements SimClient.Service {
             crash(i);
             after.run();
         }, true);
+    }
+
+    /** Crashes member {@code i}, which loses its hard state (restarting repairing), when the run allows it. */
+    void crashLosingHardState(int i) {
+        if (hardStateLossAllowed()) crash(i, true);
+    }
+
+    /** Loses, on arrival, every message member {@code i} has in flight now. */
+    void dropInFlight(int i) {
+        network.dropInFlight(i);
     }
 
     /** Cuts the link between members {@code a} and {@code b}, both ways. */
@@ -670,7 +684,7 @@ final class SimCluster implements SimClient.Service {
      * their first entries are what the commit rules of Raft paper Figure 8 are about.
      */
     void newLeader(int i) {
-        if (figure8.newLeader(i)) return;
+        if (figure8.newLeader(i) || forgottenTerm.newLeader(i)) return;
         if (churnLeft > 0 && !healed) {
             // Within a few message delays: the new leader's first entries reach some followers only
             // (the histories of Raft paper Figure 8, where only the current-term rule keeps an earlier

@@ -32,6 +32,8 @@ record SimShape(long seed, int voters, int learners, int spares, RaftServerOptio
     static final int FIGURE_8 = 17;
     /** The fault mix "a voter that two halves can reach crashes while saving a vote; the leader crashes" (Figure 2, a vote durable before it is answered). */
     static final int SPLIT_VOTE = 18;
+    /** The fault mix of {@link SimForgottenTermPlay}: a member that voted in a new term loses its hard state while the old leader still leads. */
+    static final int FORGOTTEN_TERM = 19;
     static final long MS = 1_000_000L;
     static final Duration TICK = Duration.ofMillis(10);
 
@@ -130,6 +132,18 @@ record SimShape(long seed, int voters, int learners, int spares, RaftServerOptio
     SimShape splitVotes() {
         return new SimShape(seed, 5, 0, 0, options, snapshots, faultNanos, healNanos, clients, writeShare, 400 * MS,
                 dropRate, duplicateRate, longDelayRate, maxDelayNanos, maxDiskNanos, SPLIT_VOTE);
+    }
+
+    /**
+     * Seeds for the repair of a forgotten term ({@code Repair}): three voters without PreVote,
+     * CheckQuorum, leases or quiescence (with CheckQuorum a leader cut off from its quorum steps down
+     * before the others can elect, which hides the rule), and about every 400 ms
+     * {@link SimForgottenTermPlay}'s play.
+     */
+    SimShape forgottenTerms() {
+        RaftServerOptions o = options.toBuilder().preVote(false).checkQuorum(false).leaseReads(false, 2).quiesce(false, 2).build();
+        return new SimShape(seed, 3, 0, 0, o, snapshots, faultNanos, healNanos, clients, writeShare, 400 * MS,
+                dropRate, duplicateRate, longDelayRate, maxDelayNanos, maxDiskNanos, FORGOTTEN_TERM);
     }
 
     /**

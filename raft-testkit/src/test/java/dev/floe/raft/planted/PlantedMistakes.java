@@ -59,13 +59,13 @@ final class PlantedMistakes {
             new Edit("if (pr.match == 0 || m.heardRound() < pr.matchRound) return false;", "if (true) return false;"))
             .reach(PlantedMistake.Reach.UNREACHABLE);
 
-    // The default fault mix loses a hard state only now and then; LostHardStateSimulationTest's
-    // shape (seed 485 of 1,000) is what catches this one in simulation.
+    // The default mix loses a hard state only now and then (LostHardStateSimulationTest's shape:
+    // seed 485 of 1,000); the forgotten-term mix (ForgottenTermSimulationTest): 160 of seeds 1..300.
     static final PlantedMistake REPAIR_WITH_A_FORGOTTEN_TERM = PlantedMistake.of(
             "a member that lost its hard state acknowledges leaders before it learned its term back", "dev/floe/raft/core/Repair.java",
             "dev.floe.raft.core.RepairForgottenTermTest#aMemberThatForgotItsTermDoesNotHelpALeaderDeposedInThatTermCommit",
             new Edit("        return active && !termLearned;", "        return false;"))
-            .reach(PlantedMistake.Reach.SLOW_TO_CATCH);
+            .simulatedBy("forgottenTerms");
 
     // DamagedDiskSimulationTest's mix (members whose disks lose synced entries) catches it: seed 15
     // first, 27 of seeds 1..300.

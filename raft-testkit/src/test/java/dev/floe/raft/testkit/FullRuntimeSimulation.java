@@ -22,6 +22,11 @@ public final class FullRuntimeSimulation {
         return registers().shapes(SimShape::splitVotes).faultMillis(3_000);
     }
 
+    /** {@link #registers()} under the forgotten-term fault mix ({@code ForgottenTermSimulationTest}). */
+    public static SimulationRunner forgottenTerms() {
+        return registers().shapes(SimShape::forgottenTerms).faultMillis(3_000);
+    }
+
     /** {@link #registers()} under the Figure 8 fault mix ({@code Figure8SimulationTest}). */
     public static SimulationRunner figure8() {
         return registers().shapes(SimShape::figure8).faultMillis(3_000);
