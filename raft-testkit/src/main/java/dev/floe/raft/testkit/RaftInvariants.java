@@ -88,6 +88,19 @@ final class RaftInvariants {
             throw new SimulationViolation("Liveness", leader.id() + " leads term " + leader.term() + " but only "
                     + followers + " voters follow it\n" + sim.describeNodes());
         }
+        // No member is left behind: every running member of the configuration, voter or learner,
+        // holds the leader's commit index (a follower that stalls silently — restored from an old
+        // copy, say — would otherwise go unnoticed while the others carry the group).
+        for (NodeId m : leader.config().allMembers()) {
+            int i = sim.indexOf(m);
+            if (i < 0 || i == l || sim.server(i) == null) continue;
+            ServerStatus s = sim.server(i).status();
+            if (s.commitIndex() < leader.commitIndex()) {
+                throw new SimulationViolation("Liveness", m + " holds commit index " + s.commitIndex() + ", the leader "
+                        + leader.id() + " " + leader.commitIndex() + ", " + sim.healMillis() + " ms after every fault healed\n"
+                        + sim.describeNodes());
+            }
+        }
     }
 
     private void observe(int i, ServerStatus s) {
