@@ -206,9 +206,17 @@ public final class RaftNode {
         if (repair.probeDue(options.heartbeatTicks())) probeTerms();
         if (ticksSinceStart < options.electionTicks()) ticksSinceStart++;
         electionElapsed++;
-        if (isPromotable() && electionElapsed >= randomizedElectionTimeout) {
+        if (electionElapsed < randomizedElectionTimeout) return;
+        if (isPromotable()) {
             electionElapsed = 0;
             campaign(options.preVote() ? Campaign.PRE_VOTE : Campaign.ELECTION);
+        } else if (leader.isEmpty() && config.learners().contains(id) && !repair.active()) {
+            // A learner never campaigns, so one that knows no leader for an election timeout (it
+            // restarted while its group was quiescent, say) would wait for the next write: it asks
+            // the voters for their term instead, which wakes a quiesced leader, whose heartbeats then
+            // bring it the leader and the commit index.
+            electionElapsed = 0;
+            for (NodeId voter : config.voters()) send(new TermProbe(id, voter, term, repair.probeId()));
         }
     }
 

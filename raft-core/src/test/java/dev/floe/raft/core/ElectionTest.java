@@ -76,6 +76,20 @@ class ElectionTest {
     }
 
     @Test
+    void aVoteInTheTermAlreadyHeldIsDurableBeforeItIsAnsweredToo_Figure2() {
+        TestCluster c = new TestCluster(3, NO_PREVOTE);
+        c.preload("n2", 2, List.of()); // n2 holds term 2 and has voted in it for nobody
+        RaftNode n2 = c.node("n2");
+        c.drain("n2");
+        n2.step(new VoteRequest(N1, N2, 2, 0, 0, false, false));
+        Ready rd = n2.ready();
+        // Only the vote changes, not the term: it must be saved all the same before the grant leaves.
+        assertThat(rd.hardState()).contains(new HardState(2, Optional.of(N1)));
+        assertThat(rd.messages()).isEmpty();
+        assertThat(rd.messagesAfterPersist()).containsExactly(new VoteResponse(N2, N1, 2, false, true));
+    }
+
+    @Test
     void candidateDoesNotCountVotesFromAnEarlierTerm_section5_2() {
         TestCluster c = new TestCluster(5, NO_PREVOTE);
         RaftNode n1 = c.node("n1");

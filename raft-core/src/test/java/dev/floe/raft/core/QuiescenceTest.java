@@ -270,6 +270,48 @@ class QuiescenceTest {
         assertThat(n2.isQuiesced()).as("it did not follow n3 in this term before the request").isFalse();
     }
 
+    /**
+     * Full-runtime simulation seed 169131 (one voter, two learners, quiescence): a learner that
+     * restarted after its group went quiet knew no leader, never campaigns, and so stayed behind the
+     * commit index until the next write. Now it asks the voters for their term, which wakes the leader.
+     */
+    @Test
+    void aLearnerThatRestartsWhileItsGroupIsQuietCatchesUpWithoutAWrite() {
+        TestCluster c = new TestCluster(new dev.floe.raft.ClusterConfig(new java.util.TreeSet<>(List.of(N1)), new java.util.TreeSet<>(),
+                new java.util.TreeSet<>(List.of(N2))), QUIET, "n1", "n2");
+        c.elect("n1");
+        c.node("n1").propose(cmd("x"));
+        tickUntilQuiet(c);
+        long committed = c.node("n1").commitIndex();
+        c.restart("n2");
+        assertThat(c.node("n2").commitIndex()).isLessThan(committed);
+        c.tickAll(3 * T, m -> false);
+        assertThat(c.node("n2").commitIndex()).isEqualTo(committed);
+        assertThat(c.node("n2").leader()).contains(N1);
+    }
+
+    @Test
+    void aFollowerWithQuiescenceOffIgnoresAQuiesceRequest() {
+        // A leader configured to quiesce beside a follower that is not (options differ during a rolling change).
+        TestCluster c = elected(TestCluster.OPTIONS);
+        c.tickAll(1, m -> false);
+        RaftNode n2 = c.node("n2");
+        n2.step(quiesceRequest(c, N1, n2.term(), n2.lastIndex()));
+        assertThat(n2.isQuiesced()).isFalse();
+    }
+
+    @Test
+    void aQuiesceRequestThatDoesNotMatchWakesAQuiescedFollower() {
+        TestCluster c = followerReadyToQuiesce();
+        RaftNode n2 = c.node("n2");
+        n2.step(quiesceRequest(c, N1, n2.term(), n2.lastIndex()));
+        assertThat(n2.isQuiesced()).isTrue();
+        // The leader woke, appended and went quiet again; its new quiesce request overtook the entry.
+        long ahead = n2.lastIndex() + 1;
+        n2.step(new AppendRequest(N1, N2, n2.term(), ahead, n2.term(), List.of(), ahead, true));
+        assertThat(n2.isQuiesced()).as("its log does not end where the leader's does: it must catch up awake").isFalse();
+    }
+
     @Test
     void followerDoesNotQuiesceWhenTheRequestDoesNotEndWhereItsLogEnds() {
         TestCluster c = followerReadyToQuiesce();

@@ -300,4 +300,30 @@ class ReplicationTest {
         assertThat(c.take(m -> m instanceof AppendResponse r && r.from().equals(N2)))
                 .containsExactly(AppendResponse.accepted(N2, N1, n2.term(), commit + 1));
     }
+
+    /**
+     * A heartbeat answer from a follower that holds the whole log asks for nothing: only a follower
+     * behind the leader's last index is probed with an empty append (its appends may have been lost).
+     */
+    @Test
+    void anIdleCaughtUpFollowerGetsHeartbeatsButNoProbes() {
+        TestCluster c = new TestCluster(3);
+        c.elect("n1");
+        c.node("n1").propose(cmd("x"));
+        c.deliverAll();
+        int before = c.member("n1").readies.size();
+        // Fewer ticks than an election timeout: CheckQuorum's once-per-timeout empty append stays out of it.
+        for (int t = 0; t < TestCluster.OPTIONS.electionTicks() - 1; t++) {
+            c.node("n1").tick();
+            c.deliverAll();
+        }
+        List<Message> sent = new ArrayList<>();
+        for (Ready rd : c.member("n1").readies.subList(before, c.member("n1").readies.size())) {
+            sent.addAll(rd.messages());
+            sent.addAll(rd.messagesAfterPersist());
+        }
+        long appends = sent.stream().filter(m -> m instanceof AppendRequest).count();
+        assertThat(sent).anyMatch(m -> m instanceof dev.floe.raft.message.HeartbeatRequest);
+        assertThat(appends).as("empty appends sent to caught-up followers").isZero();
+    }
 }

@@ -176,7 +176,8 @@ class DurableBeforeSendServerTest {
         // The core wins at once (one voter) and hands out its term, its no-op and appends to n2.
         Await.until(Duration.ofSeconds(10), "n1 to try to save its first term", () -> n1Store.saveAttempts() > 0);
         Await.until(Duration.ofSeconds(10), "n1 to lead in its core", () -> n1.status().isLeader());
-        assertThat(n1Net.sent).as("nothing of term 1 leaves while term 1 is not durable").isEmpty();
+        // (An answer to the learner's term probe may leave: it carries the term before, 0.)
+        assertThat(n1Net.sent).as("nothing of term 1 leaves while term 1 is not durable").noneMatch(s -> s.message().term() >= 1);
 
         n1Store.open();
         Await.until(Duration.ofSeconds(10), "n2 to follow n1", () -> n2.status().leader().equals(Optional.of(n1.id())));
