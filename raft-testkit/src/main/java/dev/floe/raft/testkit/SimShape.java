@@ -95,8 +95,7 @@ record SimShape(long seed, int voters, int learners, int spares, RaftServerOptio
      * term that a repairing member forgot.
      */
     SimShape lostHardStates() {
-        return new SimShape(seed, 3, 0, 0, options, snapshots, faultNanos, healNanos, clients, writeShare, 150 * MS,
-                dropRate, duplicateRate, longDelayRate, maxDelayNanos, maxDiskNanos, LOST_HARD_STATE);
+        return mix(3, options, 150 * MS, maxDelayNanos, LOST_HARD_STATE);
     }
 
     /**
@@ -105,22 +104,19 @@ record SimShape(long seed, int voters, int learners, int spares, RaftServerOptio
      * or forgetting it too, as an old copy of the directory put back), one member at a time.
      */
     SimShape damagedDisks() {
-        return new SimShape(seed, 3, 0, 0, options, snapshots, faultNanos, healNanos, clients, writeShare, 150 * MS,
-                dropRate, duplicateRate, longDelayRate, maxDelayNanos, maxDiskNanos, DAMAGED_DISK);
+        return mix(3, options, 150 * MS, maxDelayNanos, DAMAGED_DISK);
     }
 
     /**
      * Seeds for the commitment rule (Raft paper §5.4.2, Figure 8): five voters, one entry per
      * AppendEntries (so an earlier term's entries and the new leader's first entry travel apart),
-     * and a fault about every 120 ms, each a leader left with one follower and crashed a moment
-     * later (its entries reach a minority), a new leader isolated or crashed right after its
-     * election, or a crash: the play of Figure 8, where an entry of an earlier term that a leader
-     * replicated to a majority is overwritten by a leader with a later last term.
+     * messages of up to 30 ms, and about every 300 ms {@link SimFigure8Play}'s play, where an entry
+     * of an earlier term that a leader replicated to a majority is overwritten by a leader with a
+     * later last term unless the commitment rule held.
      */
     SimShape figure8() {
         RaftServerOptions o = options.toBuilder().flowControl(1, 8, 1 << 20).build();
-        return new SimShape(seed, 5, 0, 0, o, snapshots, faultNanos, healNanos, clients, writeShare, 300 * MS,
-                dropRate, duplicateRate, longDelayRate, 30 * MS, maxDiskNanos, FIGURE_8);
+        return mix(5, o, 300 * MS, 30 * MS, FIGURE_8);
     }
 
     /**
@@ -130,8 +126,7 @@ record SimShape(long seed, int voters, int learners, int spares, RaftServerOptio
      * next vote, and the leader crashed so that both pairs campaign.
      */
     SimShape splitVotes() {
-        return new SimShape(seed, 5, 0, 0, options, snapshots, faultNanos, healNanos, clients, writeShare, 400 * MS,
-                dropRate, duplicateRate, longDelayRate, maxDelayNanos, maxDiskNanos, SPLIT_VOTE);
+        return mix(5, options, 400 * MS, maxDelayNanos, SPLIT_VOTE);
     }
 
     /**
@@ -142,8 +137,7 @@ record SimShape(long seed, int voters, int learners, int spares, RaftServerOptio
      */
     SimShape forgottenTerms() {
         RaftServerOptions o = options.toBuilder().preVote(false).checkQuorum(false).leaseReads(false, 2).quiesce(false, 2).build();
-        return new SimShape(seed, 3, 0, 0, o, snapshots, faultNanos, healNanos, clients, writeShare, 400 * MS,
-                dropRate, duplicateRate, longDelayRate, maxDelayNanos, maxDiskNanos, FORGOTTEN_TERM);
+        return mix(3, o, 400 * MS, maxDelayNanos, FORGOTTEN_TERM);
     }
 
     /**
@@ -152,8 +146,7 @@ record SimShape(long seed, int voters, int learners, int spares, RaftServerOptio
      */
     SimShape frozenLeadersWithLeases() {
         RaftServerOptions o = options.toBuilder().checkQuorum(true).leaseReads(true, 2).build();
-        return new SimShape(seed, 3, 0, 0, o, snapshots, faultNanos, healNanos, clients, writeShare, 200 * MS,
-                dropRate, duplicateRate, longDelayRate, maxDelayNanos, maxDiskNanos, FROZEN_LEADER);
+        return mix(3, o, 200 * MS, maxDelayNanos, FROZEN_LEADER);
     }
 
     /**
@@ -164,8 +157,13 @@ record SimShape(long seed, int voters, int learners, int spares, RaftServerOptio
      */
     SimShape quietLeadersCutOffWithLeases() {
         RaftServerOptions o = options.toBuilder().checkQuorum(true).preVote(true).leaseReads(true, 2).quiesce(true, 3).build();
-        return new SimShape(seed, 3, 0, 0, o, snapshots, faultNanos, healNanos, clients, writeShare, 200 * MS,
-                dropRate, duplicateRate, longDelayRate, maxDelayNanos, maxDiskNanos, CUT_OFF_LEADER);
+        return mix(3, o, 200 * MS, maxDelayNanos, CUT_OFF_LEADER);
+    }
+
+    /** A fault mix for one rule: {@code voters} voters and no others, these options, faults about every {@code meanFaultGapNanos}. */
+    private SimShape mix(int voters, RaftServerOptions o, long meanFaultGapNanos, long maxDelayNanos, int onlyFault) {
+        return new SimShape(seed, voters, 0, 0, o, snapshots, faultNanos, healNanos, clients, writeShare, meanFaultGapNanos,
+                dropRate, duplicateRate, longDelayRate, maxDelayNanos, maxDiskNanos, onlyFault);
     }
 
     int processes() {

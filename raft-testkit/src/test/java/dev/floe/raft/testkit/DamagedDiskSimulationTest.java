@@ -21,10 +21,8 @@ class DamagedDiskSimulationTest {
 
     @Test
     void aMemberThatLostPartOfItsSyncedLogNeverLosesAnAcknowledgedWrite() {
-        int seeds = Integer.getInteger("floe.sim.damagedDiskSeeds", 100);
-        SimulationReport report = FullRuntimeSimulation.damagedDisks().run(1, seeds);
-        System.out.println("damaged disks: " + report);
-        report.assertPassed();
+        SimulationReport report = FullRuntimeSimulation.passes("damaged disks", FullRuntimeSimulation.damagedDisks(), "floe.sim.damagedDiskSeeds", 100);
+        long seeds = report.seeds();
         assertThat(report.stats().syncedTailsLost()).isGreaterThanOrEqualTo(seeds);
     }
 }

@@ -17,10 +17,8 @@ class Figure8SimulationTest {
 
     @Test
     void anEntryOfAnEarlierTermIsNeverCommittedByCountingReplicas_Figure8() {
-        int seeds = Integer.getInteger("floe.sim.figure8Seeds", 100);
-        SimulationReport report = FullRuntimeSimulation.figure8().run(1, seeds);
-        System.out.println("figure 8: " + report);
-        report.assertPassed();
+        SimulationReport report = FullRuntimeSimulation.passes("figure 8", FullRuntimeSimulation.figure8(), "floe.sim.figure8Seeds", 100);
+        long seeds = report.seeds();
         assertThat(report.stats().crashes()).isGreaterThanOrEqualTo(seeds);
         assertThat(report.stats().elections()).isGreaterThanOrEqualTo(3L * seeds);
     }

@@ -16,10 +16,8 @@ class ForgottenTermSimulationTest {
 
     @Test
     void aMemberThatForgotItsTermNeverHelpsALeaderDeposedInItCommit() {
-        int seeds = Integer.getInteger("floe.sim.forgottenTermSeeds", 100);
-        SimulationReport report = FullRuntimeSimulation.forgottenTerms().run(1, seeds);
-        System.out.println("forgotten terms: " + report);
-        report.assertPassed();
+        SimulationReport report = FullRuntimeSimulation.passes("forgotten terms", FullRuntimeSimulation.forgottenTerms(), "floe.sim.forgottenTermSeeds", 100);
+        long seeds = report.seeds();
         assertThat(report.stats().hardStatesLost()).isGreaterThanOrEqualTo(seeds);
     }
 }

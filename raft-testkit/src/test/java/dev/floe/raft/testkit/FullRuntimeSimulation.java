@@ -12,6 +12,16 @@ public final class FullRuntimeSimulation {
                 .model(new Registers.Model());
     }
 
+    /**
+     * Runs seeds 1..N of {@code runner}, N from the system property {@code seedsProperty} (default
+     * {@code defaultSeeds}), prints the report under {@code name} and fails on any violation.
+     */
+    public static SimulationReport passes(String name, SimulationRunner runner, String seedsProperty, int defaultSeeds) {
+        SimulationReport report = runner.run(1, Integer.getInteger(seedsProperty, defaultSeeds));
+        System.out.println(name + ": " + report);
+        return report.assertPassed();
+    }
+
     /** {@link #registers()} under the damaged-disk fault mix ({@code DamagedDiskSimulationTest}). */
     public static SimulationRunner damagedDisks() {
         return registers().shapes(SimShape::damagedDisks).faultMillis(3_000);

@@ -14,10 +14,8 @@ class SplitVoteSimulationTest {
 
     @Test
     void aVoteLostInACrashIsNeverGivenTwiceInOneTerm_Figure2() {
-        int seeds = Integer.getInteger("floe.sim.splitVoteSeeds", 100);
-        SimulationReport report = FullRuntimeSimulation.splitVotes().run(1, seeds);
-        System.out.println("split votes: " + report);
-        report.assertPassed();
+        SimulationReport report = FullRuntimeSimulation.passes("split votes", FullRuntimeSimulation.splitVotes(), "floe.sim.splitVoteSeeds", 100);
+        long seeds = report.seeds();
         assertThat(report.stats().crashes()).isGreaterThanOrEqualTo(2L * seeds);
     }
 }
