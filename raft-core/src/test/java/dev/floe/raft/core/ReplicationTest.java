@@ -326,4 +326,30 @@ class ReplicationTest {
         assertThat(sent).anyMatch(m -> m instanceof dev.floe.raft.message.HeartbeatRequest);
         assertThat(appends).as("empty appends sent to caught-up followers").isZero();
     }
+
+    /** A follower whose log is only shorter (no conflict) is sent what it lacks, not the whole log (§5.3, the rejection's hint). */
+    @Test
+    void aFollowerMissingOnlyTheTailIsSentOnlyTheTail_section5_3() {
+        TestCluster c = new TestCluster(3);
+        c.elect("n1");
+        for (int i = 0; i < 5; i++) c.node("n1").propose(cmd("a" + i));
+        c.deliverAll();
+        for (int i = 0; i < 5; i++) c.node("n1").propose(cmd("b" + i));
+        c.deliverAll(m -> m.to().value().equals("n3") || m.from().value().equals("n3"));
+        long n3Last = c.node("n3").lastIndex();
+        assertThat(c.node("n2").lastIndex()).isGreaterThan(n3Last);
+        int before = c.member("n2").readies.size();
+        // n1 falls silent; n2 (n3 cannot win with its shorter log) takes over. It knows nothing of
+        // n3's log and first probes at its own end.
+        c.tickAll(4 * TestCluster.OPTIONS.electionTicks(), TestCluster.isolating("n1"));
+        assertThat(c.node("n2").role()).isEqualTo(Role.LEADER);
+        assertThat(c.node("n3").lastIndex()).isEqualTo(c.node("n2").lastIndex());
+        List<AppendRequest> toN3 = new ArrayList<>();
+        for (Ready rd : c.member("n2").readies.subList(before, c.member("n2").readies.size())) {
+            for (Message m : rd.messages()) if (m instanceof AppendRequest a && a.to().value().equals("n3")) toN3.add(a);
+            for (Message m : rd.messagesAfterPersist()) if (m instanceof AppendRequest a && a.to().value().equals("n3")) toN3.add(a);
+        }
+        assertThat(toN3).filteredOn(a -> !a.entries().isEmpty()).allMatch(a -> a.prevLogIndex() >= n3Last,
+                "starts after n3's last entry " + n3Last);
+    }
 }
