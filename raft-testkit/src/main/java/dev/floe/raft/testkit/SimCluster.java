@@ -165,7 +165,10 @@ final class SimCluster implements SimClient.Service {
     // ------------------------------------------------------------------ processes
 
     private void spawn(int i) {
-        SimProcess p = new SimProcess(world, i, stats, shape.maxDiskNanos());
+        // The extremes of the drift allowed, slow or fast, which is where leases are tested hardest.
+        double clockRate = shape.onlyFault() == SimShape.DRIFTING_LEASES
+                ? 1 + (world.random.nextBoolean() ? SimShape.CLOCK_DRIFT : -SimShape.CLOCK_DRIFT) : 1.0;
+        SimProcess p = new SimProcess(world, i, stats, shape.maxDiskNanos(), clockRate);
         processes[i] = p;
         applyLog.restarted(i);
         RaftServer.Builder b = RaftServer.builder()
@@ -412,6 +415,8 @@ final class SimCluster implements SimClient.Service {
         } else if (shape.onlyFault() == SimShape.FIGURE_8 || shape.onlyFault() == SimShape.SPLIT_VOTE
                 || shape.onlyFault() == SimShape.FORGOTTEN_TERM) {
             kind = shape.onlyFault();
+        } else if (shape.onlyFault() == SimShape.DRIFTING_LEASES) {
+            kind = SimShape.DEPOSED_LEADER;
         } else if (shape.onlyFault() != SimShape.ALL_FAULTS) {
             kind = shape.onlyFault();
         }

@@ -28,11 +28,29 @@ final class SimProcess implements Scheduler, Clock {
     private boolean paused;
     private final List<SimWorld.Event> heldBack = new ArrayList<>();
 
+    /** How fast this process's clock runs against simulated time (1: exactly; 0.9: 10 % slow). */
+    private final double clockRate;
+    /** Simulated time when this incarnation started: its clock reads the same then. */
+    private final long clockOrigin;
+
     SimProcess(SimWorld world, int node, SimStats stats, int maxDiskNanos) {
+        this(world, node, stats, maxDiskNanos, 1.0);
+    }
+
+    /** A process whose clock runs at {@code clockRate} times simulated time (clock drift). */
+    SimProcess(SimWorld world, int node, SimStats stats, int maxDiskNanos, double clockRate) {
         this.world = world;
         this.node = node;
         this.stats = stats;
         this.maxDiskNanos = maxDiskNanos;
+        this.clockRate = clockRate;
+        this.clockOrigin = world.now();
+    }
+
+    /** The simulated time at which this process's clock reads {@code clockNanos}. */
+    private long worldTimeAt(long clockNanos) {
+        if (clockRate == 1.0) return clockNanos;
+        return clockOrigin + (long) Math.ceil((clockNanos - clockOrigin) / clockRate);
     }
 
     boolean crashed() {
@@ -70,12 +88,13 @@ final class SimProcess implements Scheduler, Clock {
 
     @Override
     public long nanoTime() {
-        return world.now();
+        if (clockRate == 1.0) return world.now();
+        return clockOrigin + (long) ((world.now() - clockOrigin) * clockRate);
     }
 
     @Override
     public long currentTimeMillis() {
-        return EPOCH_MILLIS + world.now() / 1_000_000;
+        return EPOCH_MILLIS + nanoTime() / 1_000_000;
     }
 
     @Override
@@ -139,7 +158,8 @@ final class SimProcess implements Scheduler, Clock {
             if (next == DONE) {
                 done = true;
             } else if (next != IDLE) {
-                runAt(Math.max(next, world.now() + 1));
+                // The task's deadline is on this process's clock.
+                runAt(Math.max(worldTimeAt(next), world.now() + 1));
             }
         }
 

@@ -34,6 +34,10 @@ record SimShape(long seed, int voters, int learners, int spares, RaftServerOptio
     static final int SPLIT_VOTE = 18;
     /** The fault mix of {@link SimForgottenTermPlay}: a member that voted in a new term loses its hard state while the old leader still leads. */
     static final int FORGOTTEN_TERM = 19;
+    /** The fault mix "deposed leaders with lease reads" ({@link #DEPOSED_LEADER}) on clocks that drift within the bound leases assume. */
+    static final int DRIFTING_LEASES = 20;
+    /** With {@link #DRIFTING_LEASES}, each process's clock runs at a rate drawn from 1 ± this (ratio at most 1.1/0.9 ≈ 1.22). */
+    static final double CLOCK_DRIFT = 0.1;
     static final long MS = 1_000_000L;
     static final Duration TICK = Duration.ofMillis(10);
 
@@ -138,6 +142,19 @@ record SimShape(long seed, int voters, int learners, int spares, RaftServerOptio
     SimShape forgottenTerms() {
         RaftServerOptions o = options.toBuilder().preVote(false).checkQuorum(false).leaseReads(false, 2).quiesce(false, 2).build();
         return mix(3, o, 400 * MS, maxDelayNanos, FORGOTTEN_TERM);
+    }
+
+    /**
+     * Seeds for the lease's expiry (thesis §6.4.1) on drifting clocks: three voters with PreVote,
+     * CheckQuorum and lease reads (a 2-tick margin of 10), every process's clock running at a rate
+     * drawn from 0.9-1.1 (a fastest-to-slowest ratio of at most 1.22, inside the 10/8 = 1.25 the
+     * margin covers), and about every 200 ms a deposed leader: cut off, a write through the next
+     * leader, then lease reads from the old one. A slow leader's CheckQuorum deposes it late, fast
+     * followers elect early: only the lease's expiry keeps the old leader from answering stale.
+     */
+    SimShape driftingLeases() {
+        RaftServerOptions o = options.toBuilder().preVote(true).checkQuorum(true).leaseReads(true, 2).build();
+        return mix(3, o, 200 * MS, maxDelayNanos, DRIFTING_LEASES);
     }
 
     /**

@@ -51,7 +51,8 @@ final class PlantedMistakes {
             "the leader's read lease never expires (thesis §6.4.1)", NODE,
             "dev.floe.raft.core.ReadIndexTest#leaseReadNeedsNoHeartbeatRoundWhileAQuorumAnsweredRecently_thesis6_4_1",
             new Edit("if (age >= options.electionTicks() - options.leaseMarginTicks()) {", "if (false) {"))
-            .reach(PlantedMistake.Reach.SLOW_TO_CATCH);
+            // Caught only with drifting clocks (DriftingLeaseSimulationTest): 5 of seeds 1..300, first 23.
+            .simulatedBy("driftingLeases");
 
     static final PlantedMistake IGNORE_LOST_ENTRIES = PlantedMistake.of(
             "the leader treats every rejection at or below a follower's match as stale (a regressed follower stalls)", REPLICATION,

@@ -37,6 +37,11 @@ public final class FullRuntimeSimulation {
         return registers().shapes(SimShape::forgottenTerms).faultMillis(3_000);
     }
 
+    /** {@link #registers()} under the drifting-leases fault mix ({@code DriftingLeaseSimulationTest}). */
+    public static SimulationRunner driftingLeases() {
+        return registers().shapes(SimShape::driftingLeases).faultMillis(3_000);
+    }
+
     /** {@link #registers()} under the Figure 8 fault mix ({@code Figure8SimulationTest}). */
     public static SimulationRunner figure8() {
         return registers().shapes(SimShape::figure8).faultMillis(3_000);
