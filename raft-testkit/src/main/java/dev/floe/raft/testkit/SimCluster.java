@@ -366,7 +366,7 @@ final class SimCluster implements SimClient.Service {
     }
 
     private long livenessPeriod() {
-        return shape.options().tickInterval().toNanos() * shape.options().electionTicks() / 2;
+        return shape.electionNanos() / 2;
     }
 
     /**
@@ -406,7 +406,7 @@ final class SimCluster implements SimClient.Service {
         scheduleFault();
         if (healed) return;
         int n = servers.length;
-        long electionNanos = shape.options().tickInterval().toNanos() * shape.options().electionTicks();
+        long electionNanos = shape.electionNanos();
         // With lease reads, one more kind: a leader deposed by a partition, asked for lease reads after a newer write.
         int kind = world.random.nextInt(shape.options().leaseReads() ? 12 : 11);
         if (kind == 11) kind = SimShape.DEPOSED_LEADER;

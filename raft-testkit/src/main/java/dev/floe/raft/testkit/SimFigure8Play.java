@@ -60,7 +60,7 @@ final class SimFigure8Play {
     boolean newLeader(int i) {
         if (cluster.healed()) return false;
         SimWorld world = cluster.world();
-        long electionNanos = cluster.shape().options().tickInterval().toNanos() * cluster.shape().options().electionTicks();
+        long electionNanos = cluster.shape().electionNanos();
         if (l1 >= 0 && l2 < 0 && ((side >> i) & 1) == 0) {
             l2 = i;
             cluster.cutOffWithInFlight(i); // its first appends left with the election: lost too

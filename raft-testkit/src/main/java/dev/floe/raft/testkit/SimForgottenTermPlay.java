@@ -71,7 +71,7 @@ final class SimForgottenTermPlay {
             cluster.note("forgotten term (c): " + cluster.id(voter) + " crashed losing its hard state; "
                     + cluster.id(old) + " takes a write");
             cluster.writeThrough(old);
-            long electionNanos = cluster.shape().options().tickInterval().toNanos() * cluster.shape().options().electionTicks();
+            long electionNanos = cluster.shape().electionNanos();
             world.at(world.now() + (1 + world.random.nextInt(3)) * electionNanos, null, () -> {
                 if (cluster.healed()) return;
                 cluster.healPartitions();

@@ -310,7 +310,7 @@ final class SimHostCluster {
      * within the same bound as after a crash, though no host falls silent and no client writes.
      */
     private void expectNewLeader(SimHostGroup g, long term, NodeId removed) {
-        long electionNanos = shape.base().options().tickInterval().toNanos() * shape.base().options().electionTicks();
+        long electionNanos = shape.base().electionNanos();
         long bound = shape.host().suspectAfter().toNanos() + shape.host().pingInterval().toNanos() + 6 * 2 * electionNanos;
         world.at(world.now() + bound, null, () -> {
             if (g.highestLedTerm <= term) {
@@ -343,7 +343,7 @@ final class SimHostCluster {
                 return;
             }
         }
-        long electionNanos = shape.base().options().tickInterval().toNanos() * shape.base().options().electionTicks();
+        long electionNanos = shape.base().electionNanos();
         crashLeaderHost(electionNanos, h);
         movedLeader = null;
     }
@@ -408,7 +408,7 @@ final class SimHostCluster {
         scheduleFault();
         if (healed) return;
         int n = hosts.length;
-        long electionNanos = shape.base().options().tickInterval().toNanos() * shape.base().options().electionTicks();
+        long electionNanos = shape.base().electionNanos();
         if (shape.base().onlyFault() == SimHostShape.LEADER_HOST_CRASHES) {
             crashLeaderHost(electionNanos, null);
             return;

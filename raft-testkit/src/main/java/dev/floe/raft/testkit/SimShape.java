@@ -183,6 +183,11 @@ record SimShape(long seed, int voters, int learners, int spares, RaftServerOptio
                 dropRate, duplicateRate, longDelayRate, maxDelayNanos, maxDiskNanos, onlyFault);
     }
 
+    /** {@return the election timeout's minimum in simulated nanoseconds: its ticks times the tick interval} */
+    long electionNanos() {
+        return options.tickInterval().toNanos() * options.electionTicks();
+    }
+
     int processes() {
         return voters + learners + spares;
     }
